@@ -1,0 +1,48 @@
+//! Text folding shared by every reader: spreadsheets mix full-width and
+//! half-width forms, ideographic spaces and stray line breaks.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// NFKC (full-width letters, digits and punctuation become ASCII; the
+/// ideographic space becomes a space), then trimmed.
+pub fn fold(text: &str) -> String {
+    text.nfkc().collect::<String>().trim().to_string()
+}
+
+/// [`fold`], then every run of white space inside becomes one space.
+pub fn fold_spaces(text: &str) -> String {
+    fold(text).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// [`fold`] with all white space removed: for comparing names and headers.
+pub fn fold_compact(text: &str) -> String {
+    fold(text).chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Whether a cell means "none": empty, or a dash as 附件6 prints it (——).
+pub fn is_none_marker(text: &str) -> bool {
+    let t = fold_compact(text);
+    t.is_empty()
+        || t.chars()
+            .all(|c| matches!(c, '-' | '—' | '–' | '―' | '─' | '/' | '无'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_full_width_and_spaces() {
+        assert_eq!(fold("　ＡＢ１２　"), "AB12");
+        assert_eq!(fold_spaces(" 沈阳市\u{3000}\n 铁西区 "), "沈阳市 铁西区");
+        assert_eq!(fold_compact("车 工\u{3000}"), "车工");
+    }
+
+    #[test]
+    fn none_markers() {
+        for t in ["", "  ", "——", "—", "-", "--", "无", "／"] {
+            assert!(is_none_marker(t), "{t:?}");
+        }
+        assert!(!is_none_marker("数控车工"));
+    }
+}
