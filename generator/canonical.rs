@@ -127,7 +127,9 @@ impl Json {
             Json::Str(s) => Value::String(s.clone()),
             Json::Int(i) => Value::from(*i),
             Json::Arr(a) => Value::Array(a.iter().map(Json::to_value).collect()),
-            Json::Obj(o) => Value::Object(o.iter().map(|(k, v)| (k.clone(), v.to_value())).collect()),
+            Json::Obj(o) => {
+                Value::Object(o.iter().map(|(k, v)| (k.clone(), v.to_value())).collect())
+            }
         }
     }
 }
@@ -275,7 +277,10 @@ mod tests {
     fn rfc8785_integers_and_structure() {
         // RFC 8785 appendix-style values within our domain: integers print
         // as plain decimals, arrays keep order, white space disappears.
-        assert_eq!(canon(r#"[56, {"d": 1, "10": [], "1": []}]"#), r#"[56,{"1":[],"10":[],"d":1}]"#);
+        assert_eq!(
+            canon(r#"[56, {"d": 1, "10": [], "1": []}]"#),
+            r#"[56,{"1":[],"10":[],"d":1}]"#
+        );
         assert_eq!(canon("9007199254740991"), "9007199254740991");
         assert_eq!(canon(r#"{"b":"\u00e9","a":"é"}"#), r#"{"a":"é","b":"é"}"#);
     }

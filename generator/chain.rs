@@ -5,7 +5,7 @@
 //! All problems are collected, each naming file, line and field; what passes
 //! is returned so that callers can report counts or publish it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use rayon::prelude::*;
@@ -110,7 +110,8 @@ pub fn verify(
     };
     let parsed: Vec<Result<Parsed, Problem>> = lines.into_par_iter().map(parse).collect();
     let mut problems = Vec::new();
-    let (mut institutions, mut certificates, mut revocations) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut institutions, mut certificates, mut revocations) =
+        (Vec::new(), Vec::new(), Vec::new());
     for p in parsed {
         match p {
             Err(e) => problems.push(e),
@@ -121,9 +122,17 @@ pub fn verify(
             },
         }
     }
+    let seen_codes: BTreeSet<String> = certificates.iter().map(|(c, _)| c.code.clone()).collect();
     check_institutions(root, institutions, catalogue, &mut chain, &mut problems);
     check_certificates(certificates, catalogue, opts, &mut chain, &mut problems);
-    check_revocations(root, revocations, opts, &mut chain, &mut problems);
+    check_revocations(
+        root,
+        revocations,
+        &seen_codes,
+        opts,
+        &mut chain,
+        &mut problems,
+    );
     problems.sort();
     (chain, problems)
 }
@@ -159,14 +168,20 @@ fn check_institutions(
             problems.extend(local.into_iter().map(|f| f.at(&p.src.file, p.src.line)));
             continue;
         }
-        by_filing.entry(s.filing_no.clone()).or_default().push(signed(&p, s));
+        by_filing
+            .entry(s.filing_no.clone())
+            .or_default()
+            .push(signed(&p, s));
     }
     for (filing, mut versions) in by_filing {
         // Newest first; identical repeats collapse.
         versions.sort_by(|a, b| b.statement.issued_on.cmp(&a.statement.issued_on));
         versions.dedup_by(|a, b| a.statement == b.statement);
         let newest = versions.remove(0);
-        for other in versions.iter().filter(|o| o.statement.issued_on == newest.statement.issued_on) {
+        for other in versions
+            .iter()
+            .filter(|o| o.statement.issued_on == newest.statement.issued_on)
+        {
             problems.push(Problem::field(
                 &other.file,
                 other.line,
@@ -197,14 +212,20 @@ fn check_certificate(
     let Some(inst) = institutions.get(s.filing_no()) else {
         return vec![at(
             "code",
-            format!("发证机构 {} 不在已签名的机构目录中（unknown issuer）", s.filing_no()),
+            format!(
+                "发证机构 {} 不在已签名的机构目录中（unknown issuer）",
+                s.filing_no()
+            ),
         )];
     };
     let inst = &inst.statement;
     let Some(key) = inst.key(&p.env.kid) else {
         return vec![at(
             "kid",
-            format!("密钥 {} 不是机构 {} 登记的签名密钥", p.env.kid, inst.filing_no),
+            format!(
+                "密钥 {} 不是机构 {} 登记的签名密钥",
+                p.env.kid, inst.filing_no
+            ),
         )];
     };
     let verifies = PublicKey::from_base64(&key.public_key).is_ok_and(|pk| p.env.verifies_with(&pk));
@@ -238,7 +259,10 @@ fn check_certificate(
         ));
     }
     if issued > opts.today.as_str() {
-        out.push(at("issued_on", format!("发证日期 {issued} 晚于今天 {}", opts.today)));
+        out.push(at(
+            "issued_on",
+            format!("发证日期 {issued} 晚于今天 {}", opts.today),
+        ));
     }
     if s.institution != inst.name {
         out.push(at(
@@ -253,7 +277,10 @@ fn check_certificate(
                 "{} {}{} 不在机构备案的职业（工种）范围内",
                 s.occupation_code,
                 s.occupation,
-                s.subtype.as_deref().map(|t| format!("（{t}）")).unwrap_or_default()
+                s.subtype
+                    .as_deref()
+                    .map(|t| format!("（{t}）"))
+                    .unwrap_or_default()
             ),
         )),
         Some(scope) => {
@@ -289,7 +316,10 @@ fn check_certificates(
     let mut by_code: BTreeMap<String, Vec<Signed<Certificate>>> = BTreeMap::new();
     for (s, p, found) in results {
         if found.is_empty() {
-            by_code.entry(s.code.clone()).or_default().push(signed(&p, s));
+            by_code
+                .entry(s.code.clone())
+                .or_default()
+                .push(signed(&p, s));
         } else {
             problems.extend(found);
         }
@@ -319,6 +349,7 @@ fn check_certificates(
 fn check_revocations(
     root: &PublicKey,
     items: Vec<(Revocation, Parsed)>,
+    seen_codes: &BTreeSet<String>,
     opts: &ChainOptions,
     chain: &mut Chain,
     problems: &mut Vec<Problem>,
@@ -332,14 +363,22 @@ fn check_revocations(
         }
         let at = |field: &str, msg: String| Problem::field(file, line, field, msg);
         let Some(cert) = chain.certificates.get(&s.code) else {
-            problems.push(at("code", format!("撤销的证书 {} 不存在", s.code)));
+            let why = if seen_codes.contains(&s.code) {
+                "未通过验证（见该证书的问题）"
+            } else {
+                "不存在"
+            };
+            problems.push(at("code", format!("撤销的证书 {} {why}", s.code)));
             continue;
         };
         let filing = cert.statement.filing_no();
         let signer_ok = if p.env.kid == root.kid() {
             p.env.verifies_with(root)
         } else {
-            let key = chain.institutions.get(filing).and_then(|i| i.statement.key(&p.env.kid));
+            let key = chain
+                .institutions
+                .get(filing)
+                .and_then(|i| i.statement.key(&p.env.kid));
             let Some(key) = key else {
                 problems.push(at(
                     "kid",
@@ -353,7 +392,10 @@ fn check_revocations(
             if !key.valid_on(&s.revoked_on) {
                 problems.push(at(
                     "revoked_on",
-                    format!("撤销日期 {} 不在签名密钥 {} 的有效期内", s.revoked_on, key.kid),
+                    format!(
+                        "撤销日期 {} 不在签名密钥 {} 的有效期内",
+                        s.revoked_on, key.kid
+                    ),
                 ));
                 continue;
             }
@@ -366,7 +408,10 @@ fn check_revocations(
         if s.revoked_on < cert.statement.issued_on {
             problems.push(at(
                 "revoked_on",
-                format!("撤销日期 {} 早于发证日期 {}", s.revoked_on, cert.statement.issued_on),
+                format!(
+                    "撤销日期 {} 早于发证日期 {}",
+                    s.revoked_on, cert.statement.issued_on
+                ),
             ));
             continue;
         }
@@ -378,11 +423,16 @@ fn check_revocations(
             continue;
         }
         let entry = signed(&p, s);
-        let keep_new = chain.revocations.get(&entry.statement.code).is_none_or(|old| {
-            (&entry.statement.revoked_on, &entry.raw) < (&old.statement.revoked_on, &old.raw)
-        });
+        let keep_new = chain
+            .revocations
+            .get(&entry.statement.code)
+            .is_none_or(|old| {
+                (&entry.statement.revoked_on, &entry.raw) < (&old.statement.revoked_on, &old.raw)
+            });
         if keep_new {
-            chain.revocations.insert(entry.statement.code.clone(), entry);
+            chain
+                .revocations
+                .insert(entry.statement.code.clone(), entry);
         }
     }
 }

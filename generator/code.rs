@@ -304,9 +304,7 @@ fn parse_filing_chars(s: &[char]) -> Result<FilingNo, CodeError> {
             10,
             "机构类别",
             &format!("{}（{}）", kind.number(), kind.name()),
-            format!(
-                "1（央企辽宁分公司），因第2-5位备案途径代码为 {route:04}（央企驻辽分支机构）"
-            ),
+            format!("1（央企辽宁分公司），因第2-5位备案途径代码为 {route:04}（央企驻辽分支机构）"),
         ));
     }
     Ok(FilingNo {
@@ -367,7 +365,10 @@ impl FilingNo {
         if self.route == 0 {
             "0000（在省人社厅备案）".to_string()
         } else {
-            format!("{:04}（央企驻辽分支机构，总部在人社部备案的代码）", self.route)
+            format!(
+                "{:04}（央企驻辽分支机构，总部在人社部备案的代码）",
+                self.route
+            )
         }
     }
 }
@@ -403,13 +404,7 @@ impl CertCode {
             .ok_or_else(|| err(16, 16, "等级代码", &field_text(&s, 16, 16), "1-5".into()))?;
         let serial = digits(&s, 17, 22, "证书序列码")?;
         if serial == 0 {
-            return Err(err(
-                17,
-                22,
-                "证书序列码",
-                "000000",
-                "000001-999999".into(),
-            ));
+            return Err(err(17, 22, "证书序列码", "000000", "000001-999999".into()));
         }
         Ok(CertCode {
             filing,
@@ -670,7 +665,8 @@ mod tests {
         for bad in ["00", "15", "99"] {
             let code = format!("Y000021{bad}6001245000001");
             assert!(
-                code_err(&code).starts_with(&format!("第8-9位（机构所在市代码）为 {bad}，应为 01-14")),
+                code_err(&code)
+                    .starts_with(&format!("第8-9位（机构所在市代码）为 {bad}，应为 01-14")),
                 "{code}"
             );
         }

@@ -58,7 +58,8 @@ pub fn from_excel_serial(serial: f64) -> Option<Date> {
         return None;
     }
     let base = Date::new(1899, 12, 30).ok()?;
-    base.checked_add(jiff::Span::new().days(serial.floor() as i64)).ok()
+    base.checked_add(jiff::Span::new().days(serial.floor() as i64))
+        .ok()
 }
 
 /// `years` years after `from`, less one day: the last day of a filing period
@@ -94,7 +95,14 @@ mod tests {
         ] {
             assert_eq!(parse_date(t), Some(d(2024, 6, 30)), "{t}");
         }
-        for bad in ["2024-02-30", "24-06-30", "2024-06", "30/06/2024", "", "明天"] {
+        for bad in [
+            "2024-02-30",
+            "24-06-30",
+            "2024-06",
+            "30/06/2024",
+            "",
+            "明天",
+        ] {
             assert_eq!(parse_date(bad), None, "{bad}");
         }
     }

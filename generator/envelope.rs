@@ -126,18 +126,31 @@ mod tests {
             "{{ \"sig\": \"{sig}\", \"statement\": {{\"reason\":\"证书信息有误\",\"code\":\"Y000021013002245000001\",\"v\":1,\"type\":\"revocation\",\"revoked_on\":\"2025-01-02\"}}, \"kid\": \"{}\" }}",
             env.kid
         );
-        assert!(Envelope::parse(&reordered).unwrap().verifies_with(&key.public()));
+        assert!(
+            Envelope::parse(&reordered)
+                .unwrap()
+                .verifies_with(&key.public())
+        );
         let tampered = reordered.replace("2025-01-02", "2025-01-03");
-        assert!(!Envelope::parse(&tampered).unwrap().verifies_with(&key.public()));
+        assert!(
+            !Envelope::parse(&tampered)
+                .unwrap()
+                .verifies_with(&key.public())
+        );
     }
 
     #[test]
     fn malformed_envelopes_are_named() {
         assert!(Envelope::parse("[]").unwrap_err().contains("JSON 对象"));
-        assert!(Envelope::parse("{\"kid\":\"a\",\"sig\":\"\"}").unwrap_err().contains("statement"));
+        assert!(
+            Envelope::parse("{\"kid\":\"a\",\"sig\":\"\"}")
+                .unwrap_err()
+                .contains("statement")
+        );
         let e = Envelope::parse("{\"kid\":\"a\",\"sig\":\"AAAA\",\"statement\":{}}").unwrap_err();
         assert!(e.contains("64 字节"), "{e}");
-        let e = Envelope::parse("{\"kid\":\"a\",\"sig\":\"AAAA\",\"statement\":{},\"x\":1}").unwrap_err();
+        let e = Envelope::parse("{\"kid\":\"a\",\"sig\":\"AAAA\",\"statement\":{},\"x\":1}")
+            .unwrap_err();
         assert!(e.contains("多余的成员 x"), "{e}");
     }
 }

@@ -123,7 +123,9 @@ fn check_gb11643(n: &str, today: Date) -> Result<Date, String> {
     }
     let province: u8 = n[0..2].parse().unwrap();
     if !PROVINCES.contains(&province) {
-        return Err(format!("第1-2位（省级地址码）为 {province:02}，不是 GB/T 2260 的省级代码"));
+        return Err(format!(
+            "第1-2位（省级地址码）为 {province:02}，不是 GB/T 2260 的省级代码"
+        ));
     }
     let (y, m, d): (i16, i8, i8) = (
         n[6..10].parse().unwrap(),
@@ -160,7 +162,10 @@ pub fn validate(ty: IdType, number: &str, today: Date) -> Result<(), String> {
             let province: u8 = n.get(0..2).and_then(|p| p.parse().ok()).unwrap_or(0);
             check_gb11643(n, today)?;
             if matches!(province, 81..=83) {
-                return Err("地址码 81/82/83 属于港澳台居民居住证，请将证件类型填为 港澳台居民居住证".into());
+                return Err(
+                    "地址码 81/82/83 属于港澳台居民居住证，请将证件类型填为 港澳台居民居住证"
+                        .into(),
+                );
             }
             Ok(())
         }
@@ -171,6 +176,7 @@ pub fn validate(ty: IdType, number: &str, today: Date) -> Result<(), String> {
             }
             Ok(())
         }
+        _ if !n.is_ascii() => Err(format!("“{n}”含有非字母数字的字符")),
         IdType::ForeignPermanentResident => {
             // 2017 format: 3 letters + 12 digits; 2023 format: 18 characters
             // beginning with 9, with the GB 11643 check character.
@@ -272,15 +278,21 @@ mod tests {
         assert_eq!(v("210102199003071234"), "校验码为 4，按 GB 11643 应为 3");
         assert_eq!(v("21010219900307123"), "应为 18 位，实为 17 位");
         assert_eq!(v("2101021990030712A3"), "第17位为“A”，前17位应为数字");
-        assert_eq!(v("210102199002301233").contains("不是有效日期"), true);
+        assert!(v("210102199002301233").contains("不是有效日期"));
         assert!(v("990102199003071233").contains("省级地址码"));
         assert!(v("210102209003071233").contains("不合理"));
     }
 
     #[test]
     fn normalisation_of_typed_numbers() {
-        assert_eq!(normalize_number(" 11010519491231002x "), "11010519491231002X");
-        assert_eq!(normalize_number("１１０１０５ 1949 1231 002ｘ"), "11010519491231002X");
+        assert_eq!(
+            normalize_number(" 11010519491231002x "),
+            "11010519491231002X"
+        );
+        assert_eq!(
+            normalize_number("１１０１０５ 1949 1231 002ｘ"),
+            "11010519491231002X"
+        );
     }
 
     #[test]
@@ -302,7 +314,22 @@ mod tests {
             gb11643_check_char("81000019900101001").unwrap()
         );
         assert!(validate(IdType::HkMacaoTaiwanResidence, &hk, t).is_ok());
-        assert!(validate(IdType::ResidentId, &hk, t).unwrap_err().contains("港澳台居民居住证"));
+        assert!(
+            validate(IdType::ResidentId, &hk, t)
+                .unwrap_err()
+                .contains("港澳台居民居住证")
+        );
+        // Non-ASCII input is refused, never sliced mid-character.
+        for ty in [
+            IdType::ForeignPermanentResident,
+            IdType::Passport,
+            IdType::HkMacaoPermit,
+            IdType::TaiwanPermit,
+        ] {
+            assert!(validate(ty, "9一二三四五六七八", t).is_err());
+            assert!(validate(ty, "USA一二三四五六七八九十", t).is_err());
+        }
+        assert!(validate(IdType::ResidentId, "21010219900307123一", t).is_err());
     }
 
     #[test]

@@ -113,7 +113,8 @@ impl PublicKey {
     /// Reads a `.pub` file: its last non-empty line is the key.
     pub fn read(path: &Path) -> Result<PublicKey, KeyError> {
         let text = fs::read_to_string(path).map_err(|e| KeyError::Io(path.into(), e))?;
-        let line = last_line(&text).ok_or_else(|| KeyError::Format(path.into(), "empty key file".into()))?;
+        let line = last_line(&text)
+            .ok_or_else(|| KeyError::Format(path.into(), "empty key file".into()))?;
         PublicKey::from_base64(line).map_err(|e| KeyError::Format(path.into(), e))
     }
 
@@ -155,7 +156,8 @@ impl SecretKey {
     /// Reads a `.key` file.
     pub fn read(path: &Path) -> Result<SecretKey, KeyError> {
         let text = fs::read_to_string(path).map_err(|e| KeyError::Io(path.into(), e))?;
-        let line = last_line(&text).ok_or_else(|| KeyError::Format(path.into(), "empty key file".into()))?;
+        let line = last_line(&text)
+            .ok_or_else(|| KeyError::Format(path.into(), "empty key file".into()))?;
         let seed = decode32(line).map_err(|e| KeyError::Format(path.into(), e))?;
         Ok(SecretKey::from_seed(seed))
     }
@@ -215,7 +217,11 @@ pub fn write_secret_file(path: &Path, text: &str) -> Result<(), KeyError> {
 }
 
 /// Writes a new key pair at `PREFIX.key` and `PREFIX.pub`; refuses if either exists.
-pub fn write_pair(key: &SecretKey, prefix: &Path, label: &str) -> Result<(PathBuf, PathBuf), KeyError> {
+pub fn write_pair(
+    key: &SecretKey,
+    prefix: &Path,
+    label: &str,
+) -> Result<(PathBuf, PathBuf), KeyError> {
     let (secret_path, public_path) = key_paths(prefix);
     for p in [&secret_path, &public_path] {
         if p.exists() {
@@ -295,7 +301,10 @@ mod tests {
             sig[32 + i] = sum as u8;
             carry = sum >> 8;
         }
-        assert!(key.public().verify(&unhex(&message), &unhex(&signature).try_into().unwrap()));
+        assert!(
+            key.public()
+                .verify(&unhex(&message), &unhex(&signature).try_into().unwrap())
+        );
         assert!(!key.public().verify(&unhex(&message), &sig));
     }
 
@@ -340,6 +349,9 @@ mod tests {
         }
         // Never overwrite a key.
         assert!(write_pair(&SecretKey::generate().unwrap(), &prefix, "again").is_err());
-        assert_eq!(SecretKey::read(&secret_path).unwrap().public(), key.public());
+        assert_eq!(
+            SecretKey::read(&secret_path).unwrap().public(),
+            key.public()
+        );
     }
 }

@@ -22,10 +22,12 @@
 
 pub mod canonical;
 pub mod chain;
+pub mod cli;
 pub mod code;
 pub mod constants;
 pub mod dataset;
 pub mod dates;
+pub mod demo;
 pub mod envelope;
 pub mod id_document;
 pub mod keys;
@@ -33,7 +35,8 @@ pub mod level;
 pub mod occupation;
 pub mod privacy;
 pub mod problem;
-pub mod statement;
-pub mod text;
 pub mod records;
+pub mod sign;
+pub mod statement;
 pub mod table;
+pub mod text;

@@ -1,1 +1,7 @@
-fn main() {}
+//! `certsite`: parse the arguments, run the command, return its exit status.
+
+use clap::Parser;
+
+fn main() -> std::process::ExitCode {
+    certsite::cli::run(certsite::cli::Cli::parse())
+}

@@ -68,10 +68,9 @@ impl std::fmt::Display for OccupationError {
                 f,
                 "职业编码 {code} 对应的职业名称为“{expected}”，不是“{given}”"
             ),
-            OccupationError::AccessControlled(n) => write!(
-                f,
-                "“{n}”属于准入类职业（工种），不纳入企业技能等级认定范围"
-            ),
+            OccupationError::AccessControlled(n) => {
+                write!(f, "“{n}”属于准入类职业（工种），不纳入企业技能等级认定范围")
+            }
         }
     }
 }
@@ -132,7 +131,8 @@ impl Catalogue {
     /// The catalogue compiled into the binary.
     pub fn builtin() -> &'static Catalogue {
         static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
-        CATALOGUE.get_or_init(|| Catalogue::parse(CATALOGUE_TSV).expect("data/occupations.tsv is valid"))
+        CATALOGUE
+            .get_or_init(|| Catalogue::parse(CATALOGUE_TSV).expect("data/occupations.tsv is valid"))
     }
 
     /// The row for a code.
@@ -147,13 +147,21 @@ impl Catalogue {
 
     /// Number of certifiable (skill, not access-controlled) occupations.
     pub fn certifiable_count(&self) -> usize {
-        self.by_code.values().filter(|o| !o.access_controlled).count()
+        self.by_code
+            .values()
+            .filter(|o| !o.access_controlled)
+            .count()
     }
 
     /// Checks that `code` names a certifiable occupation called `name`, and
     /// that the sub-specialty `subtype` (工种), if any, is not access-controlled.
     /// Returns the catalogue's row.
-    pub fn check(&self, code: &str, name: &str, subtype: Option<&str>) -> Result<&Occupation, OccupationError> {
+    pub fn check(
+        &self,
+        code: &str,
+        name: &str,
+        subtype: Option<&str>,
+    ) -> Result<&Occupation, OccupationError> {
         let code = fold_compact(code);
         if !is_code_format(&code) {
             return Err(OccupationError::BadCodeFormat(code));
@@ -248,7 +256,8 @@ mod tests {
             );
         }
         assert_eq!(
-            c.check("6-18-02-04", "焊工", Some("民用核安全设备焊工")).unwrap_err(),
+            c.check("6-18-02-04", "焊工", Some("民用核安全设备焊工"))
+                .unwrap_err(),
             OccupationError::AccessControlled("民用核安全设备焊工".into())
         );
         assert!(c.check("6-18-02-04", "焊工", Some("电焊工")).is_ok());

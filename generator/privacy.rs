@@ -126,7 +126,10 @@ mod tests {
         assert_ne!(a, name_hash("张三丰", CODE, 1001));
         let id = id_hash("11010519491231002X", CODE, 1000);
         assert_eq!(id, id_hash("11010519491231002x", CODE, 1000));
-        assert_eq!(id, id_hash("１１０１０５１９４９１２３１００２Ｘ", CODE, 1000));
+        assert_eq!(
+            id,
+            id_hash("１１０１０５１９４９１２３１００２Ｘ", CODE, 1000)
+        );
         // The same text as name and as number hashes differently (salt prefix).
         assert_ne!(
             name_hash("11010519491231002X", CODE, 1000),

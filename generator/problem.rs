@@ -103,8 +103,16 @@ mod tests {
 
     #[test]
     fn names_file_line_and_field() {
-        let p = Problem::field(Path::new("certs.csv"), 13, "证件号码", "校验码为 4，按 GB 11643 应为 3");
-        assert_eq!(p.to_string(), "certs.csv:13: 证件号码: 校验码为 4，按 GB 11643 应为 3");
+        let p = Problem::field(
+            Path::new("certs.csv"),
+            13,
+            "证件号码",
+            "校验码为 4，按 GB 11643 应为 3",
+        );
+        assert_eq!(
+            p.to_string(),
+            "certs.csv:13: 证件号码: 校验码为 4，按 GB 11643 应为 3"
+        );
         assert_eq!(
             Problem::file(Path::new("a.jsonl"), "empty").to_string(),
             "a.jsonl: empty"

@@ -270,7 +270,10 @@ impl Institution {
             if let Err(e) = catalogue.check(&o.code, &o.name, o.subtype.as_deref()) {
                 c.add(&field, e.to_string());
             }
-            if o.subtype.as_deref().is_some_and(crate::text::is_none_marker) {
+            if o.subtype
+                .as_deref()
+                .is_some_and(crate::text::is_none_marker)
+            {
                 c.add(&field, "无工种时应省略 subtype，而不是写“——”");
             }
             if scope_range(o).is_none() {
@@ -345,19 +348,14 @@ impl Institution {
 impl KeyEntry {
     /// Whether the key may sign on `date` (ISO dates compare as strings).
     pub fn valid_on(&self, date: &str) -> bool {
-        self.valid_from.as_str() <= date
-            && self.valid_until.as_deref().is_none_or(|u| date <= u)
+        self.valid_from.as_str() <= date && self.valid_until.as_deref().is_none_or(|u| date <= u)
     }
 }
 
 /// Whether a masked document number shows no more than the allowed tail.
 fn id_mask_ok(masked: &str) -> bool {
     let n = masked.chars().count();
-    n > ID_VISIBLE_TAIL
-        && masked
-            .chars()
-            .take(n - ID_VISIBLE_TAIL)
-            .all(|c| c == '*')
+    n > ID_VISIBLE_TAIL && masked.chars().take(n - ID_VISIBLE_TAIL).all(|c| c == '*')
 }
 
 fn is_hash(text: &str) -> bool {
@@ -414,13 +412,25 @@ impl Certificate {
         if IdType::parse(&self.id_type).map(IdType::name) != Some(self.id_type.as_str()) {
             c.add(
                 "id_type",
-                format!("“{}”不是可用的证件类型（{}）", self.id_type, IdType::all_names()),
+                format!(
+                    "“{}”不是可用的证件类型（{}）",
+                    self.id_type,
+                    IdType::all_names()
+                ),
             );
         }
-        if let Err(e) = catalogue.check(&self.occupation_code, &self.occupation, self.subtype.as_deref()) {
+        if let Err(e) = catalogue.check(
+            &self.occupation_code,
+            &self.occupation,
+            self.subtype.as_deref(),
+        ) {
             c.add("occupation_code", e.to_string());
         }
-        if self.subtype.as_deref().is_some_and(crate::text::is_none_marker) {
+        if self
+            .subtype
+            .as_deref()
+            .is_some_and(crate::text::is_none_marker)
+        {
             c.add("subtype", "无工种时应省略 subtype，而不是写“——”");
         }
         let level = c.level("level", self.level);
@@ -466,7 +476,9 @@ impl Certificate {
 
     /// The code's filing number (its first 13 characters).
     pub fn filing_no(&self) -> &str {
-        self.code.get(..crate::code::FILING_LEN).unwrap_or(&self.code)
+        self.code
+            .get(..crate::code::FILING_LEN)
+            .unwrap_or(&self.code)
     }
 }
 
@@ -528,7 +540,10 @@ mod tests {
         c.issued_on = "2023-06-30".into();
         let p = c.check(cat, 1);
         assert_eq!(fields(p.clone()), ["level", "issued_on"]);
-        assert_eq!(p[0].message, "为 3（三级/高级工），但证书编号第16位为 5（五级/初级工）");
+        assert_eq!(
+            p[0].message,
+            "为 3（三级/高级工），但证书编号第16位为 5（五级/初级工）"
+        );
     }
 
     #[test]
@@ -560,7 +575,10 @@ mod tests {
     fn statements_round_trip_and_refuse_unknown_fields() {
         let s = Statement::Certificate(sample_certificate());
         let json = s.to_json();
-        assert_eq!(json.as_object().unwrap()["type"], Json::Str("certificate".into()));
+        assert_eq!(
+            json.as_object().unwrap()["type"],
+            Json::Str("certificate".into())
+        );
         assert!(!json.canonical_string().contains("subtype"));
         assert_eq!(Statement::from_json(&json).unwrap(), s);
         let mut extra = json.as_object().unwrap().clone();

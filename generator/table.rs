@@ -10,7 +10,7 @@ use encoding_rs::{GB18030, UTF_16BE, UTF_16LE};
 
 use crate::dates::from_excel_serial;
 use crate::problem::Problem;
-use crate::text::{fold, fold_compact};
+use crate::text::fold_compact;
 
 /// How many rows may sit above the header row (titles, notes, a blank line).
 const MAX_TITLE_ROWS: usize = 10;
@@ -20,7 +20,9 @@ const MAX_TITLE_ROWS: usize = 10;
 pub struct Row {
     /// Line (CSV) or row number (workbook), 1-based, as the user sees it.
     pub line: usize,
-    /// Cell texts, trimmed. Shorter rows are padded when read.
+    /// Cell texts, trimmed but otherwise as written: full-width punctuation
+    /// in names stays (names must match the directory exactly); parsers fold
+    /// widths where they need to. Shorter rows are padded.
     pub cells: Vec<String>,
     /// Cells whose content could not be read faithfully, with why.
     pub unreadable: Vec<(usize, String)>,
@@ -61,7 +63,8 @@ impl Table {
 impl Row {
     /// The trimmed text of column `col`, empty when absent.
     pub fn get(&self, col: Option<usize>) -> &str {
-        col.and_then(|c| self.cells.get(c)).map_or("", String::as_str)
+        col.and_then(|c| self.cells.get(c))
+            .map_or("", String::as_str)
     }
 
     /// Why column `col` could not be read, if so.
@@ -84,12 +87,15 @@ pub fn read_table(path: &Path, is_header: &dyn Fn(&[String]) -> bool) -> Result<
     let (encoding, rows) = match ext.as_str() {
         "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => ("workbook", read_workbook(path)?),
         _ => {
-            let bytes = std::fs::read(path).map_err(|e| Problem::file(path, format!("无法读取：{e}")))?;
+            let bytes =
+                std::fs::read(path).map_err(|e| Problem::file(path, format!("无法读取：{e}")))?;
             let (text, encoding) = decode(path, &bytes)?;
             (encoding, read_delimited(path, &text)?)
         }
     };
-    let mut rows = rows.into_iter().filter(|r| r.cells.iter().any(|c| !c.is_empty()));
+    let mut rows = rows
+        .into_iter()
+        .filter(|r| r.cells.iter().any(|c| !c.is_empty()));
     let mut skipped = 0;
     let header = loop {
         let Some(row) = rows.next() else {
@@ -160,7 +166,11 @@ fn decode(path: &Path, bytes: &[u8]) -> Result<(String, &'static str), Problem> 
 
 fn strict_utf8(path: &Path, bytes: &[u8]) -> Result<String, Problem> {
     std::str::from_utf8(bytes).map(str::to_string).map_err(|e| {
-        let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
+        let line = bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1;
         Problem::line(path, line, "文件声明为 UTF-8（有 BOM），但这一行不是 UTF-8")
     })
 }
@@ -199,7 +209,7 @@ fn read_delimited(path: &Path, text: &str) -> Result<Vec<Row>, Problem> {
         let line = record.position().map_or(0, |p| line_of(p.byte()));
         rows.push(Row {
             line,
-            cells: record.iter().map(fold).collect(),
+            cells: record.iter().map(|c| c.trim().to_string()).collect(),
             unreadable: Vec::new(),
         });
     }
@@ -237,7 +247,7 @@ fn read_workbook(path: &Path) -> Result<Vec<Row>, Problem> {
 fn cell_text(cell: &Data) -> (String, Option<String>) {
     match cell {
         Data::Empty => (String::new(), None),
-        Data::String(s) => (fold(s), None),
+        Data::String(s) => (s.trim().to_string(), None),
         Data::Int(i) => (i.to_string(), None),
         Data::Float(f) => {
             if f.fract() == 0.0 && f.abs() < 1e15 {
@@ -283,7 +293,10 @@ mod tests {
     fn utf8_with_and_without_bom() {
         for (bytes, enc) in [
             (CSV.as_bytes().to_vec(), "UTF-8"),
-            ([b"\xEF\xBB\xBF".as_slice(), CSV.as_bytes()].concat(), "UTF-8 (BOM)"),
+            (
+                [b"\xEF\xBB\xBF".as_slice(), CSV.as_bytes()].concat(),
+                "UTF-8 (BOM)",
+            ),
         ] {
             let t = read_bytes("a.csv", &bytes).unwrap();
             assert_eq!(t.encoding, enc);
@@ -317,10 +330,21 @@ mod tests {
 
     #[test]
     fn undecodable_bytes_name_the_line() {
-        let mut bytes = b"\xEF\xBB\xBF\xE8\xAF\x81\xE4\xB9\xA6\xE7\xBC\x96\xE5\x8F\xB7\nok\n".to_vec();
+        let mut bytes =
+            b"\xEF\xBB\xBF\xE8\xAF\x81\xE4\xB9\xA6\xE7\xBC\x96\xE5\x8F\xB7\nok\n".to_vec();
         bytes.extend_from_slice(b"\xFF\xFE\xFD\n");
         let e = read_bytes("a.csv", &bytes).unwrap_err();
         assert_eq!(e.line, Some(3));
+    }
+
+    #[test]
+    fn names_keep_their_full_width_punctuation() {
+        let t = read_bytes(
+            "a.csv",
+            "证书编号,机构\n1,\u{3000}沈阳飞机工业（集团）有限公司 \n".as_bytes(),
+        )
+        .unwrap();
+        assert_eq!(t.rows[0].get(Some(1)), "沈阳飞机工业（集团）有限公司");
     }
 
     #[test]

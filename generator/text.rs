@@ -9,11 +9,6 @@ pub fn fold(text: &str) -> String {
     text.nfkc().collect::<String>().trim().to_string()
 }
 
-/// [`fold`], then every run of white space inside becomes one space.
-pub fn fold_spaces(text: &str) -> String {
-    fold(text).split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// [`fold`] with all white space removed: for comparing names and headers.
 pub fn fold_compact(text: &str) -> String {
     fold(text).chars().filter(|c| !c.is_whitespace()).collect()
@@ -34,7 +29,6 @@ mod tests {
     #[test]
     fn folds_full_width_and_spaces() {
         assert_eq!(fold("　ＡＢ１２　"), "AB12");
-        assert_eq!(fold_spaces(" 沈阳市\u{3000}\n 铁西区 "), "沈阳市 铁西区");
         assert_eq!(fold_compact("车 工\u{3000}"), "车工");
     }
 

@@ -24,7 +24,13 @@ pub const COLUMNS: &[ColumnSpec] = &[
     ColumnSpec::optional("证件类型", &["证件种类"]),
     ColumnSpec::required(
         "证件号码",
-        &["身份证号", "身份证号码", "证件号", "身份证件号码", "公民身份号码"],
+        &[
+            "身份证号",
+            "身份证号码",
+            "证件号",
+            "身份证件号码",
+            "公民身份号码",
+        ],
     ),
     ColumnSpec::required("职业名称", &["职业"]),
     ColumnSpec::optional("工种名称", &["工种", "工种/职业方向", "职业方向"]),
@@ -35,9 +41,15 @@ pub const COLUMNS: &[ColumnSpec] = &[
     ColumnSpec::optional("等级称号", &["称号", "层级", "等级层次"]),
     ColumnSpec::optional("评价方式", &["评价方法"]),
     ColumnSpec::optional("理论知识成绩", &["理论知识考试成绩", "理论成绩"]),
-    ColumnSpec::optional("操作技能成绩", &["技能操作考核成绩", "操作成绩", "技能成绩"]),
+    ColumnSpec::optional(
+        "操作技能成绩",
+        &["技能操作考核成绩", "操作成绩", "技能成绩"],
+    ),
     ColumnSpec::optional("综合评审成绩", &["综合评审", "业绩评审成绩"]),
-    ColumnSpec::optional("评价机构", &["发证机构", "评价机构名称", "发证单位", "认定机构"]),
+    ColumnSpec::optional(
+        "评价机构",
+        &["发证机构", "评价机构名称", "发证单位", "认定机构"],
+    ),
     ColumnSpec::optional("序号", &[]),
 ];
 
@@ -122,7 +134,12 @@ fn optional_text(text: &str) -> Option<String> {
 }
 
 /// Reads every row; returns the valid ones and a problem for each fault.
-pub fn read(table: &Table, columns: &Columns, catalogue: &Catalogue, today: Date) -> (Vec<CertificateRow>, Vec<Problem>) {
+pub fn read(
+    table: &Table,
+    columns: &Columns,
+    catalogue: &Catalogue,
+    today: Date,
+) -> (Vec<CertificateRow>, Vec<Problem>) {
     let mut rows = Vec::new();
     let mut problems = Vec::new();
     let mut first_line_of: std::collections::BTreeMap<CertCode, usize> = Default::default();
@@ -145,13 +162,7 @@ pub fn read(table: &Table, columns: &Columns, catalogue: &Catalogue, today: Date
 }
 
 fn read_row(c: &mut Cells, catalogue: &Catalogue, today: Date) -> Option<CertificateRow> {
-    let code = c.required("证书编号").and_then(|t| match CertCode::parse(t) {
-        Ok(code) => Some(code),
-        Err(e) => {
-            c.problem("证书编号", e.to_string());
-            None
-        }
-    });
+    let code = c.certificate_code("证书编号");
     let name = c.required("姓名").map(str::to_string);
     if let Some(n) = &name {
         if n.chars().count() > MAX_NAME_CHARS {
@@ -166,7 +177,10 @@ fn read_row(c: &mut Cells, catalogue: &Catalogue, today: Date) -> Option<Certifi
     if id_type.is_none() {
         c.problem(
             "证件类型",
-            format!("“{id_type_text}”不是可用的证件类型（{}）", IdType::all_names()),
+            format!(
+                "“{id_type_text}”不是可用的证件类型（{}）",
+                IdType::all_names()
+            ),
         );
     }
     let id_number = c.required("证件号码").map(id_document::normalize_number);
@@ -185,7 +199,9 @@ fn read_row(c: &mut Cells, catalogue: &Catalogue, today: Date) -> Option<Certifi
             Err(e) => {
                 let column = match &e {
                     OccupationError::NameMismatch { .. } => "职业名称",
-                    OccupationError::AccessControlled(n) if subtype.as_deref() == Some(n) => "工种名称",
+                    OccupationError::AccessControlled(n) if subtype.as_deref() == Some(n) => {
+                        "工种名称"
+                    }
                     OccupationError::AccessControlled(_) => "职业名称",
                     _ => "职业编码",
                 };
@@ -194,7 +210,11 @@ fn read_row(c: &mut Cells, catalogue: &Catalogue, today: Date) -> Option<Certifi
         }
     }
     let level = c.parsed("等级", Level::parse, " 1-5、五级…一级 或 初级工…高级技师");
-    let issued_on = c.parsed("发证日期", parse_date, "日期（如 2024-06-30 或 2024年6月30日）");
+    let issued_on = c.parsed(
+        "发证日期",
+        parse_date,
+        "日期（如 2024-06-30 或 2024年6月30日）",
+    );
     if let Some(d) = issued_on
         && d > today
     {
@@ -234,7 +254,11 @@ fn read_row(c: &mut Cells, catalogue: &Catalogue, today: Date) -> Option<Certifi
     check_gender(c, id_type, id_number.as_deref());
     for col in SCORE_COLUMNS {
         let t = c.text(col);
-        if !t.is_empty() && !t.parse::<f64>().is_ok_and(|s| (0.0..=100.0).contains(&s)) {
+        if !t.is_empty()
+            && !crate::text::fold(t)
+                .parse::<f64>()
+                .is_ok_and(|s| (0.0..=100.0).contains(&s))
+        {
             c.problem(col, format!("“{t}”应为 0-100 的分数"));
         }
     }
@@ -277,12 +301,20 @@ fn check_gender(c: &mut Cells, id_type: Option<IdType>, number: Option<&str>) {
         id_type,
         Some(IdType::ResidentId | IdType::HkMacaoTaiwanResidence)
     );
-    let digit17 = number.and_then(|n| n.chars().nth(16)).and_then(|ch| ch.to_digit(10));
+    let digit17 = number
+        .and_then(|n| n.chars().nth(16))
+        .and_then(|ch| ch.to_digit(10));
     if gb11643
         && let Some(d) = digit17
         && (d % 2 == 1) != male
     {
-        c.problem("性别", format!("为{text}，但证件号码第17位 {d} 表示{}", if d % 2 == 1 { "男" } else { "女" }));
+        c.problem(
+            "性别",
+            format!(
+                "为{text}，但证件号码第17位 {d} 表示{}",
+                if d % 2 == 1 { "男" } else { "女" }
+            ),
+        );
     }
 }
 
@@ -359,7 +391,8 @@ mod tests {
 
     #[test]
     fn duplicate_codes_in_one_file() {
-        let row = "Y000021013002243000007,张三丰,,210102199003071233,车工,,6-18-01-01,3,2024-06-30,,,\n";
+        let row =
+            "Y000021013002243000007,张三丰,,210102199003071233,车工,,6-18-01-01,3,2024-06-30,,,\n";
         let (rows, problems) = read_csv(&format!("{row}{row}"));
         assert_eq!(rows.len(), 1);
         assert_eq!(

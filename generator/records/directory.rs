@@ -62,14 +62,20 @@ const INSTITUTION_COLUMNS: [&str; 7] = [
 #[derive(Default)]
 struct Draft {
     first_line: usize,
+    lines: Vec<usize>,
     fields: BTreeMap<&'static str, (String, usize)>,
     occupations: Vec<ScopeEntry>,
     keys: Vec<(String, usize)>,
 }
 
-/// Reads the directory into institution statements dated `issued_on`.
-/// `base` is the table's folder, against which `.pub` paths resolve.
-pub fn read(table: &Table, columns: &Columns, catalogue: &Catalogue, issued_on: Date) -> (Vec<Institution>, Vec<Problem>) {
+/// Reads the directory into institution statements dated `issued_on`, each
+/// with the lines of all its rows. `.pub` paths resolve against the table's folder.
+pub fn read(
+    table: &Table,
+    columns: &Columns,
+    catalogue: &Catalogue,
+    issued_on: Date,
+) -> (Vec<(Institution, Vec<usize>)>, Vec<Problem>) {
     let mut problems = Vec::new();
     let mut drafts: BTreeMap<String, Draft> = BTreeMap::new();
     let mut order: Vec<String> = Vec::new();
@@ -109,6 +115,7 @@ pub fn read(table: &Table, columns: &Columns, catalogue: &Catalogue, issued_on: 
                 ..Draft::default()
             }
         });
+        draft.lines.push(row.line);
         for col in INSTITUTION_COLUMNS {
             let value = c.text(col);
             if value.is_empty() {
@@ -126,11 +133,19 @@ pub fn read(table: &Table, columns: &Columns, catalogue: &Catalogue, issued_on: 
             }
         }
         let keys = c.text("签名公钥");
-        for part in keys.split([';', '；', '\n']).map(str::trim).filter(|p| !p.is_empty()) {
+        for part in keys
+            .split([';', '；', '\n'])
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
             draft.keys.push((part.to_string(), row.line));
         }
         if let Some(scope) = read_scope(&mut c, catalogue) {
-            if draft.occupations.iter().any(|o| o.code == scope.code && o.subtype == scope.subtype) {
+            if draft
+                .occupations
+                .iter()
+                .any(|o| o.code == scope.code && o.subtype == scope.subtype)
+            {
                 c.problem("职业编码", "同一机构的职业（工种）重复出现");
             } else {
                 draft.occupations.push(scope);
@@ -143,7 +158,7 @@ pub fn read(table: &Table, columns: &Columns, catalogue: &Catalogue, issued_on: 
     for filing in order {
         let draft = &drafts[&filing];
         match finish(table, &filing, draft, base, issued_on) {
-            Ok(inst) => out.push(inst),
+            Ok(inst) => out.push((inst, draft.lines.clone())),
             Err(mut p) => problems.append(&mut p),
         }
     }
@@ -155,12 +170,18 @@ fn read_scope(c: &mut Cells, catalogue: &Catalogue) -> Option<ScopeEntry> {
     let code = c.required("职业编码")?;
     let subtype_text = c.text("工种名称");
     let subtype = (!is_none_marker(subtype_text)).then(|| subtype_text.to_string());
-    let range = c.parsed("等级范围", LevelRange::parse, "如 五级-三级、初级工至高级工 或 5-3");
+    let range = c.parsed(
+        "等级范围",
+        LevelRange::parse,
+        "如 五级-三级、初级工至高级工 或 5-3",
+    );
     let occ = match catalogue.check(code, name, subtype.as_deref()) {
         Ok(o) => o,
         Err(e) => {
             let col = match e {
-                OccupationError::NameMismatch { .. } | OccupationError::AccessControlled(_) => "职业名称",
+                OccupationError::NameMismatch { .. } | OccupationError::AccessControlled(_) => {
+                    "职业名称"
+                }
                 _ => "职业编码",
             };
             c.problem(col, e.to_string());
@@ -177,7 +198,13 @@ fn read_scope(c: &mut Cells, catalogue: &Catalogue) -> Option<ScopeEntry> {
     })
 }
 
-fn finish(table: &Table, filing: &str, d: &Draft, base: &Path, issued_on: Date) -> Result<Institution, Vec<Problem>> {
+fn finish(
+    table: &Table,
+    filing: &str,
+    d: &Draft,
+    base: &Path,
+    issued_on: Date,
+) -> Result<Institution, Vec<Problem>> {
     let mut problems = Vec::new();
     let path = &table.path;
     let field = |col: &str| d.fields.get(col).map(|(v, _)| v.clone());
@@ -185,7 +212,12 @@ fn finish(table: &Table, filing: &str, d: &Draft, base: &Path, issued_on: Date) 
     let f = FilingNo::parse(filing).expect("parsed before");
     let name = field("企业名称");
     if name.is_none() {
-        problems.push(Problem::field(path, d.first_line, "企业名称", format!("机构 {filing} 缺少企业名称")));
+        problems.push(Problem::field(
+            path,
+            d.first_line,
+            "企业名称",
+            format!("机构 {filing} 缺少企业名称"),
+        ));
     }
     if let Some(city) = field("市别")
         && City::from_name(&city) != Some(f.city)
@@ -194,20 +226,33 @@ fn finish(table: &Table, filing: &str, d: &Draft, base: &Path, issued_on: Date) 
             path,
             line_of("市别"),
             "市别",
-            format!("为“{city}”，但机构备案号 {filing} 第8-9位表示{}", f.city.name()),
+            format!(
+                "为“{city}”，但机构备案号 {filing} 第8-9位表示{}",
+                f.city.name()
+            ),
         ));
     }
     let date = |col: &str, problems: &mut Vec<Problem>| -> Option<Date> {
         let text = field(col)?;
         let d = parse_date(&text);
         if d.is_none() {
-            problems.push(Problem::field(path, line_of(col), col, format!("“{text}”不是有效日期")));
+            problems.push(Problem::field(
+                path,
+                line_of(col),
+                col,
+                format!("“{text}”不是有效日期"),
+            ));
         }
         d
     };
     let approved = date("备案日期", &mut problems);
     if approved.is_none() && field("备案日期").is_none() {
-        problems.push(Problem::field(path, d.first_line, "备案日期", format!("机构 {filing} 缺少备案日期")));
+        problems.push(Problem::field(
+            path,
+            d.first_line,
+            "备案日期",
+            format!("机构 {filing} 缺少备案日期"),
+        ));
     }
     let until = match field("有效期至") {
         Some(_) => date("有效期至", &mut problems),
@@ -216,26 +261,37 @@ fn finish(table: &Table, filing: &str, d: &Draft, base: &Path, issued_on: Date) 
     if let (Some(a), Some(u)) = (approved, until)
         && u < a
     {
-        problems.push(Problem::field(path, line_of("有效期至"), "有效期至", format!("{u} 早于备案日期 {a}")));
+        problems.push(Problem::field(
+            path,
+            line_of("有效期至"),
+            "有效期至",
+            format!("{u} 早于备案日期 {a}"),
+        ));
     }
     if d.occupations.is_empty() {
-        problems.push(Problem::line(path, d.first_line, format!("机构 {filing} 没有有效的职业（工种）行")));
+        problems.push(Problem::line(
+            path,
+            d.first_line,
+            format!("机构 {filing} 没有有效的职业（工种）行"),
+        ));
     }
     let mut keys = Vec::new();
     for (text, line) in &d.keys {
         match parse_key_entry(text, base, approved) {
-            Ok(k) if keys.iter().any(|o: &KeyEntry| o.kid == k.kid) => problems.push(Problem::field(
-                path,
-                *line,
-                "签名公钥",
-                format!("密钥 {} 重复", k.kid),
-            )),
+            Ok(k) if keys.iter().any(|o: &KeyEntry| o.kid == k.kid) => problems.push(
+                Problem::field(path, *line, "签名公钥", format!("密钥 {} 重复", k.kid)),
+            ),
             Ok(k) => keys.push(k),
             Err(e) => problems.push(Problem::field(path, *line, "签名公钥", e)),
         }
     }
     if d.keys.is_empty() {
-        problems.push(Problem::field(path, d.first_line, "签名公钥", format!("机构 {filing} 没有签名公钥")));
+        problems.push(Problem::field(
+            path,
+            d.first_line,
+            "签名公钥",
+            format!("机构 {filing} 没有签名公钥"),
+        ));
     }
     if !problems.is_empty() {
         return Err(problems);
@@ -313,8 +369,17 @@ mod tests {
         std::fs::write(&p, format!("职业技能等级认定企业目录\n{header}{body}")).unwrap();
         let table = read_table(&p, &InputKind::looks_like_header).unwrap();
         let cols = Columns::map(&table, InputKind::Directory).unwrap();
-        let (insts, problems) = read(&table, &cols, Catalogue::builtin(), Date::new(2024, 1, 1).unwrap());
-        let problems = problems.iter().map(|p| format!("{}:{}", p.line.unwrap_or(0), p.message)).collect();
+        let (insts, problems) = read(
+            &table,
+            &cols,
+            Catalogue::builtin(),
+            Date::new(2024, 1, 1).unwrap(),
+        );
+        let insts = insts.into_iter().map(|(i, _)| i).collect();
+        let problems = problems
+            .iter()
+            .map(|p| format!("{}:{}", p.line.unwrap_or(0), p.message))
+            .collect();
         (insts, problems)
     }
 

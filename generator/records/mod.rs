@@ -6,6 +6,7 @@ pub mod certificates;
 pub mod directory;
 pub mod revocations;
 
+use crate::code::CertCode;
 use crate::problem::Problem;
 use crate::table::{Row, Table, header_key};
 
@@ -226,8 +227,26 @@ impl<'a> Cells<'a> {
         ));
     }
 
+    /// A required certificate code; a malformed one is reported with the
+    /// position and what 附件5 expects there.
+    pub fn certificate_code(&mut self, name: &str) -> Option<CertCode> {
+        let text = self.required(name)?;
+        match CertCode::parse(text) {
+            Ok(code) => Some(code),
+            Err(e) => {
+                self.problem(name, e.to_string());
+                None
+            }
+        }
+    }
+
     /// Parses a required cell with `parse`; `what` describes the accepted forms.
-    pub fn parsed<T>(&mut self, name: &str, parse: impl Fn(&str) -> Option<T>, what: &str) -> Option<T> {
+    pub fn parsed<T>(
+        &mut self,
+        name: &str,
+        parse: impl Fn(&str) -> Option<T>,
+        what: &str,
+    ) -> Option<T> {
         let text = self.required(name)?;
         let value = parse(text);
         if value.is_none() {
@@ -248,19 +267,37 @@ mod tests {
     #[test]
     fn kinds_are_recognised_from_their_headers() {
         let certs = h(&[
-            "序号", "证书编号", "姓名", "证件类型", "证件号码", "职业名称", "工种名称", "职业编码", "等级",
+            "序号",
+            "证书编号",
+            "姓名",
+            "证件类型",
+            "证件号码",
+            "职业名称",
+            "工种名称",
+            "职业编码",
+            "等级",
             "发证日期",
         ]);
         assert_eq!(InputKind::detect(&certs), Some(InputKind::Certificates));
         let dir = h(&[
-            "序号", "企业名称", "详细地址", "联系人", "联系方式", "机构备案号", "职业名称", "工种名称",
-            "职业编码", "等级范围",
+            "序号",
+            "企业名称",
+            "详细地址",
+            "联系人",
+            "联系方式",
+            "机构备案号",
+            "职业名称",
+            "工种名称",
+            "职业编码",
+            "等级范围",
         ]);
         assert_eq!(InputKind::detect(&dir), Some(InputKind::Directory));
         let rev = h(&["证书编号", "撤销日期", "撤销原因"]);
         assert_eq!(InputKind::detect(&rev), Some(InputKind::Revocations));
         assert_eq!(InputKind::detect(&h(&["a", "b"])), None);
         assert!(InputKind::looks_like_header(&certs));
-        assert!(!InputKind::looks_like_header(&h(&["职业技能等级证书发放名册"])));
+        assert!(!InputKind::looks_like_header(&h(&[
+            "职业技能等级证书发放名册"
+        ])));
     }
 }

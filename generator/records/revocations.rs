@@ -3,7 +3,6 @@
 use jiff::civil::Date;
 
 use super::{Cells, ColumnSpec, Columns};
-use crate::code::CertCode;
 use crate::constants::STATEMENT_VERSION;
 use crate::dates::parse_date;
 use crate::problem::Problem;
@@ -19,18 +18,16 @@ pub const COLUMNS: &[ColumnSpec] = &[
 ];
 
 /// Reads every row into revocation statements.
-pub fn read(table: &Table, columns: &Columns, today: Date) -> (Vec<(usize, Revocation)>, Vec<Problem>) {
+pub fn read(
+    table: &Table,
+    columns: &Columns,
+    today: Date,
+) -> (Vec<(usize, Revocation)>, Vec<Problem>) {
     let mut out = Vec::new();
     let mut problems = Vec::new();
     for row in &table.rows {
         let mut c = Cells::new(table, columns, row);
-        let code = c.required("证书编号").and_then(|t| match CertCode::parse(t) {
-            Ok(code) => Some(code),
-            Err(e) => {
-                c.problem("证书编号", e.to_string());
-                None
-            }
-        });
+        let code = c.certificate_code("证书编号");
         let date = c.parsed("撤销日期", parse_date, "日期（如 2025-01-02）");
         if let Some(d) = date
             && d > today
@@ -38,7 +35,9 @@ pub fn read(table: &Table, columns: &Columns, today: Date) -> (Vec<(usize, Revoc
             c.problem("撤销日期", format!("{d} 晚于今天 {today}"));
         }
         let reason = c.required("撤销原因");
-        if let (Some(code), Some(date), Some(reason), true) = (code, date, reason, c.problems.is_empty()) {
+        if let (Some(code), Some(date), Some(reason), true) =
+            (code, date, reason, c.problems.is_empty())
+        {
             out.push((
                 row.line,
                 Revocation {

@@ -1,0 +1,407 @@
+//! The command line: arguments (clap) and what each command prints.
+//! Exit status: 0 success, 1 the data has problems, 2 the command could not run.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use jiff::civil::Date;
+
+use crate::chain::{self, ChainOptions};
+use crate::code::{CertCode, FILING_LEN, FilingNo, normalize_input};
+use crate::constants::{DEFAULT_ITERATIONS, MIN_ITERATIONS};
+use crate::dataset;
+use crate::dates::{parse_date, today_in_china};
+use crate::demo::{self, DemoOptions};
+use crate::keys::{self, PublicKey, SecretKey};
+use crate::occupation::Catalogue;
+use crate::problem::report;
+use crate::records::InputKind;
+use crate::sign::{SignError, SignOptions, SignReport, sign};
+
+/// The command line.
+#[derive(Debug, Parser)]
+#[command(
+    name = "certsite",
+    version,
+    about = "certsite：职业技能等级证书的签名数据集与静态查询站点（辽人社〔2020〕22号）\n\
+             Signed datasets of vocational skill level certificates, verified in the visitor's browser.",
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// 证书编号与机构备案号（附件5）
+    #[command(subcommand)]
+    Code(CodeCommand),
+    /// 生成 Ed25519 密钥对：PREFIX.key（私钥，权限 0600）和 PREFIX.pub（公钥）
+    Keygen(KeygenArgs),
+    /// 把证书名册、机构目录（附件4）或撤销清单（CSV/Excel）签名为数据集（JSON Lines）
+    Sign(SignArgs),
+    /// 按信任链验证已签名的数据集，打印汇总；有任何问题时退出码为 1
+    Verify(VerifyArgs),
+    /// 生成演示数据集（58 家试点机构、虚构持证人），同一种子得到相同字节
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum CodeCommand {
+    /// 逐位解释 22 位证书编号或 13 位机构备案号；无效时指出位置与应有的值
+    Explain {
+        /// 证书编号（22 位）或机构备案号（13 位）
+        code: String,
+        /// 以 JSON 输出
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+struct KeygenArgs {
+    /// 输出前缀：写出 PREFIX.key 和 PREFIX.pub（已存在则拒绝覆盖）
+    #[arg(long, value_name = "PREFIX")]
+    out: PathBuf,
+    /// 写进密钥文件注释的说明，如机构名称
+    #[arg(long, default_value = "")]
+    label: String,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum KindArg {
+    /// 证书名册（机构密钥签名）
+    Certificates,
+    /// 机构目录，附件4（根密钥签名）
+    Directory,
+    /// 撤销清单（发证机构或根密钥签名）
+    Revocations,
+}
+
+impl From<KindArg> for InputKind {
+    fn from(k: KindArg) -> InputKind {
+        match k {
+            KindArg::Certificates => InputKind::Certificates,
+            KindArg::Directory => InputKind::Directory,
+            KindArg::Revocations => InputKind::Revocations,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+struct HashArgs {
+    /// 姓名、证件号码哈希的 PBKDF2 迭代次数
+    #[arg(long, default_value_t = DEFAULT_ITERATIONS)]
+    iterations: u32,
+    /// 允许低于隐私下限的迭代次数（仅供测试与基准，切勿用于真实数据）
+    #[arg(long)]
+    insecure_low_iterations: bool,
+}
+
+impl HashArgs {
+    fn checked(&self) -> Result<(u32, u32), String> {
+        if self.insecure_low_iterations {
+            return Ok((self.iterations.max(1), 1));
+        }
+        if self.iterations < MIN_ITERATIONS {
+            return Err(format!(
+                "--iterations {} 低于隐私下限 {MIN_ITERATIONS}（见 README 的隐私一节）",
+                self.iterations
+            ));
+        }
+        Ok((self.iterations, MIN_ITERATIONS))
+    }
+}
+
+#[derive(Debug, Args)]
+struct SignArgs {
+    /// 签名私钥（.key）
+    #[arg(long)]
+    key: PathBuf,
+    /// 输入表格：CSV（UTF-8、带 BOM 的 UTF-8、GBK）或 Excel 工作簿
+    #[arg(long)]
+    input: PathBuf,
+    /// 输出的数据集（.jsonl）；全部通过才写出，原子替换
+    #[arg(long)]
+    out: PathBuf,
+    /// 输入种类；默认按表头判断
+    #[arg(long, value_enum)]
+    kind: Option<KindArg>,
+    /// 数据目录（含 root.pub 与已签名数据集）：按信任链检查新记录，并从机构目录取机构名称
+    #[arg(long, value_name = "DIR")]
+    data: Option<PathBuf>,
+    /// 跳过有问题的行：签名其余各行，问题行写入拒收文件
+    #[arg(long)]
+    skip_invalid: bool,
+    /// 拒收文件路径（默认 OUT.rejects.csv）
+    #[arg(long)]
+    rejects: Option<PathBuf>,
+    /// 机构声明的签发日期（默认今天）
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    date: Option<String>,
+    #[command(flatten)]
+    hash: HashArgs,
+}
+
+#[derive(Debug, Args)]
+struct VerifyArgs {
+    /// 根公钥（.pub）
+    #[arg(long)]
+    root: PathBuf,
+    /// 数据集文件或目录（目录中所有 *.jsonl）
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// 证书哈希迭代次数的下限
+    #[arg(long, default_value_t = MIN_ITERATIONS)]
+    min_iterations: u32,
+    /// 以此日期为“今天”检查（默认中国标准时间的今天）
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    today: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct DemoArgs {
+    /// 输出目录
+    #[arg(long)]
+    out: PathBuf,
+    /// 证书数量
+    #[arg(long, default_value_t = 3000)]
+    count: usize,
+    /// 随机种子
+    #[arg(long, default_value_t = 2020)]
+    seed: u64,
+    /// 数据日期：所有日期不晚于此日
+    #[arg(long, value_name = "YYYY-MM-DD", default_value = "2026-11-15")]
+    as_of: String,
+    /// 替换非空目录中的演示文件
+    #[arg(long)]
+    force: bool,
+    #[command(flatten)]
+    hash: HashArgs,
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> ExitCode {
+    let result = match cli.command {
+        Command::Code(CodeCommand::Explain { code, json }) => explain(&code, json),
+        Command::Keygen(a) => keygen(&a),
+        Command::Sign(a) => sign_cmd(&a),
+        Command::Verify(a) => verify_cmd(&a),
+        Command::Demo(a) => demo_cmd(&a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("错误：{message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+type CmdResult = Result<ExitCode, String>;
+
+fn date_arg(text: &str, what: &str) -> Result<Date, String> {
+    parse_date(text).ok_or_else(|| format!("{what}“{text}”不是有效日期"))
+}
+
+fn explain(input: &str, json: bool) -> CmdResult {
+    let is_filing = normalize_input(input).chars().count() == FILING_LEN;
+    let parsed: Result<(String, serde_json::Value), crate::code::CodeError> = if is_filing {
+        FilingNo::parse(input)
+            .map(|f| (f.explain_text(), serde_json::to_value(f.explain()).unwrap()))
+    } else {
+        CertCode::parse(input)
+            .map(|c| (c.explain_text(), serde_json::to_value(c.explain()).unwrap()))
+    };
+    let what = if is_filing {
+        "机构备案号"
+    } else {
+        "证书编号"
+    };
+    match parsed {
+        Ok((text, value)) => {
+            if json {
+                println!("{}", serde_json::to_string_pretty(&value).unwrap());
+            } else {
+                print!("{text}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            if json {
+                let v = serde_json::json!({
+                    "error": e.to_string(),
+                    "field": e.field,
+                    "start": e.start,
+                    "end": e.end,
+                    "found": e.found,
+                    "expected": e.expected,
+                });
+                println!("{}", serde_json::to_string_pretty(&v).unwrap());
+            } else {
+                eprintln!("{what}无效：{e}");
+            }
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+fn keygen(a: &KeygenArgs) -> CmdResult {
+    let key = SecretKey::generate()?;
+    let (secret, public) = keys::write_pair(&key, &a.out, &a.label).map_err(|e| e.to_string())?;
+    let pk = key.public();
+    println!("私钥  {}（权限 0600，切勿外传）", secret.display());
+    println!("公钥  {}", public.display());
+    println!("kid   {}", pk.kid());
+    println!("指纹  SHA-256 {}", pk.fingerprint());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_sign_report(r: &SignReport) {
+    for note in &r.notes {
+        eprintln!("注意：{note}");
+    }
+}
+
+fn sign_cmd(a: &SignArgs) -> CmdResult {
+    let (iterations, min_iterations) = a.hash.checked()?;
+    let key = SecretKey::read(&a.key).map_err(|e| e.to_string())?;
+    let today = today_in_china();
+    let statement_date = match &a.date {
+        Some(d) => date_arg(d, "--date ")?,
+        None => today,
+    };
+    let opts = SignOptions {
+        key: &key,
+        input: a.input.clone(),
+        out: a.out.clone(),
+        kind: a.kind.map(Into::into),
+        data: a.data.clone(),
+        iterations,
+        min_iterations,
+        skip_invalid: a.skip_invalid,
+        rejects: a.rejects.clone(),
+        today,
+        statement_date,
+    };
+    match sign(&opts) {
+        Ok(r) => {
+            print_sign_report(&r);
+            if !r.problems.is_empty() {
+                eprint!("{}", report(&r.problems));
+            }
+            println!(
+                "已签名 {} 条{}（{}，输入编码 {}）→ {}",
+                r.signed,
+                r.kind.name(),
+                key.public().kid(),
+                r.encoding,
+                a.out.display()
+            );
+            if let Some(rejects) = &r.rejects_file {
+                println!(
+                    "跳过 {} 行有问题的记录，已列入 {}",
+                    r.rejected,
+                    rejects.display()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(SignError::Invalid(r)) => {
+            print_sign_report(&r);
+            eprint!("{}", report(&r.problems));
+            eprintln!(
+                "发现 {} 个问题（涉及 {} 行），未写出任何文件。修正后重试，或用 --skip-invalid 只签名无问题的行。",
+                r.problems.len(),
+                r.rejected
+            );
+            Ok(ExitCode::from(1))
+        }
+        Err(SignError::Unusable(problems)) => {
+            eprint!("{}", report(&problems));
+            eprintln!("未写出任何文件。");
+            Ok(ExitCode::from(1))
+        }
+        Err(SignError::Io(path, e)) => Err(format!("{}: {e}", path.display())),
+    }
+}
+
+fn verify_cmd(a: &VerifyArgs) -> CmdResult {
+    let root = PublicKey::read(&a.root).map_err(|e| e.to_string())?;
+    let today = match &a.today {
+        Some(t) => date_arg(t, "--today ")?,
+        None => today_in_china(),
+    };
+    let files = dataset::find_datasets(&a.paths).map_err(|p| p.to_string())?;
+    let (lines, mut problems) = dataset::read_lines(&files);
+    let opts = ChainOptions {
+        today: today.to_string(),
+        min_iterations: a.min_iterations,
+    };
+    let (chain, more) = chain::verify(&root, lines, Catalogue::builtin(), &opts);
+    problems.extend(more);
+    problems.sort();
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "根密钥  kid {}  指纹 SHA-256 {}",
+        root.kid(),
+        root.fingerprint()
+    );
+    let _ = writeln!(
+        out,
+        "检查了 {} 个文件、{} 条签名记录",
+        files.len(),
+        chain.lines_read
+    );
+    let _ = writeln!(
+        out,
+        "  机构声明 {} 份有效{}",
+        chain.institutions.len(),
+        if chain.superseded > 0 {
+            format!("（另有 {} 份旧版本被取代）", chain.superseded)
+        } else {
+            String::new()
+        }
+    );
+    let _ = writeln!(out, "  证书     {} 份有效", chain.certificates.len());
+    let _ = writeln!(out, "  撤销     {} 份有效", chain.revocations.len());
+    if problems.is_empty() {
+        let _ = writeln!(out, "全部通过。");
+        return Ok(ExitCode::SUCCESS);
+    }
+    drop(out);
+    eprint!("{}", report(&problems));
+    eprintln!("发现 {} 个问题。", problems.len());
+    Ok(ExitCode::from(1))
+}
+
+fn demo_cmd(a: &DemoArgs) -> CmdResult {
+    let (iterations, min_iterations) = a.hash.checked()?;
+    let opts = DemoOptions {
+        out: a.out.clone(),
+        count: a.count,
+        seed: a.seed,
+        iterations,
+        min_iterations,
+        as_of: date_arg(&a.as_of, "--as-of ")?,
+        force: a.force,
+    };
+    let s = demo::generate(&opts)?;
+    println!(
+        "演示数据已写入 {}：{} 家机构、{} 份证书、{} 份撤销",
+        a.out.display(),
+        s.institutions,
+        s.certificates,
+        s.revocations
+    );
+    println!("根密钥指纹 SHA-256 {}", s.root_fingerprint);
+    println!(
+        "注意：{}/ 中的私钥仅供演示，切勿用于真实数据。",
+        demo::KEYS_DIR
+    );
+    Ok(ExitCode::SUCCESS)
+}

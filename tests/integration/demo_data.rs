@@ -1,0 +1,178 @@
+//! The demo generator and the embedded default in `data/`.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+
+use certsite::demo::{DemoOptions, generate};
+use jiff::civil::Date;
+
+use crate::support::*;
+
+fn options(out: &Path, count: usize, seed: u64) -> DemoOptions {
+    DemoOptions {
+        out: out.to_path_buf(),
+        count,
+        seed,
+        iterations: 1,
+        min_iterations: 1,
+        as_of: Date::new(2026, 11, 15).unwrap(),
+        force: false,
+    }
+}
+
+/// Every file under `dir`, relative path → bytes.
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (rel, fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn same_seed_same_bytes_other_seed_other_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b, c) = (
+        dir.path().join("a"),
+        dir.path().join("b"),
+        dir.path().join("c"),
+    );
+    generate(&options(&a, 120, 7)).unwrap();
+    generate(&options(&b, 120, 7)).unwrap();
+    generate(&options(&c, 120, 8)).unwrap();
+    let (ta, tb, tc) = (tree(&a), tree(&b), tree(&c));
+    assert!(ta.len() > 60);
+    assert_eq!(ta, tb);
+    assert_ne!(ta, tc);
+}
+
+#[test]
+fn the_demo_has_what_it_promises() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("demo");
+    let summary = generate(&options(&out, 400, 3)).unwrap();
+    assert_eq!(summary.institutions, 58);
+    assert_eq!(summary.certificates, 400);
+    assert!(summary.revocations >= 5);
+    let dirs = statements(&out.join("directory/institutions.jsonl"));
+    assert_eq!(dirs.len(), 58);
+    let rotated = dirs
+        .iter()
+        .find(|s| s["filing_no"] == certsite::demo::ROTATED)
+        .unwrap();
+    assert_eq!(rotated["keys"].as_array().unwrap().len(), 2);
+    let lapsed = dirs
+        .iter()
+        .find(|s| s["filing_no"] == certsite::demo::LAPSED)
+        .unwrap();
+    assert!(lapsed["valid_until"].as_str().unwrap() < "2024-01-01");
+    for s in &dirs {
+        assert!(
+            s["address"]
+                .as_str()
+                .unwrap()
+                .contains("示例地址，非真实信息")
+        );
+        assert_eq!(s["contact"], "示例联系人（非真实人员）");
+    }
+    // A root-signed revocation exists beside the issuers' own.
+    assert!(out.join("revocations/root.jsonl").exists());
+    // The secret keys are private files in the clearly named folder.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(out.join("demo-keys/root.key"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    assert!(
+        fs::read_to_string(out.join("demo-keys/README.md"))
+            .unwrap()
+            .contains("NOT FOR REAL USE")
+    );
+    // A non-empty folder is only replaced on request.
+    let err = generate(&options(&out, 10, 3)).unwrap_err();
+    assert!(err.contains("--force"), "{err}");
+}
+
+#[test]
+fn the_embedded_default_verifies_with_the_production_privacy_floor() {
+    let data = repo().join("data");
+    let (code, out, err) = run(certsite().args([
+        "verify",
+        "--root",
+        data.join("root.pub").to_str().unwrap(),
+        data.to_str().unwrap(),
+    ]));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("机构声明 58 份有效"), "{out}");
+    assert!(out.contains("证书     3000 份有效"), "{out}");
+    assert!(out.contains("全部通过"), "{out}");
+}
+
+#[test]
+fn the_embedded_default_is_what_the_demo_command_generates() {
+    // Regenerating data/ at full cost takes minutes; instead generate it with
+    // one PBKDF2 iteration and compare everything but the hashes, then
+    // recompute a few hashes at the real cost from the committed rosters.
+    let data = repo().join("data");
+    let dir = tempfile::tempdir().unwrap();
+    let fresh = dir.path().join("demo");
+    generate(&options(&fresh, 3000, 2020)).unwrap();
+    let committed = tree(&data);
+    for (rel, bytes) in tree(&fresh) {
+        let theirs = committed
+            .get(&rel)
+            .unwrap_or_else(|| panic!("data/{rel} is missing"));
+        if !rel.starts_with("certificates/") {
+            assert_eq!(theirs, &bytes, "data/{rel} differs from a fresh demo");
+            continue;
+        }
+        let ours = statements(&fresh.join(&rel));
+        let stored = statements(&data.join(&rel));
+        assert_eq!(ours.len(), stored.len(), "{rel}");
+        for (mut o, mut s) in ours.into_iter().zip(stored) {
+            for field in ["name_hash", "id_hash", "iterations"] {
+                o.as_object_mut().unwrap().remove(field);
+                s.as_object_mut().unwrap().remove(field);
+            }
+            assert_eq!(o, s, "{rel}");
+        }
+    }
+    // Holder hashes at the real iteration count, from the issuer's roster.
+    let roster =
+        fs::read_to_string(data.join("demo-rosters/certificates/Y000021013002.csv")).unwrap();
+    let stored = statements(&data.join("certificates/Y000021013002.jsonl"));
+    for line in roster
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .skip(1)
+        .take(2)
+    {
+        let cols: Vec<&str> = line.split(',').collect();
+        let (code, name, number) = (cols[1], cols[2], cols[5]);
+        let s = stored.iter().find(|s| s["code"] == code).unwrap();
+        let iterations = s["iterations"].as_u64().unwrap() as u32;
+        assert_eq!(iterations, certsite::constants::DEFAULT_ITERATIONS);
+        assert_eq!(
+            s["name_hash"],
+            certsite::privacy::name_hash(name, code, iterations)
+        );
+        assert_eq!(
+            s["id_hash"],
+            certsite::privacy::id_hash(number, code, iterations)
+        );
+    }
+}

@@ -1,0 +1,9 @@
+//! Integration tests of certsite, one module per area.
+
+mod chain_rules;
+mod cli_basics;
+mod demo_data;
+mod readme;
+mod sign_inputs;
+mod support;
+mod vectors;

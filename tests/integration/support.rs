@@ -1,0 +1,194 @@
+//! Fixtures shared by the integration tests: a small trust chain built with
+//! the library, and a way to run the `certsite` binary.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use certsite::constants::KDF_NAME;
+use certsite::envelope::Envelope;
+use certsite::keys::SecretKey;
+use certsite::statement::{Certificate, Institution, KeyEntry, Revocation, ScopeEntry, Statement};
+
+/// Iterations used by fixtures: the stated count must meet the privacy floor,
+/// but the chain never recomputes the hashes, so fixtures need not pay for them.
+pub const FIXTURE_ITERATIONS: i64 = 2_000_000;
+
+/// The `certsite` binary built for these tests.
+pub fn certsite() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_certsite"))
+}
+
+/// Runs a command; returns (exit code, stdout, stderr).
+pub fn run(cmd: &mut Command) -> (i32, String, String) {
+    let out = cmd.output().expect("binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// The repository root.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Writes `text` as UTF-8 with a BOM, as Excel's "CSV UTF-8" does.
+pub fn write_utf8_bom(path: &Path, text: &str) {
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend_from_slice(text.as_bytes());
+    std::fs::write(path, bytes).unwrap();
+}
+
+/// Writes `text` in GBK, as Excel's plain "CSV" does on Chinese Windows.
+pub fn write_gbk(path: &Path, text: &str) {
+    let (bytes, _, unmappable) = encoding_rs::GBK.encode(text);
+    assert!(!unmappable);
+    std::fs::write(path, bytes).unwrap();
+}
+
+/// A small world: a root and two institutions of 附件9, one with a rotated key.
+pub struct World {
+    pub root: SecretKey,
+    /// 沈阳鼓风机集团股份有限公司, key A until 2023-12-31, key B from 2024-01-01.
+    pub blower_a: SecretKey,
+    pub blower_b: SecretKey,
+    /// 北方重工集团有限公司.
+    pub heavy: SecretKey,
+}
+
+pub const BLOWER: &str = "Y000021013002";
+pub const BLOWER_NAME: &str = "沈阳鼓风机集团股份有限公司";
+pub const HEAVY: &str = "Y000021013003";
+pub const HEAVY_NAME: &str = "北方重工集团有限公司";
+
+impl World {
+    pub fn new() -> World {
+        World {
+            root: SecretKey::from_seed([1; 32]),
+            blower_a: SecretKey::from_seed([2; 32]),
+            blower_b: SecretKey::from_seed([3; 32]),
+            heavy: SecretKey::from_seed([4; 32]),
+        }
+    }
+
+    fn key_entry(key: &SecretKey, from: &str, until: Option<&str>) -> KeyEntry {
+        KeyEntry {
+            kid: key.public().kid(),
+            public_key: key.public().to_base64(),
+            valid_from: from.into(),
+            valid_until: until.map(Into::into),
+        }
+    }
+
+    /// 沈阳鼓风机: filed 2020-06-01, extended to 2029-05-31; 车工 五级-三级,
+    /// 焊工 五级-二级.
+    pub fn blower(&self) -> Institution {
+        Institution {
+            v: 1,
+            filing_no: BLOWER.into(),
+            name: BLOWER_NAME.into(),
+            city: "沈阳市".into(),
+            kind: "市属企业".into(),
+            address: Some("沈阳市（示例地址）".into()),
+            contact: None,
+            phone: None,
+            approved_on: "2020-06-01".into(),
+            valid_until: "2029-05-31".into(),
+            occupations: vec![
+                scope("6-18-01-01", "车工", 5, 3),
+                scope("6-18-02-04", "焊工", 5, 2),
+            ],
+            keys: vec![
+                Self::key_entry(&self.blower_a, "2020-06-01", Some("2023-12-31")),
+                Self::key_entry(&self.blower_b, "2024-01-01", None),
+            ],
+            issued_on: "2024-01-01".into(),
+        }
+    }
+
+    /// 北方重工: filed 2020-07-01, never extended (valid until 2023-06-30).
+    pub fn heavy(&self) -> Institution {
+        Institution {
+            v: 1,
+            filing_no: HEAVY.into(),
+            name: HEAVY_NAME.into(),
+            city: "沈阳市".into(),
+            kind: "市属企业".into(),
+            address: None,
+            contact: None,
+            phone: None,
+            approved_on: "2020-07-01".into(),
+            valid_until: "2023-06-30".into(),
+            occupations: vec![scope("6-20-01-01", "装配钳工", 5, 1)],
+            keys: vec![Self::key_entry(&self.heavy, "2020-07-01", None)],
+            issued_on: "2020-07-01".into(),
+        }
+    }
+}
+
+pub fn scope(code: &str, name: &str, lowest: i64, highest: i64) -> ScopeEntry {
+    ScopeEntry {
+        name: name.into(),
+        subtype: None,
+        code: code.into(),
+        lowest_level: lowest,
+        highest_level: highest,
+    }
+}
+
+/// A valid certificate of 沈阳鼓风机 (车工, level from the code).
+pub fn certificate(code: &str, issued_on: &str) -> Certificate {
+    let level = i64::from(code.as_bytes()[15] - b'0');
+    Certificate {
+        v: 1,
+        code: code.into(),
+        institution: BLOWER_NAME.into(),
+        name_masked: "**".into(),
+        name_hash: "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=".into(),
+        id_type: "居民身份证".into(),
+        id_masked: "****************33".into(),
+        id_hash: "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=".into(),
+        kdf: KDF_NAME.into(),
+        iterations: FIXTURE_ITERATIONS,
+        occupation: "车工".into(),
+        subtype: None,
+        occupation_code: "6-18-01-01".into(),
+        level,
+        tier: None,
+        method: None,
+        issued_on: issued_on.into(),
+    }
+}
+
+pub fn revocation(code: &str, on: &str) -> Revocation {
+    Revocation {
+        v: 1,
+        code: code.into(),
+        revoked_on: on.into(),
+        reason: "证书信息有误".into(),
+    }
+}
+
+/// One signed line.
+pub fn line(statement: Statement, key: &SecretKey) -> String {
+    Envelope::sign(&statement, key).to_line()
+}
+
+/// Writes lines to a dataset file.
+pub fn write_lines(path: &Path, lines: &[String]) {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).unwrap();
+    }
+    let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    std::fs::write(path, text).unwrap();
+}
+
+/// The statements of a dataset file, in order.
+pub fn statements(path: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["statement"].clone())
+        .collect()
+}
