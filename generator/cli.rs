@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use jiff::civil::Date;
 
+use crate::build::{self, BuildError, BuildOptions};
 use crate::chain::{self, ChainOptions};
 use crate::code::{CertCode, FILING_LEN, FilingNo, normalize_input};
 use crate::constants::{DEFAULT_ITERATIONS, MIN_ITERATIONS};
@@ -18,6 +19,7 @@ use crate::keys::{self, PublicKey, SecretKey};
 use crate::occupation::Catalogue;
 use crate::problem::report;
 use crate::records::InputKind;
+use crate::serve;
 use crate::sign::{SignError, SignOptions, SignReport, sign};
 
 /// The command line.
@@ -47,6 +49,70 @@ enum Command {
     Verify(VerifyArgs),
     /// 生成演示数据集（58 家试点机构、虚构持证人），同一种子得到相同字节
     Demo(DemoArgs),
+    /// 验证数据目录并生成静态查询站点（默认 data/ → public/）；有问题时不写出任何文件
+    Build(BuildArgs),
+    /// 生成站点并在 127.0.0.1 上预览
+    Serve(ServeArgs),
+    /// 生成某机构某月的《企业职业技能等级认定结果汇总表》（附件7）
+    Report(ReportArgs),
+}
+
+#[derive(Debug, Args)]
+struct SiteArgs {
+    /// 数据目录（含 certsite.toml、root.pub 与已签名数据集）
+    #[arg(long, default_value = "data")]
+    data: PathBuf,
+    /// 站点输出目录；新站点写好后整体替换旧站点
+    #[arg(long, default_value = "public")]
+    out: PathBuf,
+    /// 跳过未通过验证的记录，发布其余记录，并把跳过的记录及原因写入 OUT.skipped.txt
+    #[arg(long)]
+    skip_invalid: bool,
+    /// 以此日期为“今天”检查（默认中国标准时间的今天）
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    today: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct BuildArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// 端口（0 表示任选一个空闲端口）
+    #[arg(long, default_value_t = 8000)]
+    port: u16,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ReportFormat {
+    /// CSV（带 BOM 的 UTF-8，Excel 可直接打开）
+    Csv,
+    /// 可打印的 HTML
+    Html,
+}
+
+#[derive(Debug, Args)]
+struct ReportArgs {
+    /// 机构备案号
+    #[arg(long, value_name = "FILING_NO")]
+    institution: String,
+    /// 月份
+    #[arg(long, value_name = "YYYY-MM")]
+    month: String,
+    /// 输出格式
+    #[arg(long, value_enum, default_value = "csv")]
+    format: ReportFormat,
+    /// 数据目录
+    #[arg(long, default_value = "data")]
+    data: PathBuf,
+    /// 输出文件（默认写到标准输出）
+    #[arg(long)]
+    out: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -191,6 +257,9 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Sign(a) => sign_cmd(&a),
         Command::Verify(a) => verify_cmd(&a),
         Command::Demo(a) => demo_cmd(&a),
+        Command::Build(a) => build_cmd(&a.site).map(|(code, _)| code),
+        Command::Serve(a) => serve_cmd(&a),
+        Command::Report(a) => report_cmd(&a),
     };
     match result {
         Ok(code) => code,
@@ -403,5 +472,110 @@ fn demo_cmd(a: &DemoArgs) -> CmdResult {
         "注意：{}/ 中的私钥仅供演示，切勿用于真实数据。",
         demo::KEYS_DIR
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn build_cmd(a: &SiteArgs) -> Result<(ExitCode, bool), String> {
+    let today = match &a.today {
+        Some(t) => date_arg(t, "--today ")?,
+        None => today_in_china(),
+    };
+    let opts = BuildOptions {
+        data: a.data.clone(),
+        out: a.out.clone(),
+        skip_invalid: a.skip_invalid,
+        today,
+    };
+    match build::build(&opts) {
+        Ok(r) => {
+            println!(
+                "站点已生成 {}：{} 家机构、{} 份证书、{} 份撤销；{} 个文件，{:.1} MB",
+                a.out.display(),
+                r.institutions,
+                r.certificates,
+                r.revocations,
+                r.files,
+                r.bytes as f64 / 1e6
+            );
+            println!(
+                "分片：{} 个（SHA-256 前 {} 位），最大 {} 字节",
+                r.shards.count(),
+                r.shards.bits,
+                r.largest_shard
+            );
+            let steps: Vec<String> = r
+                .steps
+                .iter()
+                .map(|(name, d)| format!("{name} {:.2}s", d.as_secs_f64()))
+                .collect();
+            println!("用时：{}", steps.join("，"));
+            if let Some(path) = &r.skipped_report {
+                eprint!("{}", report(&r.skipped));
+                eprintln!(
+                    "注意：{} 个问题涉及的记录未发布，清单见 {}",
+                    r.skipped.len(),
+                    path.display()
+                );
+            }
+            Ok((ExitCode::SUCCESS, true))
+        }
+        Err(BuildError::Problems(problems)) => {
+            eprint!("{}", report(&problems));
+            eprintln!(
+                "发现 {} 个问题，未生成站点；{} 保持原样。修正数据后重试，或用 --skip-invalid 只发布通过验证的记录。",
+                problems.len(),
+                a.out.display()
+            );
+            Ok((ExitCode::from(1), false))
+        }
+        Err(BuildError::Output(e)) => Err(format!("{e}（{} 保持原样）", a.out.display())),
+    }
+}
+
+fn serve_cmd(a: &ServeArgs) -> CmdResult {
+    let (code, built) = build_cmd(&a.site)?;
+    if !built {
+        return Ok(code);
+    }
+    serve::serve(&a.site.out, a.port)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn report_cmd(a: &ReportArgs) -> CmdResult {
+    let loaded = build::load(&a.data).map_err(|p| report(&p))?;
+    let opts = ChainOptions {
+        today: today_in_china().to_string(),
+        min_iterations: loaded.config.privacy.min_iterations,
+    };
+    let (chain, problems) = chain::verify(&loaded.root, loaded.lines, Catalogue::builtin(), &opts);
+    if !problems.is_empty() {
+        eprintln!(
+            "注意：数据目录中有 {} 个问题，未通过验证的记录不计入汇总（用 certsite verify 查看）",
+            problems.len()
+        );
+    }
+    let filing = normalize_input(&a.institution);
+    let monthly = crate::report::monthly(&chain, &filing, &a.month)?;
+    let bytes = match a.format {
+        ReportFormat::Csv => monthly.to_csv(),
+        ReportFormat::Html => monthly.to_html().into_bytes(),
+    };
+    match &a.out {
+        Some(path) => {
+            dataset::write_atomic(path, &bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+            eprintln!(
+                "已写出 {} {} 的汇总表（{} 份证书）→ {}",
+                monthly.institution,
+                monthly.month,
+                monthly.table.sum.total,
+                path.display()
+            );
+        }
+        None => {
+            std::io::stdout()
+                .write_all(&bytes)
+                .map_err(|e| e.to_string())?;
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -20,10 +20,12 @@
 //! Every problem in an input is reported with file, line and field
 //! ([`problem::Problem`]), all of them in one run.
 
+pub mod build;
 pub mod canonical;
 pub mod chain;
 pub mod cli;
 pub mod code;
+pub mod config;
 pub mod constants;
 pub mod dataset;
 pub mod dates;
@@ -32,11 +34,17 @@ pub mod envelope;
 pub mod id_document;
 pub mod keys;
 pub mod level;
+pub mod markdown;
 pub mod occupation;
 pub mod privacy;
 pub mod problem;
 pub mod records;
+pub mod render;
+pub mod report;
+pub mod serve;
+pub mod shard;
 pub mod sign;
+pub mod site;
 pub mod statement;
 pub mod table;
 pub mod text;
