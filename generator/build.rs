@@ -242,7 +242,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let mut timed = |name: &'static str, start: Instant| steps.push((name, start.elapsed()));
 
     let t = Instant::now();
-    let loaded = load(&opts.data).map_err(BuildError::Problems)?;
+    let mut loaded = load(&opts.data).map_err(BuildError::Problems)?;
     timed("load", t);
 
     let t = Instant::now();
@@ -252,7 +252,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     };
     let (chain, mut problems) = chain::verify(
         &loaded.root,
-        loaded.lines.clone(),
+        std::mem::take(&mut loaded.lines),
         Catalogue::builtin(),
         &chain_opts,
     );

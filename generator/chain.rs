@@ -6,7 +6,8 @@
 //! is returned so that callers can report counts or publish it.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
+use std::path::Path;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -35,7 +36,7 @@ pub struct Signed<T> {
     /// The envelope line exactly as read.
     pub raw: String,
     /// The dataset file.
-    pub file: PathBuf,
+    pub file: Arc<Path>,
     /// Its line.
     pub line: usize,
     /// The signing key id.
@@ -57,31 +58,43 @@ pub struct Chain {
     pub lines_read: usize,
 }
 
+/// A parsed line. The JSON tree is dropped as soon as the canonical bytes
+/// and the typed statement are taken from it, to keep memory small.
 struct Parsed {
     src: SourcedLine,
-    env: Envelope,
-    statement: Statement,
+    kid: String,
+    sig: [u8; 64],
+    canonical: Vec<u8>,
 }
 
-fn parse(src: SourcedLine) -> Result<Parsed, Problem> {
+impl Parsed {
+    /// Whether `key` is the named key and its signature verifies strictly.
+    fn verifies_with(&self, key: &PublicKey) -> bool {
+        key.kid() == self.kid && key.verify(&self.canonical, &self.sig)
+    }
+}
+
+fn parse(src: SourcedLine) -> Result<(Statement, Parsed), Problem> {
     let env = Envelope::parse(&src.text).map_err(|e| Problem::line(&src.file, src.line, e))?;
     let statement = env
         .typed()
         .map_err(|e| Problem::field(&src.file, src.line, "statement", e))?;
-    Ok(Parsed {
+    let parsed = Parsed {
+        canonical: env.statement.canonical(),
+        kid: env.kid,
+        sig: env.sig,
         src,
-        env,
-        statement,
-    })
+    };
+    Ok((statement, parsed))
 }
 
-fn signed<T>(p: &Parsed, statement: T) -> Signed<T> {
+fn signed<T>(p: Parsed, statement: T) -> Signed<T> {
     Signed {
         statement,
-        raw: p.src.text.clone(),
-        file: p.src.file.clone(),
+        raw: p.src.text,
+        file: p.src.file,
         line: p.src.line,
-        kid: p.env.kid.clone(),
+        kid: p.kid,
     }
 }
 
@@ -92,7 +105,7 @@ fn bad_signature(p: &Parsed) -> Problem {
         "sig",
         format!(
             "签名无效：内容被改动，或不是密钥 {} 所签（signature does not verify）",
-            p.env.kid
+            p.kid
         ),
     )
 }
@@ -108,17 +121,18 @@ pub fn verify(
         lines_read: lines.len(),
         ..Chain::default()
     };
-    let parsed: Vec<Result<Parsed, Problem>> = lines.into_par_iter().map(parse).collect();
+    let parsed: Vec<Result<(Statement, Parsed), Problem>> =
+        lines.into_par_iter().map(parse).collect();
     let mut problems = Vec::new();
     let (mut institutions, mut certificates, mut revocations) =
         (Vec::new(), Vec::new(), Vec::new());
     for p in parsed {
         match p {
             Err(e) => problems.push(e),
-            Ok(p) => match &p.statement {
-                Statement::Institution(s) => institutions.push((s.clone(), p)),
-                Statement::Certificate(s) => certificates.push((s.clone(), p)),
-                Statement::Revocation(s) => revocations.push((s.clone(), p)),
+            Ok((statement, p)) => match statement {
+                Statement::Institution(s) => institutions.push((s, p)),
+                Statement::Certificate(s) => certificates.push((s, p)),
+                Statement::Revocation(s) => revocations.push((s, p)),
             },
         }
     }
@@ -146,20 +160,16 @@ fn check_institutions(
 ) {
     let mut by_filing: BTreeMap<String, Vec<Signed<Institution>>> = BTreeMap::new();
     for (s, p) in items {
-        if p.env.kid != root.kid() {
+        if p.kid != root.kid() {
             problems.push(Problem::field(
                 &p.src.file,
                 p.src.line,
                 "kid",
-                format!(
-                    "机构声明须由根密钥 {} 签名，此处为 {}",
-                    root.kid(),
-                    p.env.kid
-                ),
+                format!("机构声明须由根密钥 {} 签名，此处为 {}", root.kid(), p.kid),
             ));
             continue;
         }
-        if !p.env.verifies_with(root) {
+        if !p.verifies_with(root) {
             problems.push(bad_signature(&p));
             continue;
         }
@@ -171,7 +181,7 @@ fn check_institutions(
         by_filing
             .entry(s.filing_no.clone())
             .or_default()
-            .push(signed(&p, s));
+            .push(signed(p, s));
     }
     for (filing, mut versions) in by_filing {
         // Newest first; identical repeats collapse.
@@ -219,16 +229,13 @@ fn check_certificate(
         )];
     };
     let inst = &inst.statement;
-    let Some(key) = inst.key(&p.env.kid) else {
+    let Some(key) = inst.key(&p.kid) else {
         return vec![at(
             "kid",
-            format!(
-                "密钥 {} 不是机构 {} 登记的签名密钥",
-                p.env.kid, inst.filing_no
-            ),
+            format!("密钥 {} 不是机构 {} 登记的签名密钥", p.kid, inst.filing_no),
         )];
     };
-    let verifies = PublicKey::from_base64(&key.public_key).is_ok_and(|pk| p.env.verifies_with(&pk));
+    let verifies = PublicKey::from_base64(&key.public_key).is_ok_and(|pk| p.verifies_with(&pk));
     if !verifies {
         return vec![bad_signature(p)];
     }
@@ -306,22 +313,23 @@ fn check_certificates(
     problems: &mut Vec<Problem>,
 ) {
     let institutions = &chain.institutions;
-    let results: Vec<(Certificate, Parsed, Vec<Problem>)> = items
+    // Each parsed line is consumed here: the canonical bytes go once checked.
+    let results: Vec<Result<Signed<Certificate>, Vec<Problem>>> = items
         .into_par_iter()
         .map(|(s, p)| {
             let found = check_certificate(&s, &p, institutions, catalogue, opts);
-            (s, p, found)
+            if found.is_empty() {
+                Ok(signed(p, s))
+            } else {
+                Err(found)
+            }
         })
         .collect();
     let mut by_code: BTreeMap<String, Vec<Signed<Certificate>>> = BTreeMap::new();
-    for (s, p, found) in results {
-        if found.is_empty() {
-            by_code
-                .entry(s.code.clone())
-                .or_default()
-                .push(signed(&p, s));
-        } else {
-            problems.extend(found);
+    for result in results {
+        match result {
+            Ok(c) => by_code.entry(c.statement.code.clone()).or_default().push(c),
+            Err(found) => problems.extend(found),
         }
     }
     for (code, mut records) in by_code {
@@ -372,19 +380,19 @@ fn check_revocations(
             continue;
         };
         let filing = cert.statement.filing_no();
-        let signer_ok = if p.env.kid == root.kid() {
-            p.env.verifies_with(root)
+        let signer_ok = if p.kid == root.kid() {
+            p.verifies_with(root)
         } else {
             let key = chain
                 .institutions
                 .get(filing)
-                .and_then(|i| i.statement.key(&p.env.kid));
+                .and_then(|i| i.statement.key(&p.kid));
             let Some(key) = key else {
                 problems.push(at(
                     "kid",
                     format!(
                         "密钥 {} 既不是根密钥，也不是发证机构 {filing} 的签名密钥",
-                        p.env.kid
+                        p.kid
                     ),
                 ));
                 continue;
@@ -399,7 +407,7 @@ fn check_revocations(
                 ));
                 continue;
             }
-            PublicKey::from_base64(&key.public_key).is_ok_and(|pk| p.env.verifies_with(&pk))
+            PublicKey::from_base64(&key.public_key).is_ok_and(|pk| p.verifies_with(&pk))
         };
         if !signer_ok {
             problems.push(bad_signature(&p));
@@ -422,7 +430,7 @@ fn check_revocations(
             ));
             continue;
         }
-        let entry = signed(&p, s);
+        let entry = signed(p, s);
         let keep_new = chain
             .revocations
             .get(&entry.statement.code)

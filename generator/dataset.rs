@@ -4,6 +4,7 @@
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use walkdir::WalkDir;
 
@@ -15,8 +16,8 @@ pub const DATASET_EXT: &str = "jsonl";
 /// One non-empty line of a dataset, with where it came from.
 #[derive(Clone, Debug)]
 pub struct SourcedLine {
-    /// The dataset file.
-    pub file: PathBuf,
+    /// The dataset file (shared by all its lines).
+    pub file: Arc<Path>,
     /// 1-based line number.
     pub line: usize,
     /// The line's text, without the line break.
@@ -55,6 +56,7 @@ pub fn read_lines(files: &[PathBuf]) -> (Vec<SourcedLine>, Vec<Problem>) {
     let mut lines = Vec::new();
     let mut problems = Vec::new();
     for file in files {
+        let shared: Arc<Path> = Arc::from(file.as_path());
         let bytes = match fs::read(file) {
             Ok(b) => b,
             Err(e) => {
@@ -69,7 +71,7 @@ pub fn read_lines(files: &[PathBuf]) -> (Vec<SourcedLine>, Vec<Problem>) {
             }
             match std::str::from_utf8(raw) {
                 Ok(text) => lines.push(SourcedLine {
-                    file: file.clone(),
+                    file: shared.clone(),
                     line: i + 1,
                     text: text.to_string(),
                 }),

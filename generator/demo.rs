@@ -574,6 +574,10 @@ pub fn generate(opts: &DemoOptions) -> Result<DemoSummary, String> {
         }
     }
     write_file(&keys_dir.join("README.md"), DEMO_KEYS_README.as_bytes())?;
+    write_file(
+        &opts.out.join(crate::config::CONFIG_FILE),
+        site_config(opts.min_iterations).as_bytes(),
+    )?;
 
     // The directory (附件4 with dates and keys), signed by the root.
     let dir_csv = rosters.join("directory.csv");
@@ -671,6 +675,21 @@ fn verify_output(opts: &DemoOptions, root: &PublicKey) -> Result<(), String> {
             crate::problem::report(&problems)
         ))
     }
+}
+
+/// The site configuration of the demo: `data/certsite.toml`, with the privacy
+/// floor the demo was generated for (lower only for benchmark data).
+fn site_config(min_iterations: u32) -> String {
+    include_str!("../data/certsite.toml")
+        .lines()
+        .map(|l| {
+            if l.starts_with("min_iterations") {
+                format!("min_iterations = {min_iterations}\n")
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect()
 }
 
 fn check_scopes(pilots: &[Pilot]) -> Result<(), String> {

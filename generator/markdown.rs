@@ -9,12 +9,22 @@ use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 pub struct MarkdownPage {
     /// Text of the first level-1 heading.
     pub title: String,
+    /// Short label for the navigation bar: from a first line
+    /// `<!-- nav: 通知原文 -->`, else the title.
+    pub nav: String,
     /// The HTML body.
     pub html: String,
 }
 
 /// Renders Markdown with tables; HTML in the source becomes text.
 pub fn render(source: &str) -> MarkdownPage {
+    let (nav, source) = match source
+        .strip_prefix("<!-- nav:")
+        .and_then(|rest| rest.split_once("-->"))
+    {
+        Some((label, rest)) => (Some(label.trim().to_string()), rest),
+        None => (None, source),
+    };
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     let mut title = String::new();
     let mut in_title = false;
@@ -35,7 +45,11 @@ pub fn render(source: &str) -> MarkdownPage {
         .collect();
     let mut out = String::new();
     html::push_html(&mut out, events.into_iter());
-    MarkdownPage { title, html: out }
+    MarkdownPage {
+        nav: nav.unwrap_or_else(|| title.clone()),
+        title,
+        html: out,
+    }
 }
 
 #[cfg(test)]
@@ -46,6 +60,11 @@ mod tests {
     fn renders_tables_and_takes_the_title() {
         let p = render("# 关于本站\n\n| a | b |\n|---|---|\n| 1 | 2 |\n");
         assert_eq!(p.title, "关于本站");
+        assert_eq!(p.nav, "关于本站");
+        let n = render("<!-- nav: 通知原文 -->\n# 关于在全省企业开展职业技能等级认定工作的通知\n");
+        assert_eq!(n.nav, "通知原文");
+        assert_eq!(n.title, "关于在全省企业开展职业技能等级认定工作的通知");
+        assert!(!n.html.contains("nav:"));
         assert!(p.html.contains("<table>"));
         assert!(p.html.contains("<td>1</td>"));
     }

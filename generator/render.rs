@@ -45,11 +45,18 @@ const TEMPLATES: &[(&str, &str)] = &[
 
 /// Static assets, by logical name: published under `assets/` with a content
 /// hash in the file name, so they can be cached forever.
-const ASSETS: &[(&str, &str, &[u8])] = &[(
-    "css",
-    "site.css",
-    include_bytes!("../site-templates/assets/site.css"),
-)];
+const ASSETS: &[(&str, &str, &[u8])] = &[
+    (
+        "css",
+        "site.css",
+        include_bytes!("../site-templates/assets/site.css"),
+    ),
+    (
+        "icon",
+        "icon.svg",
+        include_bytes!("../site-templates/assets/icon.svg"),
+    ),
+];
 
 /// A Markdown page to publish at `<slug>/index.html`.
 #[derive(Clone, Debug)]

@@ -367,13 +367,14 @@ impl DataContext {
             ));
         }
         let mut lines = self.existing.clone();
+        let input: std::sync::Arc<Path> = std::sync::Arc::from(opts.input.as_path());
         lines.extend(items.iter().map(|item| {
             // A code signed before must come out identical: compare real hashes.
             let exact = item
                 .certificate_code()
                 .is_some_and(|c| self.chain.certificates.contains_key(&c));
             SourcedLine {
-                file: opts.input.clone(),
+                file: input.clone(),
                 line: item.line,
                 text: Envelope::sign(&item.draft(opts.iterations, exact), opts.key).to_line(),
             }

@@ -136,8 +136,18 @@ fn the_embedded_default_is_what_the_demo_command_generates() {
         let theirs = committed
             .get(&rel)
             .unwrap_or_else(|| panic!("data/{rel} is missing"));
+        if rel == "certsite.toml" {
+            // Generated here with a privacy floor of 1; otherwise the same.
+            let ours = String::from_utf8(bytes).unwrap();
+            let theirs = String::from_utf8(theirs.clone()).unwrap();
+            assert_eq!(
+                theirs.replace("min_iterations = 1000000", "min_iterations = 1"),
+                ours
+            );
+            continue;
+        }
         if !rel.starts_with("certificates/") {
-            assert_eq!(theirs, &bytes, "data/{rel} differs from a fresh demo");
+            assert!(theirs == &bytes, "data/{rel} differs from a fresh demo");
             continue;
         }
         let ours = statements(&fresh.join(&rel));

@@ -1,5 +1,6 @@
 //! Integration tests of certsite, one module per area.
 
+mod build_site;
 mod chain_rules;
 mod cli_basics;
 mod demo_data;

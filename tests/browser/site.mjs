@@ -1,0 +1,69 @@
+// Helpers for the browser tests: build and serve a site with the certsite
+// binary, and launch Debian's headless Chromium through playwright-core.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export const BIN = process.env.CERTSITE_BIN ?? 'target/debug/certsite';
+export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+/** A fresh temporary folder. */
+export function tempDir() {
+  return mkdtempSync(join(tmpdir(), 'certsite-'));
+}
+
+/** Builds `data` into `out`; throws with the output when the build fails. */
+export function buildSite(data, out) {
+  const r = spawnSync(BIN, ['build', '--data', data, '--out', out], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`build failed: ${r.stdout}${r.stderr}`);
+  return out;
+}
+
+/**
+ * Builds and serves `data` on 127.0.0.1 with `certsite serve --port 0`.
+ * @returns {Promise<{url: string, out: string, close: () => void}>}
+ */
+export async function serveSite(data = 'data') {
+  const out = join(tempDir(), 'public');
+  const child = spawn(BIN, ['serve', '--data', data, '--out', out, '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout });
+  const url = await new Promise((resolve, reject) => {
+    child.on('exit', (code) => reject(new Error(`certsite serve exited with ${code}`)));
+    lines.on('line', (line) => {
+      if (line.startsWith('http://')) resolve(line.trim());
+    });
+  });
+  return { url, out, close: () => child.kill() };
+}
+
+/** Launches headless Chromium with the flags this machine needs. */
+export async function launchBrowser() {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** Records console errors and warnings, page errors and failed requests. */
+export function watchConsole(page) {
+  const problems = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`${msg.type()}: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+  page.on('requestfailed', (req) => problems.push(`requestfailed: ${req.url()}`));
+  return problems;
+}

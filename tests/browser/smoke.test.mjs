@@ -1,0 +1,62 @@
+// The built demo site, opened from a local static server in headless
+// Chromium like a person would: every page loads and the console stays clean.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchBrowser, serveSite, watchConsole } from './site.mjs';
+
+let site;
+let browser;
+
+before(async () => {
+  site = await serveSite('data');
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  site?.close();
+});
+
+const PAGES = [
+  ['index.html', '辽宁省职业技能等级证书查询'],
+  ['directory/index.html', '职业技能等级认定企业目录'],
+  ['directory/Y000021013002.html', '沈阳鼓风机集团股份有限公司'],
+  ['stats/index.html', '职业技能等级认定结果统计'],
+  ['trust/index.html', '信任与密钥'],
+  ['notice/index.html', '关于在全省企业开展职业技能等级认定工作的通知'],
+  ['verify/index.html', '证书查验'],
+];
+
+for (const [path, heading] of PAGES) {
+  test(`${path} loads with a clean console`, async () => {
+    const page = await browser.newPage();
+    const problems = watchConsole(page);
+    const response = await page.goto(site.url + path);
+    assert.equal(response.status(), 200);
+    assert.match(await page.locator('h1').first().innerText(), new RegExp(heading));
+    await page.waitForLoadState('networkidle');
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+}
+
+test('a missing page gets the 404 page with status 404', async () => {
+  const page = await browser.newPage();
+  const response = await page.goto(site.url + 'no/such/page.html');
+  assert.equal(response.status(), 404);
+  assert.match(await page.locator('h1').innerText(), /找不到页面/);
+  await page.close();
+});
+
+test('the stylesheet applies under the strict CSP on a phone-sized screen', async () => {
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  const problems = watchConsole(page);
+  await page.goto(site.url + 'stats/index.html');
+  const header = await page.locator('.site-header').evaluate((el) => getComputedStyle(el).backgroundColor);
+  assert.equal(header, 'rgb(13, 59, 102)');
+  // Wide tables scroll inside their wrapper instead of widening the page.
+  const pageWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(pageWidth <= 390, `page is ${pageWidth}px wide`);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

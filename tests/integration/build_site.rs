@@ -1,0 +1,488 @@
+//! `certsite build`: fixture sites in temp folders, one per rule; the demo
+//! data; determinism; atomic output; snapshots of pages and the file tree.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use certsite::statement::Statement;
+
+use crate::support::*;
+
+const CONFIG: &str =
+    "title = \"测试站点\"\nauthority = \"测试根\"\nbase_url = \"https://certsite.example/sub/\"\n";
+
+/// A data folder with the small world: directory plus the given certificate lines.
+fn fixture(dir: &Path, w: &World, certs: &[String], extra: &[(&str, Vec<String>)]) -> PathBuf {
+    let data = dir.join("data");
+    fs::create_dir_all(data.join("pages")).unwrap();
+    fs::write(data.join("certsite.toml"), CONFIG).unwrap();
+    fs::write(
+        data.join("root.pub"),
+        w.root.public().file_text("test root"),
+    )
+    .unwrap();
+    fs::write(
+        data.join("pages/about.md"),
+        "# 关于\n\n<script>alert(1)</script> 正文\n",
+    )
+    .unwrap();
+    write_lines(
+        &data.join("directory.jsonl"),
+        &[
+            line(Statement::Institution(w.blower()), &w.root),
+            line(Statement::Institution(w.heavy()), &w.root),
+        ],
+    );
+    write_lines(&data.join("certs.jsonl"), certs);
+    for (name, lines) in extra {
+        write_lines(&data.join(name), lines);
+    }
+    data
+}
+
+fn good_certs(w: &World) -> Vec<String> {
+    vec![
+        line(
+            Statement::Certificate(certificate("Y000021013002233000001", "2023-05-01")),
+            &w.blower_a,
+        ),
+        line(
+            Statement::Certificate(certificate("Y000021013002243000001", "2024-03-01")),
+            &w.blower_b,
+        ),
+        line(
+            Statement::Certificate(certificate("Y000021013002245000001", "2024-03-02")),
+            &w.blower_b,
+        ),
+    ]
+}
+
+fn build(data: &Path, out: &Path, extra: &[&str]) -> (i32, String, String) {
+    let mut cmd = certsite();
+    cmd.args([
+        "build",
+        "--data",
+        data.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--today",
+        "2026-11-30",
+    ]);
+    cmd.args(extra);
+    run(&mut cmd)
+}
+
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+                fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn text(out: &Path, rel: &str) -> String {
+    fs::read_to_string(out.join(rel)).unwrap()
+}
+
+#[test]
+fn a_fixture_site_builds_with_every_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = World::new();
+    let data = fixture(dir.path(), &w, &good_certs(&w), &[]);
+    let out = dir.path().join("public");
+    let (code, stdout, err) = build(&data, &out, &[]);
+    assert_eq!(code, 0, "{stdout}{err}");
+    for page in [
+        "index.html",
+        "verify/index.html",
+        "directory/index.html",
+        "directory/Y000021013002.html",
+        "directory/Y000021013003.html",
+        "stats/index.html",
+        "trust/index.html",
+        "about/index.html",
+        "404.html",
+        "sitemap.xml",
+        "robots.txt",
+        "manifest.json",
+        "i/Y000021013002.jsonl",
+    ] {
+        assert!(out.join(page).is_file(), "{page} missing");
+    }
+    let blower = text(&out, "directory/Y000021013002.html");
+    for expected in [
+        "沈阳鼓风机集团股份有限公司",
+        "Y000021013002",
+        "五级-三级",
+        "五级-二级",
+        "2020-06-01 至 2029-05-31",
+    ] {
+        assert!(blower.contains(expected), "{expected}");
+    }
+    // Raw HTML in Markdown is shown as text.
+    assert!(text(&out, "about/index.html").contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    // The 附件7 table: rows, subtotals and the total row.
+    let stats = text(&out, "stats/index.html");
+    assert!(stats.contains("<th scope=\"row\">车工</th><td>1</td><td>0</td><td>2</td><td>0</td><td>0</td><td>3</td>"), "{stats}");
+    assert!(stats.contains("合  计"));
+}
+
+#[test]
+fn shards_serve_each_envelope_unchanged_with_its_revocation() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = World::new();
+    let certs = good_certs(&w);
+    let revocation = line(
+        Statement::Revocation(revocation("Y000021013002243000001", "2024-06-01")),
+        &w.blower_b,
+    );
+    let data = fixture(
+        dir.path(),
+        &w,
+        &certs,
+        &[("revocations.jsonl", vec![revocation.clone()])],
+    );
+    let out = dir.path().join("public");
+    assert_eq!(build(&data, &out, &[]).0, 0);
+    let manifest: serde_json::Value = serde_json::from_str(&text(&out, "manifest.json")).unwrap();
+    let bits = manifest["shards"]["bits"].as_u64().unwrap() as u8;
+    let scheme = certsite::shard::ShardScheme { bits };
+    let shard = text(
+        &out,
+        &format!("c/{}", scheme.name(scheme.index("Y000021013002243000001"))),
+    );
+    let lines: Vec<&str> = shard.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| *l == certs[1])
+        .expect("the envelope, byte for byte");
+    assert_eq!(lines[at + 1], revocation, "its revocation follows it");
+    // Every shard exists; the manifest hashes every file.
+    assert_eq!(manifest["shards"]["count"].as_u64().unwrap(), 1 << bits);
+    for i in 0..scheme.count() {
+        assert!(out.join("c").join(scheme.name(i)).is_file());
+    }
+    let files = manifest["files"].as_object().unwrap();
+    for (path, bytes) in tree(&out) {
+        if path == "manifest.json" {
+            continue;
+        }
+        let hash = certsite::keys::hex(&<sha2::Sha256 as sha2::Digest>::digest(&bytes));
+        assert_eq!(files[&path], hash, "{path}");
+    }
+    assert_eq!(manifest["data_date"], "2024-06-01");
+    assert_eq!(
+        manifest["root"]["fingerprint"],
+        w.root.public().fingerprint()
+    );
+    assert_eq!(
+        text(&out, "i/Y000021013002.jsonl"),
+        format!("{}\n", line(Statement::Institution(w.blower()), &w.root))
+    );
+}
+
+#[test]
+fn two_builds_of_the_same_data_are_byte_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = World::new();
+    let data = fixture(dir.path(), &w, &good_certs(&w), &[]);
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    assert_eq!(build(&data, &a, &[]).0, 0);
+    assert_eq!(build(&data, &b, &[]).0, 0);
+    assert_eq!(tree(&a), tree(&b));
+}
+
+/// Each broken fixture: the build fails, names file, line and field, and
+/// leaves the previously published site exactly as it was.
+#[test]
+fn every_broken_rule_fails_the_build_and_keeps_the_old_site() {
+    let w = World::new();
+    let cert = |code: &str, on: &str| Statement::Certificate(certificate(code, on));
+    let mut out_of_scope = certificate("Y000021013002243000009", "2024-03-01");
+    out_of_scope.occupation = "铣工".into();
+    out_of_scope.occupation_code = "6-18-01-02".into();
+    let mut expired = certificate("Y000021013003243000001", "2024-03-01");
+    expired.institution = HEAVY_NAME.into();
+    expired.occupation = "装配钳工".into();
+    expired.occupation_code = "6-20-01-01".into();
+    let good = line(cert("Y000021013002243000001", "2024-03-01"), &w.blower_b);
+    let cases: Vec<(&str, Vec<String>, &str)> = vec![
+        (
+            "tampered byte",
+            vec![good.replace("2024-03-01", "2024-03-02")],
+            "certs.jsonl:4: sig: 签名无效",
+        ),
+        (
+            "another institution's key",
+            vec![line(cert("Y000021013002243000002", "2024-03-01"), &w.heavy)],
+            "certs.jsonl:4: kid: 密钥",
+        ),
+        (
+            "key outside its window",
+            vec![line(
+                cert("Y000021013002243000002", "2024-03-01"),
+                &w.blower_a,
+            )],
+            "certs.jsonl:4: issued_on: 发证日期 2024-03-01 不在签名密钥",
+        ),
+        (
+            "expired filing",
+            vec![line(Statement::Certificate(expired), &w.heavy)],
+            "certs.jsonl:4: issued_on: 发证日期 2024-03-01 不在机构备案有效期",
+        ),
+        (
+            "out-of-scope occupation",
+            vec![line(Statement::Certificate(out_of_scope), &w.blower_b)],
+            "certs.jsonl:4: occupation_code: 6-18-01-02 铣工 不在机构备案的职业（工种）范围内",
+        ),
+        (
+            "out-of-scope level",
+            vec![line(
+                cert("Y000021013002241000001", "2024-03-01"),
+                &w.blower_b,
+            )],
+            "certs.jsonl:4: level: 一级/高级技师 超出备案的等级范围 五级-三级",
+        ),
+        (
+            "duplicate code",
+            vec![
+                good.clone(),
+                line(cert("Y000021013002243000001", "2024-03-05"), &w.blower_b),
+            ],
+            "证书编号 Y000021013002243000001 重复",
+        ),
+        (
+            "revocation of an unknown code",
+            vec![line(
+                Statement::Revocation(revocation("Y000021013002243000077", "2024-05-01")),
+                &w.blower_b,
+            )],
+            "certs.jsonl:4: code: 撤销的证书 Y000021013002243000077 不存在",
+        ),
+    ];
+    for (name, extra_lines, expected) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let data = fixture(dir.path(), &w, &good_certs(&w), &[]);
+        let out = dir.path().join("public");
+        assert_eq!(build(&data, &out, &[]).0, 0, "{name}: the first build");
+        let before = tree(&out);
+        let mut certs = good_certs(&w);
+        certs.extend(extra_lines);
+        write_lines(&data.join("certs.jsonl"), &certs);
+        let (code, stdout, err) = build(&data, &out, &[]);
+        assert_eq!(code, 1, "{name}: {stdout}{err}");
+        let err = err.replace(&format!("{}/", data.display()), "");
+        assert!(
+            err.contains(expected),
+            "{name}: expected «{expected}» in\n{err}"
+        );
+        assert!(err.contains("未生成站点"), "{name}: {err}");
+        assert_eq!(tree(&out), before, "{name}: the old site changed");
+        let leftovers: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with('.'))
+            .collect();
+        assert!(
+            leftovers.is_empty(),
+            "{name}: staging left behind: {leftovers:?}"
+        );
+    }
+}
+
+#[test]
+fn skip_invalid_publishes_what_verifies_and_reports_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = World::new();
+    let mut certs = good_certs(&w);
+    certs.push(certs[1].replace("2024-03-01", "2024-03-09"));
+    let data = fixture(dir.path(), &w, &certs, &[]);
+    let out = dir.path().join("public");
+    let (code, stdout, err) = build(&data, &out, &["--skip-invalid"]);
+    assert_eq!(code, 0, "{stdout}{err}");
+    let manifest: serde_json::Value = serde_json::from_str(&text(&out, "manifest.json")).unwrap();
+    assert_eq!(manifest["counts"]["certificates"], 3);
+    let report = fs::read_to_string(dir.path().join("public.skipped.txt")).unwrap();
+    assert!(report.contains("certs.jsonl:4: sig: 签名无效"), "{report}");
+    assert!(
+        !tree(&out).keys().any(|p| p.contains("skipped")),
+        "the report is not published"
+    );
+}
+
+#[test]
+fn refuses_to_replace_a_folder_that_is_not_a_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = World::new();
+    let data = fixture(dir.path(), &w, &good_certs(&w), &[]);
+    let out = dir.path().join("documents");
+    fs::create_dir_all(&out).unwrap();
+    fs::write(out.join("thesis.docx"), "precious").unwrap();
+    let (code, _, err) = build(&data, &out, &[]);
+    assert_eq!(code, 2);
+    assert!(err.contains("拒绝覆盖"), "{err}");
+    assert_eq!(
+        fs::read_to_string(out.join("thesis.docx")).unwrap(),
+        "precious"
+    );
+}
+
+#[test]
+fn hostile_names_are_inert_and_pages_keep_the_strict_csp() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = World::new();
+    let mut inst = w.heavy();
+    inst.name = "<script>alert('x')</script>\"><img src=x onerror=alert(1)>".into();
+    let data = fixture(dir.path(), &w, &[], &[]);
+    write_lines(
+        &data.join("directory.jsonl"),
+        &[
+            line(Statement::Institution(w.blower()), &w.root),
+            line(Statement::Institution(inst), &w.root),
+        ],
+    );
+    let out = dir.path().join("public");
+    let (code, stdout, err) = build(&data, &out, &[]);
+    assert_eq!(code, 0, "{stdout}{err}");
+    for (path, bytes) in tree(&out) {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8(bytes).unwrap();
+        assert!(!html.contains("<script>alert"), "{path}");
+        assert!(!html.contains("<img src=x"), "{path}");
+        assert!(!html.contains(" style="), "{path}: inline style");
+        assert!(!html.contains("<style"), "{path}: style element");
+        assert!(
+            !html.contains("<script>") && !html.contains("<script "),
+            "{path}: inline script"
+        );
+        assert!(html.contains("Content-Security-Policy"), "{path}");
+        assert!(html.contains("<meta charset=\"utf-8\">"), "{path}");
+        // Relative links only, except the 404 page (served at any depth).
+        if path != "404.html" {
+            for attr in ["href=\"", "src=\""] {
+                for part in html.split(attr).skip(1) {
+                    let target = part.split('"').next().unwrap();
+                    assert!(
+                        !target.starts_with('/') && !target.contains("://"),
+                        "{path}: {target}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(text(&out, "directory/Y000021013003.html").contains("&lt;script&gt;alert("));
+}
+
+#[test]
+fn the_embedded_default_builds_and_matches_the_snapshots() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    let (code, stdout, err) = build(&repo().join("data"), &out, &[]);
+    assert_eq!(code, 0, "{stdout}{err}");
+    assert!(
+        stdout.contains("58 家机构、3000 份证书、10 份撤销"),
+        "{stdout}"
+    );
+    let files = tree(&out);
+    // The file tree, with shards and institution files summarised.
+    let listing: Vec<String> = files
+        .keys()
+        .filter(|p| !p.starts_with("c/") && !p.starts_with("i/") && !(p.starts_with("directory/Y")))
+        .cloned()
+        .collect();
+    let shards = files.keys().filter(|p| p.starts_with("c/")).count();
+    let institutions = files.keys().filter(|p| p.starts_with("i/")).count();
+    let pages = files
+        .keys()
+        .filter(|p| p.starts_with("directory/Y"))
+        .count();
+    insta::assert_snapshot!(
+        "demo_tree",
+        format!(
+            "{}\nc/*.jsonl: {shards}\ni/*.jsonl: {institutions}\ndirectory/Y*.html: {pages}\n",
+            listing.join("\n")
+        )
+    );
+    for page in [
+        "index.html",
+        "directory/Y000021013002.html",
+        "stats/index.html",
+        "trust/index.html",
+    ] {
+        insta::assert_snapshot!(page.replace('/', "_"), text(&out, page));
+    }
+}
+
+#[test]
+fn the_monthly_report_follows_attachment_7() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = World::new();
+    let mut certs = good_certs(&w);
+    let mut welder = certificate("Y000021013002242000001", "2024-03-20");
+    welder.occupation = "焊工".into();
+    welder.occupation_code = "6-18-02-04".into();
+    certs.push(line(Statement::Certificate(welder), &w.blower_b));
+    let data = fixture(dir.path(), &w, &certs, &[]);
+    let (code, out, err) = run(certsite().args([
+        "report",
+        "--institution",
+        BLOWER,
+        "--month",
+        "2024-03",
+        "--data",
+        data.to_str().unwrap(),
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let csv = out.trim_start_matches('\u{feff}');
+    assert_eq!(
+        csv,
+        "企业职业技能等级认定结果汇总表\n\
+         填报单位：沈阳鼓风机集团股份有限公司（机构备案号 Y000021013002）\n\
+         统计月份：2024年3月,单位：人\n\
+         职业（工种）名称,初级工（五级）,中级工（四级）,高级工（三级）,技师（二级）,高级技师（一级）,小计\n\
+         车工,1,0,1,0,0,2\n\
+         焊工,0,0,0,1,0,1\n\
+         合  计,1,0,1,1,0,3\n"
+    );
+    let html_out = dir.path().join("report.html");
+    let (code, _, _) = run(certsite().args([
+        "report",
+        "--institution",
+        BLOWER,
+        "--month",
+        "2024-03",
+        "--format",
+        "html",
+        "--data",
+        data.to_str().unwrap(),
+        "--out",
+        html_out.to_str().unwrap(),
+    ]));
+    assert_eq!(code, 0);
+    let html = fs::read_to_string(html_out).unwrap();
+    assert!(html.contains("<th scope=\"row\">合  计</th><td>1</td><td>0</td><td>1</td><td>1</td><td>0</td><td>3</td>"), "{html}");
+    let (code, _, err) = run(certsite().args([
+        "report",
+        "--institution",
+        BLOWER,
+        "--month",
+        "2024-13",
+        "--data",
+        data.to_str().unwrap(),
+    ]));
+    assert_eq!(code, 2);
+    assert!(err.contains("YYYY-MM"), "{err}");
+}
