@@ -120,7 +120,7 @@ pub fn render_site(
     .chain(
         pages
             .iter()
-            .map(|p| (format!("{}/index.html", p.slug), p.page.title.clone())),
+            .map(|p| (format!("{}/index.html", p.slug), p.page.nav.clone())),
     )
     .collect();
     let render = |files: &mut Files,

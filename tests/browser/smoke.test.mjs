@@ -60,3 +60,17 @@ test('the stylesheet applies under the strict CSP on a phone-sized screen', asyn
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('the static pages also work from file:// (relative links, no server)', async () => {
+  const page = await browser.newPage();
+  const problems = watchConsole(page);
+  await page.goto(`file://${site.out}/index.html`);
+  await page.getByRole('link', { name: '机构目录', exact: true }).first().click();
+  await page.waitForURL(/directory\/index\.html$/);
+  await page.getByRole('link', { name: '沈阳鼓风机集团股份有限公司' }).click();
+  await page.waitForURL(/directory\/Y000021013002\.html$/);
+  const header = await page.locator('.site-header').evaluate((el) => getComputedStyle(el).backgroundColor);
+  assert.equal(header, 'rgb(13, 59, 102)', 'the stylesheet loads from file://');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
