@@ -1,0 +1,105 @@
+// Certificate codes (证书编码, 附件5) and filing numbers (机构备案号):
+// the same rules and the same messages as the Rust side (generator/code.rs),
+// checked against tests/vectors/statements.json.
+
+/** The 14 cities in the notice's own order (01 沈阳 … 14 葫芦岛). */
+export const CITIES = ['沈阳市', '大连市', '鞍山市', '抚顺市', '本溪市', '丹东市', '锦州市', '营口市', '阜新市', '辽阳市', '铁岭市', '朝阳市', '盘锦市', '葫芦岛市'];
+/** Institution kinds, 第10位 1-6. */
+export const KINDS = ['央企辽宁分公司', '省属企业', '市属企业', '技工院校', '行业协会', '其他'];
+/** Level names by digit - 1. */
+export const LEVEL_NAMES = ['一级/高级技师', '二级/技师', '三级/高级工', '四级/中级工', '五级/初级工'];
+const CATEGORY = { Y: '企业用人单位', S: '第三方评价机构' };
+const FIRST_YEAR = 2019;
+
+/** A code error: 1-based positions, field, what was found and expected. */
+export class CodeError extends Error {
+  constructor(start, end, field, found, expected) {
+    const pos = start === 0 ? '' : start === end ? `第${start}位` : `第${start}-${end}位`;
+    super(start === 0 ? `${field}为 ${found}，应为 ${expected}` : `${pos}（${field}）为 ${found}，应为 ${expected}`);
+    Object.assign(this, { start, end, field, found, expected });
+  }
+}
+
+/** NFKC, white space removed, upper case: what people type, normalised. */
+export function normalizeInput(raw) {
+  return raw.normalize('NFKC').replace(/\s+/gu, '').toUpperCase();
+}
+
+function digits(s, start, end, field) {
+  let value = 0;
+  for (let pos = start; pos <= end; pos++) {
+    const c = s[pos - 1];
+    if (!/^[0-9]$/.test(c)) throw new CodeError(pos, pos, field, `“${c}”`, '数字 0-9');
+    value = value * 10 + Number(c);
+  }
+  return value;
+}
+
+const text = (s, start, end) => s.slice(start - 1, end).join('');
+
+function filingFields(s) {
+  const letter = s[0];
+  if (!(letter in CATEGORY)) {
+    throw new CodeError(1, 1, '机构类别代码', `“${letter}”`, 'Y（企业用人单位）或 S（第三方评价机构）');
+  }
+  const route = digits(s, 2, 5, '备案途径代码');
+  const province = digits(s, 6, 7, '省级代码');
+  if (province !== 21) throw new CodeError(6, 7, '省级代码', text(s, 6, 7), '21（辽宁省）');
+  const city = digits(s, 8, 9, '机构所在市代码');
+  if (city < 1 || city > 14) {
+    throw new CodeError(8, 9, '机构所在市代码', text(s, 8, 9), '01-14（01 沈阳 … 11 铁岭、12 朝阳、13 盘锦、14 葫芦岛）');
+  }
+  const kind = digits(s, 10, 10, '机构类别');
+  if (kind < 1 || kind > 6) {
+    throw new CodeError(10, 10, '机构类别', text(s, 10, 10), '1-6（1 央企辽宁分公司、2 省属企业、3 市属企业、4 技工院校、5 行业协会、6 其他）');
+  }
+  const order = digits(s, 11, 13, '机构备案顺序号');
+  if (order === 0) throw new CodeError(11, 13, '机构备案顺序号', '000', '001-999（按备案先后顺序赋码）');
+  if (route !== 0 && kind !== 1) {
+    const r = String(route).padStart(4, '0');
+    throw new CodeError(10, 10, '机构类别', `${kind}（${KINDS[kind - 1]}）`, `1（央企辽宁分公司），因第2-5位备案途径代码为 ${r}（央企驻辽分支机构）`);
+  }
+  const filingNo = text(s, 1, 13);
+  return {
+    filing_no: filingNo,
+    category: letter,
+    category_name: CATEGORY[letter],
+    route: text(s, 2, 5),
+    province: '21',
+    province_name: '辽宁省',
+    city: CITIES[city - 1],
+    city_code: text(s, 8, 9),
+    institution_kind: KINDS[kind - 1],
+    institution_serial: text(s, 8, 13),
+    order,
+  };
+}
+
+function checkLength(s, want, field, shape) {
+  if (s.length !== want) throw new CodeError(0, 0, field, `${s.length} 位`, `${want} 位（${shape}）`);
+}
+
+/** Parses a 13-character filing number; throws CodeError. */
+export function parseFiling(raw) {
+  const s = [...normalizeInput(raw)];
+  checkLength(s, 13, '机构备案号长度', '1位字母+12位数字');
+  return filingFields(s);
+}
+
+/** Parses a 22-character certificate code; throws CodeError. */
+export function parseCode(raw) {
+  const s = [...normalizeInput(raw)];
+  checkLength(s, 22, '证书编号长度', '1位字母+21位数字');
+  const f = filingFields(s);
+  const yy = digits(s, 14, 15, '核发年份');
+  const year = 2000 + yy;
+  if (year < FIRST_YEAR) {
+    throw new CodeError(14, 15, '核发年份', text(s, 14, 15), `${FIRST_YEAR % 100} 及以后（本编码规则自${FIRST_YEAR}年起施行）`);
+  }
+  const level = digits(s, 16, 16, '等级代码');
+  if (level < 1 || level > 5) throw new CodeError(16, 16, '等级代码', text(s, 16, 16), '1-5');
+  const serial = digits(s, 17, 22, '证书序列码');
+  if (serial === 0) throw new CodeError(17, 22, '证书序列码', '000000', '000001-999999');
+  const { order, ...rest } = f;
+  return { code: s.join(''), ...rest, year, level, level_name: LEVEL_NAMES[level - 1], serial };
+}

@@ -1,0 +1,77 @@
+// WebCrypto primitives: Ed25519 (verify only), SHA-256, PBKDF2-HMAC-SHA256.
+// Nothing here decides a verdict; it answers "does this verify" or fails.
+
+const subtle = globalThis.crypto?.subtle;
+
+/** Standard base64 to bytes; throws on anything else. */
+export function fromBase64(text) {
+  if (typeof text !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) {
+    throw new TypeError('not standard base64');
+  }
+  const bin = atob(text);
+  return Uint8Array.from(bin, (c) => c.charCodeAt(0));
+}
+
+/** Bytes to standard base64. */
+export function toBase64(bytes) {
+  let bin = '';
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin);
+}
+
+/** Lower-case hex. */
+export function hex(bytes) {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** SHA-256 of bytes or a UTF-8 string. */
+export async function sha256(data) {
+  const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+  return new Uint8Array(await subtle.digest('SHA-256', bytes));
+}
+
+/** The key id of a public key: the first 16 hex digits of its SHA-256. */
+export async function keyId(publicKey) {
+  return hex(await sha256(publicKey)).slice(0, 16);
+}
+
+/** The fingerprint people compare: SHA-256 hex in groups of four. */
+export async function fingerprint(publicKey) {
+  return hex(await sha256(publicKey)).match(/.{4}/g).join(' ');
+}
+
+/** Verifies a pure Ed25519 signature; false on any failure. */
+export async function verifyEd25519(publicKey, signature, message) {
+  try {
+    const key = await subtle.importKey('raw', publicKey, { name: 'Ed25519' }, false, ['verify']);
+    return await subtle.verify({ name: 'Ed25519' }, key, signature, message);
+  } catch {
+    return false;
+  }
+}
+
+// RFC 8032 section 7.1, TEST 2: a known good signature, to test support.
+const PROBE_KEY = '3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c';
+const PROBE_SIG = '92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00';
+const unhex = (h) => Uint8Array.from(h.match(/../g), (b) => parseInt(b, 16));
+
+/** Whether this browser verifies Ed25519 (WebCrypto, Chrome 137+, Firefox 129+, Safari 17+). */
+export async function ed25519Supported() {
+  if (!subtle) return false;
+  try {
+    const key = await subtle.importKey('raw', unhex(PROBE_KEY), { name: 'Ed25519' }, false, ['verify']);
+    const good = await subtle.verify({ name: 'Ed25519' }, key, unhex(PROBE_SIG), new Uint8Array([0x72]));
+    const bad = await subtle.verify({ name: 'Ed25519' }, key, unhex(PROBE_SIG), new Uint8Array([0x73]));
+    return good === true && bad === false;
+  } catch {
+    return false;
+  }
+}
+
+/** PBKDF2-HMAC-SHA256 of a UTF-8 secret, 32 bytes, as base64. */
+export async function pbkdf2(secret, salt, iterations) {
+  const enc = new TextEncoder();
+  const key = await subtle.importKey('raw', enc.encode(secret), 'PBKDF2', false, ['deriveBits']);
+  const bits = await subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt: enc.encode(salt), iterations }, key, 256);
+  return toBase64(new Uint8Array(bits));
+}

@@ -1,0 +1,35 @@
+// Matching what a visitor types against the holder hashes of a certificate.
+// The normalisation is part of the format (README, "Normalisation before hashing").
+import { pbkdf2 } from './crypto.js';
+
+const NAME_DOTS = /[•・‧⋅.∙･]/gu;
+
+/** NFKC, white space removed, middle dots unified to ·, Latin upper-cased. */
+export function normalizeName(raw) {
+  return raw.normalize('NFKC').replace(/\s+/gu, '').replace(NAME_DOTS, '·').toUpperCase();
+}
+
+/** NFKC, white space and dashes removed, upper-cased (x → X). */
+export function normalizeNumber(raw) {
+  return raw.normalize('NFKC').replace(/[\s\-‐]+/gu, '').toUpperCase();
+}
+
+/** The name hash as statements carry it. */
+export function nameHash(name, code, iterations) {
+  return pbkdf2(normalizeName(name), `certsite:name:${code}`, iterations);
+}
+
+/** The document-number hash as statements carry it. */
+export function idHash(number, code, iterations) {
+  return pbkdf2(normalizeNumber(number), `certsite:id:${code}`, iterations);
+}
+
+/**
+ * Whether a typed name or number matches the signed hash.
+ * @param {'name'|'id'} field
+ */
+export async function matches(field, typed, certificate) {
+  const fn = field === 'name' ? nameHash : idHash;
+  const hash = await fn(typed, certificate.code, certificate.iterations);
+  return hash === (field === 'name' ? certificate.name_hash : certificate.id_hash);
+}
