@@ -146,10 +146,28 @@ pub fn load(data: &Path) -> Result<Loaded, Vec<Problem>> {
 
 /// Builds the site in memory: every page, shard, institution file and the manifest.
 pub fn render(chain: &Chain, loaded: &Loaded) -> Result<(Files, ShardScheme, usize), String> {
-    let model = SiteModel::new(chain, &loaded.root);
-    let mut files = render_site(&model, &loaded.config, &loaded.pages)
-        .map_err(|e| format!("模板错误：{e:#}"))?;
+    let mut model = SiteModel::new(chain, &loaded.root);
+    let mut files = Files::new();
     let (scheme, largest) = shard(chain, &loaded.config, &mut files);
+    model.shard_bits = scheme.bits;
+    model.shard_width = scheme.name_width();
+    files.extend(
+        render_site(&model, &loaded.config, &loaded.pages)
+            .map_err(|e| format!("模板错误：{e:#}"))?,
+    );
+    // Unsigned facts the verify page uses to explain "not found".
+    for view in model.institutions() {
+        let meta = json!({
+            "name": view.name,
+            "certificates": view.certificates,
+            "newest_issue": view.newest_issue,
+            "data_date": model.data_date,
+        });
+        files.insert(
+            format!("{INSTITUTION_DIR}{}.json", view.filing_no),
+            format!("{meta}\n").into_bytes(),
+        );
+    }
     for (filing, inst) in &chain.institutions {
         files.insert(
             format!("{INSTITUTION_DIR}{filing}.jsonl"),

@@ -58,6 +58,36 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
     ),
 ];
 
+/// The browser client: plain ES modules, published together in one folder
+/// named by a hash of all of them, so their relative imports stay as written.
+const SCRIPTS: &[(&str, &str)] = &[
+    ("code.js", include_str!("../site-templates/js/code.js")),
+    ("crypto.js", include_str!("../site-templates/js/crypto.js")),
+    ("dom.js", include_str!("../site-templates/js/dom.js")),
+    ("holder.js", include_str!("../site-templates/js/holder.js")),
+    ("home.js", include_str!("../site-templates/js/home.js")),
+    ("i18n.js", include_str!("../site-templates/js/i18n.js")),
+    ("jcs.js", include_str!("../site-templates/js/jcs.js")),
+    ("shard.js", include_str!("../site-templates/js/shard.js")),
+    ("verify.js", include_str!("../site-templates/js/verify.js")),
+    (
+        "verify-page.js",
+        include_str!("../site-templates/js/verify-page.js"),
+    ),
+];
+
+/// The folder the scripts are published in, e.g. `assets/js-1a2b3c4d5e/`.
+pub fn script_dir() -> String {
+    let mut hasher = Sha256::new();
+    for (name, source) in SCRIPTS {
+        hasher.update(name.as_bytes());
+        hasher.update([0]);
+        hasher.update(source.as_bytes());
+        hasher.update([0]);
+    }
+    format!("assets/js-{}/", &hex(&hasher.finalize())[..10])
+}
+
 /// A Markdown page to publish at `<slug>/index.html`.
 #[derive(Clone, Debug)]
 pub struct MarkdownSource {
@@ -86,14 +116,16 @@ fn environment() -> Environment<'static> {
 
 /// The published path of each asset, by logical name.
 pub fn asset_paths() -> BTreeMap<&'static str, String> {
-    ASSETS
+    let mut paths: BTreeMap<&'static str, String> = ASSETS
         .iter()
         .map(|(key, file, bytes)| {
             let digest = hex(&Sha256::digest(bytes))[..10].to_string();
             let (stem, ext) = file.rsplit_once('.').unwrap_or((file, ""));
             (*key, format!("assets/{stem}.{digest}.{ext}"))
         })
-        .collect()
+        .collect();
+    paths.insert("js", script_dir());
+    paths
 }
 
 /// Renders every page and copies the assets.
@@ -107,6 +139,12 @@ pub fn render_site(
     let mut files = Files::new();
     for (key, _, bytes) in ASSETS {
         files.insert(assets[key].clone(), bytes.to_vec());
+    }
+    for (name, source) in SCRIPTS {
+        files.insert(
+            format!("{}{name}", assets["js"]),
+            source.as_bytes().to_vec(),
+        );
     }
     let nav_targets: Vec<(String, String)> = [
         ("index.html", "首页"),

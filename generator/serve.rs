@@ -3,7 +3,9 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use tiny_http::{Header, Response, Server};
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::time::Duration;
 
 /// Content-Security-Policy sent with every response (pages also carry it in a meta tag).
 pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
@@ -59,31 +61,59 @@ fn percent_decode(s: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("valid header")
+/// Answers one connection: one GET or HEAD, then close. Enough for a preview,
+/// and a slow or idle connection only ever holds its own thread.
+fn handle(root: &Path, stream: TcpStream) -> std::io::Result<()> {
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut request_line = String::new();
+    reader.read_line(&mut request_line)?;
+    loop {
+        let mut header = String::new();
+        if reader.read_line(&mut header)? == 0 || header.trim().is_empty() {
+            break;
+        }
+    }
+    let mut parts = request_line.split_whitespace();
+    let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or("/"));
+    let mut out = stream;
+    if method != "GET" && method != "HEAD" {
+        return out.write_all(
+            b"HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        );
+    }
+    let (status, file) = match resolve(root, target) {
+        Some(f) => ("200 OK", f),
+        None => ("404 Not Found", root.join("404.html")),
+    };
+    let body = std::fs::read(&file).unwrap_or_default();
+    let head = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {}\r\nContent-Length: {}\r\n\
+         Content-Security-Policy: {CSP}\r\nX-Content-Type-Options: nosniff\r\n\
+         Referrer-Policy: no-referrer\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n",
+        mime(&file),
+        body.len()
+    );
+    out.write_all(head.as_bytes())?;
+    if method == "GET" {
+        out.write_all(&body)?;
+    }
+    out.flush()
 }
 
 /// Serves `root` until the process ends. `port` 0 picks a free port; the
 /// address is printed first so scripts can read it.
 pub fn serve(root: &Path, port: u16) -> Result<(), String> {
-    let server =
-        Server::http(("127.0.0.1", port)).map_err(|e| format!("无法监听 127.0.0.1:{port}：{e}"))?;
-    let addr = server.server_addr().to_ip().ok_or("无法取得监听地址")?;
+    let listener = TcpListener::bind(("127.0.0.1", port))
+        .map_err(|e| format!("无法监听 127.0.0.1:{port}：{e}"))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
     println!("http://{addr}/");
-    for request in server.incoming_requests() {
-        let (status, file) = match resolve(root, request.url()) {
-            Some(f) => (200, f),
-            None => (404, root.join("404.html")),
-        };
-        let body = std::fs::read(&file).unwrap_or_default();
-        let response = Response::from_data(body)
-            .with_status_code(status)
-            .with_header(header("Content-Type", mime(&file)))
-            .with_header(header("Content-Security-Policy", CSP))
-            .with_header(header("X-Content-Type-Options", "nosniff"))
-            .with_header(header("Referrer-Policy", "no-referrer"))
-            .with_header(header("Cache-Control", "no-cache"));
-        let _ = request.respond(response);
+    let _ = std::io::stdout().flush();
+    for stream in listener.incoming().flatten() {
+        let root = root.to_path_buf();
+        std::thread::spawn(move || {
+            let _ = handle(&root, stream);
+        });
     }
     Ok(())
 }

@@ -176,6 +176,10 @@ pub struct SiteModel {
     pub by_city: CountTable,
     /// By year of issue.
     pub by_year: CountTable,
+    /// Leading bits of SHA-256(code) that name a shard (set by the build).
+    pub shard_bits: u8,
+    /// Hex digits of a shard name.
+    pub shard_width: usize,
 }
 
 fn occupation_label(c: &Certificate) -> String {
@@ -321,6 +325,8 @@ impl SiteModel {
             by_occupation,
             by_city,
             by_year,
+            shard_bits: 0,
+            shard_width: 1,
         }
     }
 

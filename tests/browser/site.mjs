@@ -67,3 +67,36 @@ export function watchConsole(page) {
   page.on('requestfailed', (req) => problems.push(`requestfailed: ${req.url()}`));
   return problems;
 }
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.json': 'application/json',
+  '.jsonl': 'application/jsonl; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.xml': 'application/xml',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/**
+ * Serves a folder as it is (for sites the tests alter after the build).
+ * @returns {Promise<{url: string, close: () => void}>}
+ */
+export async function serveDir(dir) {
+  const http = await import('node:http');
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  const server = http.createServer((req, res) => {
+    let rel = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    let file = path.join(dir, path.normalize(rel));
+    if (!file.startsWith(dir)) file = path.join(dir, '404.html');
+    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
+    const found = fs.existsSync(file);
+    if (!found) file = path.join(dir, '404.html');
+    res.writeHead(found ? 200 : 404, { 'Content-Type': MIME[path.extname(file)] ?? 'application/octet-stream' });
+    res.end(fs.readFileSync(file));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${server.address().port}/`, close: () => server.close() };
+}

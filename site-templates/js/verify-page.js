@@ -1,0 +1,254 @@
+// The verify page (verify/index.html): reads the code from the URL fragment
+// (#CODE&name=…, what a QR code opens; the fragment never reaches the host),
+// fetches one shard and the issuer's statement in parallel, verifies them in
+// this browser and shows the verdict.
+import { CodeError, normalizeInput, parseCode } from './code.js';
+import { ed25519Supported, fingerprint, fromBase64 } from './crypto.js';
+import { el, fill } from './dom.js';
+import { matches } from './holder.js';
+import { STRINGS } from './i18n.js';
+import { shardName } from './shard.js';
+import { verifyCertificate } from './verify.js';
+
+const app = document.getElementById('verify-app');
+const verdictBox = document.getElementById('verdict');
+const details = document.getElementById('certificate');
+const holder = document.getElementById('holder');
+const form = document.getElementById('lookup');
+const codeInput = document.getElementById('code');
+const rootBox = document.getElementById('root-key');
+const base = app.dataset.base;
+const rootKey = fromBase64(app.dataset.rootKey);
+const bits = Number(app.dataset.shardBits);
+const width = Number(app.dataset.shardWidth);
+
+let lang = localStorageGet('certsite.lang') === 'en' ? 'en' : 'zh';
+let current = null; // { result, meta, matchedName, idMatch }
+
+function localStorageGet(key) {
+  try {
+    return window.localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+function localStorageSet(key, value) {
+  try {
+    window.localStorage.setItem(key, value);
+  } catch {
+    // Storage disabled: nothing is remembered, nothing breaks.
+  }
+}
+
+/** GET a text file; null on 404; throws on anything else. */
+async function fetchText(path) {
+  const response = await fetch(base + path, { cache: 'no-cache' });
+  if (response.status === 404) return null;
+  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+  return response.text();
+}
+
+/** `#CODE&name=…&id=…` → { code, name, id }. */
+function readFragment() {
+  const hash = decodeURIComponent(window.location.hash.slice(1).replace(/\+/g, ' '));
+  const [code, ...rest] = hash.split('&');
+  const params = { code: code ?? '' };
+  for (const part of rest) {
+    const i = part.indexOf('=');
+    if (i > 0) params[part.slice(0, i)] = part.slice(i + 1);
+  }
+  if (!params.code) params.code = new URLSearchParams(window.location.search).get('code') ?? '';
+  return params;
+}
+
+function setVerdict(verdict, reason) {
+  verdictBox.dataset.verdict = verdict;
+  if (reason) verdictBox.dataset.reason = reason;
+  else delete verdictBox.dataset.reason;
+}
+
+function scopeText(institution) {
+  return (institution.occupations ?? [])
+    .map((o) => (o.subtype ? `${o.name}（${o.subtype}）` : o.name))
+    .join('、');
+}
+
+function levelText(c) {
+  const names = ['一级/高级技师', '二级/技师', '三级/高级工', '四级/中级工', '五级/初级工'];
+  return c.tier ? `${names[c.level - 1]}（${c.tier}）` : names[c.level - 1];
+}
+
+function row(label, ...value) {
+  return [el('dt', {}, label), el('dd', {}, ...value)];
+}
+
+function render() {
+  if (!current) return;
+  const t = STRINGS[lang];
+  const { result, meta } = current;
+  if (result.verdict === 'code-error') {
+    // A malformed code is "not found" before any fetch, with the exact fault.
+    setVerdict('not-found', 'malformed');
+    fill(verdictBox, el('h2', { class: 'verdict-title' }, t.codeError), el('p', { class: 'reason' }, result.message));
+    details.hidden = true;
+    holder.hidden = true;
+    renderHolderText();
+    return;
+  }
+  const [title, text] = t.verdicts[result.verdict];
+  setVerdict(result.verdict, result.reason);
+  const lines = [el('h2', { class: 'verdict-title' }, title), el('p', {}, text)];
+  if (result.reason && t.reasons[result.reason]) lines.push(el('p', { class: 'reason' }, t.reasons[result.reason]));
+  if (result.verdict === 'revoked') {
+    lines.push(el('p', { class: 'reason' }, `${t.fields.revoked_on}：${result.revocation.revoked_on}；${t.fields.reason}：${result.revocation.reason}`));
+  }
+  if (result.verdict === 'not-found' && result.code) {
+    lines.push(el('p', {}, t.decode(result.code)));
+    lines.push(el('p', {}, result.institution ? t.issuerListed(result.institution.name, scopeText(result.institution)) : t.issuerMissing));
+    if (result.institution) lines.push(el('p', {}, meta?.newest_issue ? t.newest(meta.newest_issue) : t.noneYet));
+    lines.push(el('p', {}, t.uploadNote, app.dataset.contact ? ` ${app.dataset.contact}` : ''));
+    if (result.institution) {
+      lines.push(el('p', {}, el('a', { href: `${base}directory/${result.institution.filing_no}.html` }, t.institutionPage)));
+    }
+  }
+  fill(verdictBox, lines);
+  const c = result.certificate;
+  const showRecord = c && (result.verdict === 'verified' || result.verdict === 'revoked');
+  details.hidden = !showRecord;
+  holder.hidden = !showRecord;
+  if (showRecord) {
+    const inst = result.institution;
+    const nameText = current.matchedName ?? `${c.name_masked} ${t.hidden}`;
+    fill(
+      details.querySelector('dl'),
+      row(t.fields.name, nameText),
+      row(t.fields.id_type, c.id_type),
+      row(t.fields.id_number, c.id_masked),
+      row(t.fields.occupation, c.occupation),
+      row(t.fields.subtype, c.subtype ?? '——'),
+      row(t.fields.level, levelText(c)),
+      row(t.fields.code, c.code),
+      row(t.fields.issued_on, c.issued_on),
+      row(t.fields.institution, el('a', { href: `${base}directory/${inst.filing_no}.html` }, inst.name)),
+      row(t.fields.filing_no, inst.filing_no),
+      row(t.fields.filing, `${inst.approved_on} ${t.to} ${inst.valid_until}`),
+    );
+  }
+  renderHolderText();
+}
+
+function renderHolderText() {
+  const t = STRINGS[lang];
+  document.getElementById('holder-title').textContent = t.holderTitle;
+  document.getElementById('holder-hint').textContent = t.holderHint;
+  document.querySelector('label[for="holder-name"]').textContent = t.nameLabel;
+  document.querySelector('label[for="holder-id"]').textContent = t.idLabel;
+  document.getElementById('holder-check').textContent = t.check;
+  document.getElementById('lang-toggle').textContent = t.toggle;
+  document.documentElement.lang = lang === 'en' ? 'en' : 'zh-CN';
+}
+
+async function verify(params) {
+  const t = STRINGS[lang];
+  current = null;
+  details.hidden = true;
+  holder.hidden = true;
+  setVerdict('pending');
+  fill(verdictBox, el('p', {}, t.checking));
+  let code;
+  try {
+    code = parseCode(params.code);
+  } catch (e) {
+    if (!(e instanceof CodeError)) throw e;
+    current = { result: { verdict: 'code-error', message: normalizeInput(params.code) ? e.message : t.enterCode } };
+    render();
+    return;
+  }
+  codeInput.value = code.code;
+  let result;
+  let meta = null;
+  if (!(await ed25519Supported())) {
+    result = { verdict: 'unsupported', code };
+  } else {
+    try {
+      const shard = await shardName(code.code, bits, width);
+      const [shardText, institutionText] = await Promise.all([
+        fetchText(`c/${shard}`),
+        fetchText(`i/${code.filing_no}.jsonl`),
+      ]);
+      if (shardText === null) throw new Error('shard missing');
+      result = await verifyCertificate({ code: code.code, rootKey, institutionText, shardText });
+      if (result.verdict === 'not-found' && result.institution) {
+        const metaText = await fetchText(`i/${code.filing_no}.json`).catch(() => null);
+        meta = metaText ? JSON.parse(metaText) : null;
+      }
+    } catch {
+      result = { verdict: 'load-error', code };
+    }
+  }
+  current = { result, meta };
+  render();
+  verdictBox.focus();
+  if (params.name) await checkHolder('name', params.name);
+}
+
+async function checkHolder(field, typed) {
+  if (!current?.result?.certificate || !typed.trim()) return;
+  const t = STRINGS[lang];
+  const out = document.getElementById(`holder-${field}-result`);
+  out.textContent = t.computing;
+  const ok = await matches(field, typed, current.result.certificate);
+  out.dataset.match = ok ? 'match' : 'mismatch';
+  if (field === 'name') {
+    out.textContent = ok ? t.nameMatch(typed.trim()) : t.nameMismatch;
+    if (ok) {
+      current.matchedName = typed.trim();
+      render();
+    }
+  } else {
+    out.textContent = ok ? t.idMatch : t.idMismatch;
+  }
+}
+
+async function showRoot() {
+  const fp = await fingerprint(rootKey);
+  const t = STRINGS[lang];
+  fill(rootBox, `${t.rootLabel} `, el('code', { class: 'fingerprint' }, fp));
+  const seen = localStorageGet('certsite.root');
+  const alarm = document.getElementById('root-warning');
+  if (seen && seen !== app.dataset.rootKey) {
+    const before = await fingerprint(fromBase64(seen)).catch(() => seen);
+    alarm.textContent = t.rootChanged(before, fp);
+    alarm.hidden = false;
+  } else {
+    alarm.hidden = true;
+    if (!seen) localStorageSet('certsite.root', app.dataset.rootKey);
+  }
+}
+
+form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const code = normalizeInput(codeInput.value);
+  if (window.location.hash.slice(1) === code) verify({ code });
+  else window.location.hash = code;
+});
+window.addEventListener('hashchange', () => verify(readFragment()));
+document.getElementById('holder-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const name = document.getElementById('holder-name').value;
+  const id = document.getElementById('holder-id').value;
+  await Promise.all([checkHolder('name', name), checkHolder('id', id)]);
+});
+document.getElementById('lang-toggle').addEventListener('click', () => {
+  lang = lang === 'zh' ? 'en' : 'zh';
+  localStorageSet('certsite.lang', lang);
+  render();
+  renderHolderText();
+  showRoot();
+});
+
+renderHolderText();
+showRoot();
+const params = readFragment();
+if (params.code) verify(params);

@@ -1,0 +1,180 @@
+// The verify page in headless Chromium, driven like a person: QR URLs for
+// real demo codes, a tampered shard, an altered institution statement,
+// holder checks, the console kept clean. Screenshots go to $SCREENSHOT_DIR.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { launchBrowser, serveDir, serveSite, tempDir, watchConsole } from './site.mjs';
+
+const SHOTS = process.env.SCREENSHOT_DIR ?? join(tempDir(), 'screenshots');
+mkdirSync(SHOTS, { recursive: true });
+
+// A certificate of 沈阳鼓风机 signed with its second key, and its holder from
+// the issuer's roster (UTF-8 with BOM or GBK, as the demo writes them).
+const statements = (file) => readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l).statement);
+const CERT = statements('data/certificates/Y000021013002-2.jsonl')[0];
+const REVOKED = readdirSync('data/revocations').flatMap((f) => statements(join('data/revocations', f)))[0];
+function holderOf(code) {
+  for (const f of readdirSync('data/demo-rosters/certificates')) {
+    const bytes = readFileSync(join('data/demo-rosters/certificates', f));
+    const text = bytes[0] === 0xef ? new TextDecoder('utf-8').decode(bytes) : new TextDecoder('gbk').decode(bytes);
+    for (const line of text.split(/\r?\n/)) {
+      const cols = line.split(',');
+      if (cols[1] === code) return { name: cols[2], id: cols[5] };
+    }
+  }
+  throw new Error(`no roster row for ${code}`);
+}
+const HOLDER = holderOf(CERT.code);
+
+let site;
+let browser;
+
+before(async () => {
+  site = await serveSite('data');
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  site?.close();
+});
+
+async function open(url, { viewport } = {}) {
+  const page = await browser.newPage(viewport ? { viewport } : {});
+  const problems = watchConsole(page);
+  await page.goto(url);
+  const verdict = page.locator('#verdict');
+  await page.waitForFunction(() => document.getElementById('verdict').dataset.verdict !== 'pending', null, { timeout: 30000 });
+  return { page, problems, verdict: await verdict.getAttribute('data-verdict') };
+}
+
+test('a real demo code from a QR URL is verified, with the fields of 附件6', async () => {
+  const { page, problems, verdict } = await open(`${site.url}verify/#${CERT.code}`);
+  assert.equal(verdict, 'verified');
+  const text = await page.locator('#certificate').innerText();
+  for (const expected of [CERT.code, CERT.occupation, CERT.issued_on, '沈阳鼓风机集团股份有限公司', CERT.id_masked]) {
+    assert.ok(text.includes(expected), `${expected} in ${text}`);
+  }
+  assert.ok(!text.includes(HOLDER.name), 'the name stays hidden until matched');
+  assert.match(await page.locator('#root-key').innerText(), /812b e93e 463f 95be/);
+  await page.screenshot({ path: join(SHOTS, 'verify-verified-desktop.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the holder check: name and ID number match, and a wrong one does not', async () => {
+  const { page, problems } = await open(`${site.url}verify/#${CERT.code}`);
+  await page.fill('#holder-name', HOLDER.name);
+  await page.fill('#holder-id', HOLDER.id.toLowerCase());
+  await page.click('#holder-check');
+  await page.waitForFunction(() => document.getElementById('holder-id-result').dataset.match, null, { timeout: 30000 });
+  await page.waitForFunction(() => document.getElementById('holder-name-result').dataset.match, null, { timeout: 30000 });
+  assert.equal(await page.locator('#holder-name-result').getAttribute('data-match'), 'match');
+  assert.equal(await page.locator('#holder-id-result').getAttribute('data-match'), 'match');
+  assert.ok((await page.locator('#certificate').innerText()).includes(HOLDER.name), 'on a match the typed name is shown');
+  await page.fill('#holder-name', `${HOLDER.name}甲`);
+  await page.fill('#holder-id', '');
+  await page.click('#holder-check');
+  await page.waitForFunction(() => document.getElementById('holder-name-result').dataset.match === 'mismatch', null, { timeout: 30000 });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a QR URL carrying the name shows it matched in one scan, on a phone', async () => {
+  const url = `${site.url}verify/#${CERT.code}&name=${encodeURIComponent(HOLDER.name)}`;
+  const { page, problems } = await open(url, { viewport: { width: 390, height: 844 } });
+  await page.waitForFunction(() => document.getElementById('holder-name-result').dataset.match, null, { timeout: 30000 });
+  assert.equal(await page.locator('#holder-name-result').getAttribute('data-match'), 'match');
+  assert.ok((await page.locator('#certificate').innerText()).includes(HOLDER.name));
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 390, `page is ${width}px wide`);
+  await page.screenshot({ path: join(SHOTS, 'verify-verified-phone.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a revoked certificate is revoked, with date and reason', async () => {
+  const { page, problems, verdict } = await open(`${site.url}verify/#${REVOKED.code}`);
+  assert.equal(verdict, 'revoked');
+  const text = await page.locator('#verdict').innerText();
+  assert.ok(text.includes(REVOKED.revoked_on) && text.includes(REVOKED.reason), text);
+  await page.screenshot({ path: join(SHOTS, 'verify-revoked-desktop.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('an unknown code is not found, and explained', async () => {
+  const code = 'Y000021013002245999999';
+  const { page, problems, verdict } = await open(`${site.url}verify/#${code}`);
+  assert.equal(verdict, 'not-found');
+  const text = await page.locator('#verdict').innerText();
+  assert.ok(text.includes('沈阳鼓风机集团股份有限公司'), text);
+  assert.ok(text.includes('2024 年发证') && text.includes('五级/初级工'), text);
+  assert.match(text, /最新发证日期为 \d{4}-\d{2}-\d{2}/);
+  await page.screenshot({ path: join(SHOTS, 'verify-not-found-desktop.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a malformed code gets the precise message before any fetch', async () => {
+  const page = await browser.newPage();
+  const problems = watchConsole(page);
+  const requests = [];
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(`${site.url}verify/#Y000021013002247000001`);
+  await page.waitForFunction(() => document.getElementById('verdict').dataset.reason === 'malformed');
+  assert.match(await page.locator('#verdict').innerText(), /第16位（等级代码）为 7，应为 1-5/);
+  assert.ok(!requests.some((u) => u.includes('/c/') || u.includes('/i/')), requests.join('\n'));
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('one changed character in a shard is an invalid signature; an altered issuer is not verified', async () => {
+  const dir = join(tempDir(), 'site');
+  cpSync(site.out, dir, { recursive: true });
+  const shards = join(dir, 'c');
+  const shard = readdirSync(shards).map((f) => join(shards, f)).find((f) => readFileSync(f, 'utf8').includes(CERT.code));
+  const text = readFileSync(shard, 'utf8');
+  const at = text.indexOf(`"issued_on":"${CERT.issued_on}"`) + 15;
+  writeFileSync(shard, text.slice(0, at) + (text[at] === '1' ? '2' : '1') + text.slice(at + 1));
+  const inst = join(dir, 'i', 'Y000021013003.jsonl');
+  writeFileSync(inst, readFileSync(inst, 'utf8').replace('北方重工集团有限公司', '北方重工集团股份公司'));
+  const other = statements('data/certificates/Y000021013003.jsonl')[0];
+  const tampered = await serveDir(dir);
+  try {
+    const a = await open(`${tampered.url}verify/#${CERT.code}`);
+    assert.equal(a.verdict, 'invalid-signature');
+    await a.page.screenshot({ path: join(SHOTS, 'verify-invalid-desktop.png'), fullPage: true });
+    assert.deepEqual(a.problems, []);
+    const b = await open(`${tampered.url}verify/#${other.code}`);
+    assert.notEqual(b.verdict, 'verified');
+    assert.equal(b.verdict, 'invalid-signature');
+    assert.deepEqual(b.problems, []);
+  } finally {
+    tampered.close();
+  }
+});
+
+test('the home form leads to the verify page with the code in the fragment', async () => {
+  const page = await browser.newPage();
+  const problems = watchConsole(page);
+  await page.goto(`${site.url}index.html`);
+  await page.fill('#code', ` ${CERT.code.toLowerCase()} `);
+  await page.click('form.lookup button');
+  await page.waitForURL(/verify\/index\.html#/);
+  assert.ok(page.url().endsWith(`#${CERT.code}`), page.url());
+  await page.waitForFunction(() => document.getElementById('verdict').dataset.verdict === 'verified', null, { timeout: 30000 });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the English toggle switches the verdict text', async () => {
+  const { page } = await open(`${site.url}verify/#${CERT.code}`);
+  await page.click('#lang-toggle');
+  assert.match(await page.locator('#verdict').innerText(), /Certificate verified/);
+  await page.click('#lang-toggle');
+  assert.match(await page.locator('#verdict').innerText(), /证书有效/);
+  await page.close();
+});
