@@ -155,6 +155,7 @@ pub fn render(chain: &Chain, loaded: &Loaded) -> Result<(Files, ShardScheme, usi
         render_site(&model, &loaded.config, &loaded.pages)
             .map_err(|e| format!("模板错误：{e:#}"))?,
     );
+    files.extend(crate::search_index::build(&model));
     // Unsigned facts the verify page uses to explain "not found".
     for view in model.institutions() {
         let meta = json!({

@@ -245,6 +245,9 @@ struct DemoArgs {
     /// 替换非空目录中的演示文件
     #[arg(long)]
     force: bool,
+    /// 在 58 家试点机构之外再生成的虚构机构数（供目录规模的基准测试）
+    #[arg(long, default_value_t = 0)]
+    extra_institutions: usize,
     #[command(flatten)]
     hash: HashArgs,
 }
@@ -458,6 +461,7 @@ fn demo_cmd(a: &DemoArgs) -> CmdResult {
         min_iterations,
         as_of: date_arg(&a.as_of, "--as-of ")?,
         force: a.force,
+        extra_institutions: a.extra_institutions,
     };
     let s = demo::generate(&opts)?;
     println!(

@@ -57,6 +57,8 @@ pub struct DemoOptions {
     pub as_of: Date,
     /// Overwrite the generated files in a non-empty folder.
     pub force: bool,
+    /// Fictitious institutions to add beyond the 58 pilots (for directory-scale benchmarks).
+    pub extra_institutions: usize,
 }
 
 /// What was generated.
@@ -556,7 +558,12 @@ struct DemoCert {
 pub fn generate(opts: &DemoOptions) -> Result<DemoSummary, String> {
     prepare_out(&opts.out, opts.force)?;
     let mut draw = Draw(ChaCha20Rng::seed_from_u64(opts.seed));
-    let pilots = pilots(opts.seed, &mut draw);
+    let mut pilots = pilots(opts.seed, &mut draw);
+    if opts.extra_institutions > 0 {
+        // A separate stream, so the pilots' data does not change with it.
+        let mut extra_draw = Draw(ChaCha20Rng::seed_from_u64(opts.seed ^ 0x5eed_0f_e4_7a));
+        pilots.extend(extra_institutions(opts, &mut extra_draw)?);
+    }
     check_scopes(&pilots)?;
     let root = demo_key(opts.seed, "root");
     let keys_dir = opts.out.join(KEYS_DIR);
@@ -690,6 +697,68 @@ fn site_config(min_iterations: u32) -> String {
             }
         })
         .collect()
+}
+
+const EXTRA_WORDS: [&str; 12] = [
+    "恒通", "宏达", "远航", "华信", "金源", "北辰", "海峰", "盛世", "新兴", "东方", "瑞丰", "振华",
+];
+const EXTRA_TRADES: [(&str, &str); 12] = [
+    ("机械制造", "machinery"),
+    ("精密铸造", "machinery"),
+    ("化工", "petrochemical"),
+    ("石化装备", "petrochemical"),
+    ("船舶修造", "shipbuilding"),
+    ("钢材加工", "steel"),
+    ("轨道交通装备", "railway"),
+    ("汽车零部件", "automotive"),
+    ("矿山工程", "mining"),
+    ("港口物流", "port"),
+    ("餐饮服务", "services"),
+    ("建筑安装", "construction"),
+];
+
+/// Fictitious institutions, named as such (示例), with filing numbers that
+/// cannot collide with the pilots' (order 101 and up).
+fn extra_institutions(opts: &DemoOptions, draw: &mut Draw) -> Result<Vec<Pilot>, String> {
+    let industries: BTreeMap<&str, &[Occ]> = INDUSTRIES.iter().copied().collect();
+    let capacity = 14 * 5 * 899;
+    if opts.extra_institutions > capacity {
+        return Err(format!("--extra-institutions is at most {capacity}"));
+    }
+    let mut out = Vec::new();
+    for n in 0..opts.extra_institutions {
+        let city = (n % 14) as u8 + 1;
+        let kind = ((n / 14) % 5) as u8 + 2;
+        let order = (n / 70) as u16 + 101;
+        let filing = FilingNo::parse(&format!("Y000021{city:02}{kind}{order:03}"))
+            .map_err(|e| e.to_string())?;
+        let (trade, industry) = EXTRA_TRADES[draw.index(EXTRA_TRADES.len())];
+        let city_name = filing.city.name().trim_end_matches('市');
+        let name = format!(
+            "{city_name}{}{trade}有限公司（示例{:04}）",
+            EXTRA_WORDS[draw.index(EXTRA_WORDS.len())],
+            n + 1
+        );
+        let approved = Date::new(2021, 1, 4)
+            .unwrap()
+            .checked_add((draw.below(1000) as i64).days())
+            .unwrap();
+        let scope = industries[industry]
+            .iter()
+            .map(|(code, occ, sub)| (*code, *occ, *sub, 5, [3, 2, 1][draw.index(3)]))
+            .collect();
+        let label = filing.as_string();
+        out.push(Pilot {
+            name,
+            filing,
+            approved,
+            valid_until: end_of_period(approved, 9).unwrap(),
+            scope,
+            keys: vec![(label.clone(), demo_key(opts.seed, &label), approved, None)],
+            weight: 1,
+        });
+    }
+    Ok(out)
 }
 
 fn check_scopes(pilots: &[Pilot]) -> Result<(), String> {

@@ -41,6 +41,7 @@ pub mod problem;
 pub mod records;
 pub mod render;
 pub mod report;
+pub mod search_index;
 pub mod serve;
 pub mod shard;
 pub mod sign;

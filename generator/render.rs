@@ -68,6 +68,15 @@ const SCRIPTS: &[(&str, &str)] = &[
     ("home.js", include_str!("../site-templates/js/home.js")),
     ("i18n.js", include_str!("../site-templates/js/i18n.js")),
     ("jcs.js", include_str!("../site-templates/js/jcs.js")),
+    ("search.js", include_str!("../site-templates/js/search.js")),
+    (
+        "search-boot.js",
+        include_str!("../site-templates/js/search-boot.js"),
+    ),
+    (
+        "search-page.js",
+        include_str!("../site-templates/js/search-page.js"),
+    ),
     ("shard.js", include_str!("../site-templates/js/shard.js")),
     ("verify.js", include_str!("../site-templates/js/verify.js")),
     (
@@ -146,6 +155,9 @@ pub fn render_site(
             source.as_bytes().to_vec(),
         );
     }
+    // Converted once: every page shares it (a conversion per page would make
+    // the build quadratic in the number of institutions).
+    let model_value = Value::from(Serde(model));
     let nav_targets: Vec<(String, String)> = [
         ("index.html", "首页"),
         ("verify/index.html", "证书查验"),
@@ -191,7 +203,7 @@ pub fn render_site(
                 base_url => &config.base_url,
                 contact => &config.contact,
             },
-            model => Value::from(Serde(model)),
+            model => model_value.clone(),
             assets => Value::from(Serde(&assets)),
             nav => Value::from(Serde(&nav)),
             levels => Value::from(Serde(LEVEL_COLUMNS)),

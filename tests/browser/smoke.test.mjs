@@ -2,7 +2,8 @@
 // Chromium like a person would: every page loads and the console stays clean.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, serveSite, watchConsole } from './site.mjs';
+import { join } from 'node:path';
+import { launchBrowser, serveSite, tempDir, watchConsole } from './site.mjs';
 
 let site;
 let browser;
@@ -72,5 +73,31 @@ test('the static pages also work from file:// (relative links, no server)', asyn
   const header = await page.locator('.site-header').evaluate((el) => getComputedStyle(el).backgroundColor);
   assert.equal(header, 'rgb(13, 59, 102)', 'the stylesheet loads from file://');
   assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a directory search for 鼓风机 lists 沈阳鼓风机集团股份有限公司, filters narrow it', async () => {
+  const page = await browser.newPage();
+  const problems = watchConsole(page);
+  await page.goto(`${site.url}index.html`);
+  await page.fill('#q', '鼓风机');
+  await page.click('form.search button');
+  await page.waitForURL(/directory\/index\.html\?q=/);
+  await page.waitForFunction(() => document.getElementById('search-results').dataset.state === 'done');
+  const link = page.locator('#search-results a', { hasText: '沈阳鼓风机集团股份有限公司' });
+  assert.equal(await link.count(), 1);
+  // By occupation, and by filing-number prefix; the city filter removes Shenyang.
+  await page.fill('#q', '船体制造');
+  await page.click('#search-form button');
+  await page.waitForFunction(() => document.getElementById('search-results').textContent.includes('大连船舶重工集团有限公司'));
+  await page.fill('#q', 'Y0000210130');
+  await page.click('#search-form button');
+  await page.waitForFunction(() => document.getElementById('search-results').textContent.includes('北方重工集团有限公司'));
+  await page.selectOption('#city', '2');
+  await page.waitForFunction(() => !document.getElementById('search-results').textContent.includes('北方重工集团有限公司'));
+  await link.count();
+  assert.deepEqual(problems, []);
+  await page.screenshot({ path: join(process.env.SCREENSHOT_DIR ?? tempDir(), 'directory-search.png'), fullPage: false });
+  await link.count();
   await page.close();
 });

@@ -368,7 +368,10 @@ fn hostile_names_are_inert_and_pages_keep_the_strict_csp() {
         for part in html.split("<script").skip(1) {
             let end = part.find('>').unwrap();
             assert!(part[..end].contains(" src=\""), "{path}: inline script");
-            assert!(part[end + 1..].starts_with("</script>"), "{path}: script body");
+            assert!(
+                part[end + 1..].starts_with("</script>"),
+                "{path}: script body"
+            );
         }
         assert!(html.contains("Content-Security-Policy"), "{path}");
         assert!(html.contains("<meta charset=\"utf-8\">"), "{path}");

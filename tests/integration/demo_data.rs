@@ -18,6 +18,7 @@ fn options(out: &Path, count: usize, seed: u64) -> DemoOptions {
         min_iterations: 1,
         as_of: Date::new(2026, 11, 15).unwrap(),
         force: false,
+        extra_institutions: 0,
     }
 }
 
