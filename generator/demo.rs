@@ -561,7 +561,7 @@ pub fn generate(opts: &DemoOptions) -> Result<DemoSummary, String> {
     let mut pilots = pilots(opts.seed, &mut draw);
     if opts.extra_institutions > 0 {
         // A separate stream, so the pilots' data does not change with it.
-        let mut extra_draw = Draw(ChaCha20Rng::seed_from_u64(opts.seed ^ 0x5eed_0f_e4_7a));
+        let mut extra_draw = Draw(ChaCha20Rng::seed_from_u64(opts.seed ^ 0x005e_ed0f_e47a));
         pilots.extend(extra_institutions(opts, &mut extra_draw)?);
     }
     check_scopes(&pilots)?;
