@@ -21,6 +21,7 @@ pub type Files = BTreeMap<String, Vec<u8>>;
 /// Templates, by name.
 const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../site-templates/base.html")),
+    ("batch.html", include_str!("../site-templates/batch.html")),
     ("index.html", include_str!("../site-templates/index.html")),
     ("verify.html", include_str!("../site-templates/verify.html")),
     (
@@ -61,6 +62,10 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
 /// The browser client: plain ES modules, published together in one folder
 /// named by a hash of all of them, so their relative imports stay as written.
 const SCRIPTS: &[(&str, &str)] = &[
+    (
+        "batch-page.js",
+        include_str!("../site-templates/js/batch-page.js"),
+    ),
     ("code.js", include_str!("../site-templates/js/code.js")),
     ("crypto.js", include_str!("../site-templates/js/crypto.js")),
     ("dom.js", include_str!("../site-templates/js/dom.js")),
@@ -161,6 +166,7 @@ pub fn render_site(
     let nav_targets: Vec<(String, String)> = [
         ("index.html", "首页"),
         ("verify/index.html", "证书查验"),
+        ("batch/index.html", "批量查验"),
         ("directory/index.html", "机构目录"),
         ("stats/index.html", "认定统计"),
         ("trust/index.html", "信任与密钥"),
@@ -225,6 +231,13 @@ pub fn render_site(
         "verify/index.html",
         "verify.html",
         "证书查验",
+        context! {},
+    )?;
+    render(
+        &mut files,
+        "batch/index.html",
+        "batch.html",
+        "批量查验",
         context! {},
     )?;
     render(

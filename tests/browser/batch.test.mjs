@@ -1,0 +1,78 @@
+// Batch checking in headless Chromium: mixed verdicts, names, a CSV
+// download, and 1,000 real demo codes in one run.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { launchBrowser, serveSite, tempDir, watchConsole } from './site.mjs';
+
+const statements = (file) => readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l).statement);
+const CERTS = readdirSync('data/certificates').flatMap((f) => statements(join('data/certificates', f)));
+const REVOKED = new Set(readdirSync('data/revocations').flatMap((f) => statements(join('data/revocations', f))).map((r) => r.code));
+// The issuer's roster is UTF-8 with BOM or GBK, as the demo writes them.
+const rosterBytes = readFileSync('data/demo-rosters/certificates/Y000021013002-2.csv');
+const rosterText = new TextDecoder(rosterBytes[0] === 0xef ? 'utf-8' : 'gbk').decode(rosterBytes);
+const roster = rosterText.split(/\r?\n/)[1].split(',');
+const [CODE, NAME] = [roster[1], roster[2]];
+
+let site;
+let browser;
+before(async () => {
+  site = await serveSite('data');
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  site?.close();
+});
+
+test('mixed codes get a verdict each, names are checked, results download as CSV', async () => {
+  const page = await browser.newPage({ acceptDownloads: true });
+  const problems = watchConsole(page);
+  await page.goto(`${site.url}batch/index.html`);
+  const revoked = [...REVOKED][0];
+  const lines = [`${CODE},${NAME}`, `${CODE} ${NAME}甲`, revoked, 'Y000021013002245999999', 'Y000021013002247000001'];
+  await page.fill('#batch-input', lines.join('\n'));
+  await page.click('#batch-run');
+  await page.waitForFunction(() => document.getElementById('batch-status').dataset.done === '5', null, { timeout: 60000 });
+  const verdicts = await page.locator('#batch-table tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.verdict));
+  assert.deepEqual(verdicts, ['verified', 'verified', 'revoked', 'not-found', 'not-found']);
+  const names = await page.locator('#batch-table tbody tr td:last-child').allInnerTexts();
+  assert.deepEqual(names.slice(0, 2), ['一致', '不一致']);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#batch-download')]);
+  const csv = readFileSync(await download.path(), 'utf8');
+  assert.ok(csv.startsWith('\uFEFF序号,证书编号,查验结果,verdict'), csv.slice(0, 80));
+  assert.equal(csv.trim().split('\r\n').length, 6);
+  assert.match(csv, new RegExp(`${revoked},证书已撤销,revoked`));
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('1,000 codes are all verified in one run, each shard fetched once', async () => {
+  const page = await browser.newPage();
+  const problems = watchConsole(page);
+  await page.goto(`${site.url}batch/index.html`);
+  await page.evaluate(() => {
+    window.longest = 0;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.longest = Math.max(window.longest, e.duration);
+    }).observe({ type: 'longtask', buffered: true });
+  });
+  const codes = CERTS.slice(0, 1000).map((c) => c.code);
+  const shardRequests = [];
+  page.on('request', (r) => r.url().includes('/c/') && shardRequests.push(r.url()));
+  await page.fill('#batch-input', codes.join('\n'));
+  const started = Date.now();
+  await page.click('#batch-run');
+  await page.waitForFunction(() => document.getElementById('batch-status').dataset.done === '1000', null, { timeout: 180000 });
+  const seconds = (Date.now() - started) / 1000;
+  const verdicts = await page.locator('#batch-table tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.verdict));
+  const expected = codes.map((c) => (REVOKED.has(c) ? 'revoked' : 'verified'));
+  assert.deepEqual(verdicts, expected);
+  assert.equal(new Set(shardRequests).size, shardRequests.length, 'no shard fetched twice');
+  const longest = await page.evaluate(() => window.longest);
+  console.log(`batch of 1000: ${seconds.toFixed(1)} s, ${shardRequests.length} shards, longest main-thread task ${Math.round(longest)} ms`);
+  await page.screenshot({ path: join(process.env.SCREENSHOT_DIR ?? tempDir(), 'batch.png') });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
