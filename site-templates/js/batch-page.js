@@ -131,7 +131,7 @@ async function run(items) {
       .join(',');
   });
   const csv = `\uFEFF${[header.join(','), ...lines].join('\r\n')}\r\n`;
-  if (download.href) URL.revokeObjectURL(download.href);
+  if (download.href.startsWith('blob:')) URL.revokeObjectURL(download.href);
   download.href = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
   download.hidden = false;
 }

@@ -1,4 +1,4 @@
-// Building page content from text only: no innerHTML anywhere, so a hostile
+// Building page content from text only: strings never parse as HTML, so a hostile
 // name in the data can never become markup.
 
 /** An element with attributes and children (strings become text nodes). */

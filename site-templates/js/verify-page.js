@@ -189,6 +189,7 @@ async function verify(params) {
   }
   current = { result, meta };
   render();
+  performance.mark('certsite:verdict');
   verdictBox.focus();
   if (params.name) await checkHolder('name', params.name);
 }

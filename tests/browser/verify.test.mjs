@@ -178,3 +178,24 @@ test('the English toggle switches the verdict text', async () => {
   assert.match(await page.locator('#verdict').innerText(), /证书有效/);
   await page.close();
 });
+
+test('a changed root key raises a loud warning; the verdict appears right after the shard', async () => {
+  const page = await browser.newPage();
+  const problems = watchConsole(page);
+  await page.goto(`${site.url}index.html`);
+  // This browser "saw" another root key before.
+  await page.evaluate(() => localStorage.setItem('certsite.root', 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='));
+  await page.goto(`${site.url}verify/#${CERT.code}`);
+  await page.waitForFunction(() => document.getElementById('verdict').dataset.verdict === 'verified', null, { timeout: 30000 });
+  const alarm = page.locator('#root-warning');
+  assert.equal(await alarm.isVisible(), true);
+  assert.match(await alarm.innerText(), /根密钥与您上次在此浏览器中看到的不同/);
+  const gap = await page.evaluate(() => {
+    const shard = performance.getEntriesByType('resource').find((e) => e.name.includes('/c/'));
+    const mark = performance.getEntriesByName('certsite:verdict')[0];
+    return mark.startTime - shard.responseEnd;
+  });
+  console.log(`verdict shown ${gap.toFixed(1)} ms after the shard arrived`);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
