@@ -1,35 +1,22 @@
 // Batch checking in headless Chromium: mixed verdicts, names, a CSV
 // download, and 1,000 real demo codes in one run.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchBrowser, serveSite, tempDir, watchConsole } from './site.mjs';
+import { demoStatements, holderOf, tempDir, useDemoSite, watchConsole } from './site.mjs';
 
-const statements = (file) => readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l).statement);
-const CERTS = readdirSync('data/certificates').flatMap((f) => statements(join('data/certificates', f)));
-const REVOKED = new Set(readdirSync('data/revocations').flatMap((f) => statements(join('data/revocations', f))).map((r) => r.code));
-// The issuer's roster is UTF-8 with BOM or GBK, as the demo writes them.
-const rosterBytes = readFileSync('data/demo-rosters/certificates/Y000021013002-2.csv');
-const rosterText = new TextDecoder(rosterBytes[0] === 0xef ? 'utf-8' : 'gbk').decode(rosterBytes);
-const roster = rosterText.split(/\r?\n/)[1].split(',');
-const [CODE, NAME] = [roster[1], roster[2]];
+const CERTS = demoStatements('certificates');
+const REVOKED = new Set(demoStatements('revocations').map((r) => r.code));
+const CODE = demoStatements('certificates').find((c) => c.code.startsWith('Y000021013002')).code;
+const NAME = holderOf(CODE).name;
 
-let site;
-let browser;
-before(async () => {
-  site = await serveSite('data');
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  site?.close();
-});
+const demo = useDemoSite();
 
 test('mixed codes get a verdict each, names are checked, results download as CSV', async () => {
-  const page = await browser.newPage({ acceptDownloads: true });
+  const page = await demo.browser.newPage({ acceptDownloads: true });
   const problems = watchConsole(page);
-  await page.goto(`${site.url}batch/index.html`);
+  await page.goto(`${demo.site.url}batch/index.html`);
   const revoked = [...REVOKED][0];
   const lines = [`${CODE},${NAME}`, `${CODE} ${NAME}甲`, revoked, 'Y000021013002245999999', 'Y000021013002247000001'];
   await page.fill('#batch-input', lines.join('\n'));
@@ -49,9 +36,9 @@ test('mixed codes get a verdict each, names are checked, results download as CSV
 });
 
 test('1,000 codes are all verified in one run, each shard fetched once', async () => {
-  const page = await browser.newPage();
+  const page = await demo.browser.newPage();
   const problems = watchConsole(page);
-  await page.goto(`${site.url}batch/index.html`);
+  await page.goto(`${demo.site.url}batch/index.html`);
   await page.evaluate(() => {
     window.longest = 0;
     new PerformanceObserver((list) => {

@@ -1,7 +1,8 @@
 // Helpers for the browser tests: build and serve a site with the certsite
 // binary, and launch Debian's headless Chromium through playwright-core.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { after, before } from 'node:test';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -99,4 +100,42 @@ export async function serveDir(dir) {
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${server.address().port}/`, close: () => server.close() };
+}
+
+/**
+ * Serves the demo site and launches the browser for a test file.
+ * @returns {{site: {url: string, out: string, close: () => void}, browser: any}}
+ */
+export function useDemoSite() {
+  const demo = {};
+  before(async () => {
+    demo.site = await serveSite('data');
+    demo.browser = await launchBrowser();
+  });
+  after(async () => {
+    await demo.browser?.close();
+    demo.site?.close();
+  });
+  return demo;
+}
+
+/** The statements of every dataset in `data/<folder>/`. */
+export function demoStatements(folder) {
+  return readdirSync(join('data', folder)).flatMap((f) =>
+    readFileSync(join('data', folder, f), 'utf8').trim().split('\n').map((l) => JSON.parse(l).statement),
+  );
+}
+
+/** A certificate's holder from the issuers' rosters (UTF-8 with BOM or GBK, as the demo writes them). */
+export function holderOf(code) {
+  const dir = 'data/demo-rosters/certificates';
+  for (const f of readdirSync(dir)) {
+    const bytes = readFileSync(join(dir, f));
+    const text = new TextDecoder(bytes[0] === 0xef ? 'utf-8' : 'gbk').decode(bytes);
+    for (const line of text.split(/\r?\n/)) {
+      const cols = line.split(',');
+      if (cols[1] === code) return { name: cols[2], id: cols[5] };
+    }
+  }
+  throw new Error(`no roster row for ${code}`);
 }

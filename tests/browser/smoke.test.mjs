@@ -1,22 +1,11 @@
 // The built demo site, opened from a local static server in headless
 // Chromium like a person would: every page loads and the console stays clean.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { launchBrowser, serveSite, tempDir, watchConsole } from './site.mjs';
+import { tempDir, useDemoSite, watchConsole } from './site.mjs';
 
-let site;
-let browser;
-
-before(async () => {
-  site = await serveSite('data');
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  site?.close();
-});
+const demo = useDemoSite();
 
 const PAGES = [
   ['index.html', '辽宁省职业技能等级证书查询'],
@@ -30,9 +19,9 @@ const PAGES = [
 
 for (const [path, heading] of PAGES) {
   test(`${path} loads with a clean console`, async () => {
-    const page = await browser.newPage();
+    const page = await demo.browser.newPage();
     const problems = watchConsole(page);
-    const response = await page.goto(site.url + path);
+    const response = await page.goto(demo.site.url + path);
     assert.equal(response.status(), 200);
     assert.match(await page.locator('h1').first().innerText(), new RegExp(heading));
     await page.waitForLoadState('networkidle');
@@ -42,17 +31,17 @@ for (const [path, heading] of PAGES) {
 }
 
 test('a missing page gets the 404 page with status 404', async () => {
-  const page = await browser.newPage();
-  const response = await page.goto(site.url + 'no/such/page.html');
+  const page = await demo.browser.newPage();
+  const response = await page.goto(demo.site.url + 'no/such/page.html');
   assert.equal(response.status(), 404);
   assert.match(await page.locator('h1').innerText(), /找不到页面/);
   await page.close();
 });
 
 test('the stylesheet applies under the strict CSP on a phone-sized screen', async () => {
-  const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  const page = await demo.browser.newPage({ viewport: { width: 390, height: 844 } });
   const problems = watchConsole(page);
-  await page.goto(site.url + 'stats/index.html');
+  await page.goto(demo.site.url + 'stats/index.html');
   const header = await page.locator('.site-header').evaluate((el) => getComputedStyle(el).backgroundColor);
   assert.equal(header, 'rgb(13, 59, 102)');
   // Wide tables scroll inside their wrapper instead of widening the page.
@@ -63,9 +52,9 @@ test('the stylesheet applies under the strict CSP on a phone-sized screen', asyn
 });
 
 test('the static pages also work from file:// (relative links, no server)', async () => {
-  const page = await browser.newPage();
+  const page = await demo.browser.newPage();
   const problems = watchConsole(page);
-  await page.goto(`file://${site.out}/index.html`);
+  await page.goto(`file://${demo.site.out}/index.html`);
   await page.getByRole('link', { name: '机构目录', exact: true }).first().click();
   await page.waitForURL(/directory\/index\.html$/);
   await page.getByRole('link', { name: '沈阳鼓风机集团股份有限公司' }).click();
@@ -77,9 +66,9 @@ test('the static pages also work from file:// (relative links, no server)', asyn
 });
 
 test('a directory search for 鼓风机 lists 沈阳鼓风机集团股份有限公司, filters narrow it', async () => {
-  const page = await browser.newPage();
+  const page = await demo.browser.newPage();
   const problems = watchConsole(page);
-  await page.goto(`${site.url}index.html`);
+  await page.goto(`${demo.site.url}index.html`);
   await page.fill('#q', '鼓风机');
   await page.click('form.search button');
   await page.waitForURL(/directory\/index\.html\?q=/);

@@ -1,48 +1,26 @@
 // The verify page in headless Chromium, driven like a person: QR URLs for
 // real demo codes, a tampered shard, an altered institution statement,
 // holder checks, the console kept clean. Screenshots go to $SCREENSHOT_DIR.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchBrowser, serveDir, serveSite, tempDir, watchConsole } from './site.mjs';
+import { demoStatements, holderOf, serveDir, tempDir, useDemoSite, watchConsole } from './site.mjs';
+
+const statements = (file) => readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l).statement);
 
 const SHOTS = process.env.SCREENSHOT_DIR ?? join(tempDir(), 'screenshots');
 mkdirSync(SHOTS, { recursive: true });
 
-// A certificate of 沈阳鼓风机 signed with its second key, and its holder from
-// the issuer's roster (UTF-8 with BOM or GBK, as the demo writes them).
-const statements = (file) => readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l).statement);
+// A certificate of 沈阳鼓风机 signed with its second key, and its holder.
 const CERT = statements('data/certificates/Y000021013002-2.jsonl')[0];
-const REVOKED = readdirSync('data/revocations').flatMap((f) => statements(join('data/revocations', f)))[0];
-function holderOf(code) {
-  for (const f of readdirSync('data/demo-rosters/certificates')) {
-    const bytes = readFileSync(join('data/demo-rosters/certificates', f));
-    const text = bytes[0] === 0xef ? new TextDecoder('utf-8').decode(bytes) : new TextDecoder('gbk').decode(bytes);
-    for (const line of text.split(/\r?\n/)) {
-      const cols = line.split(',');
-      if (cols[1] === code) return { name: cols[2], id: cols[5] };
-    }
-  }
-  throw new Error(`no roster row for ${code}`);
-}
+const REVOKED = demoStatements('revocations')[0];
 const HOLDER = holderOf(CERT.code);
 
-let site;
-let browser;
-
-before(async () => {
-  site = await serveSite('data');
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  site?.close();
-});
+const demo = useDemoSite();
 
 async function open(url, { viewport } = {}) {
-  const page = await browser.newPage(viewport ? { viewport } : {});
+  const page = await demo.browser.newPage(viewport ? { viewport } : {});
   const problems = watchConsole(page);
   await page.goto(url);
   const verdict = page.locator('#verdict');
@@ -51,7 +29,7 @@ async function open(url, { viewport } = {}) {
 }
 
 test('a real demo code from a QR URL is verified, with the fields of 附件6', async () => {
-  const { page, problems, verdict } = await open(`${site.url}verify/#${CERT.code}`);
+  const { page, problems, verdict } = await open(`${demo.site.url}verify/#${CERT.code}`);
   assert.equal(verdict, 'verified');
   const text = await page.locator('#certificate').innerText();
   for (const expected of [CERT.code, CERT.occupation, CERT.issued_on, '沈阳鼓风机集团股份有限公司', CERT.id_masked]) {
@@ -65,7 +43,7 @@ test('a real demo code from a QR URL is verified, with the fields of 附件6', a
 });
 
 test('the holder check: name and ID number match, and a wrong one does not', async () => {
-  const { page, problems } = await open(`${site.url}verify/#${CERT.code}`);
+  const { page, problems } = await open(`${demo.site.url}verify/#${CERT.code}`);
   await page.fill('#holder-name', HOLDER.name);
   await page.fill('#holder-id', HOLDER.id.toLowerCase());
   await page.click('#holder-check');
@@ -83,7 +61,7 @@ test('the holder check: name and ID number match, and a wrong one does not', asy
 });
 
 test('a QR URL carrying the name shows it matched in one scan, on a phone', async () => {
-  const url = `${site.url}verify/#${CERT.code}&name=${encodeURIComponent(HOLDER.name)}`;
+  const url = `${demo.site.url}verify/#${CERT.code}&name=${encodeURIComponent(HOLDER.name)}`;
   const { page, problems } = await open(url, { viewport: { width: 390, height: 844 } });
   await page.waitForFunction(() => document.getElementById('holder-name-result').dataset.match, null, { timeout: 30000 });
   assert.equal(await page.locator('#holder-name-result').getAttribute('data-match'), 'match');
@@ -96,7 +74,7 @@ test('a QR URL carrying the name shows it matched in one scan, on a phone', asyn
 });
 
 test('a revoked certificate is revoked, with date and reason', async () => {
-  const { page, problems, verdict } = await open(`${site.url}verify/#${REVOKED.code}`);
+  const { page, problems, verdict } = await open(`${demo.site.url}verify/#${REVOKED.code}`);
   assert.equal(verdict, 'revoked');
   const text = await page.locator('#verdict').innerText();
   assert.ok(text.includes(REVOKED.revoked_on) && text.includes(REVOKED.reason), text);
@@ -107,7 +85,7 @@ test('a revoked certificate is revoked, with date and reason', async () => {
 
 test('an unknown code is not found, and explained', async () => {
   const code = 'Y000021013002245999999';
-  const { page, problems, verdict } = await open(`${site.url}verify/#${code}`);
+  const { page, problems, verdict } = await open(`${demo.site.url}verify/#${code}`);
   assert.equal(verdict, 'not-found');
   const text = await page.locator('#verdict').innerText();
   assert.ok(text.includes('沈阳鼓风机集团股份有限公司'), text);
@@ -119,11 +97,11 @@ test('an unknown code is not found, and explained', async () => {
 });
 
 test('a malformed code gets the precise message before any fetch', async () => {
-  const page = await browser.newPage();
+  const page = await demo.browser.newPage();
   const problems = watchConsole(page);
   const requests = [];
   page.on('request', (r) => requests.push(r.url()));
-  await page.goto(`${site.url}verify/#Y000021013002247000001`);
+  await page.goto(`${demo.site.url}verify/#Y000021013002247000001`);
   await page.waitForFunction(() => document.getElementById('verdict').dataset.reason === 'malformed');
   assert.match(await page.locator('#verdict').innerText(), /第16位（等级代码）为 7，应为 1-5/);
   assert.ok(!requests.some((u) => u.includes('/c/') || u.includes('/i/')), requests.join('\n'));
@@ -133,7 +111,7 @@ test('a malformed code gets the precise message before any fetch', async () => {
 
 test('one changed character in a shard is an invalid signature; an altered issuer is not verified', async () => {
   const dir = join(tempDir(), 'site');
-  cpSync(site.out, dir, { recursive: true });
+  cpSync(demo.site.out, dir, { recursive: true });
   const shards = join(dir, 'c');
   const shard = readdirSync(shards).map((f) => join(shards, f)).find((f) => readFileSync(f, 'utf8').includes(CERT.code));
   const text = readFileSync(shard, 'utf8');
@@ -158,9 +136,9 @@ test('one changed character in a shard is an invalid signature; an altered issue
 });
 
 test('the home form leads to the verify page with the code in the fragment', async () => {
-  const page = await browser.newPage();
+  const page = await demo.browser.newPage();
   const problems = watchConsole(page);
-  await page.goto(`${site.url}index.html`);
+  await page.goto(`${demo.site.url}index.html`);
   await page.fill('#code', ` ${CERT.code.toLowerCase()} `);
   await page.click('form.lookup button');
   await page.waitForURL(/verify\/index\.html#/);
@@ -171,7 +149,7 @@ test('the home form leads to the verify page with the code in the fragment', asy
 });
 
 test('the English toggle switches the verdict text', async () => {
-  const { page } = await open(`${site.url}verify/#${CERT.code}`);
+  const { page } = await open(`${demo.site.url}verify/#${CERT.code}`);
   await page.click('#lang-toggle');
   assert.match(await page.locator('#verdict').innerText(), /Certificate verified/);
   await page.click('#lang-toggle');
@@ -180,12 +158,12 @@ test('the English toggle switches the verdict text', async () => {
 });
 
 test('a changed root key raises a loud warning; the verdict appears right after the shard', async () => {
-  const page = await browser.newPage();
+  const page = await demo.browser.newPage();
   const problems = watchConsole(page);
-  await page.goto(`${site.url}index.html`);
+  await page.goto(`${demo.site.url}index.html`);
   // This browser "saw" another root key before.
   await page.evaluate(() => localStorage.setItem('certsite.root', 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='));
-  await page.goto(`${site.url}verify/#${CERT.code}`);
+  await page.goto(`${demo.site.url}verify/#${CERT.code}`);
   await page.waitForFunction(() => document.getElementById('verdict').dataset.verdict === 'verified', null, { timeout: 30000 });
   const alarm = page.locator('#root-warning');
   assert.equal(await alarm.isVisible(), true);

@@ -1,7 +1,6 @@
 //! `certsite build`: fixture sites in temp folders, one per rule; the demo
 //! data; determinism; atomic output; snapshots of pages and the file tree.
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -71,24 +70,6 @@ fn build(data: &Path, out: &Path, extra: &[&str]) -> (i32, String, String) {
     ]);
     cmd.args(extra);
     run(&mut cmd)
-}
-
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path()
-                    .strip_prefix(dir)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned(),
-                fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
 }
 
 fn text(out: &Path, rel: &str) -> String {

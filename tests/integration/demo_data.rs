@@ -1,6 +1,5 @@
 //! The demo generator and the embedded default in `data/`.
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
@@ -20,24 +19,6 @@ fn options(out: &Path, count: usize, seed: u64) -> DemoOptions {
         force: false,
         extra_institutions: 0,
     }
-}
-
-/// Every file under `dir`, relative path → bytes.
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            (rel, fs::read(e.path()).unwrap())
-        })
-        .collect()
 }
 
 #[test]
