@@ -46,6 +46,8 @@ pub struct BuildOptions {
     pub skip_invalid: bool,
     /// Today (China time): nothing may be dated later.
     pub today: Date,
+    /// Where to write a QR code (SVG) for every certificate, outside the site.
+    pub qr_out: Option<PathBuf>,
 }
 
 /// What a build did.
@@ -259,6 +261,16 @@ fn manifest(
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let mut steps = Vec::new();
     let mut timed = |name: &'static str, start: Instant| steps.push((name, start.elapsed()));
+    if let Some(dir) = &opts.qr_out {
+        let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+        if abs(dir).starts_with(abs(&opts.out)) {
+            return Err(BuildError::Output(format!(
+                "二维码目录 {} 不能在站点目录 {} 之内：站点不发布二维码",
+                dir.display(),
+                opts.out.display()
+            )));
+        }
+    }
 
     let t = Instant::now();
     let mut loaded = load(&opts.data).map_err(BuildError::Problems)?;
@@ -301,6 +313,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
             .map_err(|e| BuildError::Output(format!("{}: {e}", path.display())))?;
         Some(path)
     };
+    if let Some(dir) = &opts.qr_out {
+        write_qr_codes(dir, &chain, &loaded.config).map_err(BuildError::Output)?;
+    }
     timed("write", t);
 
     Ok(BuildReport {
@@ -377,6 +392,19 @@ pub fn write_site(out: &Path, files: &Files) -> Result<(), String> {
         let _ = std::fs::remove_dir_all(&old);
     } else {
         std::fs::rename(&staging, out).map_err(|e| io(out, e))?;
+    }
+    Ok(())
+}
+
+/// One SVG per certificate, named by its code, for the issuers to print.
+/// Never inside the published site: the public site has no use for them.
+fn write_qr_codes(dir: &Path, chain: &Chain, config: &Config) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    for code in chain.certificates.keys() {
+        let url = crate::qr::verify_url(&config.base_url, code, None);
+        let symbol = crate::qr::Symbol::new(&url)?;
+        let path = dir.join(format!("{code}.svg"));
+        std::fs::write(&path, symbol.svg()).map_err(|e| format!("{}: {e}", path.display()))?;
     }
     Ok(())
 }

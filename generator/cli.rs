@@ -55,6 +55,23 @@ enum Command {
     Serve(ServeArgs),
     /// 生成某机构某月的《企业职业技能等级认定结果汇总表》（附件7）
     Report(ReportArgs),
+    /// 生成证书二维码（30mm×30mm，打开查验页面），SVG 或 PNG
+    Qr(QrArgs),
+}
+
+#[derive(Debug, Args)]
+struct QrArgs {
+    /// 证书编号
+    code: String,
+    /// 持证人姓名：放在网址片段中，扫码即显示姓名核对结果（不会发送给服务器）
+    #[arg(long)]
+    name: Option<String>,
+    /// 输出文件（.svg 或 .png）；默认把 SVG 写到标准输出
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// 数据目录（从 certsite.toml 读取站点网址 base_url）
+    #[arg(long, default_value = "data")]
+    data: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -71,6 +88,9 @@ struct SiteArgs {
     /// 以此日期为“今天”检查（默认中国标准时间的今天）
     #[arg(long, value_name = "YYYY-MM-DD")]
     today: Option<String>,
+    /// 另把每份证书的二维码（SVG）写到此目录，供发证机构印制；不发布
+    #[arg(long, value_name = "DIR")]
+    qr_out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -263,6 +283,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Build(a) => build_cmd(&a.site).map(|(code, _)| code),
         Command::Serve(a) => serve_cmd(&a),
         Command::Report(a) => report_cmd(&a),
+        Command::Qr(a) => qr_cmd(&a),
     };
     match result {
         Ok(code) => code,
@@ -489,6 +510,7 @@ fn build_cmd(a: &SiteArgs) -> Result<(ExitCode, bool), String> {
         out: a.out.clone(),
         skip_invalid: a.skip_invalid,
         today,
+        qr_out: a.qr_out.clone(),
     };
     match build::build(&opts) {
         Ok(r) => {
@@ -580,6 +602,45 @@ fn report_cmd(a: &ReportArgs) -> CmdResult {
                 .write_all(&bytes)
                 .map_err(|e| e.to_string())?;
         }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn qr_cmd(a: &QrArgs) -> CmdResult {
+    let code = match CertCode::parse(&a.code) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("证书编号无效：{e}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let config = crate::config::Config::load(&a.data).map_err(|p| p.to_string())?;
+    let url = crate::qr::verify_url(&config.base_url, &code.as_string(), a.name.as_deref());
+    let symbol = crate::qr::Symbol::new(&url)?;
+    let is_png = a
+        .out
+        .as_ref()
+        .is_some_and(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("png")));
+    let bytes = if is_png {
+        symbol.png(10)?
+    } else {
+        symbol.svg().into_bytes()
+    };
+    match &a.out {
+        Some(path) => {
+            dataset::write_atomic(path, &bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+            eprintln!(
+                "{} → {}（版本 {}，纠错等级 Q，{} 模块含静区，30mm 时每模块 {:.2}mm）",
+                url,
+                path.display(),
+                symbol.version(),
+                symbol.side(),
+                symbol.module_mm()
+            );
+        }
+        None => std::io::stdout()
+            .write_all(&bytes)
+            .map_err(|e| e.to_string())?,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -38,6 +38,7 @@ pub mod markdown;
 pub mod occupation;
 pub mod privacy;
 pub mod problem;
+pub mod qr;
 pub mod records;
 pub mod render;
 pub mod report;

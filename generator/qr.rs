@@ -1,0 +1,202 @@
+//! QR codes for certificates (附件6: 30 mm × 30 mm on the right page). The
+//! code opens the verify page with the certificate code, and optionally the
+//! holder's name, in the URL fragment, which never reaches the host.
+//!
+//! Error correction level Q (25% of the symbol may be damaged or smudged) and
+//! the standard 4-module quiet zone: a printed certificate gets handled.
+
+use qrcode::{EcLevel, QrCode};
+
+/// Side of the printed symbol, quiet zone included (附件6).
+pub const PRINT_MM: f64 = 30.0;
+/// Quiet zone on each side, in modules (ISO/IEC 18004).
+pub const QUIET_ZONE: usize = 4;
+/// Error correction level.
+pub const EC_LEVEL: EcLevel = EcLevel::Q;
+
+/// Characters kept as they are in the fragment; everything else is
+/// percent-encoded as UTF-8 (RFC 3986 unreserved characters).
+fn is_unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
+}
+
+fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if is_unreserved(b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// The URL a certificate's QR code opens: `<base>verify/#<CODE>[&name=…]`.
+pub fn verify_url(base_url: &str, code: &str, name: Option<&str>) -> String {
+    let mut url = format!("{base_url}verify/#{code}");
+    if let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) {
+        url.push_str("&name=");
+        url.push_str(&percent_encode(name));
+    }
+    url
+}
+
+/// A QR symbol and what it encodes.
+pub struct Symbol {
+    code: QrCode,
+    /// The URL in the symbol.
+    pub url: String,
+}
+
+impl Symbol {
+    /// Encodes a URL at level Q.
+    pub fn new(url: &str) -> Result<Symbol, String> {
+        let code = QrCode::with_error_correction_level(url.as_bytes(), EC_LEVEL)
+            .map_err(|e| format!("无法生成二维码：{e}"))?;
+        Ok(Symbol {
+            code,
+            url: url.to_string(),
+        })
+    }
+
+    /// The QR version (1-40).
+    pub fn version(&self) -> i16 {
+        match self.code.version() {
+            qrcode::Version::Normal(v) | qrcode::Version::Micro(v) => v,
+        }
+    }
+
+    /// Modules per side, quiet zone included.
+    pub fn side(&self) -> usize {
+        self.code.width() + 2 * QUIET_ZONE
+    }
+
+    /// Printed size of one module at [`PRINT_MM`].
+    pub fn module_mm(&self) -> f64 {
+        PRINT_MM / self.side() as f64
+    }
+
+    fn dark(&self, x: usize, y: usize) -> bool {
+        let w = self.code.width();
+        if x < QUIET_ZONE || y < QUIET_ZONE || x >= w + QUIET_ZONE || y >= w + QUIET_ZONE {
+            return false;
+        }
+        self.code[(x - QUIET_ZONE, y - QUIET_ZONE)] == qrcode::Color::Dark
+    }
+
+    /// An SVG of exactly 30 mm × 30 mm, one path, crisp at any scale.
+    pub fn svg(&self) -> String {
+        let side = self.side();
+        let mut path = String::new();
+        for y in 0..side {
+            for x in 0..side {
+                if self.dark(x, y) {
+                    path.push_str(&format!("M{x} {y}h1v1h-1z"));
+                }
+            }
+        }
+        format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{PRINT_MM}mm\" height=\"{PRINT_MM}mm\" viewBox=\"0 0 {side} {side}\" shape-rendering=\"crispEdges\">\
+             <title>{}</title><rect width=\"{side}\" height=\"{side}\" fill=\"#fff\"/><path fill=\"#000\" d=\"{path}\"/></svg>\n",
+            self.url.replace('&', "&amp;").replace('<', "&lt;")
+        )
+    }
+
+    /// A greyscale PNG with `scale` pixels per module.
+    pub fn png(&self, scale: usize) -> Result<Vec<u8>, String> {
+        let side = self.side() * scale;
+        let mut pixels = vec![255u8; side * side];
+        for y in 0..side {
+            for x in 0..side {
+                if self.dark(x / scale, y / scale) {
+                    pixels[y * side + x] = 0;
+                }
+            }
+        }
+        let mut out = Vec::new();
+        let mut encoder = png::Encoder::new(&mut out, side as u32, side as u32);
+        encoder.set_color(png::ColorType::Grayscale);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
+        writer
+            .write_image_data(&pixels)
+            .map_err(|e| e.to_string())?;
+        writer.finish().map_err(|e| e.to_string())?;
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Decodes a PNG back to the text of its QR code.
+    fn decode_png(bytes: &[u8]) -> String {
+        let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+        let mut reader = decoder.read_info().unwrap();
+        let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+        let info = reader.next_frame(&mut buf).unwrap();
+        let (w, h) = (info.width as usize, info.height as usize);
+        let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| buf[y * w + x]);
+        let grids = img.detect_grids();
+        assert_eq!(grids.len(), 1);
+        grids[0].decode().unwrap().1
+    }
+
+    #[test]
+    fn urls_carry_the_code_and_an_encoded_name_in_the_fragment() {
+        let base = "https://certsite.example/";
+        assert_eq!(
+            verify_url(base, "Y000021013002243000001", None),
+            "https://certsite.example/verify/#Y000021013002243000001"
+        );
+        assert_eq!(
+            verify_url(base, "Y000021013002243000001", Some(" 张三丰 ")),
+            "https://certsite.example/verify/#Y000021013002243000001&name=%E5%BC%A0%E4%B8%89%E4%B8%B0"
+        );
+        assert_eq!(
+            verify_url(base, "Y000021013002243000001", Some("a&b=c")),
+            "https://certsite.example/verify/#Y000021013002243000001&name=a%26b%3Dc"
+        );
+    }
+
+    #[test]
+    fn the_png_decodes_back_to_the_url() {
+        for name in [None, Some("张三丰"), Some("买买提·艾力")] {
+            let url = verify_url("https://certsite.example/", "Y000021013002243000001", name);
+            let symbol = Symbol::new(&url).unwrap();
+            assert_eq!(decode_png(&symbol.png(4).unwrap()), url);
+        }
+    }
+
+    #[test]
+    fn version_and_module_size_at_30_mm() {
+        let plain = Symbol::new(&verify_url(
+            "https://certsite.example/",
+            "Y000021013002243000001",
+            None,
+        ))
+        .unwrap();
+        // Digits of the code go in numeric mode: version 4, 33 modules + quiet zone.
+        assert_eq!(plain.version(), 4);
+        assert_eq!(plain.side(), 33 + 8);
+        assert!(plain.module_mm() > 0.7, "{}", plain.module_mm());
+        let named = Symbol::new(&verify_url(
+            "https://certsite.example/",
+            "Y000021013002243000001",
+            Some("张三丰"),
+        ))
+        .unwrap();
+        eprintln!(
+            "with a name: version {}, {:.2} mm",
+            named.version(),
+            named.module_mm()
+        );
+        assert!(named.version() <= 7, "{}", named.version());
+        assert!(named.module_mm() > 0.5, "{}", named.module_mm());
+        let svg = plain.svg();
+        assert!(svg.contains("width=\"30mm\" height=\"30mm\""));
+        assert!(svg.contains("viewBox=\"0 0 41 41\""));
+    }
+}

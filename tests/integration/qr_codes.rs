@@ -1,0 +1,104 @@
+//! `certsite qr` and `certsite build --qr-out`: QR codes decode back to the
+//! verify URL, at 30 mm, never published with the site.
+
+use std::fs;
+
+use crate::support::*;
+
+fn decode_png(bytes: &[u8]) -> String {
+    let mut reader = png::Decoder::new(std::io::Cursor::new(bytes))
+        .read_info()
+        .unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let (w, h) = (info.width as usize, info.height as usize);
+    let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| buf[y * w + x]);
+    let grids = img.detect_grids();
+    assert_eq!(grids.len(), 1);
+    grids[0].decode().unwrap().1
+}
+
+#[test]
+fn qr_png_with_a_name_decodes_to_the_verify_url() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("qr.png");
+    let data = repo().join("data");
+    let (code, _, err) = run(certsite().args([
+        "qr",
+        "Y000021013002243000001",
+        "--name",
+        "张三丰",
+        "--out",
+        out.to_str().unwrap(),
+        "--data",
+        data.to_str().unwrap(),
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("纠错等级 Q"), "{err}");
+    assert_eq!(
+        decode_png(&fs::read(&out).unwrap()),
+        "https://certsite.example/verify/#Y000021013002243000001&name=%E5%BC%A0%E4%B8%89%E4%B8%B0"
+    );
+}
+
+#[test]
+fn qr_svg_is_30_mm_and_bad_codes_are_refused() {
+    let data = repo().join("data");
+    let (code, svg, _) = run(certsite().args([
+        "qr",
+        "Y000021013002243000001",
+        "--data",
+        data.to_str().unwrap(),
+    ]));
+    assert_eq!(code, 0);
+    assert!(
+        svg.starts_with("<svg") && svg.contains("width=\"30mm\" height=\"30mm\""),
+        "{svg}"
+    );
+    let (code, _, err) = run(certsite().args([
+        "qr",
+        "Y000021013002247000001",
+        "--data",
+        data.to_str().unwrap(),
+    ]));
+    assert_eq!(code, 1);
+    assert!(err.contains("第16位（等级代码）为 7，应为 1-5"), "{err}");
+}
+
+#[test]
+fn the_build_writes_one_qr_code_per_certificate_outside_the_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, qr) = (dir.path().join("public"), dir.path().join("qr"));
+    let data = repo().join("data");
+    let (code, stdout, err) = run(certsite().args([
+        "build",
+        "--data",
+        data.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--qr-out",
+        qr.to_str().unwrap(),
+    ]));
+    assert_eq!(code, 0, "{stdout}{err}");
+    let files: Vec<_> = fs::read_dir(&qr).unwrap().collect();
+    assert_eq!(files.len(), 3000);
+    let svg = fs::read_to_string(qr.join("Y000021013002244000001.svg")).unwrap();
+    assert!(svg.contains("https://certsite.example/verify/#Y000021013002244000001"));
+    assert!(
+        !tree(&out)
+            .keys()
+            .any(|p| p.ends_with(".svg") && p.contains("Y0000")),
+        "not published"
+    );
+    let (code, _, err) = run(certsite().args([
+        "build",
+        "--data",
+        data.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--qr-out",
+        out.join("qr").to_str().unwrap(),
+    ]));
+    assert_eq!(code, 2);
+    assert!(err.contains("不能在站点目录"), "{err}");
+}
