@@ -57,6 +57,33 @@ enum Command {
     Report(ReportArgs),
     /// 生成证书二维码（30mm×30mm，打开查验页面），SVG 或 PNG
     Qr(QrArgs),
+    /// 按附件6版式生成可打印的证书（HTML，可选 PDF），读取发证机构自己的名册
+    Print(PrintArgs),
+}
+
+#[derive(Debug, Args)]
+struct PrintArgs {
+    /// 数据目录（站点配置与已签名数据，用于核对证书）
+    #[arg(long, default_value = "data")]
+    data: PathBuf,
+    /// 要印制的证书编号
+    #[arg(long, num_args = 1.., required_unless_present = "institution", conflicts_with = "institution")]
+    code: Vec<String>,
+    /// 印制该机构的全部证书
+    #[arg(long, value_name = "FILING_NO")]
+    institution: Option<String>,
+    /// 发证机构自己的名册（文件或目录；默认 DATA/demo-rosters/certificates）
+    #[arg(long)]
+    roster: Vec<PathBuf>,
+    /// 照片目录：以证书编号或证件号码命名的 .jpg/.png
+    #[arg(long)]
+    photos: Option<PathBuf>,
+    /// 输出目录
+    #[arg(long, default_value = "print")]
+    out: PathBuf,
+    /// 另用 Chromium 打印为 PDF（需要已安装 chromium）
+    #[arg(long)]
+    pdf: bool,
 }
 
 #[derive(Debug, Args)]
@@ -284,6 +311,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Serve(a) => serve_cmd(&a),
         Command::Report(a) => report_cmd(&a),
         Command::Qr(a) => qr_cmd(&a),
+        Command::Print(a) => print_cmd(&a),
     };
     match result {
         Ok(code) => code,
@@ -643,4 +671,146 @@ fn qr_cmd(a: &QrArgs) -> CmdResult {
             .map_err(|e| e.to_string())?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn print_cmd(a: &PrintArgs) -> CmdResult {
+    use rayon::prelude::*;
+    let loaded = build::load(&a.data).map_err(|p| report(&p))?;
+    let config = loaded.config.clone();
+    let opts = ChainOptions {
+        today: today_in_china().to_string(),
+        min_iterations: config.privacy.min_iterations,
+    };
+    let (chain, _) = chain::verify(&loaded.root, loaded.lines, Catalogue::builtin(), &opts);
+    let roster_paths = if a.roster.is_empty() {
+        vec![a.data.join("demo-rosters/certificates")]
+    } else {
+        a.roster.clone()
+    };
+    let mut files = Vec::new();
+    for p in &roster_paths {
+        if p.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(p)
+                .map_err(|e| format!("{}: {e}", p.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| f.is_file())
+                .collect();
+            found.sort();
+            files.extend(found);
+        } else {
+            files.push(p.clone());
+        }
+    }
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    for file in &files {
+        let table = crate::table::read_table(file, &InputKind::looks_like_header)
+            .map_err(|p| p.to_string())?;
+        let columns = crate::records::Columns::map(&table, InputKind::Certificates)
+            .map_err(|p| p.to_string())?;
+        let (read, found) = crate::records::certificates::read(
+            &table,
+            &columns,
+            Catalogue::builtin(),
+            today_in_china(),
+        );
+        rows.extend(read);
+        problems.extend(found);
+    }
+    let wanted: Vec<_> = match &a.institution {
+        Some(filing) => {
+            let filing = normalize_input(filing);
+            rows.iter()
+                .filter(|r| r.code.filing.as_string() == filing)
+                .collect()
+        }
+        None => {
+            let mut out = Vec::new();
+            for raw in &a.code {
+                let code = CertCode::parse(raw).map_err(|e| format!("证书编号 {raw} 无效：{e}"))?;
+                let row = rows
+                    .iter()
+                    .find(|r| r.code == code)
+                    .ok_or_else(|| format!("名册中没有证书 {code}"))?;
+                out.push(row);
+            }
+            out
+        }
+    };
+    if wanted.is_empty() {
+        return Err("没有要印制的证书".into());
+    }
+    // The name and ID number printed must hash to the signed statement.
+    let checked: Vec<Result<crate::print::Printable, String>> = wanted
+        .par_iter()
+        .map(|row| {
+            crate::print::check_row(row, &chain).map(|institution| crate::print::Printable {
+                row,
+                institution,
+                photo: crate::print::find_photo(a.photos.as_deref(), row),
+            })
+        })
+        .collect();
+    let mut printable = Vec::new();
+    for c in checked {
+        match c {
+            Ok(p) => printable.push(p),
+            Err(e) => problems.push(crate::problem::Problem::file(&a.data, e)),
+        }
+    }
+    if !problems.is_empty() {
+        eprint!("{}", report(&problems));
+    }
+    if printable.is_empty() {
+        eprintln!("没有可以印制的证书。");
+        return Ok(ExitCode::from(1));
+    }
+    let pages = crate::print::render_all(&printable, &config)?;
+    std::fs::create_dir_all(&a.out).map_err(|e| format!("{}: {e}", a.out.display()))?;
+    for (name, text) in &pages {
+        let path = a.out.join(name);
+        dataset::write_atomic(&path, text.as_bytes())
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    if a.pdf {
+        for p in &printable {
+            let html = std::path::absolute(a.out.join(format!("{}.html", p.row.code)))
+                .map_err(|e| e.to_string())?;
+            let pdf = a.out.join(format!("{}.pdf", p.row.code));
+            let status = std::process::Command::new("chromium")
+                .args([
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--no-pdf-header-footer",
+                ])
+                .arg(format!("--print-to-pdf={}", pdf.display()))
+                .arg(format!("file://{}", html.display()))
+                .stderr(std::process::Stdio::null())
+                .status()
+                .map_err(|e| format!("无法运行 chromium 生成 PDF：{e}"))?;
+            if !status.success() || !pdf.is_file() {
+                return Err(format!("chromium 未能生成 {}", pdf.display()));
+            }
+        }
+    }
+    println!(
+        "已生成 {} 份证书{} → {}",
+        printable.len(),
+        if a.pdf {
+            "（HTML 与 PDF）"
+        } else {
+            "（HTML，可在浏览器中打印）"
+        },
+        a.out.display()
+    );
+    Ok(if problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

@@ -36,6 +36,7 @@ pub mod keys;
 pub mod level;
 pub mod markdown;
 pub mod occupation;
+pub mod print;
 pub mod privacy;
 pub mod problem;
 pub mod qr;

@@ -1,0 +1,101 @@
+//! `certsite print`: 附件6 certificates from the issuer's own roster, only for
+//! certificates whose signed statements verify and agree with the roster.
+
+use std::fs;
+
+use crate::support::*;
+
+/// The first roster row of 沈阳鼓风机's second key: (code, name, ID number).
+fn roster_row() -> (String, String, String) {
+    let bytes =
+        fs::read(repo().join("data/demo-rosters/certificates/Y000021013002-2.csv")).unwrap();
+    let text = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(utf8) => String::from_utf8(utf8.to_vec()).unwrap(),
+        None => encoding_rs::GBK.decode(&bytes).0.into_owned(),
+    };
+    let cols: Vec<String> = text
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .map(str::to_string)
+        .collect();
+    (cols[1].clone(), cols[2].clone(), cols[5].clone())
+}
+
+#[test]
+fn prints_the_layout_of_attachment_6_with_the_full_name_and_a_pdf() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, name, id) = roster_row();
+    let out = dir.path().join("print");
+    let (status, stdout, err) = run(certsite().args([
+        "print",
+        "--data",
+        repo().join("data").to_str().unwrap(),
+        "--code",
+        &code,
+        "--out",
+        out.to_str().unwrap(),
+        "--pdf",
+    ]));
+    assert_eq!(status, 0, "{stdout}{err}");
+    let html = fs::read_to_string(out.join(format!("{code}.html"))).unwrap();
+    for expected in [
+        "<h1>职业技能等级证书</h1>",
+        name.as_str(),
+        id.as_str(),
+        code.as_str(),
+        "沈阳鼓风机集团股份有限公司",
+        "width=\"30mm\" height=\"30mm\"",
+        "证书查询网址：https://certsite.example/",
+    ] {
+        assert!(html.contains(expected), "missing {expected}");
+    }
+    let css = fs::read_to_string(out.join("certificate.css")).unwrap();
+    for rule in [
+        "size: A4 landscape",
+        "width: 269mm; height: 188mm; border: 2.25pt solid",
+        "font-size: 30pt",
+        "font-size: 14pt",
+        "STKaiti",
+    ] {
+        assert!(css.contains(rule), "missing {rule}");
+    }
+    let pdf = fs::read(out.join(format!("{code}.pdf"))).unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
+    // A4 landscape: 841.92 × 594.96 points.
+    let text = String::from_utf8_lossy(&pdf);
+    assert!(
+        text.contains("/MediaBox [0 0 841.91998 594.95996]"),
+        "not one A4 landscape page"
+    );
+}
+
+#[test]
+fn refuses_rows_that_disagree_with_the_signed_certificate_or_are_revoked() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, name, _) = roster_row();
+    let bytes =
+        fs::read(repo().join("data/demo-rosters/certificates/Y000021013002-2.csv")).unwrap();
+    let text = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(utf8) => String::from_utf8(utf8.to_vec()).unwrap(),
+        None => encoding_rs::GBK.decode(&bytes).0.into_owned(),
+    };
+    // Someone edits the roster: another name on a signed certificate.
+    let forged = dir.path().join("roster.csv");
+    write_utf8_bom(&forged, &text.replacen(&name, "王冒名", 1));
+    let (status, _, err) = run(certsite().args([
+        "print",
+        "--data",
+        repo().join("data").to_str().unwrap(),
+        "--roster",
+        forged.to_str().unwrap(),
+        "--code",
+        &code,
+        "--out",
+        dir.path().join("out").to_str().unwrap(),
+    ]));
+    assert_eq!(status, 1);
+    assert!(err.contains("名册与已签名的证书不一致"), "{err}");
+    assert!(!dir.path().join("out").join(format!("{code}.html")).exists());
+}
