@@ -136,6 +136,49 @@ function render() {
     );
   }
   renderHolderText();
+  const ecertAllowed = result.verdict === 'verified';
+  document.getElementById('ecert-toggle').hidden = !ecertAllowed;
+  document.getElementById('ecert-print').hidden = !ecertAllowed || document.getElementById('ecert').hidden;
+  renderEcert();
+}
+
+/** The verified record in the layout of 附件6, masked unless the name was matched. */
+function renderEcert() {
+  const box = document.getElementById('ecert');
+  const c = current?.result?.certificate;
+  if (box.hidden || !c || current.result.verdict !== 'verified') {
+    box.hidden = true;
+    document.body.classList.remove('ecert-open');
+    return;
+  }
+  const inst = current.result.institution;
+  const name = current.matchedName ?? c.name_masked;
+  const [y, m, d] = c.issued_on.split('-').map(Number);
+  const date = `${y}年${m}月${d}日`;
+  const occupation = c.subtype ? `${c.occupation}（${c.subtype}）` : c.occupation;
+  const info = [
+    ['姓　　名', name], ['证件类型', c.id_type], ['证件号码', c.id_masked], ['职业名称', c.occupation],
+    ['工种名称', c.subtype ?? '——'], ['职业技能等级', levelText(c)], ['证书编号', c.code], ['发证日期', date], ['评价机构', inst.name],
+  ];
+  fill(
+    box,
+    el(
+      'div',
+      { class: 'ecert-border' },
+      el('div', { class: 'ecert-left' },
+        el('p', { class: 'ecert-title' }, '职业技能等级证书'),
+        el('p', { class: 'ecert-body' }, `${name}：`),
+        el('p', { class: 'ecert-body' }, `经考核评价，你已达到${occupation}职业${levelText(c)}水平，特发此证。`),
+        el('p', { class: 'ecert-issuer' }, inst.name, el('br'), date),
+        el('p', { class: 'ecert-site' }, `证书查询网址：${new URL(base, window.location.href).href}`)),
+      el('div', { class: 'ecert-right' },
+        el('div', { class: 'ecert-top' },
+          el('div', { class: 'ecert-photo' }, '照片'),
+          el('div', { class: 'ecert-verified' }, '已在浏览器中验证签名', el('br'), c.code)),
+        el('dl', { class: 'ecert-info' }, info.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]))),
+    ),
+  );
+  document.body.classList.add('ecert-open');
 }
 
 function renderHolderText() {
@@ -241,6 +284,13 @@ document.getElementById('holder-form').addEventListener('submit', async (event) 
   const id = document.getElementById('holder-id').value;
   await Promise.all([checkHolder('name', name), checkHolder('id', id)]);
 });
+document.getElementById('ecert-toggle').addEventListener('click', () => {
+  const box = document.getElementById('ecert');
+  box.hidden = !box.hidden;
+  render();
+  if (!box.hidden) box.scrollIntoView({ block: 'start' });
+});
+document.getElementById('ecert-print').addEventListener('click', () => window.print());
 document.getElementById('lang-toggle').addEventListener('click', () => {
   lang = lang === 'zh' ? 'en' : 'zh';
   localStorageSet('certsite.lang', lang);

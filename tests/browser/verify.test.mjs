@@ -161,6 +161,7 @@ test('a changed root key raises a loud warning; the verdict appears right after 
   const page = await demo.browser.newPage();
   const problems = watchConsole(page);
   await page.goto(`${demo.site.url}index.html`);
+  await page.waitForLoadState('networkidle');
   // This browser "saw" another root key before.
   await page.evaluate(() => localStorage.setItem('certsite.root', 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='));
   await page.goto(`${demo.site.url}verify/#${CERT.code}`);
@@ -174,6 +175,27 @@ test('a changed root key raises a loud warning; the verdict appears right after 
     return mark.startTime - shard.responseEnd;
   });
   console.log(`verdict shown ${gap.toFixed(1)} ms after the shard arrived`);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the electronic certificate view follows 附件6, shows the matched name and prints on one A4 landscape page', async () => {
+  const url = `${demo.site.url}verify/#${CERT.code}&name=${encodeURIComponent(HOLDER.name)}`;
+  const { page, problems } = await open(url);
+  await page.waitForFunction(() => document.getElementById('holder-name-result').dataset.match === 'match', null, { timeout: 30000 });
+  await page.click('#ecert-toggle');
+  const ecert = page.locator('#ecert');
+  assert.equal(await ecert.isVisible(), true);
+  const text = await ecert.innerText();
+  for (const expected of ['职业技能等级证书', HOLDER.name, CERT.code, CERT.id_masked, '沈阳鼓风机集团股份有限公司']) {
+    assert.ok(text.includes(expected), `${expected} in ${text}`);
+  }
+  assert.ok(!text.includes(HOLDER.id), 'the full ID number is never shown');
+  await ecert.screenshot({ path: join(SHOTS, 'verify-ecert.png') });
+  await page.emulateMedia({ media: 'print' });
+  const pdf = Buffer.from(await page.pdf({ preferCSSPageSize: true, printBackground: true })).toString('latin1');
+  assert.equal((pdf.match(/\/Type\s*\/Page\b/g) ?? []).length, 1, 'one page');
+  assert.match(pdf, /\/MediaBox \[0 0 841\.91998 594\.95996\]/);
   assert.deepEqual(problems, []);
   await page.close();
 });
