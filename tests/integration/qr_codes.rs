@@ -5,17 +5,19 @@ use std::fs;
 
 use crate::support::*;
 
-fn decode_png(bytes: &[u8]) -> String {
-    let mut reader = png::Decoder::new(std::io::Cursor::new(bytes))
-        .read_info()
-        .unwrap();
-    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
-    let info = reader.next_frame(&mut buf).unwrap();
-    let (w, h) = (info.width as usize, info.height as usize);
-    let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| buf[y * w + x]);
-    let grids = img.detect_grids();
-    assert_eq!(grids.len(), 1);
-    grids[0].decode().unwrap().1
+#[test]
+fn every_symbol_decodes_back_to_its_url() {
+    for name in [
+        None,
+        Some("张三丰"),
+        Some("买买提·艾力"),
+        Some("John Smith"),
+    ] {
+        let url =
+            certsite::qr::verify_url("https://certsite.example/", "Y000021013002243000001", name);
+        let symbol = certsite::qr::Symbol::new(&url).unwrap();
+        assert_eq!(decode_png(&symbol.png(4).unwrap()), url);
+    }
 }
 
 #[test]
