@@ -39,8 +39,6 @@ pub struct Signed<T> {
     pub file: Arc<Path>,
     /// Its line.
     pub line: usize,
-    /// The signing key id.
-    pub kid: String,
 }
 
 /// Everything that verified.
@@ -94,7 +92,6 @@ fn signed<T>(p: Parsed, statement: T) -> Signed<T> {
         raw: p.src.text,
         file: p.src.file,
         line: p.src.line,
-        kid: p.kid,
     }
 }
 

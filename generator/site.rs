@@ -9,7 +9,6 @@ use serde::Serialize;
 use crate::chain::Chain;
 use crate::code::{City, FilingNo};
 use crate::keys::PublicKey;
-use crate::level::Level;
 use crate::statement::{Certificate, scope_range};
 
 /// Column headers of 附件7, lowest level first.
@@ -334,11 +333,6 @@ impl SiteModel {
     pub fn institutions(&self) -> impl Iterator<Item = &InstitutionView> {
         self.cities.iter().flat_map(|c| c.institutions.iter())
     }
-}
-
-/// The level names in 附件7 order, for templates.
-pub fn level_names() -> Vec<&'static str> {
-    Level::all_ascending().map(|l| l.name()).collect()
 }
 
 #[cfg(test)]

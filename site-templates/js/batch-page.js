@@ -1,7 +1,7 @@
 // Batch checking: hundreds of codes (optionally with names), each verified
 // in this browser exactly as a single lookup, shards fetched once each and
 // in parallel, results streamed into a table and downloadable as CSV.
-import { CodeError, parseCode } from './code.js';
+import { CodeError, LEVEL_NAMES as LEVELS, parseCode } from './code.js';
 import { ed25519Supported, fromBase64 } from './crypto.js';
 import { el, fill } from './dom.js';
 import { matches } from './holder.js';
@@ -19,7 +19,6 @@ const table = document.getElementById('batch-table');
 const body = table.querySelector('tbody');
 const download = document.getElementById('batch-download');
 const t = STRINGS.zh;
-const LEVELS = ['一级/高级技师', '二级/技师', '三级/高级工', '四级/中级工', '五级/初级工'];
 const PARALLEL = 6;
 
 const cache = new Map();

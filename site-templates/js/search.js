@@ -2,7 +2,7 @@
 // substring of two or more characters of a name or an occupation, or a
 // filing-number prefix. Fetches only the posting shards of the query's
 // bigrams and the document chunks of its hits.
-import { sha256 } from './crypto.js';
+import { hashedName } from './shard.js';
 
 /** NFKC, no white space, lower case: as the index was built. */
 export function normalize(text) {
@@ -18,10 +18,7 @@ export function bigrams(text) {
 }
 
 async function gramShard(gram, meta) {
-  const d = await sha256(gram);
-  const top = ((d[0] << 24) | (d[1] << 16) | (d[2] << 8) | d[3]) >>> 0;
-  const index = meta.gram_bits === 0 ? 0 : top >>> (32 - meta.gram_bits);
-  return `s/g/${index.toString(16).padStart(meta.gram_width, '0')}.json`;
+  return `s/g/${await hashedName(gram, meta.gram_bits, meta.gram_width)}.json`;
 }
 
 /** City number and kind digit of a filing number (附件5 第8-10位). */

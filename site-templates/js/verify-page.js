@@ -2,7 +2,7 @@
 // (#CODE&name=…, what a QR code opens; the fragment never reaches the host),
 // fetches one shard and the issuer's statement in parallel, verifies them in
 // this browser and shows the verdict.
-import { CodeError, normalizeInput, parseCode } from './code.js';
+import { CodeError, LEVEL_NAMES, normalizeInput, parseCode } from './code.js';
 import { ed25519Supported, fingerprint, fromBase64 } from './crypto.js';
 import { el, fill } from './dom.js';
 import { matches } from './holder.js';
@@ -75,8 +75,7 @@ function scopeText(institution) {
 }
 
 function levelText(c) {
-  const names = ['一级/高级技师', '二级/技师', '三级/高级工', '四级/中级工', '五级/初级工'];
-  return c.tier ? `${names[c.level - 1]}（${c.tier}）` : names[c.level - 1];
+  return c.tier ? `${LEVEL_NAMES[c.level - 1]}（${c.tier}）` : LEVEL_NAMES[c.level - 1];
 }
 
 function row(label, ...value) {

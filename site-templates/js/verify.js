@@ -126,10 +126,11 @@ export async function verifyCertificate({ code: raw, rootKey, institutionText, s
   // A revocation counts only when it verifies: by the root, or by an issuer
   // key valid on the revocation date. The earliest valid one is effective.
   let revocation = null;
+  const rootKid = revocations.length ? await keyId(rootKey) : null;
   for (const r of revocations) {
     const s = r.statement;
     let signer = null;
-    if (r.kid === (await keyId(rootKey))) signer = rootKey;
+    if (r.kid === rootKid) signer = rootKey;
     else {
       const k = await institutionKey(institution, r.kid);
       if (k && within(s.revoked_on, k.entry.valid_from, k.entry.valid_until)) signer = k.key;
