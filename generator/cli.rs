@@ -8,19 +8,19 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use jiff::civil::Date;
 
-use crate::build::{self, BuildError, BuildOptions};
-use crate::chain::{self, ChainOptions};
-use crate::code::{CertCode, FILING_LEN, FilingNo, normalize_input};
 use crate::constants::{DEFAULT_ITERATIONS, MIN_ITERATIONS};
-use crate::dataset;
-use crate::dates::{parse_date, today_in_china};
+use crate::data::dataset;
 use crate::demo::{self, DemoOptions};
-use crate::keys::{self, PublicKey, SecretKey};
-use crate::occupation::Catalogue;
-use crate::problem::report;
-use crate::records::InputKind;
-use crate::serve;
-use crate::sign::{SignError, SignOptions, SignReport, sign};
+use crate::domain::code::{CertCode, FILING_LEN, FilingNo, normalize_input};
+use crate::domain::dates::{parse_date, today_in_china};
+use crate::domain::occupation::Catalogue;
+use crate::input::roster::InputKind;
+use crate::input::sign::{SignError, SignOptions, SignReport, sign};
+use crate::site::build::{self, BuildError, BuildOptions};
+use crate::site::serve;
+use crate::trust::chain::{self, ChainOptions};
+use crate::trust::keys::{self, PublicKey, SecretKey};
+use crate::trust::problem::report;
 
 /// The command line.
 #[derive(Debug, Parser)]
@@ -330,7 +330,7 @@ fn date_arg(text: &str, what: &str) -> Result<Date, String> {
 
 fn explain(input: &str, json: bool) -> CmdResult {
     let is_filing = normalize_input(input).chars().count() == FILING_LEN;
-    let parsed: Result<(String, serde_json::Value), crate::code::CodeError> = if is_filing {
+    let parsed: Result<(String, serde_json::Value), crate::domain::code::CodeError> = if is_filing {
         FilingNo::parse(input)
             .map(|f| (f.explain_text(), serde_json::to_value(f.explain()).unwrap()))
     } else {
@@ -609,7 +609,7 @@ fn report_cmd(a: &ReportArgs) -> CmdResult {
         );
     }
     let filing = normalize_input(&a.institution);
-    let monthly = crate::report::monthly(&chain, &filing, &a.month)?;
+    let monthly = crate::issuer::report::monthly(&chain, &filing, &a.month)?;
     let bytes = match a.format {
         ReportFormat::Csv => monthly.to_csv(),
         ReportFormat::Html => monthly.to_html().into_bytes(),
@@ -642,9 +642,9 @@ fn qr_cmd(a: &QrArgs) -> CmdResult {
             return Ok(ExitCode::from(1));
         }
     };
-    let config = crate::config::Config::load(&a.data).map_err(|p| p.to_string())?;
-    let url = crate::qr::verify_url(&config.base_url, &code.as_string(), a.name.as_deref());
-    let symbol = crate::qr::Symbol::new(&url)?;
+    let config = crate::data::config::Config::load(&a.data).map_err(|p| p.to_string())?;
+    let url = crate::issuer::qr::verify_url(&config.base_url, &code.as_string(), a.name.as_deref());
+    let symbol = crate::issuer::qr::Symbol::new(&url)?;
     let is_png = a
         .out
         .as_ref()
@@ -704,11 +704,11 @@ fn print_cmd(a: &PrintArgs) -> CmdResult {
     let mut rows = Vec::new();
     let mut problems = Vec::new();
     for file in &files {
-        let table = crate::table::read_table(file, &InputKind::looks_like_header)
+        let table = crate::input::table::read_table(file, &InputKind::looks_like_header)
             .map_err(|p| p.to_string())?;
-        let columns = crate::records::Columns::map(&table, InputKind::Certificates)
+        let columns = crate::input::roster::Columns::map(&table, InputKind::Certificates)
             .map_err(|p| p.to_string())?;
-        let (read, found) = crate::records::certificates::read(
+        let (read, found) = crate::input::roster::certificates::read(
             &table,
             &columns,
             Catalogue::builtin(),
@@ -741,13 +741,15 @@ fn print_cmd(a: &PrintArgs) -> CmdResult {
         return Err("没有要印制的证书".into());
     }
     // The name and ID number printed must hash to the signed statement.
-    let checked: Vec<Result<crate::print::Printable, String>> = wanted
+    let checked: Vec<Result<crate::issuer::print::Printable, String>> = wanted
         .par_iter()
         .map(|row| {
-            crate::print::check_row(row, &chain).map(|institution| crate::print::Printable {
-                row,
-                institution,
-                photo: crate::print::find_photo(a.photos.as_deref(), row),
+            crate::issuer::print::check_row(row, &chain).map(|institution| {
+                crate::issuer::print::Printable {
+                    row,
+                    institution,
+                    photo: crate::issuer::print::find_photo(a.photos.as_deref(), row),
+                }
             })
         })
         .collect();
@@ -755,7 +757,7 @@ fn print_cmd(a: &PrintArgs) -> CmdResult {
     for c in checked {
         match c {
             Ok(p) => printable.push(p),
-            Err(e) => problems.push(crate::problem::Problem::file(&a.data, e)),
+            Err(e) => problems.push(crate::trust::problem::Problem::file(&a.data, e)),
         }
     }
     if !problems.is_empty() {
@@ -765,7 +767,7 @@ fn print_cmd(a: &PrintArgs) -> CmdResult {
         eprintln!("没有可以印制的证书。");
         return Ok(ExitCode::from(1));
     }
-    let pages = crate::print::render_all(&printable, &config)?;
+    let pages = crate::issuer::print::render_all(&printable, &config)?;
     std::fs::create_dir_all(&a.out).map_err(|e| format!("{}: {e}", a.out.display()))?;
     for (name, text) in &pages {
         let path = a.out.join(name);

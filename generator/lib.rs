@@ -4,50 +4,40 @@
 //! (职业技能等级证书, 辽人社〔2020〕22号) into a static lookup site whose
 //! visitors' browsers check every signature themselves.
 //!
-//! ## The pieces
+//! ## The pipeline, folder by folder
 //!
-//! - Domain: [`code`] (证书编码 and 机构备案号, 附件5), [`level`],
-//!   [`occupation`] (the skill catalogue), [`id_document`] (GB 11643),
-//!   [`dates`], [`text`].
-//! - Trust: [`canonical`] (RFC 8785), [`keys`] (Ed25519), [`statement`],
-//!   [`envelope`], [`chain`] (who may sign what), [`privacy`] (masks and
-//!   slow hashes).
-//! - Input: [`table`] (CSV in UTF-8/GBK and Excel files), [`records`]
-//!   (rows into statements), [`sign`].
-//! - Data: [`dataset`] (JSON Lines on disk), [`demo`] (the synthetic
-//!   default dataset).
+//! - [`domain`]: the notice's vocabulary, with no knowledge of signatures:
+//!   [`domain::code`] (证书编码 and 机构备案号, 附件5), [`domain::level`],
+//!   [`domain::occupation`] (the skill catalogue), [`domain::id_document`]
+//!   (GB 11643), [`domain::dates`], [`domain::text`].
+//! - [`input`]: spreadsheets in ([`input::table`]: CSV in UTF-8/GBK/UTF-16
+//!   and Excel), rows read into statements ([`input::roster`]), signed
+//!   ([`input::sign`]).
+//! - [`trust`]: the trust chain, the Rust twin of the browser verifier:
+//!   [`trust::canonical`] (RFC 8785), [`trust::keys`] (Ed25519),
+//!   [`trust::statement`], [`trust::envelope`], [`trust::chain`] (who may
+//!   sign what), [`trust::privacy`] (masks and slow hashes),
+//!   [`trust::problem`] (file, line, field).
+//! - [`data`]: a data folder on disk: [`data::config`] (`certsite.toml`) and
+//!   [`data::dataset`] (JSON Lines files).
+//! - [`site`]: data → verify → render → shard → write: [`site::build`] (the
+//!   pipeline), [`site::model`] (what the pages show), [`site::render`],
+//!   [`site::markdown`], [`site::shard`], [`site::search_index`],
+//!   [`site::serve`] (the preview server).
+//! - [`issuer`]: what an enterprise prints and files: [`issuer::qr`],
+//!   [`issuer::print`] (附件6), [`issuer::report`] (附件7).
+//! - [`demo`]: the synthetic default dataset in `data/`.
+//! - [`constants`] (format magic in one place) and [`cli`] (the command line).
 //!
 //! Every problem in an input is reported with file, line and field
-//! ([`problem::Problem`]), all of them in one run.
+//! ([`trust::problem::Problem`]), all of them in one run.
 
-pub mod build;
-pub mod canonical;
-pub mod chain;
 pub mod cli;
-pub mod code;
-pub mod config;
 pub mod constants;
-pub mod dataset;
-pub mod dates;
+pub mod data;
 pub mod demo;
-pub mod envelope;
-pub mod id_document;
-pub mod keys;
-pub mod level;
-pub mod markdown;
-pub mod occupation;
-pub mod print;
-pub mod privacy;
-pub mod problem;
-pub mod qr;
-pub mod records;
-pub mod render;
-pub mod report;
-pub mod search_index;
-pub mod serve;
-pub mod shard;
-pub mod sign;
+pub mod domain;
+pub mod input;
+pub mod issuer;
 pub mod site;
-pub mod statement;
-pub mod table;
-pub mod text;
+pub mod trust;

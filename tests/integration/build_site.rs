@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use certsite::statement::Statement;
+use certsite::trust::statement::Statement;
 
 use crate::support::*;
 
@@ -138,7 +138,7 @@ fn shards_serve_each_envelope_unchanged_with_its_revocation() {
     assert_eq!(build(&data, &out, &[]).0, 0);
     let manifest: serde_json::Value = serde_json::from_str(&text(&out, "manifest.json")).unwrap();
     let bits = manifest["shards"]["bits"].as_u64().unwrap() as u8;
-    let scheme = certsite::shard::ShardScheme { bits };
+    let scheme = certsite::site::shard::ShardScheme { bits };
     let shard = text(
         &out,
         &format!("c/{}", scheme.name(scheme.index("Y000021013002243000001"))),
@@ -159,7 +159,7 @@ fn shards_serve_each_envelope_unchanged_with_its_revocation() {
         if path == "manifest.json" {
             continue;
         }
-        let hash = certsite::keys::hex(&<sha2::Sha256 as sha2::Digest>::digest(&bytes));
+        let hash = certsite::trust::keys::hex(&<sha2::Sha256 as sha2::Digest>::digest(&bytes));
         assert_eq!(files[&path], hash, "{path}");
     }
     assert_eq!(manifest["data_date"], "2024-06-01");

@@ -1,10 +1,10 @@
 //! Every rule of the trust chain, one fixture each: what passes, and the
 //! exact problem (file, line, field) when a rule is broken.
 
-use certsite::chain::{self, Chain, ChainOptions};
-use certsite::dataset;
-use certsite::occupation::Catalogue;
-use certsite::statement::Statement;
+use certsite::data::dataset;
+use certsite::domain::occupation::Catalogue;
+use certsite::trust::chain::{self, Chain, ChainOptions};
+use certsite::trust::statement::Statement;
 
 use crate::support::*;
 

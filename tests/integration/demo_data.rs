@@ -160,11 +160,11 @@ fn the_embedded_default_is_what_the_demo_command_generates() {
         assert_eq!(iterations, certsite::constants::DEFAULT_ITERATIONS);
         assert_eq!(
             s["name_hash"],
-            certsite::privacy::name_hash(name, code, iterations)
+            certsite::trust::privacy::name_hash(name, code, iterations)
         );
         assert_eq!(
             s["id_hash"],
-            certsite::privacy::id_hash(number, code, iterations)
+            certsite::trust::privacy::id_hash(number, code, iterations)
         );
     }
 }

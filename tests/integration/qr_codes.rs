@@ -13,9 +13,12 @@ fn every_symbol_decodes_back_to_its_url() {
         Some("买买提·艾力"),
         Some("John Smith"),
     ] {
-        let url =
-            certsite::qr::verify_url("https://certsite.example/", "Y000021013002243000001", name);
-        let symbol = certsite::qr::Symbol::new(&url).unwrap();
+        let url = certsite::issuer::qr::verify_url(
+            "https://certsite.example/",
+            "Y000021013002243000001",
+            name,
+        );
+        let symbol = certsite::issuer::qr::Symbol::new(&url).unwrap();
         assert_eq!(decode_png(&symbol.png(4).unwrap()), url);
     }
 }

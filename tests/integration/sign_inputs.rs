@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::PathBuf;
 
-use certsite::keys::{SecretKey, write_pair};
+use certsite::trust::keys::{SecretKey, write_pair};
 
 use crate::support::*;
 

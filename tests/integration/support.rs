@@ -5,9 +5,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use certsite::constants::KDF_NAME;
-use certsite::envelope::Envelope;
-use certsite::keys::SecretKey;
-use certsite::statement::{Certificate, Institution, KeyEntry, Revocation, ScopeEntry, Statement};
+use certsite::trust::envelope::Envelope;
+use certsite::trust::keys::SecretKey;
+use certsite::trust::statement::{
+    Certificate, Institution, KeyEntry, Revocation, ScopeEntry, Statement,
+};
 
 /// Iterations used by fixtures: the stated count must meet the privacy floor,
 /// but the chain never recomputes the hashes, so fixtures need not pay for them.

@@ -1,0 +1,132 @@
+//! The site configuration, `certsite.toml` in the data folder.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::constants::MIN_ITERATIONS;
+use crate::trust::problem::Problem;
+
+/// File name of the site configuration inside the data folder.
+pub const CONFIG_FILE: &str = "certsite.toml";
+
+/// The site configuration.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Site title, shown in every page header.
+    pub title: String,
+    /// Who holds the root key, as shown on the trust page.
+    pub authority: String,
+    /// Where the site is published, ending in `/`. QR codes, the sitemap and
+    /// the 404 page use it; every other link is relative.
+    pub base_url: String,
+    /// The root public key, relative to the data folder.
+    #[serde(default = "default_root_key")]
+    pub root_key: PathBuf,
+    /// Whom to contact about missing or wrong data (shown on the verify page).
+    #[serde(default)]
+    pub contact: String,
+    /// Privacy settings.
+    #[serde(default)]
+    pub privacy: Privacy,
+    /// Sharding settings.
+    #[serde(default)]
+    pub shards: Shards,
+}
+
+/// Privacy settings.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Privacy {
+    /// Certificates whose hashes use fewer PBKDF2 iterations are refused.
+    pub min_iterations: u32,
+}
+
+impl Default for Privacy {
+    fn default() -> Privacy {
+        Privacy {
+            min_iterations: MIN_ITERATIONS,
+        }
+    }
+}
+
+/// Sharding settings.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Shards {
+    /// Average shard size to aim for, in bytes: one quick fetch.
+    pub target_bytes: usize,
+}
+
+impl Default for Shards {
+    fn default() -> Shards {
+        Shards { target_bytes: 4096 }
+    }
+}
+
+fn default_root_key() -> PathBuf {
+    PathBuf::from("root.pub")
+}
+
+impl Config {
+    /// Reads `certsite.toml` from the data folder.
+    pub fn load(data: &Path) -> Result<Config, Problem> {
+        let path = data.join(CONFIG_FILE);
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| Problem::file(&path, format!("无法读取站点配置：{e}")))?;
+        Config::parse(&path, &text)
+    }
+
+    /// Parses the configuration text; errors carry the line.
+    pub fn parse(path: &Path, text: &str) -> Result<Config, Problem> {
+        let config: Config = toml::from_str(text).map_err(|e| {
+            let line = e.span().map(|s| text[..s.start].matches('\n').count() + 1);
+            Problem {
+                file: path.to_path_buf(),
+                line,
+                field: None,
+                message: e.message().to_string(),
+            }
+        })?;
+        if !config.base_url.ends_with('/') || !config.base_url.contains("://") {
+            return Err(Problem::file(
+                path,
+                format!("base_url “{}” 应为以 / 结尾的完整网址", config.base_url),
+            ));
+        }
+        if config.shards.target_bytes < 512 {
+            return Err(Problem::file(path, "shards.target_bytes 至少为 512"));
+        }
+        Ok(config)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_with_defaults_and_names_the_line_of_an_error() {
+        let c = Config::parse(
+            Path::new("certsite.toml"),
+            "title = \"t\"\nauthority = \"a\"\nbase_url = \"https://x.example/c/\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.root_key, PathBuf::from("root.pub"));
+        assert_eq!(c.privacy.min_iterations, MIN_ITERATIONS);
+        let e = Config::parse(
+            Path::new("certsite.toml"),
+            "title = \"t\"\nauthority = \"a\"\nbase_url = \"https://x.example/\"\ncolour = 1\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.line, Some(4));
+        assert!(e.message.contains("colour"), "{}", e.message);
+        let e = Config::parse(
+            Path::new("certsite.toml"),
+            "title = \"t\"\nauthority = \"a\"\nbase_url = \"https://x.example\"\n",
+        )
+        .unwrap_err();
+        assert!(e.message.contains("以 / 结尾"));
+    }
+}

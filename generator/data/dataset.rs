@@ -1,0 +1,141 @@
+//! Signed datasets on disk: JSON Lines files of envelopes, found in files or
+//! folders (walked in sorted order so that every run sees the same sequence).
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use walkdir::WalkDir;
+
+use crate::trust::problem::Problem;
+
+/// File extension of a signed dataset.
+pub const DATASET_EXT: &str = "jsonl";
+
+/// One non-empty line of a dataset, with where it came from.
+#[derive(Clone, Debug)]
+pub struct SourcedLine {
+    /// The dataset file (shared by all its lines).
+    pub file: Arc<Path>,
+    /// 1-based line number.
+    pub line: usize,
+    /// The line's text, without the line break.
+    pub text: String,
+}
+
+/// Lists the dataset files under `paths` (files are taken as given; folders
+/// are walked, sorted by name, for `*.jsonl`).
+pub fn find_datasets(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Problem> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_file() {
+            files.push(path.clone());
+            continue;
+        }
+        if !path.is_dir() {
+            return Err(Problem::file(path, "不存在（no such file or folder）"));
+        }
+        for entry in WalkDir::new(path).sort_by_file_name() {
+            let entry = entry.map_err(|e| {
+                let p = e.path().unwrap_or(path).to_path_buf();
+                Problem::file(&p, e.to_string())
+            })?;
+            let p = entry.path();
+            if entry.file_type().is_file() && p.extension().is_some_and(|e| e == DATASET_EXT) {
+                files.push(p.to_path_buf());
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// Reads every non-empty line of the dataset files. Problems (unreadable
+/// file, not UTF-8) are returned beside the lines that could be read.
+pub fn read_lines(files: &[PathBuf]) -> (Vec<SourcedLine>, Vec<Problem>) {
+    let mut lines = Vec::new();
+    let mut problems = Vec::new();
+    for file in files {
+        let shared: Arc<Path> = Arc::from(file.as_path());
+        let bytes = match fs::read(file) {
+            Ok(b) => b,
+            Err(e) => {
+                problems.push(Problem::file(file, format!("无法读取：{e}")));
+                continue;
+            }
+        };
+        for (i, raw) in bytes.split(|&b| b == b'\n').enumerate() {
+            let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+            if raw.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            match std::str::from_utf8(raw) {
+                Ok(text) => lines.push(SourcedLine {
+                    file: shared.clone(),
+                    line: i + 1,
+                    text: text.to_string(),
+                }),
+                Err(_) => problems.push(Problem::line(file, i + 1, "不是 UTF-8 文本")),
+            }
+        }
+    }
+    (lines, problems)
+}
+
+/// Writes `bytes` to `path` atomically: into a temporary file beside it,
+/// synced, then renamed over it. A reader sees the old file or the new one,
+/// never a part; a failure leaves the old file as it was.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    fs::create_dir_all(dir)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn walks_folders_sorted_and_reads_lines_with_numbers() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        fs::create_dir(d.join("b")).unwrap();
+        fs::write(d.join("b/2.jsonl"), "x\n").unwrap();
+        fs::write(d.join("a.jsonl"), "one\n\n three\r\n").unwrap();
+        fs::write(d.join("notes.txt"), "ignored").unwrap();
+        let files = find_datasets(&[d.to_path_buf()]).unwrap();
+        assert_eq!(files, [d.join("a.jsonl"), d.join("b/2.jsonl")]);
+        let (lines, problems) = read_lines(&files);
+        assert!(problems.is_empty());
+        let got: Vec<(usize, &str)> = lines.iter().map(|l| (l.line, l.text.as_str())).collect();
+        assert_eq!(got, [(1, "one"), (3, " three"), (1, "x")]);
+        assert!(find_datasets(&[d.join("missing")]).is_err());
+    }
+
+    #[test]
+    fn atomic_write_replaces_whole_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("out/x.jsonl");
+        write_atomic(&p, b"first").unwrap();
+        write_atomic(&p, b"second").unwrap();
+        assert_eq!(fs::read(&p).unwrap(), b"second");
+        assert_eq!(fs::read_dir(dir.path().join("out")).unwrap().count(), 1);
+    }
+}

@@ -1,0 +1,5 @@
+//! A data folder on disk: its configuration (`certsite.toml`) and its signed
+//! datasets (JSON Lines), read in a sorted, deterministic order.
+
+pub mod config;
+pub mod dataset;

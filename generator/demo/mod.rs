@@ -1,0 +1,748 @@
+//! The synthetic default dataset: the 58 real pilot institutions of 附件8 and
+//! 附件9 with plausible occupations and demo keys, fictitious certificate
+//! holders, a few revocations, one key rotation and one lapsed filing.
+//!
+//! Everything follows from the seed (same seed, same bytes), and the data goes
+//! through the same spreadsheets and `sign` as an issuer's would: the demo
+//! writes the rosters an issuer keeps, then signs them.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use jiff::ToSpan;
+use jiff::civil::Date;
+use rand_chacha::ChaCha20Rng;
+use rand_core::{Rng, SeedableRng};
+use sha2::{Digest, Sha256};
+
+use crate::domain::code::{CertCode, FilingNo};
+use crate::domain::dates::end_of_period;
+use crate::domain::id_document::{IdType, gb11643_check_char};
+use crate::domain::level::Level;
+use crate::domain::occupation::Catalogue;
+use crate::input::roster::InputKind;
+use crate::input::sign::{ROOT_KEY_FILE, SignError, SignOptions, sign};
+use crate::trust::keys::{PublicKey, SecretKey, write_secret_file};
+
+mod tables;
+use tables::{
+    ADDRESS_CODES, EXTRA_TRADES, EXTRA_WORDS, GIVEN, INDUSTRIES, INDUSTRY_OF, METHODS, Occ,
+    REVOCATION_REASONS, SURNAMES,
+};
+
+/// The pilot institutions as transcribed from the notice (附件8, 附件9).
+pub const PILOTS_CSV: &str = include_str!("../../data/pilot-institutions.csv");
+
+/// Folder of the demo secret keys inside the output.
+pub const KEYS_DIR: &str = "demo-keys";
+/// Folder of the unsigned spreadsheets (the issuers' own records).
+pub const ROSTERS_DIR: &str = "demo-rosters";
+
+/// The institution whose key is rotated on [`ROTATION_DAY`].
+pub const ROTATED: &str = "Y000021013002";
+/// First day of the rotated institution's second key.
+pub const ROTATION_DAY: (i16, i8, i8) = (2024, 1, 1);
+/// The institution whose filing lapsed after three years, never extended.
+pub const LAPSED: &str = "Y000421081022";
+
+/// What to generate.
+#[derive(Clone, Debug)]
+pub struct DemoOptions {
+    /// Output folder.
+    pub out: PathBuf,
+    /// Number of certificates.
+    pub count: usize,
+    /// Seed of everything random.
+    pub seed: u64,
+    /// PBKDF2 iterations of the holder hashes.
+    pub iterations: u32,
+    /// The privacy floor to check against (lower only for benchmarks).
+    pub min_iterations: u32,
+    /// The data date: nothing is dated later.
+    pub as_of: Date,
+    /// Overwrite the generated files in a non-empty folder.
+    pub force: bool,
+    /// Fictitious institutions to add beyond the 58 pilots (for directory-scale benchmarks).
+    pub extra_institutions: usize,
+}
+
+/// What was generated.
+#[derive(Debug, Default)]
+pub struct DemoSummary {
+    /// Institutions in the directory.
+    pub institutions: usize,
+    /// Certificates signed.
+    pub certificates: usize,
+    /// Revocations signed.
+    pub revocations: usize,
+    /// The root key's fingerprint.
+    pub root_fingerprint: String,
+}
+
+/// A deterministic random source with the few draws the demo needs.
+struct Draw(ChaCha20Rng);
+
+impl Draw {
+    fn below(&mut self, n: u64) -> u64 {
+        // Rejection sampling keeps the draw uniform.
+        let zone = u64::MAX - u64::MAX % n;
+        loop {
+            let x = self.0.next_u64();
+            if x < zone {
+                return x % n;
+            }
+        }
+    }
+
+    fn index(&mut self, n: usize) -> usize {
+        self.below(n as u64) as usize
+    }
+
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+
+    fn weighted<'a, T>(&mut self, items: &'a [(T, u32)]) -> &'a T {
+        let total: u32 = items.iter().map(|(_, w)| w).sum();
+        let mut x = self.below(u64::from(total)) as u32;
+        for (item, w) in items {
+            if x < *w {
+                return item;
+            }
+            x -= w;
+        }
+        unreachable!("weights sum to total")
+    }
+
+    fn date_between(&mut self, from: Date, to: Date) -> Date {
+        let days = (to - from).get_days().max(0);
+        from.checked_add((self.below(days as u64 + 1) as i64).days())
+            .unwrap()
+    }
+}
+
+/// A demo key: derived from the seed and a label, so reruns give the same keys.
+pub fn demo_key(seed: u64, label: &str) -> SecretKey {
+    let digest = Sha256::new()
+        .chain_update(b"certsite demo key\0")
+        .chain_update(seed.to_be_bytes())
+        .chain_update(label.as_bytes())
+        .finalize();
+    SecretKey::from_seed(digest.into())
+}
+
+struct Pilot {
+    name: String,
+    filing: FilingNo,
+    approved: Date,
+    valid_until: Date,
+    scope: Vec<(&'static str, &'static str, &'static str, u8, u8)>,
+    /// (label, key, valid from, valid until)
+    keys: Vec<(String, SecretKey, Date, Option<Date>)>,
+    weight: u32,
+}
+
+fn pilots(seed: u64, draw: &mut Draw) -> Vec<Pilot> {
+    let industry_of: BTreeMap<&str, &str> = INDUSTRY_OF.iter().copied().collect();
+    let industries: BTreeMap<&str, &[Occ]> = INDUSTRIES.iter().copied().collect();
+    let mut out = Vec::new();
+    for line in PILOTS_CSV.lines().skip(1) {
+        let cols: Vec<&str> = line.split(',').collect();
+        let filing = FilingNo::parse(cols[4]).expect("pilot filing numbers are valid");
+        let fs = filing.as_string();
+        let approved = Date::new(2020, 6, 1)
+            .unwrap()
+            .checked_add((draw.below(150) as i64).days())
+            .unwrap();
+        let years = if fs == LAPSED { 3 } else { 9 };
+        let valid_until = end_of_period(approved, years).unwrap();
+        let occupations = industries[industry_of[fs.as_str()]];
+        let scope = occupations
+            .iter()
+            .map(|(code, name, sub)| {
+                let lowest = if draw.chance(80) { 5 } else { 4 };
+                let highest = [3, 2, 2, 1, 1][draw.index(5)];
+                (*code, *name, *sub, lowest, highest)
+            })
+            .collect();
+        let mut keys = Vec::new();
+        if fs == ROTATED {
+            let (y, m, d) = ROTATION_DAY;
+            let day = Date::new(y, m, d).unwrap();
+            keys.push((
+                fs.clone(),
+                demo_key(seed, &fs),
+                approved,
+                Some(day.yesterday().unwrap()),
+            ));
+            keys.push((
+                format!("{fs}-2"),
+                demo_key(seed, &format!("{fs}-2")),
+                day,
+                None,
+            ));
+        } else {
+            keys.push((fs.clone(), demo_key(seed, &fs), approved, None));
+        }
+        out.push(Pilot {
+            name: cols[3].to_string(),
+            filing,
+            approved,
+            valid_until,
+            scope,
+            keys,
+            weight: 1 + draw.below(10) as u32,
+        });
+    }
+    out
+}
+
+struct Holder {
+    name: String,
+    id_type: IdType,
+    id_number: String,
+    male: bool,
+}
+
+fn holder(draw: &mut Draw, issued: Date) -> Holder {
+    let surname = draw.weighted(SURNAMES);
+    let given: Vec<char> = GIVEN.chars().collect();
+    let len = if draw.chance(18) { 1 } else { 2 };
+    let name: String = std::iter::once(surname.to_string())
+        .chain((0..len).map(|_| given[draw.index(given.len())].to_string()))
+        .collect();
+    let male = draw.chance(70);
+    let age = 20 + draw.below(36) as i16;
+    let birth_year = issued.year() - age;
+    let birth = Date::new(birth_year, 1, 1)
+        .unwrap()
+        .checked_add((draw.below(365) as i64).days())
+        .unwrap();
+    let seq = draw.below(500) as u32 * 2 + u32::from(male);
+    let kind = draw.below(100);
+    if kind < 2 {
+        // A few holders from Hong Kong or Macao, or with a passport.
+        let (id_type, number) = if kind == 0 {
+            (
+                IdType::HkMacaoPermit,
+                format!("H{:08}", draw.below(100_000_000)),
+            )
+        } else {
+            (IdType::Passport, format!("E{:08}", draw.below(100_000_000)))
+        };
+        return Holder {
+            name,
+            id_type,
+            id_number: number,
+            male,
+        };
+    }
+    let first17 = format!(
+        "{}{}{seq:03}",
+        ADDRESS_CODES[draw.index(ADDRESS_CODES.len())],
+        birth.strftime("%Y%m%d")
+    );
+    let check = gb11643_check_char(&first17).unwrap();
+    Holder {
+        name,
+        id_type: IdType::ResidentId,
+        id_number: format!("{first17}{check}"),
+        male,
+    }
+}
+
+struct DemoCert {
+    pilot: usize,
+    scope: usize,
+    level: Level,
+    issued: Date,
+    holder: Holder,
+    tier: Option<&'static str>,
+    method: &'static str,
+    code: Option<CertCode>,
+}
+
+/// Writes the demo dataset into `opts.out` and signs it.
+pub fn generate(opts: &DemoOptions) -> Result<DemoSummary, String> {
+    prepare_out(&opts.out, opts.force)?;
+    let mut draw = Draw(ChaCha20Rng::seed_from_u64(opts.seed));
+    let mut pilots = pilots(opts.seed, &mut draw);
+    if opts.extra_institutions > 0 {
+        // A separate stream, so the pilots' data does not change with it.
+        let mut extra_draw = Draw(ChaCha20Rng::seed_from_u64(opts.seed ^ 0x005e_ed0f_e47a));
+        pilots.extend(extra_institutions(opts, &mut extra_draw)?);
+    }
+    check_scopes(&pilots)?;
+    let root = demo_key(opts.seed, "root");
+    let keys_dir = opts.out.join(KEYS_DIR);
+    let rosters = opts.out.join(ROSTERS_DIR);
+    write_file(
+        &opts.out.join(ROOT_KEY_FILE),
+        root.public()
+            .file_text("demo root (辽宁省人力资源和社会保障厅 stand-in)")
+            .as_bytes(),
+    )?;
+    write_key(&keys_dir, "root", &root, "demo root")?;
+    for p in &pilots {
+        for (label, key, _, _) in &p.keys {
+            write_key(&keys_dir, label, key, &p.name)?;
+        }
+    }
+    write_file(&keys_dir.join("README.md"), DEMO_KEYS_README.as_bytes())?;
+    write_file(
+        &opts.out.join(crate::data::config::CONFIG_FILE),
+        site_config(opts.min_iterations).as_bytes(),
+    )?;
+
+    // The directory (附件4 with dates and keys), signed by the root.
+    let dir_csv = rosters.join("directory.csv");
+    write_file(&dir_csv, &utf8_bom(&directory_csv(&pilots)))?;
+    let mut summary = DemoSummary {
+        institutions: pilots.len(),
+        root_fingerprint: root.public().fingerprint(),
+        ..DemoSummary::default()
+    };
+    run_sign(
+        opts,
+        &root,
+        &dir_csv,
+        &opts.out.join("directory/institutions.jsonl"),
+        InputKind::Directory,
+    )?;
+
+    // Certificates, one roster per institution key.
+    let mut certs = certificates(&pilots, opts, &mut draw);
+    assign_codes(&pilots, &mut certs);
+    let mut by_file: BTreeMap<String, Vec<&DemoCert>> = BTreeMap::new();
+    for c in &certs {
+        let p = &pilots[c.pilot];
+        let (label, _, _, _) = signing_key(p, c.issued);
+        by_file.entry(label.clone()).or_default().push(c);
+    }
+    for (n, (label, rows)) in by_file.iter().enumerate() {
+        let p = &pilots[rows[0].pilot];
+        let key = &p.keys.iter().find(|k| &k.0 == label).unwrap().1;
+        let csv = roster_csv(&pilots, rows, n % 3 == 2);
+        // Every third roster is GBK with Chinese dates, as Excel on Chinese
+        // Windows saves it; the rest UTF-8 with BOM.
+        let bytes = if n % 3 == 2 {
+            gbk(&csv)?
+        } else {
+            utf8_bom(&csv)
+        };
+        let src = rosters.join(format!("certificates/{label}.csv"));
+        write_file(&src, &bytes)?;
+        summary.certificates += run_sign(
+            opts,
+            key,
+            &src,
+            &opts.out.join(format!("certificates/{label}.jsonl")),
+            InputKind::Certificates,
+        )?;
+    }
+
+    // A few revocations: most by the issuer, one by the root.
+    let revoked = revocations(&certs, &pilots, opts, &mut draw);
+    for (signer, rows) in revoked {
+        let src = rosters.join(format!("revocations/{signer}.csv"));
+        let mut csv = String::from("证书编号,撤销日期,撤销原因\n");
+        for (code, date, reason) in &rows {
+            csv += &format!("{code},{date},{reason}\n");
+        }
+        write_file(&src, &utf8_bom(&csv))?;
+        let key = if signer == "root" {
+            &root
+        } else {
+            &pilots
+                .iter()
+                .flat_map(|p| &p.keys)
+                .find(|k| k.0 == signer)
+                .unwrap()
+                .1
+        };
+        summary.revocations += run_sign(
+            opts,
+            key,
+            &src,
+            &opts.out.join(format!("revocations/{signer}.jsonl")),
+            InputKind::Revocations,
+        )?;
+    }
+    verify_output(opts, &root.public())?;
+    Ok(summary)
+}
+
+/// The whole output must pass the chain as `certsite verify` checks it.
+fn verify_output(opts: &DemoOptions, root: &PublicKey) -> Result<(), String> {
+    let files = crate::data::dataset::find_datasets(std::slice::from_ref(&opts.out))
+        .map_err(|p| p.to_string())?;
+    let (lines, mut problems) = crate::data::dataset::read_lines(&files);
+    let chain_opts = crate::trust::chain::ChainOptions {
+        today: opts.as_of.to_string(),
+        min_iterations: opts.min_iterations,
+    };
+    problems.extend(crate::trust::chain::verify(root, lines, Catalogue::builtin(), &chain_opts).1);
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "demo data failed verification:\n{}",
+            crate::trust::problem::report(&problems)
+        ))
+    }
+}
+
+/// The site configuration of the demo: `data/certsite.toml`, with the privacy
+/// floor the demo was generated for (lower only for benchmark data).
+fn site_config(min_iterations: u32) -> String {
+    include_str!("../../data/certsite.toml")
+        .lines()
+        .map(|l| {
+            if l.starts_with("min_iterations") {
+                format!("min_iterations = {min_iterations}\n")
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect()
+}
+
+/// Fictitious institutions, named as such (示例), with filing numbers that
+/// cannot collide with the pilots' (order 101 and up).
+fn extra_institutions(opts: &DemoOptions, draw: &mut Draw) -> Result<Vec<Pilot>, String> {
+    let industries: BTreeMap<&str, &[Occ]> = INDUSTRIES.iter().copied().collect();
+    let capacity = 14 * 5 * 899;
+    if opts.extra_institutions > capacity {
+        return Err(format!("--extra-institutions is at most {capacity}"));
+    }
+    let mut out = Vec::new();
+    for n in 0..opts.extra_institutions {
+        let city = (n % 14) as u8 + 1;
+        let kind = ((n / 14) % 5) as u8 + 2;
+        let order = (n / 70) as u16 + 101;
+        let filing = FilingNo::parse(&format!("Y000021{city:02}{kind}{order:03}"))
+            .map_err(|e| e.to_string())?;
+        let (trade, industry) = EXTRA_TRADES[draw.index(EXTRA_TRADES.len())];
+        let city_name = filing.city.name().trim_end_matches('市');
+        let name = format!(
+            "{city_name}{}{trade}有限公司（示例{:04}）",
+            EXTRA_WORDS[draw.index(EXTRA_WORDS.len())],
+            n + 1
+        );
+        let approved = Date::new(2021, 1, 4)
+            .unwrap()
+            .checked_add((draw.below(1000) as i64).days())
+            .unwrap();
+        let scope = industries[industry]
+            .iter()
+            .map(|(code, occ, sub)| (*code, *occ, *sub, 5, [3, 2, 1][draw.index(3)]))
+            .collect();
+        let label = filing.as_string();
+        out.push(Pilot {
+            name,
+            filing,
+            approved,
+            valid_until: end_of_period(approved, 9).unwrap(),
+            scope,
+            keys: vec![(label.clone(), demo_key(opts.seed, &label), approved, None)],
+            weight: 1,
+        });
+    }
+    Ok(out)
+}
+
+fn check_scopes(pilots: &[Pilot]) -> Result<(), String> {
+    let cat = Catalogue::builtin();
+    for p in pilots {
+        for (code, name, sub, _, _) in &p.scope {
+            cat.check(code, name, (!sub.is_empty()).then_some(*sub))
+                .map_err(|e| format!("demo scope of {}: {e}", p.filing))?;
+        }
+    }
+    Ok(())
+}
+
+fn signing_key(p: &Pilot, day: Date) -> &(String, SecretKey, Date, Option<Date>) {
+    p.keys
+        .iter()
+        .find(|(_, _, from, until)| *from <= day && until.is_none_or(|u| day <= u))
+        .expect("demo keys cover the filing period")
+}
+
+fn certificates(pilots: &[Pilot], opts: &DemoOptions, draw: &mut Draw) -> Vec<DemoCert> {
+    let weights: Vec<(usize, u32)> = pilots
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (i, p.weight))
+        .collect();
+    let first_day = Date::new(2020, 7, 1).unwrap();
+    (0..opts.count)
+        .map(|_| {
+            let pi = *draw.weighted(&weights);
+            let p = &pilots[pi];
+            let from = p.approved.max(first_day);
+            let to = p.valid_until.min(opts.as_of);
+            let issued = draw.date_between(from, to);
+            let si = draw.index(p.scope.len());
+            let (_, _, _, lowest, highest) = p.scope[si];
+            // More certificates at the entry levels than at the top.
+            let span = u64::from(lowest - highest) + 1;
+            let step = draw.below(span).min(draw.below(span));
+            let level = Level::from_digit(lowest - step as u8).unwrap();
+            let tier = if level.digit() == 1 && draw.chance(15) {
+                Some(if draw.chance(50) {
+                    "首席技师"
+                } else {
+                    "特级技师"
+                })
+            } else {
+                None
+            };
+            DemoCert {
+                pilot: pi,
+                scope: si,
+                level,
+                issued,
+                holder: holder(draw, issued),
+                tier,
+                method: METHODS[draw.index(METHODS.len())],
+                code: None,
+            }
+        })
+        .collect()
+}
+
+/// Serials run per institution, year and level in issue order (附件5 第17-22位).
+fn assign_codes(pilots: &[Pilot], certs: &mut [DemoCert]) {
+    let mut order: Vec<usize> = (0..certs.len()).collect();
+    order.sort_by_key(|&i| {
+        (
+            certs[i].pilot,
+            certs[i].issued.year(),
+            certs[i].level,
+            certs[i].issued,
+            i,
+        )
+    });
+    let mut serials: BTreeMap<(usize, i16, Level), u32> = BTreeMap::new();
+    for i in order {
+        let c = &mut certs[i];
+        let serial = serials
+            .entry((c.pilot, c.issued.year(), c.level))
+            .or_insert(0);
+        *serial += 1;
+        c.code = Some(CertCode {
+            filing: pilots[c.pilot].filing,
+            year: c.issued.year() as u16,
+            level: c.level,
+            serial: *serial,
+        });
+    }
+}
+
+fn revocations(
+    certs: &[DemoCert],
+    pilots: &[Pilot],
+    opts: &DemoOptions,
+    draw: &mut Draw,
+) -> BTreeMap<String, Vec<(String, Date, &'static str)>> {
+    let mut out: BTreeMap<String, Vec<(String, Date, &'static str)>> = BTreeMap::new();
+    let wanted = (certs.len() / 500).clamp(1, 50) + 4;
+    let mut picked = std::collections::BTreeSet::new();
+    while picked.len() < wanted.min(certs.len()) {
+        picked.insert(draw.index(certs.len()));
+    }
+    for (n, i) in picked.into_iter().enumerate() {
+        let c = &certs[i];
+        let p = &pilots[c.pilot];
+        let latest = opts.as_of.min(p.valid_until);
+        let date = draw.date_between(c.issued, latest.max(c.issued));
+        let reason = REVOCATION_REASONS[draw.index(REVOCATION_REASONS.len())];
+        let signer = if n == 0 {
+            "root".to_string()
+        } else {
+            signing_key(p, date).0.clone()
+        };
+        out.entry(signer)
+            .or_default()
+            .push((c.code.unwrap().as_string(), date, reason));
+    }
+    out
+}
+
+fn directory_csv(pilots: &[Pilot]) -> String {
+    let mut csv = String::from(
+        "序号,企业名称,详细地址,联系人,联系方式,机构备案号,职业名称,工种名称,职业编码,等级范围,备案日期,有效期至,签名公钥\n",
+    );
+    for (n, p) in pilots.iter().enumerate() {
+        let city = p.filing.city.name();
+        for (i, (code, name, sub, lowest, highest)) in p.scope.iter().enumerate() {
+            let range = format!(
+                "{}-{}",
+                Level::from_digit(*lowest).unwrap().numbered_name(),
+                Level::from_digit(*highest).unwrap().numbered_name()
+            );
+            let sub = if sub.is_empty() { "——" } else { sub };
+            if i == 0 {
+                let keys: Vec<String> = p
+                    .keys
+                    .iter()
+                    .map(|(_, k, from, until)| match until {
+                        Some(u) => format!("{} {from}~{u}", k.public().to_base64()),
+                        None => format!("{} {from}", k.public().to_base64()),
+                    })
+                    .collect();
+                csv += &format!(
+                    "{},{},{city}（示例地址，非真实信息）,示例联系人（非真实人员）,示例电话（非真实号码）,{},{name},{sub},{code},{range},{},{},{}\n",
+                    n + 1,
+                    p.name,
+                    p.filing,
+                    p.approved,
+                    p.valid_until,
+                    keys.join(";")
+                );
+            } else {
+                csv += &format!(",,,,,,{name},{sub},{code},{range},,,\n");
+            }
+        }
+    }
+    csv
+}
+
+fn roster_csv(pilots: &[Pilot], rows: &[&DemoCert], chinese_dates: bool) -> String {
+    let mut csv = String::from(
+        "序号,证书编号,姓名,性别,证件类型,证件号码,职业名称,工种名称,职业编码,等级,等级称号,评价方式,发证日期,评价机构\n",
+    );
+    let mut sorted: Vec<&&DemoCert> = rows.iter().collect();
+    sorted.sort_by_key(|c| (c.issued, c.code));
+    for (n, c) in sorted.iter().enumerate() {
+        let p = &pilots[c.pilot];
+        let (code, name, sub, _, _) = p.scope[c.scope];
+        let date = if chinese_dates {
+            c.issued.strftime("%Y年%-m月%-d日").to_string()
+        } else {
+            c.issued.to_string()
+        };
+        csv += &format!(
+            "{},{},{},{},{},{},{name},{},{code},{},{},{},{date},{}\n",
+            n + 1,
+            c.code.unwrap(),
+            c.holder.name,
+            if c.holder.male { "男" } else { "女" },
+            c.holder.id_type.name(),
+            c.holder.id_number,
+            if sub.is_empty() { "——" } else { sub },
+            c.level.name(),
+            c.tier.unwrap_or(""),
+            c.method,
+            p.name
+        );
+    }
+    csv
+}
+
+fn run_sign(
+    opts: &DemoOptions,
+    key: &SecretKey,
+    input: &Path,
+    out: &Path,
+    kind: InputKind,
+) -> Result<usize, String> {
+    let options = SignOptions {
+        key,
+        input: input.to_path_buf(),
+        out: out.to_path_buf(),
+        kind: Some(kind),
+        data: None,
+        iterations: opts.iterations,
+        min_iterations: opts.min_iterations,
+        skip_invalid: false,
+        rejects: None,
+        today: opts.as_of,
+        statement_date: opts.as_of,
+    };
+    match sign(&options) {
+        Ok(report) => Ok(report.signed),
+        Err(SignError::Invalid(report)) => Err(format!(
+            "demo data failed its own checks:\n{}",
+            crate::trust::problem::report(&report.problems)
+        )),
+        Err(SignError::Unusable(p)) => Err(crate::trust::problem::report(&p)),
+        Err(SignError::Io(path, e)) => Err(format!("{}: {e}", path.display())),
+    }
+}
+
+const DEMO_KEYS_README: &str = "# DEMO KEYS — NOT FOR REAL USE\n\n\
+These secret keys sign the synthetic demo dataset. They are public, in a public\n\
+repository, so anything they sign proves nothing. A real deployment generates its\n\
+own keys with `certsite keygen` and keeps the secret halves off this repository.\n\n\
+The rosters in `../demo-rosters/` hold fictitious people only.\n";
+
+fn prepare_out(out: &Path, force: bool) -> Result<(), String> {
+    if out.exists() {
+        let generated = [
+            ROOT_KEY_FILE,
+            KEYS_DIR,
+            ROSTERS_DIR,
+            "directory",
+            "certificates",
+            "revocations",
+        ];
+        let non_empty = fs::read_dir(out)
+            .map_err(|e| format!("{}: {e}", out.display()))?
+            .next()
+            .is_some();
+        if non_empty && !force {
+            return Err(format!(
+                "{} is not empty; use --force to replace the demo files in it",
+                out.display()
+            ));
+        }
+        for name in generated {
+            let p = out.join(name);
+            let removed = if p.is_dir() {
+                fs::remove_dir_all(&p)
+            } else if p.exists() {
+                fs::remove_file(&p)
+            } else {
+                Ok(())
+            };
+            removed.map_err(|e| format!("{}: {e}", p.display()))?;
+        }
+    }
+    fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    fs::write(path, bytes).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn write_key(dir: &Path, label: &str, key: &SecretKey, name: &str) -> Result<(), String> {
+    fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let secret = dir.join(format!("{label}.key"));
+    write_secret_file(&secret, &key.file_text(&format!("DEMO ONLY — {name}")))
+        .map_err(|e| e.to_string())?;
+    let public: PublicKey = key.public();
+    write_file(
+        &dir.join(format!("{label}.pub")),
+        public.file_text(&format!("DEMO ONLY — {name}")).as_bytes(),
+    )
+}
+
+fn utf8_bom(text: &str) -> Vec<u8> {
+    let mut b = b"\xEF\xBB\xBF".to_vec();
+    b.extend_from_slice(text.as_bytes());
+    b
+}
+
+fn gbk(text: &str) -> Result<Vec<u8>, String> {
+    let (bytes, _, unmappable) = encoding_rs::GBK.encode(text);
+    if unmappable {
+        return Err("demo roster has a character GBK cannot hold".into());
+    }
+    Ok(bytes.into_owned())
+}

@@ -1,0 +1,54 @@
+//! Revocation lists: which certificate, from when, and why.
+
+use jiff::civil::Date;
+
+use super::{Cells, ColumnSpec, Columns};
+use crate::constants::STATEMENT_VERSION;
+use crate::domain::dates::parse_date;
+use crate::input::table::Table;
+use crate::trust::problem::Problem;
+use crate::trust::statement::Revocation;
+
+/// Columns of a revocation list.
+pub const COLUMNS: &[ColumnSpec] = &[
+    ColumnSpec::required("证书编号", &["证书编码", "证书号"]),
+    ColumnSpec::required("撤销日期", &["注销日期", "撤销时间"]),
+    ColumnSpec::required("撤销原因", &["原因", "注销原因"]),
+    ColumnSpec::optional("序号", &[]),
+];
+
+/// Reads every row into revocation statements.
+pub fn read(
+    table: &Table,
+    columns: &Columns,
+    today: Date,
+) -> (Vec<(usize, Revocation)>, Vec<Problem>) {
+    let mut out = Vec::new();
+    let mut problems = Vec::new();
+    for row in &table.rows {
+        let mut c = Cells::new(table, columns, row);
+        let code = c.certificate_code("证书编号");
+        let date = c.parsed("撤销日期", parse_date, "日期（如 2025-01-02）");
+        if let Some(d) = date
+            && d > today
+        {
+            c.problem("撤销日期", format!("{d} 晚于今天 {today}"));
+        }
+        let reason = c.required("撤销原因");
+        if let (Some(code), Some(date), Some(reason), true) =
+            (code, date, reason, c.problems.is_empty())
+        {
+            out.push((
+                row.line,
+                Revocation {
+                    v: STATEMENT_VERSION,
+                    code: code.as_string(),
+                    revoked_on: date.to_string(),
+                    reason: reason.to_string(),
+                },
+            ));
+        }
+        problems.append(&mut c.problems);
+    }
+    (out, problems)
+}

@@ -1,0 +1,457 @@
+//! `certsite sign`: a spreadsheet in, a signed dataset out.
+//!
+//! Every row is checked (and, with a data folder, checked against the signed
+//! directory exactly as `verify` and the build will check it) before the slow
+//! hashes are computed. Any problem and nothing is written, unless the caller
+//! asks to skip bad rows: then the good rows are signed and the bad ones are
+//! listed, with what is wrong, in a reject file that can be fixed and signed.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+use rayon::prelude::*;
+
+use crate::data::dataset::{self, SourcedLine};
+use crate::domain::occupation::Catalogue;
+use crate::input::roster::certificates::CertificateRow;
+use crate::input::roster::{Columns, InputKind, certificates, directory, revocations};
+use crate::input::table::{Row, Table, read_table};
+use crate::trust::chain::{self, Chain, ChainOptions};
+use crate::trust::envelope::Envelope;
+use crate::trust::keys::{PublicKey, SecretKey};
+use crate::trust::problem::Problem;
+use crate::trust::statement::Statement;
+
+/// Name of the trust root's public key in a data folder.
+pub const ROOT_KEY_FILE: &str = "root.pub";
+
+/// What to sign and how.
+pub struct SignOptions<'a> {
+    /// The signing key.
+    pub key: &'a SecretKey,
+    /// The spreadsheet.
+    pub input: PathBuf,
+    /// The dataset to write.
+    pub out: PathBuf,
+    /// The kind of input; detected from the headers when `None`.
+    pub kind: Option<InputKind>,
+    /// A data folder (with `root.pub`) to check the new statements against.
+    pub data: Option<PathBuf>,
+    /// PBKDF2 iterations of the holder hashes.
+    pub iterations: u32,
+    /// Privacy floor the chain check applies.
+    pub min_iterations: u32,
+    /// Sign the good rows and list the bad ones instead of failing.
+    pub skip_invalid: bool,
+    /// Where the reject list goes; default `<out>.rejects.csv`.
+    pub rejects: Option<PathBuf>,
+    /// Today (China time); nothing may be dated later.
+    pub today: Date,
+    /// The date institution statements carry (`issued_on`).
+    pub statement_date: Date,
+}
+
+/// What a signing run found and did.
+#[derive(Debug)]
+pub struct SignReport {
+    /// The kind of input.
+    pub kind: InputKind,
+    /// How the input was decoded.
+    pub encoding: &'static str,
+    /// Statements written.
+    pub signed: usize,
+    /// Rows left out.
+    pub rejected: usize,
+    /// Every problem found, sorted.
+    pub problems: Vec<Problem>,
+    /// Notes that do not stop signing (ignored columns, problems in the data folder).
+    pub notes: Vec<String>,
+    /// The reject file, when one was written.
+    pub rejects_file: Option<PathBuf>,
+}
+
+/// Why nothing was written.
+#[derive(Debug)]
+pub enum SignError {
+    /// The input or the data folder cannot be used at all.
+    Unusable(Vec<Problem>),
+    /// Some rows are invalid and skipping was not asked for.
+    Invalid(SignReport),
+    /// Writing failed.
+    Io(PathBuf, std::io::Error),
+}
+
+/// One statement to be, with the input lines it comes from.
+struct Item {
+    /// The line problems about the whole statement are reported on.
+    line: usize,
+    /// Every input line that went into it.
+    lines: Vec<usize>,
+    content: Content,
+}
+
+enum Content {
+    /// Ready to sign as it is.
+    Ready(Box<Statement>),
+    /// A certificate whose slow hashes are computed only once all checks pass.
+    Certificate(Box<CertificateRow>, String),
+}
+
+impl Item {
+    /// The statement as checked: certificates carry placeholder hashes,
+    /// unless `exact` asks for the real ones (to compare with a statement
+    /// already signed for the same code).
+    fn draft(&self, iterations: u32, exact: bool) -> Statement {
+        match &self.content {
+            Content::Ready(s) => (**s).clone(),
+            Content::Certificate(row, inst) if exact => {
+                Statement::Certificate(row.statement(inst, iterations))
+            }
+            Content::Certificate(row, inst) => Statement::Certificate(row.draft(inst, iterations)),
+        }
+    }
+
+    fn certificate_code(&self) -> Option<String> {
+        match &self.content {
+            Content::Certificate(row, _) => Some(row.code.as_string()),
+            Content::Ready(_) => None,
+        }
+    }
+
+    /// The statement as signed.
+    fn finish(self, iterations: u32) -> Statement {
+        match self.content {
+            Content::Ready(s) => *s,
+            Content::Certificate(row, inst) => {
+                Statement::Certificate(row.statement(&inst, iterations))
+            }
+        }
+    }
+}
+
+/// Signs `opts.input` into `opts.out`.
+pub fn sign(opts: &SignOptions) -> Result<SignReport, SignError> {
+    let unusable = |p: Problem| SignError::Unusable(vec![p]);
+    let table = read_table(&opts.input, &InputKind::looks_like_header).map_err(unusable)?;
+    let kind = match opts.kind {
+        Some(k) => k,
+        None => InputKind::detect(&table.headers).ok_or_else(|| {
+            unusable(Problem::file(
+                &opts.input,
+                "无法从表头判断是证书名册、机构目录还是撤销清单；请用 --kind 指定",
+            ))
+        })?,
+    };
+    let columns = Columns::map(&table, kind).map_err(unusable)?;
+    let mut notes = Vec::new();
+    if !columns.unused.is_empty() {
+        notes.push(format!("未使用的列：{}", columns.unused.join("、")));
+    }
+    let context = match &opts.data {
+        Some(dir) => Some(DataContext::load(dir, &opts.out, opts, &mut notes).map_err(unusable)?),
+        None => None,
+    };
+    let (mut items, mut problems) = match kind {
+        InputKind::Certificates => certificate_items(&table, &columns, opts, context.as_ref()),
+        InputKind::Directory => directory_items(&table, &columns, opts),
+        InputKind::Revocations => revocation_items(&table, &columns, opts),
+    };
+    if let Some(ctx) = &context {
+        problems.extend(ctx.check(&items, kind, opts).map_err(unusable)?);
+    }
+    problems.sort();
+    problems.dedup();
+    let bad_lines: BTreeSet<usize> = problems.iter().filter_map(|p| p.line).collect();
+    items.retain(|i| !i.lines.iter().any(|l| bad_lines.contains(l)));
+    let kept: BTreeSet<usize> = items.iter().flat_map(|i| i.lines.iter().copied()).collect();
+    let rejected_rows: Vec<&Row> = table
+        .rows
+        .iter()
+        .filter(|r| !kept.contains(&r.line))
+        .collect();
+    let mut report = SignReport {
+        kind,
+        encoding: table.encoding,
+        signed: 0,
+        rejected: rejected_rows.len(),
+        problems,
+        notes,
+        rejects_file: None,
+    };
+    if !report.problems.is_empty() && !opts.skip_invalid {
+        return Err(SignError::Invalid(report));
+    }
+    let lines: Vec<String> = items
+        .into_par_iter()
+        .map(|item| Envelope::sign(&item.finish(opts.iterations), opts.key).to_line())
+        .collect();
+    report.signed = lines.len();
+    let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    dataset::write_atomic(&opts.out, text.as_bytes())
+        .map_err(|e| SignError::Io(opts.out.clone(), e))?;
+    if !rejected_rows.is_empty() {
+        let path = opts
+            .rejects
+            .clone()
+            .unwrap_or_else(|| default_rejects_path(&opts.out));
+        write_rejects(&path, &table, &rejected_rows, &report.problems)
+            .map_err(|e| SignError::Io(path.clone(), e))?;
+        report.rejects_file = Some(path);
+    }
+    Ok(report)
+}
+
+/// `<out>.rejects.csv`.
+pub fn default_rejects_path(out: &Path) -> PathBuf {
+    let mut s = out.as_os_str().to_owned();
+    s.push(".rejects.csv");
+    PathBuf::from(s)
+}
+
+fn certificate_items(
+    table: &Table,
+    columns: &Columns,
+    opts: &SignOptions,
+    ctx: Option<&DataContext>,
+) -> (Vec<Item>, Vec<Problem>) {
+    let (rows, mut problems) = certificates::read(table, columns, Catalogue::builtin(), opts.today);
+    let first_filing = rows.first().map(|r| r.code.filing);
+    let mut items = Vec::new();
+    for row in rows {
+        let mut bad = |field: &str, msg: String| {
+            problems.push(Problem::field(&table.path, row.line, field, msg))
+        };
+        if Some(row.code.filing) != first_filing {
+            bad(
+                "证书编号",
+                format!(
+                    "一个文件只能包含一个机构的证书：第一条属于 {}，这一条属于 {}",
+                    first_filing.unwrap(),
+                    row.code.filing
+                ),
+            );
+            continue;
+        }
+        let listed = ctx.and_then(|c| c.institution_name(&row.code.filing.as_string()));
+        let institution = match (&row.institution, listed) {
+            (Some(n), _) => n.clone(),
+            (None, Some(n)) => n.to_string(),
+            (None, None) => {
+                bad(
+                    "评价机构",
+                    "缺少评价机构名称：请在表中加「评价机构」列，或用 --data 指定含已签名机构目录的数据目录"
+                        .into(),
+                );
+                continue;
+            }
+        };
+        items.push(Item {
+            line: row.line,
+            lines: vec![row.line],
+            content: Content::Certificate(Box::new(row), institution),
+        });
+    }
+    (items, problems)
+}
+
+fn directory_items(
+    table: &Table,
+    columns: &Columns,
+    opts: &SignOptions,
+) -> (Vec<Item>, Vec<Problem>) {
+    let catalogue = Catalogue::builtin();
+    let (institutions, mut problems) =
+        directory::read(table, columns, catalogue, opts.statement_date);
+    let mut items = Vec::new();
+    for (inst, lines) in institutions {
+        let first = lines[0];
+        let local = inst.check(catalogue);
+        if !local.is_empty() {
+            problems.extend(local.into_iter().map(|f| f.at(&table.path, first)));
+            continue;
+        }
+        items.push(Item {
+            line: first,
+            lines,
+            content: Content::Ready(Box::new(Statement::Institution(inst))),
+        });
+    }
+    (items, problems)
+}
+
+fn revocation_items(
+    table: &Table,
+    columns: &Columns,
+    opts: &SignOptions,
+) -> (Vec<Item>, Vec<Problem>) {
+    let (revs, problems) = revocations::read(table, columns, opts.today);
+    let items = revs
+        .into_iter()
+        .map(|(line, r)| Item {
+            line,
+            lines: vec![line],
+            content: Content::Ready(Box::new(Statement::Revocation(r))),
+        })
+        .collect();
+    (items, problems)
+}
+
+/// A data folder the new statements are checked against.
+struct DataContext {
+    root: PublicKey,
+    existing: Vec<SourcedLine>,
+    chain: Chain,
+}
+
+impl DataContext {
+    fn load(
+        dir: &Path,
+        out: &Path,
+        opts: &SignOptions,
+        notes: &mut Vec<String>,
+    ) -> Result<DataContext, Problem> {
+        let root_path = dir.join(ROOT_KEY_FILE);
+        let root =
+            PublicKey::read(&root_path).map_err(|e| Problem::file(&root_path, e.to_string()))?;
+        let out_abs = std::path::absolute(out).ok();
+        let files: Vec<PathBuf> = dataset::find_datasets(&[dir.to_path_buf()])?
+            .into_iter()
+            .filter(|f| std::path::absolute(f).ok() != out_abs)
+            .collect();
+        let (existing, mut problems) = dataset::read_lines(&files);
+        let (chain, more) = chain::verify(
+            &root,
+            existing.clone(),
+            Catalogue::builtin(),
+            &chain_options(opts),
+        );
+        problems.extend(more);
+        if !problems.is_empty() {
+            notes.push(format!(
+                "数据目录 {} 中已有 {} 个问题（不影响本次签名；用 certsite verify 查看）",
+                dir.display(),
+                problems.len()
+            ));
+        }
+        Ok(DataContext {
+            root,
+            existing,
+            chain,
+        })
+    }
+
+    fn institution_name(&self, filing: &str) -> Option<&str> {
+        self.chain
+            .institutions
+            .get(filing)
+            .map(|i| i.statement.name.as_str())
+    }
+
+    /// Runs the whole chain over the data folder plus the new statements and
+    /// keeps the problems that concern the input.
+    fn check(
+        &self,
+        items: &[Item],
+        kind: InputKind,
+        opts: &SignOptions,
+    ) -> Result<Vec<Problem>, Problem> {
+        if kind == InputKind::Directory && opts.key.public() != self.root {
+            return Err(Problem::file(
+                &opts.input,
+                format!(
+                    "机构目录须由根密钥签名，而签名密钥 {} 不是数据目录 root.pub 中的根密钥 {}",
+                    opts.key.public().kid(),
+                    self.root.kid()
+                ),
+            ));
+        }
+        let mut lines = self.existing.clone();
+        let input: std::sync::Arc<Path> = std::sync::Arc::from(opts.input.as_path());
+        lines.extend(items.iter().map(|item| {
+            // A code signed before must come out identical: compare real hashes.
+            let exact = item
+                .certificate_code()
+                .is_some_and(|c| self.chain.certificates.contains_key(&c));
+            SourcedLine {
+                file: input.clone(),
+                line: item.line,
+                text: Envelope::sign(&item.draft(opts.iterations, exact), opts.key).to_line(),
+            }
+        }));
+        let (_, problems) = chain::verify(
+            &self.root,
+            lines,
+            Catalogue::builtin(),
+            &chain_options(opts),
+        );
+        Ok(problems
+            .into_iter()
+            .filter(|p| p.file == opts.input)
+            .map(|mut p| {
+                p.field = p.field.map(|f| column_for(kind, &f).to_string());
+                p
+            })
+            .collect())
+    }
+}
+
+fn chain_options(opts: &SignOptions) -> ChainOptions {
+    ChainOptions {
+        today: opts.today.to_string(),
+        min_iterations: opts.min_iterations,
+    }
+}
+
+/// The input column a statement field comes from, for messages.
+fn column_for(kind: InputKind, field: &str) -> &str {
+    match (kind, field) {
+        (_, "kid" | "sig") => "签名密钥",
+        (InputKind::Directory, "filing_no") => "机构备案号",
+        (InputKind::Directory, "issued_on") => "签发日期",
+        (_, "code") => "证书编号",
+        (_, "institution") => "评价机构",
+        (_, "issued_on") => "发证日期",
+        (_, "level") => "等级",
+        (_, "occupation_code") => "职业编码",
+        (_, "revoked_on") => "撤销日期",
+        (_, other) => other,
+    }
+}
+
+/// The rejected rows as they were, with the line they came from and what is
+/// wrong, in UTF-8 with BOM so Excel opens it correctly; fix it and sign it.
+fn write_rejects(
+    path: &Path,
+    table: &Table,
+    rows: &[&Row],
+    problems: &[Problem],
+) -> std::io::Result<()> {
+    let mut w = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_writer(Vec::new());
+    let mut header = vec!["原行号".to_string(), "问题".to_string()];
+    header.extend(table.headers.iter().cloned());
+    w.write_record(&header)?;
+    for row in rows {
+        let why: Vec<String> = problems
+            .iter()
+            .filter(|p| p.line == Some(row.line))
+            .map(|p| match &p.field {
+                Some(f) => format!("{f}：{}", p.message),
+                None => p.message.clone(),
+            })
+            .collect();
+        let why = if why.is_empty() {
+            "同一机构的其他行有问题".to_string()
+        } else {
+            why.join("；")
+        };
+        let mut record = vec![row.line.to_string(), why];
+        record.extend(row.cells.iter().cloned());
+        w.write_record(&record)?;
+    }
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend(w.into_inner().map_err(|e| e.into_error())?);
+    dataset::write_atomic(path, &bytes)
+}

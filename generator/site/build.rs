@@ -1,0 +1,308 @@
+//! `certsite build`: the data folder in, the public site out, as a flat list
+//! of steps: load → verify → render → shard → write. Each step is timed.
+//!
+//! Nothing is written until everything has verified. The new site is written
+//! beside the old one and swapped in only when complete, so a failed build
+//! leaves the previously published site exactly as it was.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use jiff::civil::Date;
+use serde_json::json;
+
+use crate::data::config::Config;
+use crate::data::dataset::{self, SourcedLine};
+use crate::domain::occupation::Catalogue;
+use crate::site::manifest::{MANIFEST, manifest};
+use crate::site::markdown;
+use crate::site::model::SiteModel;
+use crate::site::render::{Files, MarkdownSource, render_site};
+use crate::site::shard::{ShardScheme, prefix32};
+use crate::site::write::write_site;
+use crate::trust::chain::{self, Chain, ChainOptions};
+use crate::trust::keys::PublicKey;
+use crate::trust::problem::Problem;
+
+/// Folder of certificate shards.
+pub const SHARD_DIR: &str = "c/";
+/// Folder of institution statements.
+pub const INSTITUTION_DIR: &str = "i/";
+/// Folder of Markdown pages inside the data folder.
+pub const PAGES_DIR: &str = "pages";
+
+/// What to build.
+#[derive(Clone, Debug)]
+pub struct BuildOptions {
+    /// The data folder.
+    pub data: PathBuf,
+    /// The site folder to (re)place.
+    pub out: PathBuf,
+    /// Publish what verifies and report the rest, instead of failing.
+    pub skip_invalid: bool,
+    /// Today (China time): nothing may be dated later.
+    pub today: Date,
+    /// Where to write a QR code (SVG) for every certificate, outside the site.
+    pub qr_out: Option<PathBuf>,
+}
+
+/// What a build did.
+#[derive(Debug)]
+pub struct BuildReport {
+    /// Verified chain counts.
+    pub institutions: usize,
+    /// Certificates published.
+    pub certificates: usize,
+    /// Revocations published.
+    pub revocations: usize,
+    /// Files written.
+    pub files: usize,
+    /// Bytes written.
+    pub bytes: u64,
+    /// Shard scheme.
+    pub shards: ShardScheme,
+    /// Size of the largest shard.
+    pub largest_shard: usize,
+    /// Time of each step.
+    pub steps: Vec<(&'static str, Duration)>,
+    /// What was left out (with `skip_invalid`).
+    pub skipped: Vec<Problem>,
+    /// Where the list of what was left out went.
+    pub skipped_report: Option<PathBuf>,
+}
+
+/// Why a build wrote nothing.
+#[derive(Debug)]
+pub enum BuildError {
+    /// The data has problems (all of them).
+    Problems(Vec<Problem>),
+    /// The site could not be written; the old one is intact.
+    Output(String),
+}
+
+/// What the load step reads.
+pub struct Loaded {
+    /// Site configuration.
+    pub config: Config,
+    /// Trust root.
+    pub root: PublicKey,
+    /// Every dataset line.
+    pub lines: Vec<SourcedLine>,
+    /// Markdown pages.
+    pub pages: Vec<MarkdownSource>,
+    /// Problems found while reading.
+    pub problems: Vec<Problem>,
+}
+
+/// Reads the configuration, root key, datasets and pages (sorted walks).
+pub fn load(data: &Path) -> Result<Loaded, Vec<Problem>> {
+    let config = Config::load(data).map_err(|p| vec![p])?;
+    let root_path = data.join(&config.root_key);
+    let root =
+        PublicKey::read(&root_path).map_err(|e| vec![Problem::file(&root_path, e.to_string())])?;
+    let files = dataset::find_datasets(&[data.to_path_buf()]).map_err(|p| vec![p])?;
+    let (lines, mut problems) = dataset::read_lines(&files);
+    let mut pages = Vec::new();
+    let pages_dir = data.join(PAGES_DIR);
+    if pages_dir.is_dir() {
+        for entry in walkdir::WalkDir::new(&pages_dir)
+            .max_depth(1)
+            .sort_by_file_name()
+        {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    problems.push(Problem::file(&pages_dir, e.to_string()));
+                    continue;
+                }
+            };
+            let path = entry.path();
+            if path.extension().is_none_or(|e| e != "md") {
+                continue;
+            }
+            match std::fs::read_to_string(path) {
+                Ok(text) => pages.push(MarkdownSource {
+                    slug: path
+                        .file_stem()
+                        .unwrap_or_default()
+                        .to_string_lossy()
+                        .into_owned(),
+                    page: markdown::render(&text),
+                }),
+                Err(e) => problems.push(Problem::file(path, format!("无法读取：{e}"))),
+            }
+        }
+    }
+    Ok(Loaded {
+        config,
+        root,
+        lines,
+        pages,
+        problems,
+    })
+}
+
+/// Builds the site in memory: every page, shard, institution file and the manifest.
+pub fn render(chain: &Chain, loaded: &Loaded) -> Result<(Files, ShardScheme, usize), String> {
+    let mut model = SiteModel::new(chain, &loaded.root);
+    let mut files = Files::new();
+    let (scheme, largest) = shard(chain, &loaded.config, &mut files);
+    model.shard_bits = scheme.bits;
+    model.shard_width = scheme.name_width();
+    files.extend(
+        render_site(&model, &loaded.config, &loaded.pages)
+            .map_err(|e| format!("模板错误：{e:#}"))?,
+    );
+    files.extend(crate::site::search_index::build(&model));
+    // Unsigned facts the verify page uses to explain "not found".
+    for view in model.institutions() {
+        let meta = json!({
+            "name": view.name,
+            "certificates": view.certificates,
+            "newest_issue": view.newest_issue,
+            "data_date": model.data_date,
+        });
+        files.insert(
+            format!("{INSTITUTION_DIR}{}.json", view.filing_no),
+            format!("{meta}\n").into_bytes(),
+        );
+    }
+    for (filing, inst) in &chain.institutions {
+        files.insert(
+            format!("{INSTITUTION_DIR}{filing}.jsonl"),
+            format!("{}\n", inst.raw).into_bytes(),
+        );
+    }
+    let manifest = manifest(chain, loaded, &model, scheme, &files);
+    files.insert(MANIFEST.to_string(), manifest);
+    Ok((files, scheme, largest))
+}
+
+fn shard(chain: &Chain, config: &Config, files: &mut Files) -> (ShardScheme, usize) {
+    let record = |code: &str, raw: &str| -> String {
+        let mut text = format!("{raw}\n");
+        if let Some(r) = chain.revocations.get(code) {
+            text.push_str(&r.raw);
+            text.push('\n');
+        }
+        text
+    };
+    let sizes: Vec<(u32, usize)> = chain
+        .certificates
+        .iter()
+        .map(|(code, c)| (prefix32(code), record(code, &c.raw).len()))
+        .collect();
+    let scheme = ShardScheme::choose(&sizes, config.shards.target_bytes);
+    let mut shards: BTreeMap<u32, String> =
+        (0..scheme.count()).map(|i| (i, String::new())).collect();
+    for (code, c) in &chain.certificates {
+        shards
+            .get_mut(&scheme.index(code))
+            .unwrap()
+            .push_str(&record(code, &c.raw));
+    }
+    let largest = shards.values().map(String::len).max().unwrap_or(0);
+    for (index, text) in shards {
+        files.insert(
+            format!("{SHARD_DIR}{}", scheme.name(index)),
+            text.into_bytes(),
+        );
+    }
+    (scheme, largest)
+}
+
+/// Runs the whole pipeline.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
+    let mut steps = Vec::new();
+    let mut timed = |name: &'static str, start: Instant| steps.push((name, start.elapsed()));
+    if let Some(dir) = &opts.qr_out {
+        let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+        if abs(dir).starts_with(abs(&opts.out)) {
+            return Err(BuildError::Output(format!(
+                "二维码目录 {} 不能在站点目录 {} 之内：站点不发布二维码",
+                dir.display(),
+                opts.out.display()
+            )));
+        }
+    }
+
+    let t = Instant::now();
+    let mut loaded = load(&opts.data).map_err(BuildError::Problems)?;
+    timed("load", t);
+
+    let t = Instant::now();
+    let chain_opts = ChainOptions {
+        today: opts.today.to_string(),
+        min_iterations: loaded.config.privacy.min_iterations,
+    };
+    let (chain, mut problems) = chain::verify(
+        &loaded.root,
+        std::mem::take(&mut loaded.lines),
+        Catalogue::builtin(),
+        &chain_opts,
+    );
+    problems.extend(loaded.problems.iter().cloned());
+    problems.sort();
+    timed("verify", t);
+    if !problems.is_empty() && !opts.skip_invalid {
+        return Err(BuildError::Problems(problems));
+    }
+
+    let t = Instant::now();
+    let (files, shards, largest_shard) = render(&chain, &loaded).map_err(BuildError::Output)?;
+    timed("render and shard", t);
+
+    let t = Instant::now();
+    write_site(&opts.out, &files).map_err(BuildError::Output)?;
+    let skipped_report = if problems.is_empty() {
+        None
+    } else {
+        let path = skipped_report_path(&opts.out);
+        let text = format!(
+            "以下 {} 个问题涉及的记录未发布（--skip-invalid）：\n{}",
+            problems.len(),
+            crate::trust::problem::report(&problems)
+        );
+        dataset::write_atomic(&path, text.as_bytes())
+            .map_err(|e| BuildError::Output(format!("{}: {e}", path.display())))?;
+        Some(path)
+    };
+    if let Some(dir) = &opts.qr_out {
+        write_qr_codes(dir, &chain, &loaded.config).map_err(BuildError::Output)?;
+    }
+    timed("write", t);
+
+    Ok(BuildReport {
+        institutions: chain.institutions.len(),
+        certificates: chain.certificates.len(),
+        revocations: chain.revocations.len(),
+        files: files.len(),
+        bytes: files.values().map(|b| b.len() as u64).sum(),
+        shards,
+        largest_shard,
+        steps,
+        skipped: problems,
+        skipped_report,
+    })
+}
+
+/// `<out>.skipped.txt`, beside the site and never inside it.
+pub fn skipped_report_path(out: &Path) -> PathBuf {
+    let mut s = out.as_os_str().to_owned();
+    s.push(".skipped.txt");
+    PathBuf::from(s)
+}
+
+/// One SVG per certificate, named by its code, for the issuers to print.
+/// Never inside the published site: the public site has no use for them.
+fn write_qr_codes(dir: &Path, chain: &Chain, config: &Config) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    for code in chain.certificates.keys() {
+        let url = crate::issuer::qr::verify_url(&config.base_url, code, None);
+        let symbol = crate::issuer::qr::Symbol::new(&url)?;
+        let path = dir.join(format!("{code}.svg"));
+        std::fs::write(&path, symbol.svg()).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,61 @@
+//! `manifest.json`: the format version, shard parameters, root key, counts,
+//! the data date and the SHA-256 of every other file of the site.
+
+use std::collections::BTreeMap;
+
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use crate::site::build::{INSTITUTION_DIR, Loaded, SHARD_DIR};
+use crate::site::model::SiteModel;
+use crate::site::render::Files;
+use crate::site::shard::ShardScheme;
+use crate::trust::chain::Chain;
+use crate::trust::keys::hex;
+
+/// Version of the published file layout, in `manifest.json`.
+pub const SITE_FORMAT: u32 = 1;
+/// The manifest's path in the site.
+pub const MANIFEST: &str = "manifest.json";
+
+pub(crate) fn manifest(
+    chain: &Chain,
+    loaded: &Loaded,
+    model: &SiteModel,
+    scheme: ShardScheme,
+    files: &Files,
+) -> Vec<u8> {
+    let hashes: BTreeMap<&str, String> = files
+        .iter()
+        .map(|(path, bytes)| (path.as_str(), hex(&Sha256::digest(bytes))))
+        .collect();
+    let value = json!({
+        "format": SITE_FORMAT,
+        "generator": concat!("certsite ", env!("CARGO_PKG_VERSION")),
+        "data_date": model.data_date,
+        "root": {
+            "public_key": loaded.root.to_base64(),
+            "kid": loaded.root.kid(),
+            "fingerprint": loaded.root.fingerprint(),
+        },
+        "shards": {
+            "path": SHARD_DIR,
+            "hash": "SHA-256",
+            "bits": scheme.bits,
+            "count": scheme.count(),
+            "name_width": scheme.name_width(),
+            "extension": ".jsonl",
+        },
+        "institutions": { "path": INSTITUTION_DIR, "extension": ".jsonl" },
+        "counts": {
+            "institutions": chain.institutions.len(),
+            "superseded_institution_statements": chain.superseded,
+            "certificates": chain.certificates.len(),
+            "revocations": chain.revocations.len(),
+        },
+        "files": hashes,
+    });
+    let mut text = serde_json::to_string_pretty(&value).expect("manifest serialises");
+    text.push('\n');
+    text.into_bytes()
+}

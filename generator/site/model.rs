@@ -1,0 +1,358 @@
+//! What the pages show, derived from the verified chain: the directory by
+//! city, each institution with its counts, and the 附件7 statistics.
+//! Everything here is sorted, so the pages come out the same every time.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::domain::code::{City, FilingNo};
+use crate::trust::chain::Chain;
+use crate::trust::keys::PublicKey;
+use crate::trust::statement::{Certificate, scope_range};
+
+/// Column headers of 附件7, lowest level first.
+pub const LEVEL_COLUMNS: [&str; 5] = [
+    "初级工（五级）",
+    "中级工（四级）",
+    "高级工（三级）",
+    "技师（二级）",
+    "高级技师（一级）",
+];
+
+/// Column of a level in [`LEVEL_COLUMNS`].
+pub fn level_column(level: i64) -> usize {
+    (5 - level.clamp(1, 5)) as usize
+}
+
+/// One row of a 附件7-style table.
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct CountRow {
+    /// Row label (occupation, city, year).
+    pub label: String,
+    /// Counts per level, lowest level first.
+    pub levels: [usize; 5],
+    /// 小计.
+    pub total: usize,
+}
+
+impl CountRow {
+    fn add(&mut self, level: i64) {
+        self.levels[level_column(level)] += 1;
+        self.total += 1;
+    }
+}
+
+/// A table with its 合计 row.
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct CountTable {
+    /// Rows in display order.
+    pub rows: Vec<CountRow>,
+    /// 合计.
+    pub sum: CountRow,
+}
+
+impl CountTable {
+    /// Builds a table from (sort key, label, level) triples.
+    pub fn from_items<K: Ord>(items: impl IntoIterator<Item = (K, String, i64)>) -> CountTable {
+        let mut rows: BTreeMap<K, CountRow> = BTreeMap::new();
+        let mut sum = CountRow {
+            label: "合计".into(),
+            ..CountRow::default()
+        };
+        for (key, label, level) in items {
+            rows.entry(key)
+                .or_insert_with(|| CountRow {
+                    label,
+                    ..CountRow::default()
+                })
+                .add(level);
+            sum.add(level);
+        }
+        CountTable {
+            rows: rows.into_values().collect(),
+            sum,
+        }
+    }
+}
+
+/// An occupation of an institution's filed scope, ready to print.
+#[derive(Clone, Debug, Serialize)]
+pub struct ScopeView {
+    /// 职业名称.
+    pub name: String,
+    /// 工种名称 or ——.
+    pub subtype: String,
+    /// 职业编码.
+    pub code: String,
+    /// e.g. 五级-三级.
+    pub range: String,
+}
+
+/// A signing key and its window.
+#[derive(Clone, Debug, Serialize)]
+pub struct KeyView {
+    /// Key id.
+    pub kid: String,
+    /// Full fingerprint.
+    pub fingerprint: String,
+    /// First valid day.
+    pub valid_from: String,
+    /// Last valid day, or empty while open.
+    pub valid_until: String,
+}
+
+/// One institution as its directory page shows it.
+#[derive(Clone, Debug, Serialize)]
+pub struct InstitutionView {
+    /// 机构备案号.
+    pub filing_no: String,
+    /// 企业名称.
+    pub name: String,
+    /// City name.
+    pub city: String,
+    /// Institution kind.
+    pub kind: String,
+    /// 详细地址, 联系人, 联系方式 (may be empty).
+    pub address: String,
+    /// 联系人.
+    pub contact: String,
+    /// 联系方式.
+    pub phone: String,
+    /// 备案日期.
+    pub approved_on: String,
+    /// 有效期至.
+    pub valid_until: String,
+    /// Whether the filing is valid on the data date.
+    pub filing_current: bool,
+    /// When the root signed the current statement.
+    pub statement_date: String,
+    /// Filed occupations.
+    pub occupations: Vec<ScopeView>,
+    /// Signing keys.
+    pub keys: Vec<KeyView>,
+    /// Certificates published (revoked ones included).
+    pub certificates: usize,
+    /// Of which revoked.
+    pub revoked: usize,
+    /// Valid certificates by year (rows) and level.
+    pub by_year: CountTable,
+    /// Newest issue date published, if any.
+    pub newest_issue: String,
+}
+
+/// A city of the directory.
+#[derive(Clone, Debug, Serialize)]
+pub struct CityView {
+    /// City name.
+    pub name: String,
+    /// Its institutions, by filing number.
+    pub institutions: Vec<InstitutionView>,
+}
+
+/// Everything the pages need.
+#[derive(Clone, Debug, Serialize)]
+pub struct SiteModel {
+    /// The newest date in the data: the build's "as of" date.
+    pub data_date: String,
+    /// Root key id.
+    pub root_kid: String,
+    /// Root fingerprint, grouped.
+    pub root_fingerprint: String,
+    /// Root public key, base64.
+    pub root_public_key: String,
+    /// Cities in the notice's order, those with institutions only.
+    pub cities: Vec<CityView>,
+    /// Institutions.
+    pub institution_count: usize,
+    /// Certificates published.
+    pub certificate_count: usize,
+    /// Revocations published.
+    pub revocation_count: usize,
+    /// 附件7 by occupation (工种), valid certificates only.
+    pub by_occupation: CountTable,
+    /// By city.
+    pub by_city: CountTable,
+    /// By year of issue.
+    pub by_year: CountTable,
+    /// Leading bits of SHA-256(code) that name a shard (set by the build).
+    pub shard_bits: u8,
+    /// Hex digits of a shard name.
+    pub shard_width: usize,
+}
+
+fn occupation_label(c: &Certificate) -> String {
+    match &c.subtype {
+        Some(s) => format!("{}（{s}）", c.occupation),
+        None => c.occupation.clone(),
+    }
+}
+
+/// The newest date anywhere in the chain; the build's data date.
+pub fn data_date(chain: &Chain) -> String {
+    let certs = chain.certificates.values().map(|c| &c.statement.issued_on);
+    let revs = chain.revocations.values().map(|r| &r.statement.revoked_on);
+    let insts = chain.institutions.values().map(|i| &i.statement.issued_on);
+    certs
+        .chain(revs)
+        .chain(insts)
+        .max()
+        .cloned()
+        .unwrap_or_default()
+}
+
+impl SiteModel {
+    /// Derives the model from a verified chain.
+    pub fn new(chain: &Chain, root: &PublicKey) -> SiteModel {
+        let data_date = data_date(chain);
+        let valid = || {
+            chain
+                .certificates
+                .values()
+                .filter(|c| !chain.revocations.contains_key(&c.statement.code))
+                .map(|c| &c.statement)
+        };
+        let mut per_inst: BTreeMap<&str, Vec<&Certificate>> = BTreeMap::new();
+        for c in chain.certificates.values() {
+            per_inst
+                .entry(c.statement.filing_no())
+                .or_default()
+                .push(&c.statement);
+        }
+        let mut cities: BTreeMap<u8, CityView> = BTreeMap::new();
+        for (filing, signed) in &chain.institutions {
+            let s = &signed.statement;
+            let certs = per_inst.get(filing.as_str()).cloned().unwrap_or_default();
+            let revoked = certs
+                .iter()
+                .filter(|c| chain.revocations.contains_key(&c.code))
+                .count();
+            let by_year = CountTable::from_items(
+                certs
+                    .iter()
+                    .filter(|c| !chain.revocations.contains_key(&c.code))
+                    .map(|c| {
+                        (
+                            c.issued_on[..4].to_string(),
+                            format!("{} 年", &c.issued_on[..4]),
+                            c.level,
+                        )
+                    }),
+            );
+            let view = InstitutionView {
+                filing_no: s.filing_no.clone(),
+                name: s.name.clone(),
+                city: s.city.clone(),
+                kind: s.kind.clone(),
+                address: s.address.clone().unwrap_or_default(),
+                contact: s.contact.clone().unwrap_or_default(),
+                phone: s.phone.clone().unwrap_or_default(),
+                approved_on: s.approved_on.clone(),
+                valid_until: s.valid_until.clone(),
+                filing_current: s.filing_valid_on(&data_date),
+                statement_date: s.issued_on.clone(),
+                occupations: s
+                    .occupations
+                    .iter()
+                    .map(|o| ScopeView {
+                        name: o.name.clone(),
+                        subtype: o.subtype.clone().unwrap_or_else(|| "——".into()),
+                        code: o.code.clone(),
+                        range: scope_range(o).map(|r| r.to_string()).unwrap_or_default(),
+                    })
+                    .collect(),
+                keys: s
+                    .keys
+                    .iter()
+                    .map(|k| KeyView {
+                        kid: k.kid.clone(),
+                        fingerprint: PublicKey::from_base64(&k.public_key)
+                            .map(|p| p.fingerprint())
+                            .unwrap_or_default(),
+                        valid_from: k.valid_from.clone(),
+                        valid_until: k.valid_until.clone().unwrap_or_default(),
+                    })
+                    .collect(),
+                certificates: certs.len(),
+                revoked,
+                by_year,
+                newest_issue: certs
+                    .iter()
+                    .map(|c| c.issued_on.clone())
+                    .max()
+                    .unwrap_or_default(),
+            };
+            let city = FilingNo::parse(filing).map(|f| f.city).ok();
+            let number = city.map_or(99, City::number);
+            cities
+                .entry(number)
+                .or_insert_with(|| CityView {
+                    name: s.city.clone(),
+                    institutions: Vec::new(),
+                })
+                .institutions
+                .push(view);
+        }
+        let by_occupation = CountTable::from_items(valid().map(|c| {
+            (
+                (c.occupation_code.clone(), c.subtype.clone()),
+                occupation_label(c),
+                c.level,
+            )
+        }));
+        let by_city = CountTable::from_items(valid().map(|c| {
+            let city = FilingNo::parse(c.filing_no()).ok().map(|f| f.city);
+            let number = city.map_or(99, City::number);
+            (number, city.map_or("?", City::name).to_string(), c.level)
+        }));
+        let by_year = CountTable::from_items(valid().map(|c| {
+            (
+                c.issued_on[..4].to_string(),
+                format!("{} 年", &c.issued_on[..4]),
+                c.level,
+            )
+        }));
+        SiteModel {
+            data_date,
+            root_kid: root.kid(),
+            root_fingerprint: root.fingerprint(),
+            root_public_key: root.to_base64(),
+            institution_count: chain.institutions.len(),
+            certificate_count: chain.certificates.len(),
+            revocation_count: chain.revocations.len(),
+            cities: cities.into_values().collect(),
+            by_occupation,
+            by_city,
+            by_year,
+            shard_bits: 0,
+            shard_width: 1,
+        }
+    }
+
+    /// Every institution, in directory order.
+    pub fn institutions(&self) -> impl Iterator<Item = &InstitutionView> {
+        self.cities.iter().flat_map(|c| c.institutions.iter())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn count_tables_have_subtotals_and_a_total_row() {
+        let t = CountTable::from_items([
+            ("b", "焊工".to_string(), 5),
+            ("a", "车工".to_string(), 3),
+            ("a", "车工".to_string(), 3),
+            ("a", "车工".to_string(), 1),
+        ]);
+        assert_eq!(t.rows[0].label, "车工");
+        assert_eq!(t.rows[0].levels, [0, 0, 2, 0, 1]);
+        assert_eq!(t.rows[0].total, 3);
+        assert_eq!(t.rows[1].levels, [1, 0, 0, 0, 0]);
+        assert_eq!(t.sum.label, "合计");
+        assert_eq!(t.sum.levels, [1, 0, 2, 0, 1]);
+        assert_eq!(t.sum.total, 4);
+    }
+}

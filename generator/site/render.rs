@@ -1,0 +1,340 @@
+//! Pages through minijinja. Templates and static assets live in
+//! `site-templates/` and are compiled into the binary, so a build depends on
+//! nothing but the data folder. Rendering returns files in memory; only the
+//! build's write step touches the disk.
+
+use std::collections::BTreeMap;
+
+use minijinja::value::Serde;
+use minijinja::{Environment, Value, context};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::data::config::Config;
+use crate::site::markdown::MarkdownPage;
+use crate::site::model::{LEVEL_COLUMNS, SiteModel};
+use crate::trust::keys::hex;
+
+/// Output files: path relative to the site root → bytes.
+pub type Files = BTreeMap<String, Vec<u8>>;
+
+/// Templates, by name.
+const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../site-templates/base.html")),
+    (
+        "batch.html",
+        include_str!("../../site-templates/batch.html"),
+    ),
+    (
+        "index.html",
+        include_str!("../../site-templates/index.html"),
+    ),
+    (
+        "verify.html",
+        include_str!("../../site-templates/verify.html"),
+    ),
+    (
+        "directory.html",
+        include_str!("../../site-templates/directory.html"),
+    ),
+    (
+        "institution.html",
+        include_str!("../../site-templates/institution.html"),
+    ),
+    (
+        "stats.html",
+        include_str!("../../site-templates/stats.html"),
+    ),
+    (
+        "trust.html",
+        include_str!("../../site-templates/trust.html"),
+    ),
+    (
+        "markdown.html",
+        include_str!("../../site-templates/markdown.html"),
+    ),
+    ("404.html", include_str!("../../site-templates/404.html")),
+    (
+        "counts.html",
+        include_str!("../../site-templates/counts.html"),
+    ),
+    (
+        "sitemap.xml",
+        include_str!("../../site-templates/sitemap.xml"),
+    ),
+    (
+        "robots.txt",
+        include_str!("../../site-templates/robots.txt"),
+    ),
+];
+
+/// Static assets, by logical name: published under `assets/` with a content
+/// hash in the file name, so they can be cached forever.
+const ASSETS: &[(&str, &str, &[u8])] = &[
+    (
+        "css",
+        "site.css",
+        include_bytes!("../../site-templates/assets/site.css"),
+    ),
+    (
+        "icon",
+        "icon.svg",
+        include_bytes!("../../site-templates/assets/icon.svg"),
+    ),
+];
+
+/// The browser client: plain ES modules, published together in one folder
+/// named by a hash of all of them, so their relative imports stay as written.
+const SCRIPTS: &[(&str, &str)] = &[
+    (
+        "batch-page.js",
+        include_str!("../../site-templates/js/batch-page.js"),
+    ),
+    ("code.js", include_str!("../../site-templates/js/code.js")),
+    (
+        "crypto.js",
+        include_str!("../../site-templates/js/crypto.js"),
+    ),
+    ("dom.js", include_str!("../../site-templates/js/dom.js")),
+    (
+        "holder.js",
+        include_str!("../../site-templates/js/holder.js"),
+    ),
+    ("home.js", include_str!("../../site-templates/js/home.js")),
+    ("i18n.js", include_str!("../../site-templates/js/i18n.js")),
+    ("jcs.js", include_str!("../../site-templates/js/jcs.js")),
+    (
+        "search.js",
+        include_str!("../../site-templates/js/search.js"),
+    ),
+    (
+        "search-boot.js",
+        include_str!("../../site-templates/js/search-boot.js"),
+    ),
+    (
+        "search-page.js",
+        include_str!("../../site-templates/js/search-page.js"),
+    ),
+    ("shard.js", include_str!("../../site-templates/js/shard.js")),
+    (
+        "verify.js",
+        include_str!("../../site-templates/js/verify.js"),
+    ),
+    (
+        "verify-page.js",
+        include_str!("../../site-templates/js/verify-page.js"),
+    ),
+];
+
+/// The folder the scripts are published in, e.g. `assets/js-1a2b3c4d5e/`.
+pub fn script_dir() -> String {
+    let mut hasher = Sha256::new();
+    for (name, source) in SCRIPTS {
+        hasher.update(name.as_bytes());
+        hasher.update([0]);
+        hasher.update(source.as_bytes());
+        hasher.update([0]);
+    }
+    format!("assets/js-{}/", &hex(&hasher.finalize())[..10])
+}
+
+/// A Markdown page to publish at `<slug>/index.html`.
+#[derive(Clone, Debug)]
+pub struct MarkdownSource {
+    /// File stem, e.g. `about`.
+    pub slug: String,
+    /// The rendered page.
+    pub page: MarkdownPage,
+}
+
+/// An entry of the navigation bar.
+#[derive(Serialize)]
+struct NavItem {
+    href: String,
+    label: String,
+    current: bool,
+}
+
+fn environment() -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    for (name, source) in TEMPLATES {
+        env.add_template(name, source).expect("templates parse");
+    }
+    env
+}
+
+/// The published path of each asset, by logical name.
+pub fn asset_paths() -> BTreeMap<&'static str, String> {
+    let mut paths: BTreeMap<&'static str, String> = ASSETS
+        .iter()
+        .map(|(key, file, bytes)| {
+            let digest = hex(&Sha256::digest(bytes))[..10].to_string();
+            let (stem, ext) = file.rsplit_once('.').unwrap_or((file, ""));
+            (*key, format!("assets/{stem}.{digest}.{ext}"))
+        })
+        .collect();
+    paths.insert("js", script_dir());
+    paths
+}
+
+/// Renders every page and copies the assets.
+pub fn render_site(
+    model: &SiteModel,
+    config: &Config,
+    pages: &[MarkdownSource],
+) -> Result<Files, minijinja::Error> {
+    let env = environment();
+    let assets = asset_paths();
+    let mut files = Files::new();
+    for (key, _, bytes) in ASSETS {
+        files.insert(assets[key].clone(), bytes.to_vec());
+    }
+    for (name, source) in SCRIPTS {
+        files.insert(
+            format!("{}{name}", assets["js"]),
+            source.as_bytes().to_vec(),
+        );
+    }
+    // Converted once: every page shares it (a conversion per page would make
+    // the build quadratic in the number of institutions).
+    let model_value = Value::from(Serde(model));
+    let nav_targets: Vec<(String, String)> = [
+        ("index.html", "首页"),
+        ("verify/index.html", "证书查验"),
+        ("batch/index.html", "批量查验"),
+        ("directory/index.html", "机构目录"),
+        ("stats/index.html", "认定统计"),
+        ("trust/index.html", "信任与密钥"),
+    ]
+    .iter()
+    .map(|(p, l)| (p.to_string(), l.to_string()))
+    .chain(
+        pages
+            .iter()
+            .map(|p| (format!("{}/index.html", p.slug), p.page.nav.clone())),
+    )
+    .collect();
+    let render = |files: &mut Files,
+                  path: &str,
+                  template: &str,
+                  title: &str,
+                  extra: Value|
+     -> Result<(), minijinja::Error> {
+        // The 404 page is served at any depth: its links are absolute.
+        let root = if path == "404.html" {
+            config.base_url.clone()
+        } else {
+            "../".repeat(path.matches('/').count())
+        };
+        let nav: Vec<NavItem> = nav_targets
+            .iter()
+            .map(|(href, label)| NavItem {
+                href: format!("{root}{href}"),
+                label: label.clone(),
+                current: href == path,
+            })
+            .collect();
+        let ctx = context! {
+            root => root,
+            path => path,
+            title => title,
+            site => context! {
+                title => &config.title,
+                authority => &config.authority,
+                base_url => &config.base_url,
+                contact => &config.contact,
+            },
+            model => model_value.clone(),
+            assets => Value::from(Serde(&assets)),
+            nav => Value::from(Serde(&nav)),
+            levels => Value::from(Serde(LEVEL_COLUMNS)),
+            ..extra
+        };
+        let html = env.get_template(template)?.render(ctx)?;
+        files.insert(path.to_string(), html.into_bytes());
+        Ok(())
+    };
+    render(
+        &mut files,
+        "index.html",
+        "index.html",
+        &config.title,
+        context! {},
+    )?;
+    render(
+        &mut files,
+        "verify/index.html",
+        "verify.html",
+        "证书查验",
+        context! {},
+    )?;
+    render(
+        &mut files,
+        "batch/index.html",
+        "batch.html",
+        "批量查验",
+        context! {},
+    )?;
+    render(
+        &mut files,
+        "directory/index.html",
+        "directory.html",
+        "职业技能等级认定企业目录",
+        context! {},
+    )?;
+    for inst in model.institutions() {
+        render(
+            &mut files,
+            &format!("directory/{}.html", inst.filing_no),
+            "institution.html",
+            &inst.name,
+            context! { inst => Value::from(Serde(inst)) },
+        )?;
+    }
+    render(
+        &mut files,
+        "stats/index.html",
+        "stats.html",
+        "职业技能等级认定结果统计",
+        context! {},
+    )?;
+    render(
+        &mut files,
+        "trust/index.html",
+        "trust.html",
+        "信任与密钥",
+        context! {},
+    )?;
+    for p in pages {
+        render(
+            &mut files,
+            &format!("{}/index.html", p.slug),
+            "markdown.html",
+            &p.page.title,
+            context! { body => Value::from_safe_string(p.page.html.clone()) },
+        )?;
+    }
+    render(
+        &mut files,
+        "404.html",
+        "404.html",
+        "找不到页面",
+        context! {},
+    )?;
+    let mut sitemap: Vec<String> = files
+        .keys()
+        .filter(|p| p.ends_with(".html") && *p != "404.html")
+        .cloned()
+        .collect();
+    sitemap.sort();
+    render(
+        &mut files,
+        "sitemap.xml",
+        "sitemap.xml",
+        "",
+        context! { urls => Value::from(Serde(&sitemap)) },
+    )?;
+    render(&mut files, "robots.txt", "robots.txt", "", context! {})?;
+    Ok(files)
+}

@@ -1,0 +1,443 @@
+//! The trust chain: root → institution statements → certificate and
+//! revocation statements. Every signature and every rule that links
+//! statements is checked here, for `certsite verify` and for the build.
+//!
+//! All problems are collected, each naming file, line and field; what passes
+//! is returned so that callers can report counts or publish it.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::data::dataset::SourcedLine;
+use crate::domain::level::Level;
+use crate::domain::occupation::Catalogue;
+use crate::trust::envelope::Envelope;
+use crate::trust::keys::PublicKey;
+use crate::trust::problem::Problem;
+use crate::trust::statement::{Certificate, Institution, Revocation, Statement, scope_range};
+
+/// What the verifier insists on beyond the statements themselves.
+#[derive(Clone, Debug)]
+pub struct ChainOptions {
+    /// Today's date (ISO); nothing may be dated later.
+    pub today: String,
+    /// Privacy floor for the PBKDF2 iteration count of certificates.
+    pub min_iterations: u32,
+}
+
+/// A statement that passed, with its envelope and origin.
+#[derive(Clone, Debug)]
+pub struct Signed<T> {
+    /// The typed statement.
+    pub statement: T,
+    /// The envelope line exactly as read.
+    pub raw: String,
+    /// The dataset file.
+    pub file: Arc<Path>,
+    /// Its line.
+    pub line: usize,
+}
+
+/// Everything that verified.
+#[derive(Debug, Default)]
+pub struct Chain {
+    /// The newest valid statement of each filing number.
+    pub institutions: BTreeMap<String, Signed<Institution>>,
+    /// Older statements replaced by a newer one.
+    pub superseded: usize,
+    /// Valid certificates by code (identical repeats counted once).
+    pub certificates: BTreeMap<String, Signed<Certificate>>,
+    /// The effective (earliest) revocation of each revoked certificate.
+    pub revocations: BTreeMap<String, Signed<Revocation>>,
+    /// Envelopes read, valid or not.
+    pub lines_read: usize,
+}
+
+/// A parsed line. The JSON tree is dropped as soon as the canonical bytes
+/// and the typed statement are taken from it, to keep memory small.
+struct Parsed {
+    src: SourcedLine,
+    kid: String,
+    sig: [u8; 64],
+    canonical: Vec<u8>,
+}
+
+impl Parsed {
+    /// Whether `key` is the named key and its signature verifies strictly.
+    fn verifies_with(&self, key: &PublicKey) -> bool {
+        key.kid() == self.kid && key.verify(&self.canonical, &self.sig)
+    }
+}
+
+fn parse(src: SourcedLine) -> Result<(Statement, Parsed), Problem> {
+    let env = Envelope::parse(&src.text).map_err(|e| Problem::line(&src.file, src.line, e))?;
+    let statement = env
+        .typed()
+        .map_err(|e| Problem::field(&src.file, src.line, "statement", e))?;
+    let parsed = Parsed {
+        canonical: env.statement.canonical(),
+        kid: env.kid,
+        sig: env.sig,
+        src,
+    };
+    Ok((statement, parsed))
+}
+
+fn signed<T>(p: Parsed, statement: T) -> Signed<T> {
+    Signed {
+        statement,
+        raw: p.src.text,
+        file: p.src.file,
+        line: p.src.line,
+    }
+}
+
+fn bad_signature(p: &Parsed) -> Problem {
+    Problem::field(
+        &p.src.file,
+        p.src.line,
+        "sig",
+        format!(
+            "签名无效：内容被改动，或不是密钥 {} 所签（signature does not verify）",
+            p.kid
+        ),
+    )
+}
+
+/// Verifies all lines against `root`. Returns what passed and every problem.
+pub fn verify(
+    root: &PublicKey,
+    lines: Vec<SourcedLine>,
+    catalogue: &Catalogue,
+    opts: &ChainOptions,
+) -> (Chain, Vec<Problem>) {
+    let mut chain = Chain {
+        lines_read: lines.len(),
+        ..Chain::default()
+    };
+    let parsed: Vec<Result<(Statement, Parsed), Problem>> =
+        lines.into_par_iter().map(parse).collect();
+    let mut problems = Vec::new();
+    let (mut institutions, mut certificates, mut revocations) =
+        (Vec::new(), Vec::new(), Vec::new());
+    for p in parsed {
+        match p {
+            Err(e) => problems.push(e),
+            Ok((statement, p)) => match statement {
+                Statement::Institution(s) => institutions.push((s, p)),
+                Statement::Certificate(s) => certificates.push((s, p)),
+                Statement::Revocation(s) => revocations.push((s, p)),
+            },
+        }
+    }
+    let seen_codes: BTreeSet<String> = certificates.iter().map(|(c, _)| c.code.clone()).collect();
+    check_institutions(root, institutions, catalogue, &mut chain, &mut problems);
+    check_certificates(certificates, catalogue, opts, &mut chain, &mut problems);
+    check_revocations(
+        root,
+        revocations,
+        &seen_codes,
+        opts,
+        &mut chain,
+        &mut problems,
+    );
+    problems.sort();
+    (chain, problems)
+}
+
+fn check_institutions(
+    root: &PublicKey,
+    items: Vec<(Institution, Parsed)>,
+    catalogue: &Catalogue,
+    chain: &mut Chain,
+    problems: &mut Vec<Problem>,
+) {
+    let mut by_filing: BTreeMap<String, Vec<Signed<Institution>>> = BTreeMap::new();
+    for (s, p) in items {
+        if p.kid != root.kid() {
+            problems.push(Problem::field(
+                &p.src.file,
+                p.src.line,
+                "kid",
+                format!("机构声明须由根密钥 {} 签名，此处为 {}", root.kid(), p.kid),
+            ));
+            continue;
+        }
+        if !p.verifies_with(root) {
+            problems.push(bad_signature(&p));
+            continue;
+        }
+        let local = s.check(catalogue);
+        if !local.is_empty() {
+            problems.extend(local.into_iter().map(|f| f.at(&p.src.file, p.src.line)));
+            continue;
+        }
+        by_filing
+            .entry(s.filing_no.clone())
+            .or_default()
+            .push(signed(p, s));
+    }
+    for (filing, mut versions) in by_filing {
+        // Newest first; identical repeats collapse.
+        versions.sort_by(|a, b| b.statement.issued_on.cmp(&a.statement.issued_on));
+        versions.dedup_by(|a, b| a.statement == b.statement);
+        let newest = versions.remove(0);
+        for other in versions
+            .iter()
+            .filter(|o| o.statement.issued_on == newest.statement.issued_on)
+        {
+            problems.push(Problem::field(
+                &other.file,
+                other.line,
+                "issued_on",
+                format!(
+                    "机构 {filing} 在同一签发日期 {} 有两份内容不同的声明（另见 {}:{}）",
+                    other.statement.issued_on,
+                    newest.file.display(),
+                    newest.line
+                ),
+            ));
+        }
+        chain.superseded += versions.len();
+        chain.institutions.insert(filing, newest);
+    }
+}
+
+/// The rules that tie a certificate to its issuer. Returns the problems.
+fn check_certificate(
+    s: &Certificate,
+    p: &Parsed,
+    institutions: &BTreeMap<String, Signed<Institution>>,
+    catalogue: &Catalogue,
+    opts: &ChainOptions,
+) -> Vec<Problem> {
+    let (file, line) = (&p.src.file, p.src.line);
+    let at = |field: &str, msg: String| Problem::field(file, line, field, msg);
+    let Some(inst) = institutions.get(s.filing_no()) else {
+        return vec![at(
+            "code",
+            format!(
+                "发证机构 {} 不在已签名的机构目录中（unknown issuer）",
+                s.filing_no()
+            ),
+        )];
+    };
+    let inst = &inst.statement;
+    let Some(key) = inst.key(&p.kid) else {
+        return vec![at(
+            "kid",
+            format!("密钥 {} 不是机构 {} 登记的签名密钥", p.kid, inst.filing_no),
+        )];
+    };
+    let verifies = PublicKey::from_base64(&key.public_key).is_ok_and(|pk| p.verifies_with(&pk));
+    if !verifies {
+        return vec![bad_signature(p)];
+    }
+    let mut out: Vec<Problem> = s
+        .check(catalogue, opts.min_iterations)
+        .into_iter()
+        .map(|f| f.at(file, line))
+        .collect();
+    let issued = s.issued_on.as_str();
+    if !key.valid_on(issued) {
+        out.push(at(
+            "issued_on",
+            format!(
+                "发证日期 {issued} 不在签名密钥 {} 的有效期（{} 至 {}）内",
+                key.kid,
+                key.valid_from,
+                key.valid_until.as_deref().unwrap_or("今")
+            ),
+        ));
+    }
+    if !inst.filing_valid_on(issued) {
+        out.push(at(
+            "issued_on",
+            format!(
+                "发证日期 {issued} 不在机构备案有效期（{} 至 {}）内",
+                inst.approved_on, inst.valid_until
+            ),
+        ));
+    }
+    if issued > opts.today.as_str() {
+        out.push(at(
+            "issued_on",
+            format!("发证日期 {issued} 晚于今天 {}", opts.today),
+        ));
+    }
+    if s.institution != inst.name {
+        out.push(at(
+            "institution",
+            format!("“{}”与机构目录中的名称“{}”不一致", s.institution, inst.name),
+        ));
+    }
+    match inst.scope_for(&s.occupation_code, s.subtype.as_deref()) {
+        None => out.push(at(
+            "occupation_code",
+            format!(
+                "{} {}{} 不在机构备案的职业（工种）范围内",
+                s.occupation_code,
+                s.occupation,
+                s.subtype
+                    .as_deref()
+                    .map(|t| format!("（{t}）"))
+                    .unwrap_or_default()
+            ),
+        )),
+        Some(scope) => {
+            let level = u8::try_from(s.level).ok().and_then(Level::from_digit);
+            if let (Some(range), Some(level)) = (scope_range(scope), level)
+                && !range.contains(level)
+            {
+                out.push(at(
+                    "level",
+                    format!("{} 超出备案的等级范围 {range}", level.name()),
+                ));
+            }
+        }
+    }
+    out
+}
+
+fn check_certificates(
+    items: Vec<(Certificate, Parsed)>,
+    catalogue: &Catalogue,
+    opts: &ChainOptions,
+    chain: &mut Chain,
+    problems: &mut Vec<Problem>,
+) {
+    let institutions = &chain.institutions;
+    // Each parsed line is consumed here: the canonical bytes go once checked.
+    let results: Vec<Result<Signed<Certificate>, Vec<Problem>>> = items
+        .into_par_iter()
+        .map(|(s, p)| {
+            let found = check_certificate(&s, &p, institutions, catalogue, opts);
+            if found.is_empty() {
+                Ok(signed(p, s))
+            } else {
+                Err(found)
+            }
+        })
+        .collect();
+    let mut by_code: BTreeMap<String, Vec<Signed<Certificate>>> = BTreeMap::new();
+    for result in results {
+        match result {
+            Ok(c) => by_code.entry(c.statement.code.clone()).or_default().push(c),
+            Err(found) => problems.extend(found),
+        }
+    }
+    for (code, mut records) in by_code {
+        records.dedup_by(|a, b| a.statement == b.statement);
+        if records.len() > 1 {
+            let first = &records[0];
+            for other in &records[1..] {
+                problems.push(Problem::field(
+                    &other.file,
+                    other.line,
+                    "code",
+                    format!(
+                        "证书编号 {code} 重复：{}:{} 已有内容不同的记录",
+                        first.file.display(),
+                        first.line
+                    ),
+                ));
+            }
+            continue;
+        }
+        chain.certificates.insert(code, records.remove(0));
+    }
+}
+
+fn check_revocations(
+    root: &PublicKey,
+    items: Vec<(Revocation, Parsed)>,
+    seen_codes: &BTreeSet<String>,
+    opts: &ChainOptions,
+    chain: &mut Chain,
+    problems: &mut Vec<Problem>,
+) {
+    for (s, p) in items {
+        let (file, line) = (&p.src.file, p.src.line);
+        let local = s.check();
+        if !local.is_empty() {
+            problems.extend(local.into_iter().map(|f| f.at(file, line)));
+            continue;
+        }
+        let at = |field: &str, msg: String| Problem::field(file, line, field, msg);
+        let Some(cert) = chain.certificates.get(&s.code) else {
+            let why = if seen_codes.contains(&s.code) {
+                "未通过验证（见该证书的问题）"
+            } else {
+                "不存在"
+            };
+            problems.push(at("code", format!("撤销的证书 {} {why}", s.code)));
+            continue;
+        };
+        let filing = cert.statement.filing_no();
+        let signer_ok = if p.kid == root.kid() {
+            p.verifies_with(root)
+        } else {
+            let key = chain
+                .institutions
+                .get(filing)
+                .and_then(|i| i.statement.key(&p.kid));
+            let Some(key) = key else {
+                problems.push(at(
+                    "kid",
+                    format!(
+                        "密钥 {} 既不是根密钥，也不是发证机构 {filing} 的签名密钥",
+                        p.kid
+                    ),
+                ));
+                continue;
+            };
+            if !key.valid_on(&s.revoked_on) {
+                problems.push(at(
+                    "revoked_on",
+                    format!(
+                        "撤销日期 {} 不在签名密钥 {} 的有效期内",
+                        s.revoked_on, key.kid
+                    ),
+                ));
+                continue;
+            }
+            PublicKey::from_base64(&key.public_key).is_ok_and(|pk| p.verifies_with(&pk))
+        };
+        if !signer_ok {
+            problems.push(bad_signature(&p));
+            continue;
+        }
+        if s.revoked_on < cert.statement.issued_on {
+            problems.push(at(
+                "revoked_on",
+                format!(
+                    "撤销日期 {} 早于发证日期 {}",
+                    s.revoked_on, cert.statement.issued_on
+                ),
+            ));
+            continue;
+        }
+        if s.revoked_on > opts.today {
+            problems.push(at(
+                "revoked_on",
+                format!("撤销日期 {} 晚于今天 {}", s.revoked_on, opts.today),
+            ));
+            continue;
+        }
+        let entry = signed(p, s);
+        let keep_new = chain
+            .revocations
+            .get(&entry.statement.code)
+            .is_none_or(|old| {
+                (&entry.statement.revoked_on, &entry.raw) < (&old.statement.revoked_on, &old.raw)
+            });
+        if keep_new {
+            chain
+                .revocations
+                .insert(entry.statement.code.clone(), entry);
+        }
+    }
+}

@@ -1,0 +1,357 @@
+//! Ed25519 keys: generation, the `.key` and `.pub` files, key ids and
+//! fingerprints.
+//!
+//! Both files are text: optional `#` comment lines, then one line holding the
+//! standard base64 of 32 bytes (the secret seed or the public key). The key id
+//! is the first 16 hex digits of SHA-256 of the public key, so it can never be
+//! chosen freely; the fingerprint people compare is the whole SHA-256.
+
+use std::fmt;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use ed25519_dalek::{Signature, SigningKey, VerifyingKey};
+use sha2::{Digest, Sha256};
+
+use crate::constants::{KID_HEX_LEN, PUBLIC_KEY_SUFFIX, SECRET_KEY_SUFFIX};
+
+/// A public key with its derived id.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct PublicKey(VerifyingKey);
+
+impl fmt::Debug for PublicKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PublicKey({})", self.kid())
+    }
+}
+
+/// A secret signing key. Never printed: `Debug` shows the key id only.
+pub struct SecretKey(SigningKey);
+
+impl fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SecretKey(kid {})", self.public().kid())
+    }
+}
+
+/// Why a key could not be read.
+#[derive(Debug)]
+pub enum KeyError {
+    /// The file could not be read or written.
+    Io(PathBuf, std::io::Error),
+    /// The file's key line is not base64 of 32 bytes, or not a valid point.
+    Format(PathBuf, String),
+}
+
+impl fmt::Display for KeyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KeyError::Io(p, e) => write!(f, "{}: {e}", p.display()),
+            KeyError::Format(p, e) => write!(f, "{}: {e}", p.display()),
+        }
+    }
+}
+
+impl std::error::Error for KeyError {}
+
+/// Decodes standard base64 that must hold exactly 32 bytes.
+fn decode32(text: &str) -> Result<[u8; 32], String> {
+    let bytes = STANDARD
+        .decode(text.trim())
+        .map_err(|e| format!("not standard base64: {e}"))?;
+    <[u8; 32]>::try_from(bytes.as_slice())
+        .map_err(|_| format!("expected 32 bytes, found {}", bytes.len()))
+}
+
+impl PublicKey {
+    /// Decodes the standard base64 of a 32-byte public key.
+    pub fn from_base64(text: &str) -> Result<PublicKey, String> {
+        let bytes = decode32(text)?;
+        let key = VerifyingKey::from_bytes(&bytes)
+            .map_err(|_| "not a valid Ed25519 public key".to_string())?;
+        if key.is_weak() {
+            return Err("a small-order (weak) Ed25519 public key".into());
+        }
+        Ok(PublicKey(key))
+    }
+
+    /// The standard base64 of the 32 bytes.
+    pub fn to_base64(&self) -> String {
+        STANDARD.encode(self.0.as_bytes())
+    }
+
+    /// The 32 bytes.
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        self.0.as_bytes()
+    }
+
+    /// SHA-256 of the 32 bytes, lower-case hex.
+    pub fn fingerprint_hex(&self) -> String {
+        hex(&Sha256::digest(self.0.as_bytes()))
+    }
+
+    /// The fingerprint as people read it aloud: hex in groups of four.
+    pub fn fingerprint(&self) -> String {
+        group4(&self.fingerprint_hex())
+    }
+
+    /// The key id: the fingerprint's first 16 hex digits.
+    pub fn kid(&self) -> String {
+        self.fingerprint_hex()[..KID_HEX_LEN].to_string()
+    }
+
+    /// Verifies an Ed25519 signature strictly (RFC 8032 with canonical `S`,
+    /// no small-order `R` or key), as `verify_strict` does.
+    pub fn verify(&self, message: &[u8], signature: &[u8; 64]) -> bool {
+        let sig = Signature::from_bytes(signature);
+        self.0.verify_strict(message, &sig).is_ok()
+    }
+
+    /// Reads a `.pub` file: its last non-empty line is the key.
+    pub fn read(path: &Path) -> Result<PublicKey, KeyError> {
+        let text = fs::read_to_string(path).map_err(|e| KeyError::Io(path.into(), e))?;
+        let line = last_line(&text)
+            .ok_or_else(|| KeyError::Format(path.into(), "empty key file".into()))?;
+        PublicKey::from_base64(line).map_err(|e| KeyError::Format(path.into(), e))
+    }
+
+    /// The text of a `.pub` file.
+    pub fn file_text(&self, label: &str) -> String {
+        format!(
+            "# certsite public key (Ed25519): {label}\n# kid: {}\n# fingerprint (SHA-256): {}\n{}\n",
+            self.kid(),
+            self.fingerprint(),
+            self.to_base64()
+        )
+    }
+}
+
+impl SecretKey {
+    /// A new key from the operating system's random source.
+    pub fn generate() -> Result<SecretKey, String> {
+        let mut seed = [0u8; 32];
+        getrandom::fill(&mut seed).map_err(|e| format!("no randomness available: {e}"))?;
+        Ok(SecretKey::from_seed(seed))
+    }
+
+    /// The key with this 32-byte seed (RFC 8032's secret key).
+    pub fn from_seed(seed: [u8; 32]) -> SecretKey {
+        SecretKey(SigningKey::from_bytes(&seed))
+    }
+
+    /// Its public half.
+    pub fn public(&self) -> PublicKey {
+        PublicKey(self.0.verifying_key())
+    }
+
+    /// Signs `message` (pure Ed25519: the message itself, no pre-hash).
+    pub fn sign(&self, message: &[u8]) -> [u8; 64] {
+        use ed25519_dalek::Signer;
+        self.0.sign(message).to_bytes()
+    }
+
+    /// Reads a `.key` file.
+    pub fn read(path: &Path) -> Result<SecretKey, KeyError> {
+        let text = fs::read_to_string(path).map_err(|e| KeyError::Io(path.into(), e))?;
+        let line = last_line(&text)
+            .ok_or_else(|| KeyError::Format(path.into(), "empty key file".into()))?;
+        let seed = decode32(line).map_err(|e| KeyError::Format(path.into(), e))?;
+        Ok(SecretKey::from_seed(seed))
+    }
+
+    /// The text of a `.key` file.
+    pub fn file_text(&self, label: &str) -> String {
+        format!(
+            "# certsite SECRET key (Ed25519 seed): {label}\n# kid: {}\n# Keep this file private. Anyone holding it can sign in your name.\n{}\n",
+            self.public().kid(),
+            STANDARD.encode(self.0.to_bytes())
+        )
+    }
+}
+
+fn last_line(text: &str) -> Option<&str> {
+    text.lines().map(str::trim).rfind(|l| !l.is_empty())
+}
+
+/// Lower-case hex of `bytes`.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn group4(hex: &str) -> String {
+    hex.as_bytes()
+        .chunks(4)
+        .map(|c| std::str::from_utf8(c).unwrap())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The two paths `keygen --out PREFIX` writes.
+pub fn key_paths(prefix: &Path) -> (PathBuf, PathBuf) {
+    let with = |suffix: &str| {
+        let mut s = prefix.as_os_str().to_owned();
+        s.push(".");
+        s.push(suffix);
+        PathBuf::from(s)
+    };
+    (with(SECRET_KEY_SUFFIX), with(PUBLIC_KEY_SUFFIX))
+}
+
+/// Writes `text` to a new file readable by its owner only; refuses to
+/// overwrite, so an existing key is never lost.
+pub fn write_secret_file(path: &Path, text: &str) -> Result<(), KeyError> {
+    let mut opts = fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(path).map_err(|e| KeyError::Io(path.into(), e))?;
+    f.write_all(text.as_bytes())
+        .and_then(|_| f.sync_all())
+        .map_err(|e| KeyError::Io(path.into(), e))
+}
+
+/// Writes a new key pair at `PREFIX.key` and `PREFIX.pub`; refuses if either exists.
+pub fn write_pair(
+    key: &SecretKey,
+    prefix: &Path,
+    label: &str,
+) -> Result<(PathBuf, PathBuf), KeyError> {
+    let (secret_path, public_path) = key_paths(prefix);
+    for p in [&secret_path, &public_path] {
+        if p.exists() {
+            return Err(KeyError::Io(
+                p.clone(),
+                std::io::Error::new(
+                    std::io::ErrorKind::AlreadyExists,
+                    "already exists; refusing to overwrite a key",
+                ),
+            ));
+        }
+    }
+    write_secret_file(&secret_path, &key.file_text(label))?;
+    fs::write(&public_path, key.public().file_text(label))
+        .map_err(|e| KeyError::Io(public_path.clone(), e))?;
+    Ok((secret_path, public_path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unhex(s: &str) -> Vec<u8> {
+        let s: String = s.split_whitespace().collect();
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
+    /// (secret, public, message, signature) from `tests/vectors/rfc8032.json`,
+    /// the RFC 8032 section 7.1 vectors the browser client is tested against too.
+    fn rfc8032() -> Vec<(String, String, String, String)> {
+        let v: serde_json::Value =
+            serde_json::from_str(include_str!("../../tests/vectors/rfc8032.json")).unwrap();
+        v["vectors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| {
+                let f = |k: &str| t[k].as_str().unwrap().to_string();
+                (f("secret"), f("public"), f("message"), f("signature"))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn rfc8032_test_vectors() {
+        let vectors = rfc8032();
+        assert_eq!(vectors.len(), 4);
+        for (secret, public, message, signature) in vectors {
+            let key = SecretKey::from_seed(unhex(&secret).try_into().unwrap());
+            assert_eq!(hex(key.public().as_bytes()), public);
+            let msg = unhex(&message);
+            let sig = key.sign(&msg);
+            assert_eq!(hex(&sig), signature);
+            assert!(key.public().verify(&msg, &sig));
+            let mut bad = sig;
+            bad[0] ^= 1;
+            assert!(!key.public().verify(&msg, &bad));
+            assert!(!key.public().verify(b"other", &sig));
+        }
+    }
+
+    #[test]
+    fn strict_verification_refuses_a_non_canonical_s() {
+        // S + L (the group order) verifies under lax rules but not strictly.
+        let (secret, _, message, signature) = rfc8032().remove(0);
+        let key = SecretKey::from_seed(unhex(&secret).try_into().unwrap());
+        let mut sig: [u8; 64] = unhex(&signature).try_into().unwrap();
+        let l: [u8; 32] = unhex("edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010")
+            .try_into()
+            .unwrap();
+        let mut carry = 0u16;
+        for i in 0..32 {
+            let sum = u16::from(sig[32 + i]) + u16::from(l[i]) + carry;
+            sig[32 + i] = sum as u8;
+            carry = sum >> 8;
+        }
+        assert!(
+            key.public()
+                .verify(&unhex(&message), &unhex(&signature).try_into().unwrap())
+        );
+        assert!(!key.public().verify(&unhex(&message), &sig));
+    }
+
+    #[test]
+    fn key_ids_and_fingerprints_derive_from_the_public_key() {
+        let key = SecretKey::from_seed([7; 32]);
+        let public = key.public();
+        assert_eq!(public.kid().len(), 16);
+        assert!(public.fingerprint_hex().starts_with(&public.kid()));
+        assert_eq!(public.fingerprint().split(' ').count(), 16);
+        assert_ne!(SecretKey::from_seed([8; 32]).public().kid(), public.kid());
+    }
+
+    #[test]
+    fn weak_and_malformed_public_keys_are_refused() {
+        // The identity point (small order) and a wrong length.
+        let mut identity = [0u8; 32];
+        identity[0] = 1;
+        assert!(PublicKey::from_base64(&STANDARD.encode(identity)).is_err());
+        assert!(PublicKey::from_base64(&STANDARD.encode([1u8; 31])).is_err());
+        assert!(PublicKey::from_base64("not base64!").is_err());
+    }
+
+    #[test]
+    fn key_files_round_trip_with_private_permissions() {
+        let dir = tempfile::tempdir().unwrap();
+        let prefix = dir.path().join("root");
+        let key = SecretKey::generate().unwrap();
+        let (secret_path, public_path) = write_pair(&key, &prefix, "test").unwrap();
+        assert_eq!(secret_path, dir.path().join("root.key"));
+        let read_back = SecretKey::read(&secret_path).unwrap();
+        assert_eq!(read_back.public(), key.public());
+        assert_eq!(PublicKey::read(&public_path).unwrap(), key.public());
+        // The .pub file's last line is the bare base64 key.
+        let text = fs::read_to_string(&public_path).unwrap();
+        assert_eq!(text.lines().last().unwrap(), key.public().to_base64());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(&secret_path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        // Never overwrite a key.
+        assert!(write_pair(&SecretKey::generate().unwrap(), &prefix, "again").is_err());
+        assert_eq!(
+            SecretKey::read(&secret_path).unwrap().public(),
+            key.public()
+        );
+    }
+}

@@ -1,0 +1,13 @@
+//! The trust chain: what a statement is, how it is signed, and every rule a
+//! verifier applies. This is the Rust twin of the browser verifier in
+//! `site-templates/js/` (`jcs.js` ↔ [`canonical`], `crypto.js` ↔ [`keys`],
+//! `verify.js` ↔ [`statement`] and [`chain`], `holder.js` ↔ [`privacy`]);
+//! both are bound by the shared vectors in `tests/vectors/`.
+
+pub mod canonical;
+pub mod chain;
+pub mod envelope;
+pub mod keys;
+pub mod privacy;
+pub mod problem;
+pub mod statement;

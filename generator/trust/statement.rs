@@ -1,0 +1,611 @@
+//! The three statements of the trust chain and the rules each one must keep
+//! on its own. Rules that need other statements (signer, scope, duplicates)
+//! live in [`crate::trust::chain`].
+//!
+//! A statement is a JSON object of strings and integers with a `type` field;
+//! its field names are those of the structs below (see the README's format
+//! section). Unknown fields are refused: a verifier must understand all it signs.
+
+use serde::{Deserialize, Serialize};
+
+use crate::constants::{KDF_NAME, STATEMENT_VERSION};
+use crate::domain::code::{CertCode, FilingNo};
+use crate::domain::dates::parse_iso;
+use crate::domain::id_document::IdType;
+use crate::domain::level::{Level, LevelRange, TOP_TIERS};
+use crate::domain::occupation::Catalogue;
+use crate::trust::canonical::Json;
+use crate::trust::keys::PublicKey;
+use crate::trust::privacy::ID_VISIBLE_TAIL;
+use crate::trust::problem::FieldProblem;
+
+/// Any statement, tagged by its `type`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum Statement {
+    /// Directory entry, signed by the root.
+    Institution(Institution),
+    /// Certificate, signed by an institution key.
+    Certificate(Certificate),
+    /// Revocation, signed by the issuer or the root.
+    Revocation(Revocation),
+}
+
+/// An institution's directory entry (附件4) and signing keys.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Institution {
+    /// Schema version.
+    pub v: i64,
+    /// 机构备案号, 13 characters.
+    pub filing_no: String,
+    /// 企业名称, exactly as filed; certificates must repeat it.
+    pub name: String,
+    /// City, as the filing number encodes it (e.g. `沈阳市`).
+    pub city: String,
+    /// Kind, as the filing number encodes it (e.g. `市属企业`).
+    pub kind: String,
+    /// 详细地址.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// 联系人.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
+    /// 联系方式.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// Date the filing was approved.
+    pub approved_on: String,
+    /// Last day the filing is valid (3 years from approval unless extended).
+    pub valid_until: String,
+    /// Filed scope, one entry per 附件4 row.
+    pub occupations: Vec<ScopeEntry>,
+    /// Keys that sign this institution's certificates.
+    pub keys: Vec<KeyEntry>,
+    /// Date the root signed this statement; the newest statement of a filing
+    /// number supersedes older ones.
+    pub issued_on: String,
+}
+
+/// One occupation an institution may certify.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScopeEntry {
+    /// 职业名称.
+    pub name: String,
+    /// 工种名称, absent when none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subtype: Option<String>,
+    /// 职业编码.
+    pub code: String,
+    /// Entry level digit (5 for 五级).
+    pub lowest_level: i64,
+    /// Top level digit (3 for 三级).
+    pub highest_level: i64,
+}
+
+/// A signing key with its validity window (inclusive dates).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyEntry {
+    /// Key id derived from the key.
+    pub kid: String,
+    /// Standard base64 of the 32-byte public key.
+    pub public_key: String,
+    /// First day certificates may be dated under this key.
+    pub valid_from: String,
+    /// Last such day; absent while the key is current. Set it to cut off a
+    /// retired or compromised key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_until: Option<String>,
+}
+
+/// What a certificate says, minus personal data in the clear.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Certificate {
+    /// Schema version.
+    pub v: i64,
+    /// 证书编号, 22 characters.
+    pub code: String,
+    /// Issuing institution's name as filed.
+    pub institution: String,
+    /// Holder name as shown publicly (masked).
+    pub name_masked: String,
+    /// PBKDF2 hash of the normalised full name, base64.
+    pub name_hash: String,
+    /// 证件类型.
+    pub id_type: String,
+    /// Document number as shown publicly (masked).
+    pub id_masked: String,
+    /// PBKDF2 hash of the normalised document number, base64.
+    pub id_hash: String,
+    /// Always `PBKDF2-SHA256`.
+    pub kdf: String,
+    /// PBKDF2 iteration count of both hashes.
+    pub iterations: i64,
+    /// 职业名称.
+    pub occupation: String,
+    /// 工种名称, absent when none (printed ——).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subtype: Option<String>,
+    /// 职业编码.
+    pub occupation_code: String,
+    /// Level digit, equal to the code's 16th character.
+    pub level: i64,
+    /// Optional tier label (特级技师, 首席技师, or an in-level tier).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<String>,
+    /// Optional 评价方式.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+    /// 发证日期.
+    pub issued_on: String,
+}
+
+/// A revocation of one certificate.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Revocation {
+    /// Schema version.
+    pub v: i64,
+    /// 证书编号 revoked.
+    pub code: String,
+    /// Effective date.
+    pub revoked_on: String,
+    /// Why, in a sentence.
+    pub reason: String,
+}
+
+impl Statement {
+    /// Reads a statement from its JSON; the error names the problem in English
+    /// as serde reports it (unknown field, missing field, wrong type).
+    pub fn from_json(json: &Json) -> Result<Statement, String> {
+        serde_json::from_value(json.to_value()).map_err(|e| e.to_string())
+    }
+
+    /// The statement as JSON, ready for canonicalisation.
+    pub fn to_json(&self) -> Json {
+        let value = serde_json::to_value(self).expect("statements serialise");
+        Json::from_value(value).expect("statements hold strings and integers only")
+    }
+
+    /// The `type` tag.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Statement::Institution(_) => crate::constants::TYPE_INSTITUTION,
+            Statement::Certificate(_) => crate::constants::TYPE_CERTIFICATE,
+            Statement::Revocation(_) => crate::constants::TYPE_REVOCATION,
+        }
+    }
+}
+
+/// Collects field problems of one statement.
+#[derive(Default)]
+struct Checks(Vec<FieldProblem>);
+
+impl Checks {
+    fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.0.push(FieldProblem::new(field, message));
+    }
+
+    fn version(&mut self, v: i64) {
+        if v != STATEMENT_VERSION {
+            self.add("v", format!("版本为 {v}，本程序只认 {STATEMENT_VERSION}"));
+        }
+    }
+
+    fn date(&mut self, field: &str, text: &str) -> Option<jiff::civil::Date> {
+        let d = parse_iso(text);
+        if d.is_none() {
+            self.add(field, format!("“{text}”不是 YYYY-MM-DD 格式的有效日期"));
+        }
+        d
+    }
+
+    fn non_empty(&mut self, field: &str, text: &str) {
+        if text.trim().is_empty() {
+            self.add(field, "不能为空");
+        } else if text.trim() != text {
+            self.add(field, "首尾不能有空白");
+        }
+    }
+
+    fn level(&mut self, field: &str, digit: i64) -> Option<Level> {
+        let l = u8::try_from(digit).ok().and_then(Level::from_digit);
+        if l.is_none() {
+            self.add(field, format!("等级为 {digit}，应为 1-5"));
+        }
+        l
+    }
+}
+
+/// A level range from a scope entry's two digits.
+pub fn scope_range(entry: &ScopeEntry) -> Option<LevelRange> {
+    let low = Level::from_digit(u8::try_from(entry.lowest_level).ok()?)?;
+    let high = Level::from_digit(u8::try_from(entry.highest_level).ok()?)?;
+    (low >= high).then(|| LevelRange::new(low, high))
+}
+
+impl Institution {
+    /// The rules an institution statement keeps on its own.
+    pub fn check(&self, catalogue: &Catalogue) -> Vec<FieldProblem> {
+        let mut c = Checks::default();
+        c.version(self.v);
+        match FilingNo::parse(&self.filing_no) {
+            Err(e) => c.add("filing_no", e.to_string()),
+            Ok(f) if f.as_string() != self.filing_no => {
+                c.add("filing_no", format!("应写作 {}", f.as_string()))
+            }
+            Ok(f) => {
+                if self.city != f.city.name() {
+                    c.add(
+                        "city",
+                        format!("为“{}”，但备案号第8-9位表示“{}”", self.city, f.city.name()),
+                    );
+                }
+                if self.kind != f.kind.name() {
+                    c.add(
+                        "kind",
+                        format!("为“{}”，但备案号第10位表示“{}”", self.kind, f.kind.name()),
+                    );
+                }
+            }
+        }
+        c.non_empty("name", &self.name);
+        let approved = c.date("approved_on", &self.approved_on);
+        let until = c.date("valid_until", &self.valid_until);
+        if let (Some(a), Some(u)) = (approved, until)
+            && u < a
+        {
+            c.add("valid_until", format!("{u} 早于批准日期 {a}"));
+        }
+        c.date("issued_on", &self.issued_on);
+        if self.occupations.is_empty() {
+            c.add("occupations", "至少要有一个职业（工种）");
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for (i, o) in self.occupations.iter().enumerate() {
+            let field = format!("occupations[{i}]");
+            if let Err(e) = catalogue.check(&o.code, &o.name, o.subtype.as_deref()) {
+                c.add(&field, e.to_string());
+            }
+            if o.subtype
+                .as_deref()
+                .is_some_and(crate::domain::text::is_none_marker)
+            {
+                c.add(&field, "无工种时应省略 subtype，而不是写“——”");
+            }
+            if scope_range(o).is_none() {
+                c.add(
+                    &field,
+                    format!(
+                        "等级范围 {}-{} 无效：两端应为 1-5，且最低等级数字不小于最高等级数字",
+                        o.lowest_level, o.highest_level
+                    ),
+                );
+            }
+            if !seen.insert((o.code.clone(), o.subtype.clone())) {
+                c.add(&field, "同一职业（工种）重复出现");
+            }
+        }
+        if self.keys.is_empty() {
+            c.add("keys", "至少要有一个签名公钥");
+        }
+        let mut kids = std::collections::BTreeSet::new();
+        for (i, k) in self.keys.iter().enumerate() {
+            let field = format!("keys[{i}]");
+            match PublicKey::from_base64(&k.public_key) {
+                Err(e) => c.add(&field, format!("public_key: {e}")),
+                Ok(pk) if pk.kid() != k.kid => c.add(
+                    &field,
+                    format!("kid 为 {}，但由公钥导出应为 {}", k.kid, pk.kid()),
+                ),
+                Ok(_) => {}
+            }
+            let from = c.date(&format!("{field}.valid_from"), &k.valid_from);
+            let to = k
+                .valid_until
+                .as_deref()
+                .and_then(|u| c.date(&format!("{field}.valid_until"), u));
+            if let (Some(f), Some(t)) = (from, to)
+                && t < f
+            {
+                c.add(&field, format!("有效期止 {t} 早于起 {f}"));
+            }
+            if !kids.insert(k.kid.clone()) {
+                c.add(&field, format!("密钥 {} 重复出现", k.kid));
+            }
+        }
+        c.0
+    }
+
+    /// The key with this id, if listed.
+    pub fn key(&self, kid: &str) -> Option<&KeyEntry> {
+        self.keys.iter().find(|k| k.kid == kid)
+    }
+
+    /// Whether the filing is valid on `date` (an ISO date string).
+    pub fn filing_valid_on(&self, date: &str) -> bool {
+        self.approved_on.as_str() <= date && date <= self.valid_until.as_str()
+    }
+
+    /// The scope entry that covers an occupation code and sub-specialty. An
+    /// entry without a sub-specialty covers all of the occupation's.
+    pub fn scope_for(&self, code: &str, subtype: Option<&str>) -> Option<&ScopeEntry> {
+        let exact = self
+            .occupations
+            .iter()
+            .find(|o| o.code == code && o.subtype.as_deref() == subtype);
+        exact.or_else(|| {
+            self.occupations
+                .iter()
+                .find(|o| o.code == code && o.subtype.is_none())
+        })
+    }
+}
+
+impl KeyEntry {
+    /// Whether the key may sign on `date` (ISO dates compare as strings).
+    pub fn valid_on(&self, date: &str) -> bool {
+        self.valid_from.as_str() <= date && self.valid_until.as_deref().is_none_or(|u| date <= u)
+    }
+}
+
+/// Whether a masked document number shows no more than the allowed tail.
+fn id_mask_ok(masked: &str) -> bool {
+    let n = masked.chars().count();
+    n > ID_VISIBLE_TAIL && masked.chars().take(n - ID_VISIBLE_TAIL).all(|c| c == '*')
+}
+
+fn is_hash(text: &str) -> bool {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .is_ok_and(|b| b.len() == crate::constants::HASH_LEN)
+}
+
+impl Certificate {
+    /// The rules a certificate statement keeps on its own. `min_iterations` is
+    /// the privacy floor the verifier insists on.
+    pub fn check(&self, catalogue: &Catalogue, min_iterations: u32) -> Vec<FieldProblem> {
+        let mut c = Checks::default();
+        c.version(self.v);
+        let code = match CertCode::parse(&self.code) {
+            Err(e) => {
+                c.add("code", e.to_string());
+                None
+            }
+            Ok(code) if code.as_string() != self.code => {
+                c.add("code", format!("应写作 {code}"));
+                None
+            }
+            Ok(code) => Some(code),
+        };
+        c.non_empty("institution", &self.institution);
+        if !self.name_masked.chars().all(|ch| ch == '*') || self.name_masked.is_empty() {
+            c.add("name_masked", "公开的姓名只能是 *，不得显示姓名的任何部分");
+        }
+        if !id_mask_ok(&self.id_masked) {
+            c.add(
+                "id_masked",
+                format!("公开的证件号码只能显示最后 {ID_VISIBLE_TAIL} 位，其余为 *"),
+            );
+        }
+        for (field, hash) in [("name_hash", &self.name_hash), ("id_hash", &self.id_hash)] {
+            if !is_hash(hash) {
+                c.add(field, "应为 32 字节哈希的标准 base64");
+            }
+        }
+        if self.kdf != KDF_NAME {
+            c.add("kdf", format!("应为 {KDF_NAME}"));
+        }
+        if self.iterations < i64::from(min_iterations) {
+            c.add(
+                "iterations",
+                format!(
+                    "迭代次数 {} 低于隐私保护要求的 {min_iterations}",
+                    self.iterations
+                ),
+            );
+        }
+        if IdType::parse(&self.id_type).map(IdType::name) != Some(self.id_type.as_str()) {
+            c.add(
+                "id_type",
+                format!(
+                    "“{}”不是可用的证件类型（{}）",
+                    self.id_type,
+                    IdType::all_names()
+                ),
+            );
+        }
+        if let Err(e) = catalogue.check(
+            &self.occupation_code,
+            &self.occupation,
+            self.subtype.as_deref(),
+        ) {
+            c.add("occupation_code", e.to_string());
+        }
+        if self
+            .subtype
+            .as_deref()
+            .is_some_and(crate::domain::text::is_none_marker)
+        {
+            c.add("subtype", "无工种时应省略 subtype，而不是写“——”");
+        }
+        let level = c.level("level", self.level);
+        let issued = c.date("issued_on", &self.issued_on);
+        if let Some(code) = code {
+            if let Some(level) = level
+                && level != code.level
+            {
+                c.add(
+                    "level",
+                    format!(
+                        "为 {}（{}），但证书编号第16位为 {}（{}）",
+                        level.digit(),
+                        level.name(),
+                        code.level.digit(),
+                        code.level.name()
+                    ),
+                );
+            }
+            if let Some(issued) = issued
+                && issued.year() as u16 != code.year
+            {
+                c.add(
+                    "issued_on",
+                    format!(
+                        "发证日期为 {issued}，但证书编号第14-15位表示 {} 年",
+                        code.year
+                    ),
+                );
+            }
+        }
+        if let Some(tier) = &self.tier {
+            c.non_empty("tier", tier);
+            if TOP_TIERS.contains(&tier.as_str()) && level.is_some_and(|l| l.digit() != 1) {
+                c.add(
+                    "tier",
+                    format!("{tier}设在一级/高级技师之上，等级应为 1，不能改变等级代码"),
+                );
+            }
+        }
+        c.0
+    }
+
+    /// The code's filing number (its first 13 characters).
+    pub fn filing_no(&self) -> &str {
+        self.code
+            .get(..crate::domain::code::FILING_LEN)
+            .unwrap_or(&self.code)
+    }
+}
+
+impl Revocation {
+    /// The rules a revocation keeps on its own.
+    pub fn check(&self) -> Vec<FieldProblem> {
+        let mut c = Checks::default();
+        c.version(self.v);
+        if let Err(e) = CertCode::parse(&self.code) {
+            c.add("code", e.to_string());
+        }
+        c.date("revoked_on", &self.revoked_on);
+        c.non_empty("reason", &self.reason);
+        c.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(crate) fn sample_certificate() -> Certificate {
+        Certificate {
+            v: 1,
+            code: "Y000021013002245000001".into(),
+            institution: "沈阳鼓风机集团股份有限公司".into(),
+            name_masked: "**".into(),
+            name_hash: "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=".into(),
+            id_type: "居民身份证".into(),
+            id_masked: "****************2X".into(),
+            id_hash: "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=".into(),
+            kdf: KDF_NAME.into(),
+            iterations: 2_000_000,
+            occupation: "车工".into(),
+            subtype: None,
+            occupation_code: "6-18-01-01".into(),
+            level: 5,
+            tier: None,
+            method: None,
+            issued_on: "2024-06-30".into(),
+        }
+    }
+
+    fn fields(problems: Vec<FieldProblem>) -> Vec<String> {
+        problems.into_iter().map(|p| p.field).collect()
+    }
+
+    #[test]
+    fn a_good_certificate_passes() {
+        let cat = Catalogue::builtin();
+        assert_eq!(sample_certificate().check(cat, 1_000_000), vec![]);
+    }
+
+    #[test]
+    fn certificate_must_agree_with_its_code() {
+        let cat = Catalogue::builtin();
+        let mut c = sample_certificate();
+        c.level = 3;
+        c.issued_on = "2023-06-30".into();
+        let p = c.check(cat, 1);
+        assert_eq!(fields(p.clone()), ["level", "issued_on"]);
+        assert_eq!(
+            p[0].message,
+            "为 3（三级/高级工），但证书编号第16位为 5（五级/初级工）"
+        );
+    }
+
+    #[test]
+    fn privacy_rules_hold_for_every_certificate() {
+        let cat = Catalogue::builtin();
+        let mut c = sample_certificate();
+        c.name_masked = "张**".into();
+        c.id_masked = "2101************2X".into();
+        c.iterations = 1000;
+        c.name_hash = "short".into();
+        assert_eq!(
+            fields(c.check(cat, 1_000_000)),
+            ["name_masked", "id_masked", "name_hash", "iterations"]
+        );
+    }
+
+    #[test]
+    fn top_tiers_keep_level_one() {
+        let cat = Catalogue::builtin();
+        let mut c = sample_certificate();
+        c.tier = Some("首席技师".into());
+        assert_eq!(fields(c.check(cat, 1)), ["tier"]);
+        c.code = "Y000021013002241000001".into();
+        c.level = 1;
+        assert_eq!(c.check(cat, 1), vec![]);
+    }
+
+    #[test]
+    fn statements_round_trip_and_refuse_unknown_fields() {
+        let s = Statement::Certificate(sample_certificate());
+        let json = s.to_json();
+        assert_eq!(
+            json.as_object().unwrap()["type"],
+            Json::Str("certificate".into())
+        );
+        assert!(!json.canonical_string().contains("subtype"));
+        assert_eq!(Statement::from_json(&json).unwrap(), s);
+        let mut extra = json.as_object().unwrap().clone();
+        extra.insert("gender".into(), Json::Str("男".into()));
+        let err = Statement::from_json(&Json::Obj(extra)).unwrap_err();
+        assert!(err.contains("unknown field `gender`"), "{err}");
+        let mut wrong = json.as_object().unwrap().clone();
+        wrong.insert("type".into(), Json::Str("diploma".into()));
+        assert!(Statement::from_json(&Json::Obj(wrong)).is_err());
+    }
+
+    #[test]
+    fn key_windows_are_inclusive() {
+        let k = KeyEntry {
+            kid: "x".into(),
+            public_key: "x".into(),
+            valid_from: "2020-06-01".into(),
+            valid_until: Some("2023-12-31".into()),
+        };
+        assert!(!k.valid_on("2020-05-31"));
+        assert!(k.valid_on("2020-06-01"));
+        assert!(k.valid_on("2023-12-31"));
+        assert!(!k.valid_on("2024-01-01"));
+        let open = KeyEntry {
+            valid_until: None,
+            ..k
+        };
+        assert!(open.valid_on("2099-01-01"));
+    }
+}
