@@ -9,7 +9,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use jiff::civil::Date;
 
 use crate::constants::{DEFAULT_ITERATIONS, MIN_ITERATIONS};
+use crate::data::config::Config;
 use crate::data::dataset;
+use crate::data::folder::DataFolder;
 use crate::demo::{self, DemoOptions};
 use crate::domain::code::{CertCode, FILING_LEN, FilingNo, normalize_input};
 use crate::domain::dates::{parse_date, today_in_china};
@@ -18,9 +20,9 @@ use crate::input::roster::InputKind;
 use crate::input::sign::{SignError, SignOptions, SignReport, sign};
 use crate::site::build::{self, BuildError, BuildOptions};
 use crate::site::serve;
-use crate::trust::chain::{self, ChainOptions};
 use crate::trust::keys::{self, PublicKey, SecretKey};
 use crate::trust::problem::report;
+use crate::trust::verifier::{Verified, Verifier, VerifyOptions};
 
 /// The command line.
 #[derive(Debug, Parser)]
@@ -61,6 +63,23 @@ enum Command {
     Print(PrintArgs),
 }
 
+/// The date every command that judges dates takes as today.
+#[derive(Debug, Args)]
+struct TodayArg {
+    /// 以此日期为“今天”检查（默认中国标准时间的今天）
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    today: Option<String>,
+}
+
+impl TodayArg {
+    fn date(&self) -> Result<Date, String> {
+        match &self.today {
+            Some(t) => date_arg(t, "--today "),
+            None => Ok(today_in_china()),
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 struct PrintArgs {
     /// 数据目录（站点配置与已签名数据，用于核对证书）
@@ -84,6 +103,8 @@ struct PrintArgs {
     /// 另用 Chromium 打印为 PDF（需要已安装 chromium）
     #[arg(long)]
     pdf: bool,
+    #[command(flatten)]
+    today: TodayArg,
 }
 
 #[derive(Debug, Args)]
@@ -112,9 +133,8 @@ struct SiteArgs {
     /// 跳过未通过验证的记录，发布其余记录，并把跳过的记录及原因写入 OUT.skipped.txt
     #[arg(long)]
     skip_invalid: bool,
-    /// 以此日期为“今天”检查（默认中国标准时间的今天）
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    today: Option<String>,
+    #[command(flatten)]
+    today: TodayArg,
     /// 另把每份证书的二维码（SVG）写到此目录，供发证机构印制；不发布
     #[arg(long, value_name = "DIR")]
     qr_out: Option<PathBuf>,
@@ -160,6 +180,8 @@ struct ReportArgs {
     /// 输出文件（默认写到标准输出）
     #[arg(long)]
     out: Option<PathBuf>,
+    #[command(flatten)]
+    today: TodayArg,
 }
 
 #[derive(Debug, Subcommand)]
@@ -256,6 +278,8 @@ struct SignArgs {
     #[arg(long, value_name = "YYYY-MM-DD")]
     date: Option<String>,
     #[command(flatten)]
+    today: TodayArg,
+    #[command(flatten)]
     hash: HashArgs,
 }
 
@@ -270,9 +294,8 @@ struct VerifyArgs {
     /// 证书哈希迭代次数的下限
     #[arg(long, default_value_t = MIN_ITERATIONS)]
     min_iterations: u32,
-    /// 以此日期为“今天”检查（默认中国标准时间的今天）
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    today: Option<String>,
+    #[command(flatten)]
+    today: TodayArg,
 }
 
 #[derive(Debug, Args)]
@@ -390,7 +413,7 @@ fn print_sign_report(r: &SignReport) {
 fn sign_cmd(a: &SignArgs) -> CmdResult {
     let (iterations, min_iterations) = a.hash.checked()?;
     let key = SecretKey::read(&a.key).map_err(|e| e.to_string())?;
-    let today = today_in_china();
+    let today = a.today.date()?;
     let statement_date = match &a.date {
         Some(d) => date_arg(d, "--date ")?,
         None => today,
@@ -452,19 +475,17 @@ fn sign_cmd(a: &SignArgs) -> CmdResult {
 
 fn verify_cmd(a: &VerifyArgs) -> CmdResult {
     let root = PublicKey::read(&a.root).map_err(|e| e.to_string())?;
-    let today = match &a.today {
-        Some(t) => date_arg(t, "--today ")?,
-        None => today_in_china(),
+    let verifier = Verifier {
+        root,
+        options: VerifyOptions {
+            today: a.today.date()?,
+            min_iterations: a.min_iterations,
+        },
     };
     let files = dataset::find_datasets(&a.paths).map_err(|p| p.to_string())?;
-    let (lines, mut problems) = dataset::read_lines(&files);
-    let opts = ChainOptions {
-        today: today.to_string(),
-        min_iterations: a.min_iterations,
-    };
-    let (chain, more) = chain::verify(&root, lines, Catalogue::builtin(), &opts);
-    problems.extend(more);
-    problems.sort();
+    let Verified {
+        chain, problems, ..
+    } = verifier.verify_files(&files);
     let mut out = std::io::stdout().lock();
     let _ = writeln!(
         out,
@@ -529,10 +550,7 @@ fn demo_cmd(a: &DemoArgs) -> CmdResult {
 }
 
 fn build_cmd(a: &SiteArgs) -> Result<(ExitCode, bool), String> {
-    let today = match &a.today {
-        Some(t) => date_arg(t, "--today ")?,
-        None => today_in_china(),
-    };
+    let today = a.today.date()?;
     let opts = BuildOptions {
         data: a.data.clone(),
         out: a.out.clone(),
@@ -596,12 +614,10 @@ fn serve_cmd(a: &ServeArgs) -> CmdResult {
 }
 
 fn report_cmd(a: &ReportArgs) -> CmdResult {
-    let loaded = build::load(&a.data).map_err(|p| report(&p))?;
-    let opts = ChainOptions {
-        today: today_in_china().to_string(),
-        min_iterations: loaded.config.privacy.min_iterations,
-    };
-    let (chain, problems) = chain::verify(&loaded.root, loaded.lines, Catalogue::builtin(), &opts);
+    let folder = DataFolder::open(&a.data).map_err(|p| p.to_string())?;
+    let Verified {
+        chain, problems, ..
+    } = folder.verify(a.today.date()?).map_err(|p| p.to_string())?;
     if !problems.is_empty() {
         eprintln!(
             "注意：数据目录中有 {} 个问题，未通过验证的记录不计入汇总（用 certsite verify 查看）",
@@ -675,13 +691,20 @@ fn qr_cmd(a: &QrArgs) -> CmdResult {
 
 fn print_cmd(a: &PrintArgs) -> CmdResult {
     use rayon::prelude::*;
-    let loaded = build::load(&a.data).map_err(|p| report(&p))?;
-    let config = loaded.config.clone();
-    let opts = ChainOptions {
-        today: today_in_china().to_string(),
-        min_iterations: config.privacy.min_iterations,
-    };
-    let (chain, _) = chain::verify(&loaded.root, loaded.lines, Catalogue::builtin(), &opts);
+    let today = a.today.date()?;
+    let config = Config::load(&a.data).map_err(|p| p.to_string())?;
+    let folder = DataFolder::with_config(&a.data, &config).map_err(|p| p.to_string())?;
+    let Verified {
+        chain,
+        problems: data_problems,
+        ..
+    } = folder.verify(today).map_err(|p| p.to_string())?;
+    if !data_problems.is_empty() {
+        eprintln!(
+            "注意：数据目录中有 {} 个问题，未通过验证的证书不能印制（用 certsite verify 查看）",
+            data_problems.len()
+        );
+    }
     let roster_paths = if a.roster.is_empty() {
         vec![a.data.join("demo-rosters/certificates")]
     } else {
@@ -708,12 +731,8 @@ fn print_cmd(a: &PrintArgs) -> CmdResult {
             .map_err(|p| p.to_string())?;
         let columns = crate::input::roster::Columns::map(&table, InputKind::Certificates)
             .map_err(|p| p.to_string())?;
-        let (read, found) = crate::input::roster::certificates::read(
-            &table,
-            &columns,
-            Catalogue::builtin(),
-            today_in_china(),
-        );
+        let (read, found) =
+            crate::input::roster::certificates::read(&table, &columns, Catalogue::builtin(), today);
         rows.extend(read);
         problems.extend(found);
     }

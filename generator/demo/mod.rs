@@ -16,14 +16,16 @@ use rand_chacha::ChaCha20Rng;
 use rand_core::{Rng, SeedableRng};
 use sha2::{Digest, Sha256};
 
+use crate::data::folder::DEFAULT_ROOT_KEY;
 use crate::domain::code::{CertCode, FilingNo};
 use crate::domain::dates::end_of_period;
 use crate::domain::id_document::{IdType, gb11643_check_char};
 use crate::domain::level::Level;
 use crate::domain::occupation::Catalogue;
 use crate::input::roster::InputKind;
-use crate::input::sign::{ROOT_KEY_FILE, SignError, SignOptions, sign};
+use crate::input::sign::{SignError, SignOptions, sign};
 use crate::trust::keys::{PublicKey, SecretKey, write_secret_file};
+use crate::trust::verifier::{Verifier, VerifyOptions};
 
 mod tables;
 use tables::{
@@ -278,7 +280,7 @@ pub fn generate(opts: &DemoOptions) -> Result<DemoSummary, String> {
     let keys_dir = opts.out.join(KEYS_DIR);
     let rosters = opts.out.join(ROSTERS_DIR);
     write_file(
-        &opts.out.join(ROOT_KEY_FILE),
+        &opts.out.join(DEFAULT_ROOT_KEY),
         root.public()
             .file_text("demo root (辽宁省人力资源和社会保障厅 stand-in)")
             .as_bytes(),
@@ -377,12 +379,14 @@ pub fn generate(opts: &DemoOptions) -> Result<DemoSummary, String> {
 fn verify_output(opts: &DemoOptions, root: &PublicKey) -> Result<(), String> {
     let files = crate::data::dataset::find_datasets(std::slice::from_ref(&opts.out))
         .map_err(|p| p.to_string())?;
-    let (lines, mut problems) = crate::data::dataset::read_lines(&files);
-    let chain_opts = crate::trust::chain::ChainOptions {
-        today: opts.as_of.to_string(),
-        min_iterations: opts.min_iterations,
+    let verifier = Verifier {
+        root: *root,
+        options: VerifyOptions {
+            today: opts.as_of,
+            min_iterations: opts.min_iterations,
+        },
     };
-    problems.extend(crate::trust::chain::verify(root, lines, Catalogue::builtin(), &chain_opts).1);
+    let problems = verifier.verify_files(&files).problems;
     if problems.is_empty() {
         Ok(())
     } else {
@@ -682,7 +686,7 @@ The rosters in `../demo-rosters/` hold fictitious people only.\n";
 fn prepare_out(out: &Path, force: bool) -> Result<(), String> {
     if out.exists() {
         let generated = [
-            ROOT_KEY_FILE,
+            DEFAULT_ROOT_KEY,
             KEYS_DIR,
             ROSTERS_DIR,
             "directory",

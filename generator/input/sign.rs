@@ -13,18 +13,17 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 
 use crate::data::dataset::{self, SourcedLine};
+use crate::data::folder::DataFolder;
 use crate::domain::occupation::Catalogue;
 use crate::input::roster::certificates::CertificateRow;
 use crate::input::roster::{Columns, InputKind, certificates, directory, revocations};
 use crate::input::table::{Row, Table, read_table};
-use crate::trust::chain::{self, Chain, ChainOptions};
+use crate::trust::chain::Chain;
 use crate::trust::envelope::Envelope;
-use crate::trust::keys::{PublicKey, SecretKey};
+use crate::trust::keys::SecretKey;
 use crate::trust::problem::Problem;
 use crate::trust::statement::Statement;
-
-/// Name of the trust root's public key in a data folder.
-pub const ROOT_KEY_FILE: &str = "root.pub";
+use crate::trust::verifier::Verifier;
 
 /// What to sign and how.
 pub struct SignOptions<'a> {
@@ -36,7 +35,8 @@ pub struct SignOptions<'a> {
     pub out: PathBuf,
     /// The kind of input; detected from the headers when `None`.
     pub kind: Option<InputKind>,
-    /// A data folder (with `root.pub`) to check the new statements against.
+    /// A data folder to check the new statements against (its configured root
+    /// key, `root.pub` by default).
     pub data: Option<PathBuf>,
     /// PBKDF2 iterations of the holder hashes.
     pub iterations: u32,
@@ -299,45 +299,42 @@ fn revocation_items(
 
 /// A data folder the new statements are checked against.
 struct DataContext {
-    root: PublicKey,
-    existing: Vec<SourcedLine>,
+    verifier: Verifier,
+    files: Vec<PathBuf>,
     chain: Chain,
 }
 
 impl DataContext {
+    /// Opens the folder (its configured root key) and verifies what it holds,
+    /// leaving out the output file, which this run replaces.
     fn load(
         dir: &Path,
         out: &Path,
         opts: &SignOptions,
         notes: &mut Vec<String>,
     ) -> Result<DataContext, Problem> {
-        let root_path = dir.join(ROOT_KEY_FILE);
-        let root =
-            PublicKey::read(&root_path).map_err(|e| Problem::file(&root_path, e.to_string()))?;
+        let folder = DataFolder::open(dir)?;
+        let mut verifier = folder.verifier(opts.today);
+        // The floor of this run: what the signer was allowed to use.
+        verifier.options.min_iterations = opts.min_iterations;
         let out_abs = std::path::absolute(out).ok();
-        let files: Vec<PathBuf> = dataset::find_datasets(&[dir.to_path_buf()])?
+        let files: Vec<PathBuf> = folder
+            .dataset_files()?
             .into_iter()
             .filter(|f| std::path::absolute(f).ok() != out_abs)
             .collect();
-        let (existing, mut problems) = dataset::read_lines(&files);
-        let (chain, more) = chain::verify(
-            &root,
-            existing.clone(),
-            Catalogue::builtin(),
-            &chain_options(opts),
-        );
-        problems.extend(more);
-        if !problems.is_empty() {
+        let verified = verifier.verify_files(&files);
+        if !verified.problems.is_empty() {
             notes.push(format!(
                 "数据目录 {} 中已有 {} 个问题（不影响本次签名；用 certsite verify 查看）",
                 dir.display(),
-                problems.len()
+                verified.problems.len()
             ));
         }
         Ok(DataContext {
-            root,
-            existing,
-            chain,
+            verifier,
+            files,
+            chain: verified.chain,
         })
     }
 
@@ -356,36 +353,35 @@ impl DataContext {
         kind: InputKind,
         opts: &SignOptions,
     ) -> Result<Vec<Problem>, Problem> {
-        if kind == InputKind::Directory && opts.key.public() != self.root {
+        let root = self.verifier.root;
+        if kind == InputKind::Directory && opts.key.public() != root {
             return Err(Problem::file(
                 &opts.input,
                 format!(
-                    "机构目录须由根密钥签名，而签名密钥 {} 不是数据目录 root.pub 中的根密钥 {}",
+                    "机构目录须由根密钥签名，而签名密钥 {} 不是数据目录配置的根密钥 {}",
                     opts.key.public().kid(),
-                    self.root.kid()
+                    root.kid()
                 ),
             ));
         }
-        let mut lines = self.existing.clone();
         let input: std::sync::Arc<Path> = std::sync::Arc::from(opts.input.as_path());
-        lines.extend(items.iter().map(|item| {
-            // A code signed before must come out identical: compare real hashes.
-            let exact = item
-                .certificate_code()
-                .is_some_and(|c| self.chain.certificates.contains_key(&c));
-            SourcedLine {
-                file: input.clone(),
-                line: item.line,
-                text: Envelope::sign(&item.draft(opts.iterations, exact), opts.key).to_line(),
-            }
-        }));
-        let (_, problems) = chain::verify(
-            &self.root,
-            lines,
-            Catalogue::builtin(),
-            &chain_options(opts),
-        );
-        Ok(problems
+        let new_lines = items
+            .iter()
+            .map(|item| {
+                // A code signed before must come out identical: compare real hashes.
+                let exact = item
+                    .certificate_code()
+                    .is_some_and(|c| self.chain.certificates.contains_key(&c));
+                SourcedLine {
+                    file: input.clone(),
+                    line: item.line,
+                    text: Envelope::sign(&item.draft(opts.iterations, exact), opts.key).to_line(),
+                }
+            })
+            .collect();
+        let verified = self.verifier.verify_files_with(&self.files, new_lines);
+        Ok(verified
+            .problems
             .into_iter()
             .filter(|p| p.file == opts.input)
             .map(|mut p| {
@@ -393,13 +389,6 @@ impl DataContext {
                 p
             })
             .collect())
-    }
-}
-
-fn chain_options(opts: &SignOptions) -> ChainOptions {
-    ChainOptions {
-        today: opts.today.to_string(),
-        min_iterations: opts.min_iterations,
     }
 }
 

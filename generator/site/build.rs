@@ -14,15 +14,14 @@ use serde_json::json;
 
 use crate::data::config::Config;
 use crate::data::dataset::{self, SourcedLine};
-use crate::domain::occupation::Catalogue;
+use crate::data::folder::DataFolder;
 use crate::site::manifest::{MANIFEST, manifest};
 use crate::site::markdown;
 use crate::site::model::SiteModel;
 use crate::site::render::{Files, MarkdownSource, render_site};
 use crate::site::shard::{ShardScheme, prefix32};
 use crate::site::write::write_site;
-use crate::trust::chain::{self, Chain, ChainOptions};
-use crate::trust::keys::PublicKey;
+use crate::trust::chain::Chain;
 use crate::trust::problem::Problem;
 
 /// Folder of certificate shards.
@@ -85,8 +84,8 @@ pub enum BuildError {
 pub struct Loaded {
     /// Site configuration.
     pub config: Config,
-    /// Trust root.
-    pub root: PublicKey,
+    /// The data folder's trust root and privacy floor.
+    pub folder: DataFolder,
     /// Every dataset line.
     pub lines: Vec<SourcedLine>,
     /// Markdown pages.
@@ -98,10 +97,8 @@ pub struct Loaded {
 /// Reads the configuration, root key, datasets and pages (sorted walks).
 pub fn load(data: &Path) -> Result<Loaded, Vec<Problem>> {
     let config = Config::load(data).map_err(|p| vec![p])?;
-    let root_path = data.join(&config.root_key);
-    let root =
-        PublicKey::read(&root_path).map_err(|e| vec![Problem::file(&root_path, e.to_string())])?;
-    let files = dataset::find_datasets(&[data.to_path_buf()]).map_err(|p| vec![p])?;
+    let folder = DataFolder::with_config(data, &config).map_err(|p| vec![p])?;
+    let files = folder.dataset_files().map_err(|p| vec![p])?;
     let (lines, mut problems) = dataset::read_lines(&files);
     let mut pages = Vec::new();
     let pages_dir = data.join(PAGES_DIR);
@@ -136,7 +133,7 @@ pub fn load(data: &Path) -> Result<Loaded, Vec<Problem>> {
     }
     Ok(Loaded {
         config,
-        root,
+        folder,
         lines,
         pages,
         problems,
@@ -145,7 +142,7 @@ pub fn load(data: &Path) -> Result<Loaded, Vec<Problem>> {
 
 /// Builds the site in memory: every page, shard, institution file and the manifest.
 pub fn render(chain: &Chain, loaded: &Loaded) -> Result<(Files, ShardScheme, usize), String> {
-    let mut model = SiteModel::new(chain, &loaded.root);
+    let mut model = SiteModel::new(chain, &loaded.folder.root);
     let mut files = Files::new();
     let (scheme, largest) = shard(chain, &loaded.config, &mut files);
     model.shard_bits = scheme.bits;
@@ -232,16 +229,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     timed("load", t);
 
     let t = Instant::now();
-    let chain_opts = ChainOptions {
-        today: opts.today.to_string(),
-        min_iterations: loaded.config.privacy.min_iterations,
-    };
-    let (chain, mut problems) = chain::verify(
-        &loaded.root,
-        std::mem::take(&mut loaded.lines),
-        Catalogue::builtin(),
-        &chain_opts,
-    );
+    let (chain, mut problems) = loaded
+        .folder
+        .verifier(opts.today)
+        .verify_lines(std::mem::take(&mut loaded.lines));
     problems.extend(loaded.problems.iter().cloned());
     problems.sort();
     timed("verify", t);

@@ -34,9 +34,9 @@ pub(crate) fn manifest(
         "generator": concat!("certsite ", env!("CARGO_PKG_VERSION")),
         "data_date": model.data_date,
         "root": {
-            "public_key": loaded.root.to_base64(),
-            "kid": loaded.root.kid(),
-            "fingerprint": loaded.root.fingerprint(),
+            "public_key": loaded.folder.root.to_base64(),
+            "kid": loaded.folder.root.kid(),
+            "fingerprint": loaded.folder.root.fingerprint(),
         },
         "shards": {
             "path": SHARD_DIR,

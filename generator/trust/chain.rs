@@ -18,15 +18,7 @@ use crate::trust::envelope::Envelope;
 use crate::trust::keys::PublicKey;
 use crate::trust::problem::Problem;
 use crate::trust::statement::{Certificate, Institution, Revocation, Statement, scope_range};
-
-/// What the verifier insists on beyond the statements themselves.
-#[derive(Clone, Debug)]
-pub struct ChainOptions {
-    /// Today's date (ISO); nothing may be dated later.
-    pub today: String,
-    /// Privacy floor for the PBKDF2 iteration count of certificates.
-    pub min_iterations: u32,
-}
+use crate::trust::verifier::VerifyOptions;
 
 /// A statement that passed, with its envelope and origin.
 #[derive(Clone, Debug)]
@@ -112,7 +104,7 @@ pub fn verify(
     root: &PublicKey,
     lines: Vec<SourcedLine>,
     catalogue: &Catalogue,
-    opts: &ChainOptions,
+    opts: &VerifyOptions,
 ) -> (Chain, Vec<Problem>) {
     let mut chain = Chain {
         lines_read: lines.len(),
@@ -212,7 +204,8 @@ fn check_certificate(
     p: &Parsed,
     institutions: &BTreeMap<String, Signed<Institution>>,
     catalogue: &Catalogue,
-    opts: &ChainOptions,
+    opts: &VerifyOptions,
+    today: &str,
 ) -> Vec<Problem> {
     let (file, line) = (&p.src.file, p.src.line);
     let at = |field: &str, msg: String| Problem::field(file, line, field, msg);
@@ -262,10 +255,10 @@ fn check_certificate(
             ),
         ));
     }
-    if issued > opts.today.as_str() {
+    if issued > today {
         out.push(at(
             "issued_on",
-            format!("发证日期 {issued} 晚于今天 {}", opts.today),
+            format!("发证日期 {issued} 晚于今天 {today}"),
         ));
     }
     if s.institution != inst.name {
@@ -305,16 +298,17 @@ fn check_certificate(
 fn check_certificates(
     items: Vec<(Certificate, Parsed)>,
     catalogue: &Catalogue,
-    opts: &ChainOptions,
+    opts: &VerifyOptions,
     chain: &mut Chain,
     problems: &mut Vec<Problem>,
 ) {
     let institutions = &chain.institutions;
+    let today = opts.today.to_string();
     // Each parsed line is consumed here: the canonical bytes go once checked.
     let results: Vec<Result<Signed<Certificate>, Vec<Problem>>> = items
         .into_par_iter()
         .map(|(s, p)| {
-            let found = check_certificate(&s, &p, institutions, catalogue, opts);
+            let found = check_certificate(&s, &p, institutions, catalogue, opts, &today);
             if found.is_empty() {
                 Ok(signed(p, s))
             } else {
@@ -355,10 +349,11 @@ fn check_revocations(
     root: &PublicKey,
     items: Vec<(Revocation, Parsed)>,
     seen_codes: &BTreeSet<String>,
-    opts: &ChainOptions,
+    opts: &VerifyOptions,
     chain: &mut Chain,
     problems: &mut Vec<Problem>,
 ) {
+    let today = opts.today.to_string();
     for (s, p) in items {
         let (file, line) = (&p.src.file, p.src.line);
         let local = s.check();
@@ -420,10 +415,10 @@ fn check_revocations(
             ));
             continue;
         }
-        if s.revoked_on > opts.today {
+        if s.revoked_on > today {
             problems.push(at(
                 "revoked_on",
-                format!("撤销日期 {} 晚于今天 {}", s.revoked_on, opts.today),
+                format!("撤销日期 {} 晚于今天 {today}", s.revoked_on),
             ));
             continue;
         }

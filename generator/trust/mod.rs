@@ -11,3 +11,4 @@ pub mod keys;
 pub mod privacy;
 pub mod problem;
 pub mod statement;
+pub mod verifier;

@@ -472,3 +472,33 @@ fn the_monthly_report_follows_attachment_7() {
     assert_eq!(code, 2);
     assert!(err.contains("YYYY-MM"), "{err}");
 }
+
+#[test]
+fn the_report_judges_dates_by_its_today_argument() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = World::new();
+    let data = fixture(dir.path(), &w, &good_certs(&w), &[]);
+    let report = |today: &str| {
+        run(certsite().args([
+            "report",
+            "--institution",
+            BLOWER,
+            "--month",
+            "2024-03",
+            "--data",
+            data.to_str().unwrap(),
+            "--today",
+            today,
+        ]))
+    };
+    let (code, out, err) = report("2024-12-31");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("合  计,1,0,1,0,0,2"), "{out}");
+    assert!(!err.contains("注意"), "{err}");
+    // On 2024-03-01 the certificate of 2024-03-02 is dated in the future:
+    // it fails verification and is not counted.
+    let (code, out, err) = report("2024-03-01");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("合  计,0,0,1,0,0,1"), "{out}");
+    assert!(err.contains("数据目录中有 1 个问题"), "{err}");
+}

@@ -2,9 +2,9 @@
 //! exact problem (file, line, field) when a rule is broken.
 
 use certsite::data::dataset;
-use certsite::domain::occupation::Catalogue;
-use certsite::trust::chain::{self, Chain, ChainOptions};
+use certsite::trust::chain::Chain;
 use certsite::trust::statement::Statement;
+use certsite::trust::verifier::{Verified, Verifier, VerifyOptions};
 
 use crate::support::*;
 
@@ -19,13 +19,16 @@ fn check(world: &World, files: &[(&str, Vec<String>)]) -> (Chain, Vec<String>) {
         write_lines(&dir.path().join(name), lines);
     }
     let found = dataset::find_datasets(&[dir.path().to_path_buf()]).unwrap();
-    let (lines, mut problems) = dataset::read_lines(&found);
-    let opts = ChainOptions {
-        today: "2026-11-30".into(),
-        min_iterations: 1_000_000,
+    let verifier = Verifier {
+        root: world.root.public(),
+        options: VerifyOptions {
+            today: jiff::civil::date(2026, 11, 30),
+            min_iterations: 1_000_000,
+        },
     };
-    let (chain, more) = chain::verify(&world.root.public(), lines, Catalogue::builtin(), &opts);
-    problems.extend(more);
+    let Verified {
+        chain, problems, ..
+    } = verifier.verify_files(&found);
     let prefix = format!("{}/", dir.path().display());
     let problems = problems
         .iter()

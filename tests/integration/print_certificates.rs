@@ -99,3 +99,32 @@ fn refuses_rows_that_disagree_with_the_signed_certificate_or_are_revoked() {
     assert!(err.contains("名册与已签名的证书不一致"), "{err}");
     assert!(!dir.path().join("out").join(format!("{code}.html")).exists());
 }
+
+#[test]
+fn print_judges_dates_by_its_today_argument_and_says_what_failed() {
+    let dir = tempfile::tempdir().unwrap();
+    // 沈阳鼓风机's first roster ends on 2023-12-12; the rest of the demo data
+    // is dated later, so on 2023-12-31 it fails as dated in the future.
+    let (status, stdout, err) = run(certsite().args([
+        "print",
+        "--data",
+        repo().join("data").to_str().unwrap(),
+        "--roster",
+        repo()
+            .join("data/demo-rosters/certificates/Y000021013002.csv")
+            .to_str()
+            .unwrap(),
+        "--code",
+        "Y000021013002233000001",
+        "--out",
+        dir.path().join("out").to_str().unwrap(),
+        "--today",
+        "2023-12-31",
+    ]));
+    assert_eq!(status, 0, "{err}");
+    assert!(stdout.contains("已生成 1 份证书"), "{stdout}");
+    assert!(
+        err.contains("数据目录中有") && err.contains("未通过验证的证书不能印制"),
+        "{err}"
+    );
+}

@@ -318,6 +318,44 @@ fn skip_invalid_signs_the_rest_and_lists_rejects_that_can_be_fixed() {
 }
 
 #[test]
+fn sign_checks_against_the_root_key_the_data_folder_configures() {
+    let site = Site::new();
+    // The folder names its root key in certsite.toml, not as root.pub.
+    fs::create_dir_all(site.path("data/trust")).unwrap();
+    fs::rename(
+        site.path("data/root.pub"),
+        site.path("data/trust/authority.pub"),
+    )
+    .unwrap();
+    fs::write(
+        site.path("data/certsite.toml"),
+        "title = \"t\"\nauthority = \"a\"\nbase_url = \"https://x.example/\"\n\
+         root_key = \"trust/authority.pub\"\n[privacy]\nmin_iterations = 1000\n",
+    )
+    .unwrap();
+    write_utf8_bom(
+        &site.path("in/roster.csv"),
+        &format!("{ROSTER_HEADER}{GOOD_ROWS}"),
+    );
+    let (code, out, err) = site.sign("in/roster.csv", "data/certs.jsonl", &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    // A directory signed by another key is refused against that root.
+    let (code, _, err) = run(certsite().args([
+        "sign",
+        "--key",
+        site.path("keys/blower.key").to_str().unwrap(),
+        "--input",
+        site.path("in/directory.csv").to_str().unwrap(),
+        "--out",
+        site.path("data/directory2.jsonl").to_str().unwrap(),
+        "--data",
+        site.path("data").to_str().unwrap(),
+    ]));
+    assert_eq!(code, 1);
+    assert!(err.contains("机构目录须由根密钥签名"), "{err}");
+}
+
+#[test]
 fn the_directory_must_be_signed_by_the_root() {
     let site = Site::new();
     let (code, _, err) = run(certsite().args([
