@@ -731,8 +731,12 @@ fn print_cmd(a: &PrintArgs) -> CmdResult {
             .map_err(|p| p.to_string())?;
         let columns = crate::input::roster::Columns::map(&table, InputKind::Certificates)
             .map_err(|p| p.to_string())?;
-        let (read, found) =
-            crate::input::roster::certificates::read(&table, &columns, Catalogue::builtin(), today);
+        let (read, found) = crate::input::roster::certificates::read(
+            &table,
+            &columns,
+            Catalogue::builtin(),
+            &folder.verifier(today).options,
+        );
         rows.extend(read);
         problems.extend(found);
     }

@@ -71,6 +71,11 @@ impl IdType {
     pub fn all_names() -> String {
         TYPES.iter().map(|t| t.1).collect::<Vec<_>>().join("、")
     }
+
+    /// The message for text that names no accepted document type.
+    pub fn unknown(text: &str) -> String {
+        format!("“{text}”不是可用的证件类型（{}）", IdType::all_names())
+    }
 }
 
 /// Weights of GB 11643 / ISO 7064 MOD 11-2: 2^(17-i) mod 11.

@@ -140,6 +140,14 @@ impl Catalogue {
         self.by_code.get(code)
     }
 
+    /// The catalogue's own spelling of a code and its name, when both match
+    /// after folding white space and width. Spelling only: whether the
+    /// occupation may be certified is [`Catalogue::check`]'s to say.
+    pub fn spelling(&self, code: &str, name: &str) -> Option<&Occupation> {
+        self.get(&fold_compact(code))
+            .filter(|o| fold_compact(&o.name) == fold_compact(name))
+    }
+
     /// The row for a name, compared after folding white space and width.
     pub fn by_name(&self, name: &str) -> Option<&Occupation> {
         self.by_name.get(&fold_compact(name))

@@ -16,14 +16,14 @@ use crate::data::dataset::{self, SourcedLine};
 use crate::data::folder::DataFolder;
 use crate::domain::occupation::Catalogue;
 use crate::input::roster::certificates::CertificateRow;
-use crate::input::roster::{Columns, InputKind, certificates, directory, revocations};
+use crate::input::roster::{Columns, InputKind, certificates, column_for, directory, revocations};
 use crate::input::table::{Row, Table, read_table};
 use crate::trust::chain::Chain;
 use crate::trust::envelope::Envelope;
 use crate::trust::keys::SecretKey;
 use crate::trust::problem::Problem;
 use crate::trust::statement::Statement;
-use crate::trust::verifier::Verifier;
+use crate::trust::verifier::{Verifier, VerifyOptions};
 
 /// What to sign and how.
 pub struct SignOptions<'a> {
@@ -215,7 +215,11 @@ fn certificate_items(
     opts: &SignOptions,
     ctx: Option<&DataContext>,
 ) -> (Vec<Item>, Vec<Problem>) {
-    let (rows, mut problems) = certificates::read(table, columns, Catalogue::builtin(), opts.today);
+    let rules = VerifyOptions {
+        today: opts.today,
+        min_iterations: opts.min_iterations,
+    };
+    let (rows, mut problems) = certificates::read(table, columns, Catalogue::builtin(), &rules);
     let first_filing = rows.first().map(|r| r.code.filing);
     let mut items = Vec::new();
     for row in rows {
@@ -389,22 +393,6 @@ impl DataContext {
                 p
             })
             .collect())
-    }
-}
-
-/// The input column a statement field comes from, for messages.
-fn column_for(kind: InputKind, field: &str) -> &str {
-    match (kind, field) {
-        (_, "kid" | "sig") => "签名密钥",
-        (InputKind::Directory, "filing_no") => "机构备案号",
-        (InputKind::Directory, "issued_on") => "签发日期",
-        (_, "code") => "证书编号",
-        (_, "institution") => "评价机构",
-        (_, "issued_on") => "发证日期",
-        (_, "level") => "等级",
-        (_, "occupation_code") => "职业编码",
-        (_, "revoked_on") => "撤销日期",
-        (_, other) => other,
     }
 }
 

@@ -13,11 +13,12 @@ use crate::domain::code::{CertCode, FilingNo};
 use crate::domain::dates::parse_iso;
 use crate::domain::id_document::IdType;
 use crate::domain::level::{Level, LevelRange, TOP_TIERS};
-use crate::domain::occupation::Catalogue;
+use crate::domain::occupation::{Catalogue, OccupationError};
 use crate::trust::canonical::Json;
 use crate::trust::keys::PublicKey;
 use crate::trust::privacy::ID_VISIBLE_TAIL;
 use crate::trust::problem::FieldProblem;
+use crate::trust::verifier::VerifyOptions;
 
 /// Any statement, tagged by its `type`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -365,10 +366,22 @@ fn is_hash(text: &str) -> bool {
         .is_ok_and(|b| b.len() == crate::constants::HASH_LEN)
 }
 
+/// The field a catalogue error is about: the name that does not match the
+/// code, the 工种 that is access-controlled, or else the code.
+fn catalogue_field(e: &OccupationError, subtype: Option<&str>) -> &'static str {
+    match e {
+        OccupationError::NameMismatch { .. } => "occupation",
+        OccupationError::AccessControlled(n) if subtype == Some(n.as_str()) => "subtype",
+        _ => "occupation_code",
+    }
+}
+
 impl Certificate {
-    /// The rules a certificate statement keeps on its own. `min_iterations` is
-    /// the privacy floor the verifier insists on.
-    pub fn check(&self, catalogue: &Catalogue, min_iterations: u32) -> Vec<FieldProblem> {
+    /// The rules a certificate statement keeps on its own, judged with the
+    /// verifier's options (today and the privacy floor). A roster row is
+    /// checked by this same function, as a draft statement.
+    pub fn check(&self, catalogue: &Catalogue, opts: &VerifyOptions) -> Vec<FieldProblem> {
+        let min_iterations = opts.min_iterations;
         let mut c = Checks::default();
         c.version(self.v);
         let code = match CertCode::parse(&self.code) {
@@ -410,21 +423,14 @@ impl Certificate {
             );
         }
         if IdType::parse(&self.id_type).map(IdType::name) != Some(self.id_type.as_str()) {
-            c.add(
-                "id_type",
-                format!(
-                    "“{}”不是可用的证件类型（{}）",
-                    self.id_type,
-                    IdType::all_names()
-                ),
-            );
+            c.add("id_type", IdType::unknown(&self.id_type));
         }
         if let Err(e) = catalogue.check(
             &self.occupation_code,
             &self.occupation,
             self.subtype.as_deref(),
         ) {
-            c.add("occupation_code", e.to_string());
+            c.add(catalogue_field(&e, self.subtype.as_deref()), e.to_string());
         }
         if self
             .subtype
@@ -435,6 +441,14 @@ impl Certificate {
         }
         let level = c.level("level", self.level);
         let issued = c.date("issued_on", &self.issued_on);
+        if let Some(issued) = issued
+            && issued > opts.today
+        {
+            c.add(
+                "issued_on",
+                format!("发证日期 {issued} 晚于今天 {}", opts.today),
+            );
+        }
         if let Some(code) = code {
             if let Some(level) = level
                 && level != code.level
@@ -455,10 +469,7 @@ impl Certificate {
             {
                 c.add(
                     "issued_on",
-                    format!(
-                        "发证日期为 {issued}，但证书编号第14-15位表示 {} 年",
-                        code.year
-                    ),
+                    format!("为 {issued}，但证书编号第14-15位表示 {} 年", code.year),
                 );
             }
         }
@@ -483,6 +494,16 @@ impl Certificate {
 }
 
 impl Revocation {
+    /// The revocation's date must not be after `today`.
+    pub fn check_not_future(&self, today: jiff::civil::Date) -> Option<FieldProblem> {
+        (parse_iso(&self.revoked_on)? > today).then(|| {
+            FieldProblem::new(
+                "revoked_on",
+                format!("撤销日期 {} 晚于今天 {today}", self.revoked_on),
+            )
+        })
+    }
+
     /// The rules a revocation keeps on its own.
     pub fn check(&self) -> Vec<FieldProblem> {
         let mut c = Checks::default();
@@ -522,6 +543,13 @@ mod tests {
         }
     }
 
+    fn opts(min_iterations: u32) -> VerifyOptions {
+        VerifyOptions {
+            today: jiff::civil::date(2026, 11, 30),
+            min_iterations,
+        }
+    }
+
     fn fields(problems: Vec<FieldProblem>) -> Vec<String> {
         problems.into_iter().map(|p| p.field).collect()
     }
@@ -529,7 +557,7 @@ mod tests {
     #[test]
     fn a_good_certificate_passes() {
         let cat = Catalogue::builtin();
-        assert_eq!(sample_certificate().check(cat, 1_000_000), vec![]);
+        assert_eq!(sample_certificate().check(cat, &opts(1_000_000)), vec![]);
     }
 
     #[test]
@@ -538,7 +566,7 @@ mod tests {
         let mut c = sample_certificate();
         c.level = 3;
         c.issued_on = "2023-06-30".into();
-        let p = c.check(cat, 1);
+        let p = c.check(cat, &opts(1));
         assert_eq!(fields(p.clone()), ["level", "issued_on"]);
         assert_eq!(
             p[0].message,
@@ -555,7 +583,7 @@ mod tests {
         c.iterations = 1000;
         c.name_hash = "short".into();
         assert_eq!(
-            fields(c.check(cat, 1_000_000)),
+            fields(c.check(cat, &opts(1_000_000))),
             ["name_masked", "id_masked", "name_hash", "iterations"]
         );
     }
@@ -565,10 +593,10 @@ mod tests {
         let cat = Catalogue::builtin();
         let mut c = sample_certificate();
         c.tier = Some("首席技师".into());
-        assert_eq!(fields(c.check(cat, 1)), ["tier"]);
+        assert_eq!(fields(c.check(cat, &opts(1))), ["tier"]);
         c.code = "Y000021013002241000001".into();
         c.level = 1;
-        assert_eq!(c.check(cat, 1), vec![]);
+        assert_eq!(c.check(cat, &opts(1)), vec![]);
     }
 
     #[test]

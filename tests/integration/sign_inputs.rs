@@ -429,3 +429,53 @@ fn low_iterations_need_an_explicit_flag() {
         "{err}"
     );
 }
+
+/// A rule has one home: a roster row and a signed statement that break it get
+/// the same message, from `sign` and from `verify`.
+#[test]
+fn a_rule_gives_the_same_message_in_sign_and_verify() {
+    use certsite::trust::statement::Statement;
+    let site = Site::new();
+    // The code says level 3, the row and the statement say 四级 (4); the code
+    // says 2024, the date is 2023.
+    write_utf8_bom(
+        &site.path("in/roster.csv"),
+        &format!(
+            "{ROSTER_HEADER}1,Y000021013002243000001,张三丰,男,身份证,210102199003071233,车工,——,6-18-01-01,四级,2023-06-30\n"
+        ),
+    );
+    let (code, _, err) = site.sign("in/roster.csv", "data/certs.jsonl", &[]);
+    assert_eq!(code, 1);
+    let mut bad = certificate("Y000021013002243000001", "2023-06-30");
+    bad.level = 4;
+    let blower = SecretKey::read(&site.path("keys/blower.key")).unwrap();
+    write_lines(
+        &site.path("data/forged.jsonl"),
+        &[line(Statement::Certificate(bad), &blower)],
+    );
+    let (code, _, verify_err) = site.verify();
+    assert_eq!(code, 1);
+    for (column, field, message) in [
+        (
+            "等级",
+            "level",
+            "为 4（四级/中级工），但证书编号第16位为 3（三级/高级工）",
+        ),
+        (
+            "发证日期",
+            "issued_on",
+            "为 2023-06-30，但证书编号第14-15位表示 2024 年",
+        ),
+    ] {
+        assert!(
+            site.rel(&err)
+                .contains(&format!("in/roster.csv:2: {column}: {message}")),
+            "{err}"
+        );
+        assert!(
+            site.rel(&verify_err)
+                .contains(&format!("data/forged.jsonl:1: {field}: {message}")),
+            "{verify_err}"
+        );
+    }
+}

@@ -4,18 +4,19 @@
 
 use jiff::civil::Date;
 
-use super::{Cells, ColumnSpec, Columns};
+use super::{Cells, ColumnSpec, Columns, InputKind, column_for};
 use crate::constants::{KDF_NAME, STATEMENT_VERSION};
 use crate::domain::code::CertCode;
 use crate::domain::dates::parse_date;
 use crate::domain::id_document::{self, IdType};
-use crate::domain::level::{Level, TOP_TIERS};
-use crate::domain::occupation::{Catalogue, OccupationError};
+use crate::domain::level::Level;
+use crate::domain::occupation::Catalogue;
 use crate::domain::text::is_none_marker;
 use crate::input::table::Table;
 use crate::trust::privacy;
 use crate::trust::problem::Problem;
 use crate::trust::statement::Certificate;
+use crate::trust::verifier::VerifyOptions;
 
 /// Columns of a certificate roster.
 pub const COLUMNS: &[ColumnSpec] = &[
@@ -94,28 +95,67 @@ pub struct CertificateRow {
 /// so that the slow hashes are computed only for rows that will be signed.
 const PLACEHOLDER_HASH: &str = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
 
-impl CertificateRow {
+/// What a draft statement is made of: each field as read, or as written
+/// when it could not be read, so that the draft's check still reports the
+/// other rules of a row with an unreadable cell.
+struct DraftFields<'a> {
+    code: String,
+    institution: &'a str,
+    name: &'a str,
+    id_type: &'a str,
+    id_number: &'a str,
+    occupation: &'a str,
+    subtype: Option<&'a str>,
+    occupation_code: &'a str,
+    level: i64,
+    tier: Option<&'a str>,
+    method: Option<&'a str>,
+    issued_on: String,
+}
+
+impl DraftFields<'_> {
     /// The statement with placeholder hashes, for checking rules cheaply.
-    pub fn draft(&self, institution: &str, iterations: u32) -> Certificate {
+    fn statement(self, iterations: u32) -> Certificate {
         Certificate {
             v: STATEMENT_VERSION,
-            code: self.code.as_string(),
-            institution: institution.to_string(),
-            name_masked: privacy::mask_name(&self.name),
+            code: self.code,
+            institution: self.institution.to_string(),
+            name_masked: privacy::mask_name(self.name),
             name_hash: PLACEHOLDER_HASH.to_string(),
-            id_type: self.id_type.name().to_string(),
-            id_masked: privacy::mask_id(&self.id_number),
+            id_type: self.id_type.to_string(),
+            id_masked: privacy::mask_id(self.id_number),
             id_hash: PLACEHOLDER_HASH.to_string(),
             kdf: KDF_NAME.to_string(),
             iterations: i64::from(iterations),
-            occupation: self.occupation.clone(),
-            subtype: self.subtype.clone(),
-            occupation_code: self.occupation_code.clone(),
+            occupation: self.occupation.to_string(),
+            subtype: self.subtype.map(str::to_string),
+            occupation_code: self.occupation_code.to_string(),
+            level: self.level,
+            tier: self.tier.map(str::to_string),
+            method: self.method.map(str::to_string),
+            issued_on: self.issued_on,
+        }
+    }
+}
+
+impl CertificateRow {
+    /// The statement with placeholder hashes, for checking rules cheaply.
+    pub fn draft(&self, institution: &str, iterations: u32) -> Certificate {
+        DraftFields {
+            code: self.code.as_string(),
+            institution,
+            name: &self.name,
+            id_type: self.id_type.name(),
+            id_number: &self.id_number,
+            occupation: &self.occupation,
+            subtype: self.subtype.as_deref(),
+            occupation_code: &self.occupation_code,
             level: i64::from(self.level.digit()),
-            tier: self.tier.clone(),
-            method: self.method.clone(),
+            tier: self.tier.as_deref(),
+            method: self.method.as_deref(),
             issued_on: self.issued_on.to_string(),
         }
+        .statement(iterations)
     }
 
     /// The statement to sign, with both slow hashes computed.
@@ -134,18 +174,24 @@ fn optional_text(text: &str) -> Option<String> {
 }
 
 /// Reads every row; returns the valid ones and a problem for each fault.
+///
+/// What only a roster has is checked here: cells that must be readable (a
+/// code, a level, a date), the ID number's check character, 性别 and the
+/// scores. Everything else is a rule of the certificate statement: each row
+/// becomes a draft statement checked by [`Certificate::check`], the code
+/// `verify` and `build` run, so a rule has one home and one message.
 pub fn read(
     table: &Table,
     columns: &Columns,
     catalogue: &Catalogue,
-    today: Date,
+    opts: &VerifyOptions,
 ) -> (Vec<CertificateRow>, Vec<Problem>) {
     let mut rows = Vec::new();
     let mut problems = Vec::new();
     let mut first_line_of: std::collections::BTreeMap<CertCode, usize> = Default::default();
     for row in &table.rows {
         let mut cells = Cells::new(table, columns, row);
-        let parsed = read_row(&mut cells, catalogue, today);
+        let parsed = read_row(&mut cells, catalogue, opts);
         if let Some(r) = &parsed {
             if let Some(first) = first_line_of.get(&r.code) {
                 cells.problem("证书编号", format!("{} 与第 {first} 行重复", r.code));
@@ -161,10 +207,44 @@ pub fn read(
     (rows, problems)
 }
 
-fn read_row(c: &mut Cells, catalogue: &Catalogue, today: Date) -> Option<CertificateRow> {
+/// Stands in for the institution's name in a draft when the roster does not
+/// name it: the name is checked against the directory by the chain, and its
+/// absence by `sign`.
+const UNNAMED_INSTITUTION: &str = "（名册未写评价机构）";
+
+/// Statement fields certsite computes itself (masks, hashes, parameters):
+/// a row cannot get them wrong, so their rules are not a row's problems.
+const COMPUTED_FIELDS: [&str; 7] = [
+    "v",
+    "name_masked",
+    "id_masked",
+    "name_hash",
+    "id_hash",
+    "kdf",
+    "iterations",
+];
+
+/// Checks a row as the statement it will become. A column that could not be
+/// read is not judged again.
+fn check_draft(c: &mut Cells, draft: &Certificate, catalogue: &Catalogue, opts: &VerifyOptions) {
+    let unread: Vec<String> = c.problems.iter().filter_map(|q| q.field.clone()).collect();
+    for p in draft.check(catalogue, opts) {
+        let column = column_for(InputKind::Certificates, &p.field);
+        if !COMPUTED_FIELDS.contains(&p.field.as_str()) && !unread.iter().any(|u| u == column) {
+            c.problem(column, p.message);
+        }
+    }
+}
+
+fn read_row<'a>(
+    c: &mut Cells<'a>,
+    catalogue: &'a Catalogue,
+    opts: &VerifyOptions,
+) -> Option<CertificateRow> {
+    let code_text = c.text("证书编号");
     let code = c.certificate_code("证书编号");
-    let name = c.required("姓名").map(str::to_string);
-    if let Some(n) = &name {
+    let name = c.required("姓名");
+    if let Some(n) = name {
         if n.chars().count() > MAX_NAME_CHARS {
             c.problem("姓名", format!("超过 {MAX_NAME_CHARS} 个字"));
         }
@@ -175,83 +255,72 @@ fn read_row(c: &mut Cells, catalogue: &Catalogue, today: Date) -> Option<Certifi
     let id_type_text = c.text("证件类型");
     let id_type = IdType::parse(id_type_text);
     if id_type.is_none() {
-        c.problem(
-            "证件类型",
-            format!(
-                "“{id_type_text}”不是可用的证件类型（{}）",
-                IdType::all_names()
-            ),
-        );
+        c.problem("证件类型", IdType::unknown(id_type_text));
     }
     let id_number = c.required("证件号码").map(id_document::normalize_number);
     if let (Some(ty), Some(n)) = (id_type, &id_number)
-        && let Err(e) = id_document::validate(ty, n, today)
+        && let Err(e) = id_document::validate(ty, n, opts.today)
     {
         c.problem("证件号码", e);
     }
-    let occupation = c.required("职业名称");
-    let occupation_code = c.required("职业编码");
+    let occupation_text = c.required("职业名称").unwrap_or_default();
+    let occupation_code_text = c.required("职业编码").unwrap_or_default();
+    // The catalogue's spelling when the cells match it; otherwise the cells
+    // as written, for the draft's check to report.
+    let (occupation, occupation_code) = catalogue
+        .spelling(occupation_code_text, occupation_text)
+        .map_or_else(
+            || (occupation_text.trim(), occupation_code_text.trim()),
+            |o| (o.name.as_str(), o.code.as_str()),
+        );
     let subtype = optional_text(c.text("工种名称"));
-    let mut occupation_name = None;
-    if let (Some(name), Some(code)) = (occupation, occupation_code) {
-        match catalogue.check(code, name, subtype.as_deref()) {
-            Ok(o) => occupation_name = Some((o.name.clone(), o.code.clone())),
-            Err(e) => {
-                let column = match &e {
-                    OccupationError::NameMismatch { .. } => "职业名称",
-                    OccupationError::AccessControlled(n) if subtype.as_deref() == Some(n) => {
-                        "工种名称"
-                    }
-                    OccupationError::AccessControlled(_) => "职业名称",
-                    _ => "职业编码",
-                };
-                c.problem(column, e.to_string());
-            }
-        }
-    }
     let level = c.parsed("等级", Level::parse, " 1-5、五级…一级 或 初级工…高级技师");
+    let issued_text = c.text("发证日期");
     let issued_on = c.parsed(
         "发证日期",
         parse_date,
         "日期（如 2024-06-30 或 2024年6月30日）",
     );
-    if let Some(d) = issued_on
-        && d > today
-    {
-        c.problem("发证日期", format!("{d} 晚于今天 {today}"));
-    }
-    if let (Some(code), Some(level)) = (code, level)
-        && code.level != level
-    {
-        c.problem(
-            "等级",
-            format!(
-                "为 {}，但证书编号第16位为 {}（{}）",
-                level.name(),
-                code.level.digit(),
-                code.level.name()
-            ),
-        );
-    }
-    if let (Some(code), Some(d)) = (code, issued_on)
-        && d.year() as u16 != code.year
-    {
-        c.problem(
-            "发证日期",
-            format!("为 {d}，但证书编号第14-15位表示 {} 年", code.year),
-        );
-    }
     let tier = optional_text(c.text("等级称号"));
-    if let (Some(t), Some(level)) = (&tier, level)
-        && TOP_TIERS.contains(&t.as_str())
-        && level.digit() != 1
-    {
-        c.problem(
-            "等级称号",
-            format!("{t}设在一级/高级技师之上，等级应为一级，不能改变等级代码"),
-        );
-    }
+    let method = optional_text(c.text("评价方式"));
+    let institution = optional_text(c.text("评价机构"));
     check_gender(c, id_type, id_number.as_deref());
+    check_scores(c);
+    let draft = DraftFields {
+        code: code.map_or_else(|| code_text.to_string(), |c| c.as_string()),
+        institution: institution.as_deref().unwrap_or(UNNAMED_INSTITUTION),
+        name: name.unwrap_or_default(),
+        id_type: id_type.map_or(id_type_text, |t| t.name()),
+        id_number: id_number.as_deref().unwrap_or_default(),
+        occupation,
+        subtype: subtype.as_deref(),
+        occupation_code,
+        level: level.map_or(0, |l| i64::from(l.digit())),
+        tier: tier.as_deref(),
+        method: method.as_deref(),
+        issued_on: issued_on.map_or_else(|| issued_text.to_string(), |d| d.to_string()),
+    }
+    .statement(opts.min_iterations);
+    check_draft(c, &draft, catalogue, opts);
+    Some(CertificateRow {
+        line: c.row.line,
+        code: code?,
+        name: name?.to_string(),
+        id_type: id_type?,
+        id_number: id_number?,
+        occupation: draft.occupation,
+        subtype: draft.subtype,
+        occupation_code: draft.occupation_code,
+        level: level?,
+        issued_on: issued_on?,
+        tier,
+        method,
+        institution,
+    })
+}
+
+/// Scores are checked (0-100) but never published.
+fn check_scores(c: &mut Cells) {
     for col in SCORE_COLUMNS {
         let t = c.text(col);
         if !t.is_empty()
@@ -262,24 +331,6 @@ fn read_row(c: &mut Cells, catalogue: &Catalogue, today: Date) -> Option<Certifi
             c.problem(col, format!("“{t}”应为 0-100 的分数"));
         }
     }
-    let method = optional_text(c.text("评价方式"));
-    let institution = optional_text(c.text("评价机构"));
-    let (occupation, occupation_code) = occupation_name?;
-    Some(CertificateRow {
-        line: c.row.line,
-        code: code?,
-        name: name?,
-        id_type: id_type?,
-        id_number: id_number?,
-        occupation,
-        subtype,
-        occupation_code,
-        level: level?,
-        issued_on: issued_on?,
-        tier,
-        method,
-        institution,
-    })
 }
 
 /// 性别, when given, must agree with the 17th digit of a GB 11643 number
@@ -332,8 +383,11 @@ mod tests {
         std::fs::write(&p, format!("{HEADER}{body}")).unwrap();
         let table = read_table(&p, &InputKind::looks_like_header).unwrap();
         let cols = Columns::map(&table, InputKind::Certificates).unwrap();
-        let today = Date::new(2026, 11, 30).unwrap();
-        let (rows, problems) = read(&table, &cols, Catalogue::builtin(), today);
+        let opts = VerifyOptions {
+            today: Date::new(2026, 11, 30).unwrap(),
+            min_iterations: 1_000_000,
+        };
+        let (rows, problems) = read(&table, &cols, Catalogue::builtin(), &opts);
         let problems = problems
             .into_iter()
             .map(|mut p| {
@@ -375,15 +429,15 @@ mod tests {
             [
                 "certs.csv:2: 证书编号: 第16位（等级代码）为 7，应为 1-5",
                 "certs.csv:2: 证件号码: 校验码为 4，按 GB 11643 应为 3",
-                "certs.csv:3: 职业名称: 职业编码 6-18-01-01 对应的职业名称为“车工”，不是“铣工”",
-                "certs.csv:3: 等级: 为 四级/中级工，但证书编号第16位为 3（三级/高级工）",
-                "certs.csv:3: 发证日期: 为 2023-06-30，但证书编号第14-15位表示 2024 年",
-                "certs.csv:3: 等级称号: 首席技师设在一级/高级技师之上，等级应为一级，不能改变等级代码",
                 "certs.csv:3: 性别: 为女，但证件号码第17位 3 表示男",
                 "certs.csv:3: 理论知识成绩: “120”应为 0-100 的分数",
+                "certs.csv:3: 职业名称: 职业编码 6-18-01-01 对应的职业名称为“车工”，不是“铣工”",
+                "certs.csv:3: 等级: 为 4（四级/中级工），但证书编号第16位为 3（三级/高级工）",
+                "certs.csv:3: 发证日期: 为 2023-06-30，但证书编号第14-15位表示 2024 年",
+                "certs.csv:3: 等级称号: 首席技师设在一级/高级技师之上，等级应为 1，不能改变等级代码",
                 "certs.csv:4: 证件类型: “驾驶证”不是可用的证件类型（居民身份证、港澳台居民居住证、外国人永久居留身份证、护照、港澳居民来往内地通行证、台湾居民来往大陆通行证）",
-                "certs.csv:4: 职业名称: “保安员”属于准入类职业（工种），不纳入企业技能等级认定范围",
-                "certs.csv:4: 发证日期: 2027-01-01 晚于今天 2026-11-30",
+                "certs.csv:4: 职业编码: “保安员”属于准入类职业（工种），不纳入企业技能等级认定范围",
+                "certs.csv:4: 发证日期: 发证日期 2027-01-01 晚于今天 2026-11-30",
                 "certs.csv:4: 发证日期: 为 2027-01-01，但证书编号第14-15位表示 2024 年",
             ]
         );

@@ -118,6 +118,30 @@ impl InputKind {
     }
 }
 
+/// The input column a statement field comes from, so that a rule of the
+/// statement is reported on the column a person can fix.
+pub fn column_for(kind: InputKind, field: &str) -> &str {
+    match (kind, field) {
+        (_, "kid" | "sig") => "签名密钥",
+        (InputKind::Directory, "filing_no") => "机构备案号",
+        (InputKind::Directory, "name") => "企业名称",
+        (InputKind::Directory, "issued_on") => "签发日期",
+        (_, "code") => "证书编号",
+        (_, "institution") => "评价机构",
+        (_, "id_type") => "证件类型",
+        (_, "occupation") => "职业名称",
+        (_, "subtype") => "工种名称",
+        (_, "occupation_code") => "职业编码",
+        (_, "level") => "等级",
+        (_, "tier") => "等级称号",
+        (_, "method") => "评价方式",
+        (_, "issued_on") => "发证日期",
+        (_, "revoked_on") => "撤销日期",
+        (_, "reason") => "撤销原因",
+        (_, other) => other,
+    }
+}
+
 /// Column positions of a table for one kind.
 #[derive(Debug)]
 pub struct Columns {

@@ -2,7 +2,7 @@
 
 use jiff::civil::Date;
 
-use super::{Cells, ColumnSpec, Columns};
+use super::{Cells, ColumnSpec, Columns, InputKind, column_for};
 use crate::constants::STATEMENT_VERSION;
 use crate::domain::dates::parse_date;
 use crate::input::table::Table;
@@ -17,7 +17,8 @@ pub const COLUMNS: &[ColumnSpec] = &[
     ColumnSpec::optional("序号", &[]),
 ];
 
-/// Reads every row into revocation statements.
+/// Reads every row into revocation statements, each checked by the rules
+/// the chain applies to a signed one ([`Revocation::check`]).
 pub fn read(
     table: &Table,
     columns: &Columns,
@@ -29,24 +30,24 @@ pub fn read(
         let mut c = Cells::new(table, columns, row);
         let code = c.certificate_code("证书编号");
         let date = c.parsed("撤销日期", parse_date, "日期（如 2025-01-02）");
-        if let Some(d) = date
-            && d > today
-        {
-            c.problem("撤销日期", format!("{d} 晚于今天 {today}"));
-        }
         let reason = c.required("撤销原因");
-        if let (Some(code), Some(date), Some(reason), true) =
-            (code, date, reason, c.problems.is_empty())
-        {
-            out.push((
-                row.line,
-                Revocation {
-                    v: STATEMENT_VERSION,
-                    code: code.as_string(),
-                    revoked_on: date.to_string(),
-                    reason: reason.to_string(),
-                },
-            ));
+        if let (Some(code), Some(date), Some(reason)) = (code, date, reason) {
+            let draft = Revocation {
+                v: STATEMENT_VERSION,
+                code: code.as_string(),
+                revoked_on: date.to_string(),
+                reason: reason.to_string(),
+            };
+            for p in draft
+                .check()
+                .into_iter()
+                .chain(draft.check_not_future(today))
+            {
+                c.problem(column_for(InputKind::Revocations, &p.field), p.message);
+            }
+            if c.problems.is_empty() {
+                out.push((row.line, draft));
+            }
         }
         problems.append(&mut c.problems);
     }
