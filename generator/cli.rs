@@ -345,7 +345,10 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
-type CmdResult = Result<ExitCode, String>;
+/// A command's exit status, or why it could not run (exit status 2). Any
+/// library error converts, so commands use `?` and the message is the
+/// error's own, in Chinese with the path.
+type CmdResult = Result<ExitCode, Box<dyn std::error::Error>>;
 
 fn date_arg(text: &str, what: &str) -> Result<Date, String> {
     parse_date(text).ok_or_else(|| format!("{what}“{text}”不是有效日期"))
@@ -395,7 +398,7 @@ fn explain(input: &str, json: bool) -> CmdResult {
 
 fn keygen(a: &KeygenArgs) -> CmdResult {
     let key = SecretKey::generate()?;
-    let (secret, public) = keys::write_pair(&key, &a.out, &a.label).map_err(|e| e.to_string())?;
+    let (secret, public) = keys::write_pair(&key, &a.out, &a.label)?;
     let pk = key.public();
     println!("私钥  {}（权限 0600，切勿外传）", secret.display());
     println!("公钥  {}", public.display());
@@ -412,7 +415,7 @@ fn print_sign_report(r: &SignReport) {
 
 fn sign_cmd(a: &SignArgs) -> CmdResult {
     let (iterations, min_iterations) = a.hash.checked()?;
-    let key = SecretKey::read(&a.key).map_err(|e| e.to_string())?;
+    let key = SecretKey::read(&a.key)?;
     let today = a.today.date()?;
     let statement_date = match &a.date {
         Some(d) => date_arg(d, "--date ")?,
@@ -469,12 +472,12 @@ fn sign_cmd(a: &SignArgs) -> CmdResult {
             eprintln!("未写出任何文件。");
             Ok(ExitCode::from(1))
         }
-        Err(SignError::Io(path, e)) => Err(format!("{}: {e}", path.display())),
+        Err(SignError::Fs(e)) => Err(e.into()),
     }
 }
 
 fn verify_cmd(a: &VerifyArgs) -> CmdResult {
-    let root = PublicKey::read(&a.root).map_err(|e| e.to_string())?;
+    let root = PublicKey::read(&a.root)?;
     let verifier = Verifier {
         root,
         options: VerifyOptions {
@@ -482,7 +485,7 @@ fn verify_cmd(a: &VerifyArgs) -> CmdResult {
             min_iterations: a.min_iterations,
         },
     };
-    let files = dataset::find_datasets(&a.paths).map_err(|p| p.to_string())?;
+    let files = dataset::find_datasets(&a.paths)?;
     let Verified {
         chain, problems, ..
     } = verifier.verify_files(&files);
@@ -549,7 +552,7 @@ fn demo_cmd(a: &DemoArgs) -> CmdResult {
     Ok(ExitCode::SUCCESS)
 }
 
-fn build_cmd(a: &SiteArgs) -> Result<(ExitCode, bool), String> {
+fn build_cmd(a: &SiteArgs) -> Result<(ExitCode, bool), Box<dyn std::error::Error>> {
     let today = a.today.date()?;
     let opts = BuildOptions {
         data: a.data.clone(),
@@ -600,7 +603,7 @@ fn build_cmd(a: &SiteArgs) -> Result<(ExitCode, bool), String> {
             );
             Ok((ExitCode::from(1), false))
         }
-        Err(BuildError::Output(e)) => Err(format!("{e}（{} 保持原样）", a.out.display())),
+        Err(e) => Err(format!("{e}（{} 保持原样）", a.out.display()).into()),
     }
 }
 
@@ -614,10 +617,10 @@ fn serve_cmd(a: &ServeArgs) -> CmdResult {
 }
 
 fn report_cmd(a: &ReportArgs) -> CmdResult {
-    let folder = DataFolder::open(&a.data).map_err(|p| p.to_string())?;
+    let folder = DataFolder::open(&a.data)?;
     let Verified {
         chain, problems, ..
-    } = folder.verify(a.today.date()?).map_err(|p| p.to_string())?;
+    } = folder.verify(a.today.date()?)?;
     if !problems.is_empty() {
         eprintln!(
             "注意：数据目录中有 {} 个问题，未通过验证的记录不计入汇总（用 certsite verify 查看）",
@@ -632,7 +635,7 @@ fn report_cmd(a: &ReportArgs) -> CmdResult {
     };
     match &a.out {
         Some(path) => {
-            dataset::write_atomic(path, &bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+            dataset::write_atomic(path, &bytes)?;
             eprintln!(
                 "已写出 {} {} 的汇总表（{} 份证书）→ {}",
                 monthly.institution,
@@ -642,9 +645,7 @@ fn report_cmd(a: &ReportArgs) -> CmdResult {
             );
         }
         None => {
-            std::io::stdout()
-                .write_all(&bytes)
-                .map_err(|e| e.to_string())?;
+            std::io::stdout().write_all(&bytes)?;
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -658,7 +659,7 @@ fn qr_cmd(a: &QrArgs) -> CmdResult {
             return Ok(ExitCode::from(1));
         }
     };
-    let config = crate::data::config::Config::load(&a.data).map_err(|p| p.to_string())?;
+    let config = crate::data::config::Config::load(&a.data)?;
     let url = crate::issuer::qr::verify_url(&config.base_url, &code.as_string(), a.name.as_deref());
     let symbol = crate::issuer::qr::Symbol::new(&url)?;
     let is_png = a
@@ -672,7 +673,7 @@ fn qr_cmd(a: &QrArgs) -> CmdResult {
     };
     match &a.out {
         Some(path) => {
-            dataset::write_atomic(path, &bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+            dataset::write_atomic(path, &bytes)?;
             eprintln!(
                 "{} → {}（版本 {}，纠错等级 Q，{} 模块含静区，30mm 时每模块 {:.2}mm）",
                 url,
@@ -682,9 +683,7 @@ fn qr_cmd(a: &QrArgs) -> CmdResult {
                 symbol.module_mm()
             );
         }
-        None => std::io::stdout()
-            .write_all(&bytes)
-            .map_err(|e| e.to_string())?,
+        None => std::io::stdout().write_all(&bytes)?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -692,13 +691,13 @@ fn qr_cmd(a: &QrArgs) -> CmdResult {
 fn print_cmd(a: &PrintArgs) -> CmdResult {
     use rayon::prelude::*;
     let today = a.today.date()?;
-    let config = Config::load(&a.data).map_err(|p| p.to_string())?;
-    let folder = DataFolder::with_config(&a.data, &config).map_err(|p| p.to_string())?;
+    let config = Config::load(&a.data)?;
+    let folder = DataFolder::with_config(&a.data, &config)?;
     let Verified {
         chain,
         problems: data_problems,
         ..
-    } = folder.verify(today).map_err(|p| p.to_string())?;
+    } = folder.verify(today)?;
     if !data_problems.is_empty() {
         eprintln!(
             "注意：数据目录中有 {} 个问题，未通过验证的证书不能印制（用 certsite verify 查看）",
@@ -713,8 +712,7 @@ fn print_cmd(a: &PrintArgs) -> CmdResult {
     let mut files = Vec::new();
     for p in &roster_paths {
         if p.is_dir() {
-            let mut found: Vec<PathBuf> = std::fs::read_dir(p)
-                .map_err(|e| format!("{}: {e}", p.display()))?
+            let mut found: Vec<PathBuf> = std::fs::read_dir(p)?
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|f| f.is_file())
                 .collect();
@@ -727,10 +725,8 @@ fn print_cmd(a: &PrintArgs) -> CmdResult {
     let mut rows = Vec::new();
     let mut problems = Vec::new();
     for file in &files {
-        let table = crate::input::table::read_table(file, &InputKind::looks_like_header)
-            .map_err(|p| p.to_string())?;
-        let columns = crate::input::roster::Columns::map(&table, InputKind::Certificates)
-            .map_err(|p| p.to_string())?;
+        let table = crate::input::table::read_table(file, &InputKind::looks_like_header)?;
+        let columns = crate::input::roster::Columns::map(&table, InputKind::Certificates)?;
         let (read, found) = crate::input::roster::certificates::read(
             &table,
             &columns,
@@ -791,16 +787,14 @@ fn print_cmd(a: &PrintArgs) -> CmdResult {
         return Ok(ExitCode::from(1));
     }
     let pages = crate::issuer::print::render_all(&printable, &config)?;
-    std::fs::create_dir_all(&a.out).map_err(|e| format!("{}: {e}", a.out.display()))?;
+    std::fs::create_dir_all(&a.out)?;
     for (name, text) in &pages {
         let path = a.out.join(name);
-        dataset::write_atomic(&path, text.as_bytes())
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+        dataset::write_atomic(&path, text.as_bytes())?;
     }
     if a.pdf {
         for p in &printable {
-            let html = std::path::absolute(a.out.join(format!("{}.html", p.row.code)))
-                .map_err(|e| e.to_string())?;
+            let html = std::path::absolute(a.out.join(format!("{}.html", p.row.code)))?;
             let pdf = a.out.join(format!("{}.pdf", p.row.code));
             let status = std::process::Command::new("chromium")
                 .args([
@@ -817,9 +811,14 @@ fn print_cmd(a: &PrintArgs) -> CmdResult {
                 .arg(format!("file://{}", html.display()))
                 .stderr(std::process::Stdio::null())
                 .status()
-                .map_err(|e| format!("无法运行 chromium 生成 PDF：{e}"))?;
+                .map_err(|e| {
+                    format!(
+                        "无法运行 chromium 生成 PDF：{}",
+                        crate::error::os_message(&e)
+                    )
+                })?;
             if !status.success() || !pdf.is_file() {
-                return Err(format!("chromium 未能生成 {}", pdf.display()));
+                return Err(format!("chromium 未能生成 {}", pdf.display()).into());
             }
         }
     }

@@ -27,7 +27,8 @@
 //! - [`issuer`]: what an enterprise prints and files: [`issuer::qr`],
 //!   [`issuer::print`] (附件6), [`issuer::report`] (附件7).
 //! - [`demo`]: the synthetic default dataset in `data/`.
-//! - [`constants`] (format magic in one place) and [`cli`] (the command line).
+//! - [`constants`] (format magic in one place), [`error`] (operating-system
+//!   errors in Chinese, with the path) and [`cli`] (the command line).
 //!
 //! Every problem in an input is reported with file, line and field
 //! ([`trust::problem::Problem`]), all of them in one run.
@@ -37,6 +38,7 @@ pub mod constants;
 pub mod data;
 pub mod demo;
 pub mod domain;
+pub mod error;
 pub mod input;
 pub mod issuer;
 pub mod site;

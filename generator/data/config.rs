@@ -73,8 +73,12 @@ impl Config {
     /// Reads `certsite.toml` from the data folder.
     pub fn load(data: &Path) -> Result<Config, Problem> {
         let path = data.join(CONFIG_FILE);
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| Problem::file(&path, format!("无法读取站点配置：{e}")))?;
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            Problem::file(
+                &path,
+                format!("无法读取站点配置：{}", crate::error::os_message(&e)),
+            )
+        })?;
         Config::parse(&path, &text)
     }
 

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use walkdir::WalkDir;
 
+use crate::error::{FsAction, FsContext, FsError, os_message};
 use crate::trust::problem::Problem;
 
 /// File extension of a signed dataset.
@@ -60,7 +61,7 @@ pub fn read_lines(files: &[PathBuf]) -> (Vec<SourcedLine>, Vec<Problem>) {
         let bytes = match fs::read(file) {
             Ok(b) => b,
             Err(e) => {
-                problems.push(Problem::file(file, format!("无法读取：{e}")));
+                problems.push(Problem::file(file, format!("无法读取：{}", os_message(&e))));
                 continue;
             }
         };
@@ -85,27 +86,28 @@ pub fn read_lines(files: &[PathBuf]) -> (Vec<SourcedLine>, Vec<Problem>) {
 /// Writes `bytes` to `path` atomically: into a temporary file beside it,
 /// synced, then renamed over it. A reader sees the old file or the new one,
 /// never a part; a failure leaves the old file as it was.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FsError> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    fs::create_dir_all(dir)?;
+    fs::create_dir_all(dir).fs(FsAction::CreateDir, dir)?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
+    let written = (|| {
         let mut f = fs::File::create(&tmp)?;
         f.write_all(bytes)?;
-        f.sync_all()?;
-        fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
+        f.sync_all()
+    })()
+    .fs(FsAction::Write, path)
+    .and_then(|()| fs::rename(&tmp, path).fs(FsAction::Rename, path));
+    if written.is_err() {
         let _ = fs::remove_file(&tmp);
     }
-    result
+    written
 }
 
 #[cfg(test)]

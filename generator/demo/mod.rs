@@ -22,9 +22,12 @@ use crate::domain::dates::end_of_period;
 use crate::domain::id_document::{IdType, gb11643_check_char};
 use crate::domain::level::Level;
 use crate::domain::occupation::Catalogue;
+use crate::domain::occupation::OccupationError;
+use crate::error::{FsAction, FsContext, FsError};
 use crate::input::roster::InputKind;
 use crate::input::sign::{SignError, SignOptions, sign};
-use crate::trust::keys::{PublicKey, SecretKey, write_secret_file};
+use crate::trust::keys::{KeyError, PublicKey, SecretKey, write_secret_file};
+use crate::trust::problem::{Problem, report};
 use crate::trust::verifier::{Verifier, VerifyOptions};
 
 mod tables;
@@ -67,6 +70,37 @@ pub struct DemoOptions {
     pub force: bool,
     /// Fictitious institutions to add beyond the 58 pilots (for directory-scale benchmarks).
     pub extra_institutions: usize,
+}
+
+/// Why the demo could not be generated.
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    /// A file or folder could not be written.
+    #[error(transparent)]
+    Fs(#[from] FsError),
+    /// A key file could not be written.
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    /// The output folder holds other files and `--force` was not given.
+    #[error("{} is not empty; use --force to replace the demo files in it", .0.display())]
+    NotEmpty(PathBuf),
+    /// More extra institutions than filing numbers allow.
+    #[error("--extra-institutions is at most {0}")]
+    TooManyInstitutions(usize),
+    /// A demo scope names an occupation the catalogue refuses.
+    #[error("demo scope of {filing}: {problem}")]
+    Scope {
+        /// The institution.
+        filing: FilingNo,
+        /// What the catalogue says.
+        problem: OccupationError,
+    },
+    /// A roster name has a character GBK cannot encode.
+    #[error("demo roster has a character GBK cannot hold")]
+    NotGbk,
+    /// The generated data failed its own checks or the chain.
+    #[error("demo data failed verification:\n{}", report(.0))]
+    Invalid(Vec<Problem>),
 }
 
 /// What was generated.
@@ -266,7 +300,7 @@ struct DemoCert {
 }
 
 /// Writes the demo dataset into `opts.out` and signs it.
-pub fn generate(opts: &DemoOptions) -> Result<DemoSummary, String> {
+pub fn generate(opts: &DemoOptions) -> Result<DemoSummary, DemoError> {
     prepare_out(&opts.out, opts.force)?;
     let mut draw = Draw(ChaCha20Rng::seed_from_u64(opts.seed));
     let mut pilots = pilots(opts.seed, &mut draw);
@@ -376,9 +410,9 @@ pub fn generate(opts: &DemoOptions) -> Result<DemoSummary, String> {
 }
 
 /// The whole output must pass the chain as `certsite verify` checks it.
-fn verify_output(opts: &DemoOptions, root: &PublicKey) -> Result<(), String> {
+fn verify_output(opts: &DemoOptions, root: &PublicKey) -> Result<(), DemoError> {
     let files = crate::data::dataset::find_datasets(std::slice::from_ref(&opts.out))
-        .map_err(|p| p.to_string())?;
+        .map_err(|p| DemoError::Invalid(vec![p]))?;
     let verifier = Verifier {
         root: *root,
         options: VerifyOptions {
@@ -390,10 +424,7 @@ fn verify_output(opts: &DemoOptions, root: &PublicKey) -> Result<(), String> {
     if problems.is_empty() {
         Ok(())
     } else {
-        Err(format!(
-            "demo data failed verification:\n{}",
-            crate::trust::problem::report(&problems)
-        ))
+        Err(DemoError::Invalid(problems))
     }
 }
 
@@ -414,11 +445,11 @@ fn site_config(min_iterations: u32) -> String {
 
 /// Fictitious institutions, named as such (示例), with filing numbers that
 /// cannot collide with the pilots' (order 101 and up).
-fn extra_institutions(opts: &DemoOptions, draw: &mut Draw) -> Result<Vec<Pilot>, String> {
+fn extra_institutions(opts: &DemoOptions, draw: &mut Draw) -> Result<Vec<Pilot>, DemoError> {
     let industries: BTreeMap<&str, &[Occ]> = INDUSTRIES.iter().copied().collect();
     let capacity = 14 * 5 * 899;
     if opts.extra_institutions > capacity {
-        return Err(format!("--extra-institutions is at most {capacity}"));
+        return Err(DemoError::TooManyInstitutions(capacity));
     }
     let mut out = Vec::new();
     for n in 0..opts.extra_institutions {
@@ -426,7 +457,7 @@ fn extra_institutions(opts: &DemoOptions, draw: &mut Draw) -> Result<Vec<Pilot>,
         let kind = ((n / 14) % 5) as u8 + 2;
         let order = (n / 70) as u16 + 101;
         let filing = FilingNo::parse(&format!("Y000021{city:02}{kind}{order:03}"))
-            .map_err(|e| e.to_string())?;
+            .expect("city 1-14, kind 2-6 and order 101-999 make a valid filing number");
         let (trade, industry) = EXTRA_TRADES[draw.index(EXTRA_TRADES.len())];
         let city_name = filing.city.name().trim_end_matches('市');
         let name = format!(
@@ -456,12 +487,15 @@ fn extra_institutions(opts: &DemoOptions, draw: &mut Draw) -> Result<Vec<Pilot>,
     Ok(out)
 }
 
-fn check_scopes(pilots: &[Pilot]) -> Result<(), String> {
+fn check_scopes(pilots: &[Pilot]) -> Result<(), DemoError> {
     let cat = Catalogue::builtin();
     for p in pilots {
         for (code, name, sub, _, _) in &p.scope {
             cat.check(code, name, (!sub.is_empty()).then_some(*sub))
-                .map_err(|e| format!("demo scope of {}: {e}", p.filing))?;
+                .map_err(|problem| DemoError::Scope {
+                    filing: p.filing,
+                    problem,
+                })?;
         }
     }
     Ok(())
@@ -652,7 +686,7 @@ fn run_sign(
     input: &Path,
     out: &Path,
     kind: InputKind,
-) -> Result<usize, String> {
+) -> Result<usize, DemoError> {
     let options = SignOptions {
         key,
         input: input.to_path_buf(),
@@ -668,12 +702,9 @@ fn run_sign(
     };
     match sign(&options) {
         Ok(report) => Ok(report.signed),
-        Err(SignError::Invalid(report)) => Err(format!(
-            "demo data failed its own checks:\n{}",
-            crate::trust::problem::report(&report.problems)
-        )),
-        Err(SignError::Unusable(p)) => Err(crate::trust::problem::report(&p)),
-        Err(SignError::Io(path, e)) => Err(format!("{}: {e}", path.display())),
+        Err(SignError::Invalid(report)) => Err(DemoError::Invalid(report.problems)),
+        Err(SignError::Unusable(p)) => Err(DemoError::Invalid(p)),
+        Err(SignError::Fs(e)) => Err(DemoError::Fs(e)),
     }
 }
 
@@ -683,7 +714,7 @@ repository, so anything they sign proves nothing. A real deployment generates it
 own keys with `certsite keygen` and keeps the secret halves off this repository.\n\n\
 The rosters in `../demo-rosters/` hold fictitious people only.\n";
 
-fn prepare_out(out: &Path, force: bool) -> Result<(), String> {
+fn prepare_out(out: &Path, force: bool) -> Result<(), DemoError> {
     if out.exists() {
         let generated = [
             DEFAULT_ROOT_KEY,
@@ -693,15 +724,9 @@ fn prepare_out(out: &Path, force: bool) -> Result<(), String> {
             "certificates",
             "revocations",
         ];
-        let non_empty = fs::read_dir(out)
-            .map_err(|e| format!("{}: {e}", out.display()))?
-            .next()
-            .is_some();
+        let non_empty = fs::read_dir(out).fs(FsAction::List, out)?.next().is_some();
         if non_empty && !force {
-            return Err(format!(
-                "{} is not empty; use --force to replace the demo files in it",
-                out.display()
-            ));
+            return Err(DemoError::NotEmpty(out.to_path_buf()));
         }
         for name in generated {
             let p = out.join(name);
@@ -712,29 +737,30 @@ fn prepare_out(out: &Path, force: bool) -> Result<(), String> {
             } else {
                 Ok(())
             };
-            removed.map_err(|e| format!("{}: {e}", p.display()))?;
+            removed.fs(FsAction::Write, &p)?;
         }
     }
-    fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))
+    fs::create_dir_all(out).fs(FsAction::CreateDir, out)?;
+    Ok(())
 }
 
-fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
+fn write_file(path: &Path, bytes: &[u8]) -> Result<(), FsError> {
     if let Some(dir) = path.parent() {
-        fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        fs::create_dir_all(dir).fs(FsAction::CreateDir, dir)?;
     }
-    fs::write(path, bytes).map_err(|e| format!("{}: {e}", path.display()))
+    fs::write(path, bytes).fs(FsAction::Write, path)
 }
 
-fn write_key(dir: &Path, label: &str, key: &SecretKey, name: &str) -> Result<(), String> {
-    fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+fn write_key(dir: &Path, label: &str, key: &SecretKey, name: &str) -> Result<(), DemoError> {
+    fs::create_dir_all(dir).fs(FsAction::CreateDir, dir)?;
     let secret = dir.join(format!("{label}.key"));
-    write_secret_file(&secret, &key.file_text(&format!("DEMO ONLY — {name}")))
-        .map_err(|e| e.to_string())?;
+    write_secret_file(&secret, &key.file_text(&format!("DEMO ONLY — {name}")))?;
     let public: PublicKey = key.public();
     write_file(
         &dir.join(format!("{label}.pub")),
         public.file_text(&format!("DEMO ONLY — {name}")).as_bytes(),
-    )
+    )?;
+    Ok(())
 }
 
 fn utf8_bom(text: &str) -> Vec<u8> {
@@ -743,10 +769,10 @@ fn utf8_bom(text: &str) -> Vec<u8> {
     b
 }
 
-fn gbk(text: &str) -> Result<Vec<u8>, String> {
+fn gbk(text: &str) -> Result<Vec<u8>, DemoError> {
     let (bytes, _, unmappable) = encoding_rs::GBK.encode(text);
     if unmappable {
-        return Err("demo roster has a character GBK cannot hold".into());
+        return Err(DemoError::NotGbk);
     }
     Ok(bytes.into_owned())
 }

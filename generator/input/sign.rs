@@ -15,6 +15,7 @@ use rayon::prelude::*;
 use crate::data::dataset::{self, SourcedLine};
 use crate::data::folder::DataFolder;
 use crate::domain::occupation::Catalogue;
+use crate::error::{FsAction, FsError};
 use crate::input::roster::certificates::CertificateRow;
 use crate::input::roster::{Columns, InputKind, certificates, column_for, directory, revocations};
 use crate::input::table::{Row, Table, read_table};
@@ -79,7 +80,7 @@ pub enum SignError {
     /// Some rows are invalid and skipping was not asked for.
     Invalid(SignReport),
     /// Writing failed.
-    Io(PathBuf, std::io::Error),
+    Fs(FsError),
 }
 
 /// One statement to be, with the input lines it comes from.
@@ -188,15 +189,13 @@ pub fn sign(opts: &SignOptions) -> Result<SignReport, SignError> {
         .collect();
     report.signed = lines.len();
     let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
-    dataset::write_atomic(&opts.out, text.as_bytes())
-        .map_err(|e| SignError::Io(opts.out.clone(), e))?;
+    dataset::write_atomic(&opts.out, text.as_bytes()).map_err(SignError::Fs)?;
     if !rejected_rows.is_empty() {
         let path = opts
             .rejects
             .clone()
             .unwrap_or_else(|| default_rejects_path(&opts.out));
-        write_rejects(&path, &table, &rejected_rows, &report.problems)
-            .map_err(|e| SignError::Io(path.clone(), e))?;
+        write_rejects(&path, &table, &rejected_rows, &report.problems).map_err(SignError::Fs)?;
         report.rejects_file = Some(path);
     }
     Ok(report)
@@ -403,13 +402,18 @@ fn write_rejects(
     table: &Table,
     rows: &[&Row],
     problems: &[Problem],
-) -> std::io::Result<()> {
+) -> Result<(), FsError> {
     let mut w = csv::WriterBuilder::new()
         .flexible(true)
         .from_writer(Vec::new());
     let mut header = vec!["原行号".to_string(), "问题".to_string()];
     header.extend(table.headers.iter().cloned());
-    w.write_record(&header)?;
+    let in_memory = |e: csv::Error| FsError {
+        action: FsAction::Write,
+        path: path.to_path_buf(),
+        source: e.into(),
+    };
+    w.write_record(&header).map_err(in_memory)?;
     for row in rows {
         let why: Vec<String> = problems
             .iter()
@@ -426,9 +430,12 @@ fn write_rejects(
         };
         let mut record = vec![row.line.to_string(), why];
         record.extend(row.cells.iter().cloned());
-        w.write_record(&record)?;
+        w.write_record(&record).map_err(in_memory)?;
     }
     let mut bytes = b"\xEF\xBB\xBF".to_vec();
-    bytes.extend(w.into_inner().map_err(|e| e.into_error())?);
+    bytes.extend(
+        w.into_inner()
+            .map_err(|e| in_memory(e.into_error().into()))?,
+    );
     dataset::write_atomic(path, &bytes)
 }

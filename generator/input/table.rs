@@ -87,8 +87,9 @@ pub fn read_table(path: &Path, is_header: &dyn Fn(&[String]) -> bool) -> Result<
     let (encoding, rows) = match ext.as_str() {
         "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => ("workbook", read_workbook(path)?),
         _ => {
-            let bytes =
-                std::fs::read(path).map_err(|e| Problem::file(path, format!("无法读取：{e}")))?;
+            let bytes = std::fs::read(path).map_err(|e| {
+                Problem::file(path, format!("无法读取：{}", crate::error::os_message(&e)))
+            })?;
             let (text, encoding) = decode(path, &bytes)?;
             (encoding, read_delimited(path, &text)?)
         }

@@ -15,12 +15,13 @@ use serde_json::json;
 use crate::data::config::Config;
 use crate::data::dataset::{self, SourcedLine};
 use crate::data::folder::DataFolder;
+use crate::error::{FsAction, FsContext, FsError};
 use crate::site::manifest::{MANIFEST, manifest};
 use crate::site::markdown;
 use crate::site::model::SiteModel;
 use crate::site::render::{Files, MarkdownSource, render_site};
 use crate::site::shard::{ShardScheme, prefix32};
-use crate::site::write::write_site;
+use crate::site::write::{WriteError, write_site};
 use crate::trust::chain::Chain;
 use crate::trust::problem::Problem;
 
@@ -72,12 +73,31 @@ pub struct BuildReport {
 }
 
 /// Why a build wrote nothing.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum BuildError {
     /// The data has problems (all of them).
+    #[error("数据有 {} 个问题", .0.len())]
     Problems(Vec<Problem>),
+    /// `--qr-out` points inside the site, which never publishes QR codes.
+    #[error("二维码目录 {} 不能在站点目录 {} 之内：站点不发布二维码", qr.display(), out.display())]
+    QrInsideSite {
+        /// The QR folder asked for.
+        qr: PathBuf,
+        /// The site folder.
+        out: PathBuf,
+    },
+    /// A template failed to render.
+    #[error("模板错误：{0}")]
+    Template(String),
+    /// A QR code could not be made.
+    #[error("{0}")]
+    Qr(String),
     /// The site could not be written; the old one is intact.
-    Output(String),
+    #[error(transparent)]
+    Write(#[from] WriteError),
+    /// A file beside the site could not be written.
+    #[error(transparent)]
+    Fs(#[from] FsError),
 }
 
 /// What the load step reads.
@@ -127,7 +147,10 @@ pub fn load(data: &Path) -> Result<Loaded, Vec<Problem>> {
                         .into_owned(),
                     page: markdown::render(&text),
                 }),
-                Err(e) => problems.push(Problem::file(path, format!("无法读取：{e}"))),
+                Err(e) => problems.push(Problem::file(
+                    path,
+                    format!("无法读取：{}", crate::error::os_message(&e)),
+                )),
             }
         }
     }
@@ -141,7 +164,7 @@ pub fn load(data: &Path) -> Result<Loaded, Vec<Problem>> {
 }
 
 /// Builds the site in memory: every page, shard, institution file and the manifest.
-pub fn render(chain: &Chain, loaded: &Loaded) -> Result<(Files, ShardScheme, usize), String> {
+pub fn render(chain: &Chain, loaded: &Loaded) -> Result<(Files, ShardScheme, usize), BuildError> {
     let mut model = SiteModel::new(chain, &loaded.folder.root);
     let mut files = Files::new();
     let (scheme, largest) = shard(chain, &loaded.config, &mut files);
@@ -149,7 +172,7 @@ pub fn render(chain: &Chain, loaded: &Loaded) -> Result<(Files, ShardScheme, usi
     model.shard_width = scheme.name_width();
     files.extend(
         render_site(&model, &loaded.config, &loaded.pages)
-            .map_err(|e| format!("模板错误：{e:#}"))?,
+            .map_err(|e| BuildError::Template(format!("{e:#}")))?,
     );
     files.extend(crate::site::search_index::build(&model));
     // Unsigned facts the verify page uses to explain "not found".
@@ -216,11 +239,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     if let Some(dir) = &opts.qr_out {
         let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
         if abs(dir).starts_with(abs(&opts.out)) {
-            return Err(BuildError::Output(format!(
-                "二维码目录 {} 不能在站点目录 {} 之内：站点不发布二维码",
-                dir.display(),
-                opts.out.display()
-            )));
+            return Err(BuildError::QrInsideSite {
+                qr: dir.clone(),
+                out: opts.out.clone(),
+            });
         }
     }
 
@@ -241,11 +263,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     }
 
     let t = Instant::now();
-    let (files, shards, largest_shard) = render(&chain, &loaded).map_err(BuildError::Output)?;
+    let (files, shards, largest_shard) = render(&chain, &loaded)?;
     timed("render and shard", t);
 
     let t = Instant::now();
-    write_site(&opts.out, &files).map_err(BuildError::Output)?;
+    write_site(&opts.out, &files)?;
     let skipped_report = if problems.is_empty() {
         None
     } else {
@@ -255,12 +277,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
             problems.len(),
             crate::trust::problem::report(&problems)
         );
-        dataset::write_atomic(&path, text.as_bytes())
-            .map_err(|e| BuildError::Output(format!("{}: {e}", path.display())))?;
+        dataset::write_atomic(&path, text.as_bytes())?;
         Some(path)
     };
     if let Some(dir) = &opts.qr_out {
-        write_qr_codes(dir, &chain, &loaded.config).map_err(BuildError::Output)?;
+        write_qr_codes(dir, &chain, &loaded.config)?;
     }
     timed("write", t);
 
@@ -287,13 +308,13 @@ pub fn skipped_report_path(out: &Path) -> PathBuf {
 
 /// One SVG per certificate, named by its code, for the issuers to print.
 /// Never inside the published site: the public site has no use for them.
-fn write_qr_codes(dir: &Path, chain: &Chain, config: &Config) -> Result<(), String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+fn write_qr_codes(dir: &Path, chain: &Chain, config: &Config) -> Result<(), BuildError> {
+    std::fs::create_dir_all(dir).fs(FsAction::CreateDir, dir)?;
     for code in chain.certificates.keys() {
         let url = crate::issuer::qr::verify_url(&config.base_url, code, None);
-        let symbol = crate::issuer::qr::Symbol::new(&url)?;
+        let symbol = crate::issuer::qr::Symbol::new(&url).map_err(BuildError::Qr)?;
         let path = dir.join(format!("{code}.svg"));
-        std::fs::write(&path, symbol.svg()).map_err(|e| format!("{}: {e}", path.display()))?;
+        std::fs::write(&path, symbol.svg()).fs(FsAction::Write, &path)?;
     }
     Ok(())
 }

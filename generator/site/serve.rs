@@ -3,6 +3,7 @@
 
 use std::path::{Component, Path, PathBuf};
 
+use crate::error::{FsAction, FsContext, FsError};
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::time::Duration;
@@ -103,10 +104,10 @@ fn handle(root: &Path, stream: TcpStream) -> std::io::Result<()> {
 
 /// Serves `root` until the process ends. `port` 0 picks a free port; the
 /// address is printed first so scripts can read it.
-pub fn serve(root: &Path, port: u16) -> Result<(), String> {
-    let listener = TcpListener::bind(("127.0.0.1", port))
-        .map_err(|e| format!("无法监听 127.0.0.1:{port}：{e}"))?;
-    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+pub fn serve(root: &Path, port: u16) -> Result<(), FsError> {
+    let address = PathBuf::from(format!("127.0.0.1:{port}"));
+    let listener = TcpListener::bind(("127.0.0.1", port)).fs(FsAction::Listen, &address)?;
+    let addr = listener.local_addr().fs(FsAction::Listen, &address)?;
     println!("http://{addr}/");
     let _ = std::io::stdout().flush();
     for stream in listener.incoming().flatten() {

@@ -4,31 +4,39 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::error::{FsAction, FsContext, FsError};
 use crate::site::manifest::MANIFEST;
 use crate::site::render::Files;
 
+/// Why the site was not written; the old one is intact either way.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// The output is a folder of something else: never replaced.
+    #[error("{} 不是空目录，也不是 certsite 生成的站点（没有 {MANIFEST}）；拒绝覆盖", .0.display())]
+    NotASite(PathBuf),
+    /// The operating system refused.
+    #[error(transparent)]
+    Fs(#[from] FsError),
+}
+
 /// Writes the site into a fresh folder beside `out`, then swaps it in.
 /// Refuses to replace a non-empty folder that is not a certsite site.
-pub fn write_site(out: &Path, files: &Files) -> Result<(), String> {
-    let io = |p: &Path, e: std::io::Error| format!("{}: {e}", p.display());
+pub fn write_site(out: &Path, files: &Files) -> Result<(), WriteError> {
     if out.exists() {
         let is_site = out.join(MANIFEST).is_file();
         let is_empty = std::fs::read_dir(out)
-            .map_err(|e| io(out, e))?
+            .fs(FsAction::List, out)?
             .next()
             .is_none();
         if !is_site && !is_empty {
-            return Err(format!(
-                "{} 不是空目录，也不是 certsite 生成的站点（没有 {MANIFEST}）；拒绝覆盖",
-                out.display()
-            ));
+            return Err(WriteError::NotASite(out.to_path_buf()));
         }
     }
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    std::fs::create_dir_all(&parent).map_err(|e| io(&parent, e))?;
+    std::fs::create_dir_all(&parent).fs(FsAction::CreateDir, &parent)?;
     let name = out
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -36,30 +44,30 @@ pub fn write_site(out: &Path, files: &Files) -> Result<(), String> {
     let staging = parent.join(format!(".{name}.new-{}", std::process::id()));
     let old = parent.join(format!(".{name}.old-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&staging);
-    let written = (|| -> Result<(), String> {
+    let written = (|| -> Result<(), FsError> {
         for (path, bytes) in files {
             let target = staging.join(path);
             if let Some(dir) = target.parent() {
-                std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+                std::fs::create_dir_all(dir).fs(FsAction::CreateDir, dir)?;
             }
-            std::fs::write(&target, bytes).map_err(|e| io(&target, e))?;
+            std::fs::write(&target, bytes).fs(FsAction::Write, &target)?;
         }
         Ok(())
     })();
     if let Err(e) = written {
         let _ = std::fs::remove_dir_all(&staging);
-        return Err(e);
+        return Err(e.into());
     }
     if out.exists() {
-        std::fs::rename(out, &old).map_err(|e| io(out, e))?;
-        if let Err(e) = std::fs::rename(&staging, out) {
+        std::fs::rename(out, &old).fs(FsAction::Rename, out)?;
+        if let Err(e) = std::fs::rename(&staging, out).fs(FsAction::Rename, out) {
             let _ = std::fs::rename(&old, out);
             let _ = std::fs::remove_dir_all(&staging);
-            return Err(io(out, e));
+            return Err(e.into());
         }
         let _ = std::fs::remove_dir_all(&old);
     } else {
-        std::fs::rename(&staging, out).map_err(|e| io(out, e))?;
+        std::fs::rename(&staging, out).fs(FsAction::Rename, out)?;
     }
     Ok(())
 }

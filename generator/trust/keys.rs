@@ -17,6 +17,7 @@ use ed25519_dalek::{Signature, SigningKey, VerifyingKey};
 use sha2::{Digest, Sha256};
 
 use crate::constants::{KID_HEX_LEN, PUBLIC_KEY_SUFFIX, SECRET_KEY_SUFFIX};
+use crate::error::{FsAction, FsContext, FsError};
 
 /// A public key with its derived id.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -37,43 +38,63 @@ impl fmt::Debug for SecretKey {
     }
 }
 
-/// Why a key could not be read.
-#[derive(Debug)]
+/// Why a key could not be read or written.
+#[derive(Debug, thiserror::Error)]
 pub enum KeyError {
     /// The file could not be read or written.
-    Io(PathBuf, std::io::Error),
+    #[error(transparent)]
+    Fs(#[from] FsError),
+    /// A key file is already there: keys are never overwritten.
+    #[error("{}: already exists; refusing to overwrite a key", .0.display())]
+    Exists(PathBuf),
     /// The file's key line is not base64 of 32 bytes, or not a valid point.
-    Format(PathBuf, String),
+    #[error("{}: {problem}", path.display())]
+    Format {
+        /// The key file.
+        path: PathBuf,
+        /// What is wrong with its key line.
+        problem: KeyFormatError,
+    },
+    /// The operating system has no random source to make a key from.
+    #[error("no randomness available: {0}")]
+    NoRandomness(String),
 }
 
-impl fmt::Display for KeyError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            KeyError::Io(p, e) => write!(f, "{}: {e}", p.display()),
-            KeyError::Format(p, e) => write!(f, "{}: {e}", p.display()),
-        }
-    }
+/// Why text is not a key.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum KeyFormatError {
+    /// The file has no key line.
+    #[error("empty key file")]
+    Empty,
+    /// Not standard base64.
+    #[error("not standard base64: {0}")]
+    Base64(String),
+    /// Not 32 bytes.
+    #[error("expected 32 bytes, found {0}")]
+    Length(usize),
+    /// 32 bytes that are no point of the curve.
+    #[error("not a valid Ed25519 public key")]
+    NotAPoint,
+    /// A point of small order, which would let anyone forge signatures.
+    #[error("a small-order (weak) Ed25519 public key")]
+    SmallOrder,
 }
-
-impl std::error::Error for KeyError {}
 
 /// Decodes standard base64 that must hold exactly 32 bytes.
-fn decode32(text: &str) -> Result<[u8; 32], String> {
+fn decode32(text: &str) -> Result<[u8; 32], KeyFormatError> {
     let bytes = STANDARD
         .decode(text.trim())
-        .map_err(|e| format!("not standard base64: {e}"))?;
-    <[u8; 32]>::try_from(bytes.as_slice())
-        .map_err(|_| format!("expected 32 bytes, found {}", bytes.len()))
+        .map_err(|e| KeyFormatError::Base64(e.to_string()))?;
+    <[u8; 32]>::try_from(bytes.as_slice()).map_err(|_| KeyFormatError::Length(bytes.len()))
 }
 
 impl PublicKey {
     /// Decodes the standard base64 of a 32-byte public key.
-    pub fn from_base64(text: &str) -> Result<PublicKey, String> {
+    pub fn from_base64(text: &str) -> Result<PublicKey, KeyFormatError> {
         let bytes = decode32(text)?;
-        let key = VerifyingKey::from_bytes(&bytes)
-            .map_err(|_| "not a valid Ed25519 public key".to_string())?;
+        let key = VerifyingKey::from_bytes(&bytes).map_err(|_| KeyFormatError::NotAPoint)?;
         if key.is_weak() {
-            return Err("a small-order (weak) Ed25519 public key".into());
+            return Err(KeyFormatError::SmallOrder);
         }
         Ok(PublicKey(key))
     }
@@ -112,10 +133,15 @@ impl PublicKey {
 
     /// Reads a `.pub` file: its last non-empty line is the key.
     pub fn read(path: &Path) -> Result<PublicKey, KeyError> {
-        let text = fs::read_to_string(path).map_err(|e| KeyError::Io(path.into(), e))?;
-        let line = last_line(&text)
-            .ok_or_else(|| KeyError::Format(path.into(), "empty key file".into()))?;
-        PublicKey::from_base64(line).map_err(|e| KeyError::Format(path.into(), e))
+        let text = fs::read_to_string(path).fs(FsAction::Read, path)?;
+        let line = last_line(&text).ok_or_else(|| KeyError::Format {
+            path: path.into(),
+            problem: KeyFormatError::Empty,
+        })?;
+        PublicKey::from_base64(line).map_err(|e| KeyError::Format {
+            path: path.into(),
+            problem: e,
+        })
     }
 
     /// The text of a `.pub` file.
@@ -131,9 +157,9 @@ impl PublicKey {
 
 impl SecretKey {
     /// A new key from the operating system's random source.
-    pub fn generate() -> Result<SecretKey, String> {
+    pub fn generate() -> Result<SecretKey, KeyError> {
         let mut seed = [0u8; 32];
-        getrandom::fill(&mut seed).map_err(|e| format!("no randomness available: {e}"))?;
+        getrandom::fill(&mut seed).map_err(|e| KeyError::NoRandomness(e.to_string()))?;
         Ok(SecretKey::from_seed(seed))
     }
 
@@ -155,10 +181,15 @@ impl SecretKey {
 
     /// Reads a `.key` file.
     pub fn read(path: &Path) -> Result<SecretKey, KeyError> {
-        let text = fs::read_to_string(path).map_err(|e| KeyError::Io(path.into(), e))?;
-        let line = last_line(&text)
-            .ok_or_else(|| KeyError::Format(path.into(), "empty key file".into()))?;
-        let seed = decode32(line).map_err(|e| KeyError::Format(path.into(), e))?;
+        let text = fs::read_to_string(path).fs(FsAction::Read, path)?;
+        let line = last_line(&text).ok_or_else(|| KeyError::Format {
+            path: path.into(),
+            problem: KeyFormatError::Empty,
+        })?;
+        let seed = decode32(line).map_err(|e| KeyError::Format {
+            path: path.into(),
+            problem: e,
+        })?;
         Ok(SecretKey::from_seed(seed))
     }
 
@@ -210,10 +241,11 @@ pub fn write_secret_file(path: &Path, text: &str) -> Result<(), KeyError> {
         use std::os::unix::fs::OpenOptionsExt;
         opts.mode(0o600);
     }
-    let mut f = opts.open(path).map_err(|e| KeyError::Io(path.into(), e))?;
+    let mut f = opts.open(path).fs(FsAction::Write, path)?;
     f.write_all(text.as_bytes())
         .and_then(|_| f.sync_all())
-        .map_err(|e| KeyError::Io(path.into(), e))
+        .fs(FsAction::Write, path)?;
+    Ok(())
 }
 
 /// Writes a new key pair at `PREFIX.key` and `PREFIX.pub`; refuses if either exists.
@@ -225,18 +257,11 @@ pub fn write_pair(
     let (secret_path, public_path) = key_paths(prefix);
     for p in [&secret_path, &public_path] {
         if p.exists() {
-            return Err(KeyError::Io(
-                p.clone(),
-                std::io::Error::new(
-                    std::io::ErrorKind::AlreadyExists,
-                    "already exists; refusing to overwrite a key",
-                ),
-            ));
+            return Err(KeyError::Exists(p.clone()));
         }
     }
     write_secret_file(&secret_path, &key.file_text(label))?;
-    fs::write(&public_path, key.public().file_text(label))
-        .map_err(|e| KeyError::Io(public_path.clone(), e))?;
+    fs::write(&public_path, key.public().file_text(label)).fs(FsAction::Write, &public_path)?;
     Ok((secret_path, public_path))
 }
 

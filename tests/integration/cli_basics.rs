@@ -116,3 +116,56 @@ fn help_lists_the_commands() {
         assert!(out.contains(cmd), "{out}");
     }
 }
+
+#[test]
+fn operating_system_errors_are_in_chinese_and_name_the_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("没有这个.pub");
+    let (code, _, err) = run(certsite().args([
+        "verify",
+        "--root",
+        missing.to_str().unwrap(),
+        dir.path().to_str().unwrap(),
+    ]));
+    assert_eq!(code, 2);
+    assert_eq!(
+        err.trim(),
+        format!("错误：无法读取 {}：不存在", missing.display())
+    );
+    assert!(!err.contains("os error"), "{err}");
+    // An output below a file: the write step names the folder it needed.
+    let file = dir.path().join("a-file");
+    fs::write(&file, "x").unwrap();
+    let (code, _, err) = run(certsite().args([
+        "qr",
+        "Y000021013002243000001",
+        "--out",
+        file.join("q.svg").to_str().unwrap(),
+        "--data",
+        repo().join("data").to_str().unwrap(),
+    ]));
+    assert_eq!(code, 2);
+    assert!(
+        err.starts_with(&format!("错误：无法创建目录 {}：", file.display())),
+        "{err}"
+    );
+    assert!(!err.contains("os error"), "{err}");
+}
+
+#[test]
+fn library_errors_can_be_matched_by_kind() {
+    use certsite::demo::{DemoError, DemoOptions, generate};
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("other.txt"), "not a demo").unwrap();
+    let opts = DemoOptions {
+        out: dir.path().to_path_buf(),
+        count: 1,
+        seed: 1,
+        iterations: 1,
+        min_iterations: 1,
+        as_of: jiff::civil::date(2026, 11, 15),
+        force: false,
+        extra_institutions: 0,
+    };
+    assert!(matches!(generate(&opts), Err(DemoError::NotEmpty(p)) if p == dir.path()));
+}

@@ -85,7 +85,7 @@ fn the_demo_has_what_it_promises() {
             .contains("NOT FOR REAL USE")
     );
     // A non-empty folder is only replaced on request.
-    let err = generate(&options(&out, 10, 3)).unwrap_err();
+    let err = generate(&options(&out, 10, 3)).unwrap_err().to_string();
     assert!(err.contains("--force"), "{err}");
 }
 

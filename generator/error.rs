@@ -1,0 +1,107 @@
+//! Operating-system errors in the user's language, always with the path:
+//! `无法写入 public/c/0a1.jsonl：没有权限`, never `Permission denied (os error 13)`.
+
+use std::fmt;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// What was being done to a path when the operating system refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FsAction {
+    /// Reading a file.
+    Read,
+    /// Writing a file.
+    Write,
+    /// Creating a folder.
+    CreateDir,
+    /// Listing a folder.
+    List,
+    /// Renaming (moving into place).
+    Rename,
+    /// Listening on a port.
+    Listen,
+    /// Running a program.
+    Run,
+}
+
+impl fmt::Display for FsAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            FsAction::Read => "读取",
+            FsAction::Write => "写入",
+            FsAction::CreateDir => "创建目录",
+            FsAction::List => "列出目录",
+            FsAction::Rename => "替换",
+            FsAction::Listen => "监听",
+            FsAction::Run => "运行",
+        })
+    }
+}
+
+/// An operating-system error on a path.
+#[derive(Debug, thiserror::Error)]
+#[error("无法{action} {}：{}", path.display(), os_message(source))]
+pub struct FsError {
+    /// What was being done.
+    pub action: FsAction,
+    /// On what.
+    pub path: PathBuf,
+    /// The operating system's error.
+    #[source]
+    pub source: io::Error,
+}
+
+/// The operating system's reason, in Chinese; the original text in brackets
+/// for the kinds without a translation.
+pub fn os_message(e: &io::Error) -> String {
+    use io::ErrorKind as K;
+    let text = match e.kind() {
+        K::NotFound => "不存在",
+        K::PermissionDenied => "没有权限",
+        K::AlreadyExists => "已存在",
+        K::ReadOnlyFilesystem => "文件系统只读",
+        K::StorageFull => "磁盘空间不足",
+        K::ResourceBusy => "设备或资源忙",
+        K::DirectoryNotEmpty => "目录不为空",
+        K::IsADirectory => "是目录，不是文件",
+        K::NotADirectory => "不是目录",
+        K::InvalidData => "不是有效的 UTF-8 文本",
+        K::AddrInUse => "端口已被占用",
+        K::AddrNotAvailable => "地址不可用",
+        K::CrossesDevices => "不能跨文件系统移动",
+        K::Interrupted => "被中断",
+        _ => return format!("操作系统错误（{e}）"),
+    };
+    text.to_string()
+}
+
+/// Attaches the action and path to an I/O result.
+pub trait FsContext<T> {
+    /// The error as an [`FsError`] on `path`.
+    fn fs(self, action: FsAction, path: &Path) -> Result<T, FsError>;
+}
+
+impl<T> FsContext<T> for io::Result<T> {
+    fn fs(self, action: FsAction, path: &Path) -> Result<T, FsError> {
+        self.map_err(|source| FsError {
+            action,
+            path: path.to_path_buf(),
+            source,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn os_errors_name_the_path_in_chinese() {
+        let e = std::fs::read("/nonexistent/certsite")
+            .fs(FsAction::Read, Path::new("/nonexistent/certsite"));
+        assert_eq!(
+            e.unwrap_err().to_string(),
+            "无法读取 /nonexistent/certsite：不存在"
+        );
+    }
+}
