@@ -6,3 +6,22 @@
 pub mod print;
 pub mod qr;
 pub mod report;
+
+/// Renders one of the issuer's pages from its template in `site-templates/`,
+/// with minijinja's HTML autoescaping (chosen by the `.html` name), as the
+/// site's pages are rendered.
+fn render_page(
+    name: &str,
+    source: &str,
+    ctx: minijinja::Value,
+) -> Result<String, minijinja::Error> {
+    let mut env = minijinja::Environment::new();
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    // The pages end with a newline, as they did before they were templates.
+    let syntax = minijinja::syntax::SyntaxConfig::builder()
+        .keep_trailing_newline(true)
+        .build()?;
+    env.set_syntax(syntax);
+    env.add_template(name, source)?;
+    env.get_template(name)?.render(ctx)
+}

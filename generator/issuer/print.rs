@@ -10,6 +10,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use minijinja::{Value, context};
+
 use crate::data::config::Config;
 use crate::input::roster::certificates::CertificateRow;
 use crate::issuer::qr::{Symbol, verify_url};
@@ -17,6 +19,9 @@ use crate::trust::chain::Chain;
 
 /// The print stylesheet, written beside the pages.
 pub const PRINT_CSS: &str = include_str!("../../site-templates/print/certificate.css");
+
+/// The page template.
+const PAGE_TEMPLATE: &str = include_str!("../../site-templates/print/certificate.html");
 
 /// A certificate ready to print: the issuer's row, checked against the chain.
 pub struct Printable<'a> {
@@ -28,11 +33,18 @@ pub struct Printable<'a> {
     pub photo: Option<PathBuf>,
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+/// A value for the template that reads as it did before the page was a
+/// template. minijinja's autoescaping also escapes `/` (as `&#x2f;`): harmless,
+/// but the site URL, a photo path or a level like `二级/技师` would then read
+/// differently in the page source. A value with none of the characters that
+/// mean something in HTML text or a quoted attribute has nothing to escape
+/// and is written as it is; any other is left to the autoescaping.
+fn verbatim_if_plain(s: &str) -> Value {
+    if s.contains(['&', '<', '>', '"', '\'']) {
+        Value::from(s)
+    } else {
+        Value::from_safe_string(s.to_string())
+    }
 }
 
 /// Checks roster rows against the verified chain: a certificate is printed
@@ -73,58 +85,35 @@ pub fn page(p: &Printable, config: &Config) -> Result<String, String> {
         None => r.level.name().to_string(),
     };
     let subtype = r.subtype.clone().unwrap_or_else(|| "——".into());
-    let photo = match &p.photo {
-        Some(path) => format!(
-            "<img class=\"photo\" src=\"{}\" alt=\"持证人照片\">",
-            esc(&path.to_string_lossy())
-        ),
-        None => "<div class=\"photo empty\">照片<br>（2寸）</div>".to_string(),
-    };
-    let rows: Vec<(&str, String)> = vec![
-        ("姓　　名", r.name.clone()),
-        ("证件类型", r.id_type.name().to_string()),
-        ("证件号码", r.id_number.clone()),
-        ("职业名称", r.occupation.clone()),
-        ("工种名称", subtype.clone()),
-        ("职业技能等级", level.clone()),
-        ("证书编号", code.clone()),
-        (
-            "发证日期",
-            format!(
-                "{}年{}月{}日",
-                r.issued_on.year(),
-                r.issued_on.month(),
-                r.issued_on.day()
-            ),
-        ),
-        ("评价机构", p.institution.clone()),
-    ];
-    let info: String = rows
-        .iter()
-        .map(|(k, v)| format!("<dt>{k}</dt><dd>{}</dd>", esc(v)))
-        .collect();
-    let occupation = if r.subtype.is_some() {
+    let occupation_text = if r.subtype.is_some() {
         format!("{}（{}）", r.occupation, subtype)
     } else {
         r.occupation.clone()
     };
-    Ok(format!(
-        "<!doctype html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>职业技能等级证书 {code}</title>\n\
-         <link rel=\"stylesheet\" href=\"certificate.css\">\n</head>\n<body>\n<main class=\"sheet\">\n<div class=\"border\">\n\
-         <section class=\"left\">\n<h1>职业技能等级证书</h1>\n\
-         <p class=\"body\">{name}：</p>\n<p class=\"body\">经考核评价，你已达到{occupation}职业{level}水平，特发此证。</p>\n\
-         <p class=\"issuer\">{institution}<br>{date}</p>\n\
-         <p class=\"site\">证书查询网址：{site}</p>\n</section>\n\
-         <section class=\"right\">\n<div class=\"top\">{photo}\n<div class=\"qr\">{svg}</div></div>\n<dl class=\"info\">{info}</dl>\n</section>\n\
-         </div>\n</main>\n</body>\n</html>\n",
-        name = esc(&r.name),
-        occupation = esc(&occupation),
-        level = esc(&level),
-        institution = esc(&p.institution),
-        date = rows[7].1,
-        site = esc(&config.base_url),
-        svg = qr.svg(),
-    ))
+    let date = format!(
+        "{}年{}月{}日",
+        r.issued_on.year(),
+        r.issued_on.month(),
+        r.issued_on.day()
+    );
+    let ctx = context! {
+        code,
+        name => &r.name,
+        id_type => r.id_type.name(),
+        id_number => &r.id_number,
+        occupation => &r.occupation,
+        occupation_text,
+        subtype,
+        level => verbatim_if_plain(&level),
+        date,
+        institution => &p.institution,
+        site => verbatim_if_plain(&config.base_url),
+        photo => p.photo.as_ref().map(|path| verbatim_if_plain(&path.to_string_lossy())),
+        // Our own SVG: the URL in its title is escaped by `Symbol::svg`.
+        qr => Value::from_safe_string(qr.svg()),
+    };
+    super::render_page("print/certificate.html", PAGE_TEMPLATE, ctx)
+        .map_err(|e| format!("证书页面模板：{e}"))
 }
 
 /// Finds a photo named after the code or the document number.
@@ -153,4 +142,93 @@ pub fn render_all(
     }
     out.insert("certificate.css".to_string(), PRINT_CSS.to_string());
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::code::CertCode;
+    use crate::domain::id_document::IdType;
+    use crate::domain::level::Level;
+
+    fn row(name: &str) -> CertificateRow {
+        CertificateRow {
+            line: 2,
+            code: CertCode::parse("Y000021013002242000001").unwrap(),
+            name: name.into(),
+            id_type: IdType::ResidentId,
+            id_number: "210112198103110613".into(),
+            occupation: "铣工".into(),
+            subtype: Some("数控<铣>工".into()),
+            occupation_code: "6-18-01-02".into(),
+            level: Level::parse("二级").unwrap(),
+            issued_on: jiff::civil::date(2024, 12, 17),
+            tier: Some("首席\"技师\"".into()),
+            method: None,
+            institution: None,
+        }
+    }
+
+    fn config() -> Config {
+        Config::parse(
+            Path::new("certsite.toml"),
+            "title = \"t\"\nauthority = \"a\"\nbase_url = \"https://x.example/c/\"\n",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn hostile_roster_text_is_escaped_and_the_qr_code_is_not() {
+        let row = row("<script>alert('x')</script>");
+        let p = Printable {
+            row: &row,
+            institution: "A&B \"厂\"".into(),
+            photo: Some(PathBuf::from("/photos/x\" onerror=\"alert(1).jpg")),
+        };
+        let html = page(&p, &config()).unwrap();
+        assert!(!html.contains("<script>"), "{html}");
+        assert!(
+            html.contains(
+                "<p class=\"body\">&lt;script&gt;alert(&#x27;x&#x27;)&lt;&#x2f;script&gt;：</p>"
+            ),
+            "{html}"
+        );
+        assert!(html.contains("<dd>数控&lt;铣&gt;工</dd>"), "{html}");
+        assert!(
+            html.contains("二级&#x2f;技师（首席&quot;技师&quot;）"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<p class=\"issuer\">A&amp;B &quot;厂&quot;<br>2024年12月17日</p>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("src=\"&#x2f;photos&#x2f;x&quot; onerror=&quot;alert(1).jpg\""),
+            "{html}"
+        );
+        assert!(!html.contains("onerror=\"alert"), "{html}");
+        assert!(
+            html.contains("<p class=\"site\">证书查询网址：https://x.example/c/</p>"),
+            "{html}"
+        );
+        // The SVG is ours and goes in as markup.
+        assert!(html.contains("<div class=\"qr\"><svg xmlns="), "{html}");
+        assert!(html.ends_with("</html>\n"));
+    }
+
+    #[test]
+    fn plain_values_read_as_before() {
+        let mut row = row("陈诺睿");
+        row.subtype = None;
+        row.tier = None;
+        let p = Printable {
+            row: &row,
+            institution: "沈阳鼓风机集团股份有限公司".into(),
+            photo: None,
+        };
+        let html = page(&p, &config()).unwrap();
+        assert!(html.contains("你已达到铣工职业二级/技师水平"), "{html}");
+        assert!(html.contains("<dt>工种名称</dt><dd>——</dd>"), "{html}");
+        assert!(html.contains("<div class=\"top\"><div class=\"photo empty\">照片<br>（2寸）</div>\n<div class=\"qr\">"), "{html}");
+    }
 }

@@ -1,6 +1,9 @@
 //! `certsite report`: the monthly summary an enterprise files with its city
 //! (附件7 企业职业技能等级认定结果汇总表), from the verified data.
 
+use minijinja::context;
+use minijinja::value::{Serde, Value};
+
 use crate::site::model::{CountTable, LEVEL_COLUMNS};
 use crate::trust::chain::Chain;
 
@@ -18,6 +21,9 @@ pub struct MonthlyReport {
     /// Of the certificates counted, how many were revoked since.
     pub revoked: usize,
 }
+
+/// The page template.
+const HTML_TEMPLATE: &str = include_str!("../../site-templates/report/monthly.html");
 
 /// Counts the certificates an institution issued in a month (`YYYY-MM`).
 pub fn monthly(chain: &Chain, filing_no: &str, month: &str) -> Result<MonthlyReport, String> {
@@ -129,45 +135,45 @@ impl MonthlyReport {
 
     /// A printable HTML page, laid out as 附件7.
     pub fn to_html(&self) -> String {
-        let esc = |s: &str| {
-            s.replace('&', "&amp;")
-                .replace('<', "&lt;")
-                .replace('>', "&gt;")
-                .replace('"', "&quot;")
+        let ctx = context! {
+            institution => &self.institution,
+            filing_no => &self.filing_no,
+            month => self.month_text(),
+            levels => Value::from(Serde(LEVEL_COLUMNS)),
+            table => Value::from(Serde(&self.table)),
+            revoked => self.revoked,
         };
-        let mut rows = String::new();
-        for r in &self.table.rows {
-            rows += &format!("<tr><th scope=\"row\">{}</th>", esc(&r.label));
-            for n in r.levels {
-                rows += &format!("<td>{n}</td>");
-            }
-            rows += &format!("<td>{}</td></tr>\n", r.total);
-        }
-        let mut sum = String::from("<tr><th scope=\"row\">合  计</th>");
-        for n in self.table.sum.levels {
-            sum += &format!("<td>{n}</td>");
-        }
-        sum += &format!("<td>{}</td></tr>", self.table.sum.total);
-        let head: String = LEVEL_COLUMNS
-            .iter()
-            .map(|c| format!("<th scope=\"col\">{c}</th>"))
-            .collect();
-        let note = if self.revoked > 0 {
-            format!("<p>注：其中 {} 份证书此后已撤销。</p>", self.revoked)
-        } else {
-            String::new()
+        // The template is ours and the values are strings and numbers: a
+        // failure here is a bug, not an input problem.
+        super::render_page("report/monthly.html", HTML_TEMPLATE, ctx)
+            .expect("the report template renders")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_escapes_names_and_notes_revocations() {
+        let report = MonthlyReport {
+            institution: "<b>A&B</b>".into(),
+            filing_no: "Y000021013002".into(),
+            month: "2024-06".into(),
+            table: CountTable::from_items([
+                ((1, None::<String>), "车工<i>".to_string(), 3),
+                ((2, None), "焊工".to_string(), 5),
+            ]),
+            revoked: 1,
         };
-        format!(
-            "<!doctype html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>企业职业技能等级认定结果汇总表 {month} {name}</title>\n\
-             <style>body{{font-family:\"STKaiti\",\"KaiTi\",\"AR PL UKai CN\",serif;margin:2cm}}h1{{text-align:center;font-size:18pt}}\
-             table{{border-collapse:collapse;width:100%}}th,td{{border:1px solid #000;padding:4pt 6pt}}td{{text-align:right}}\
-             .meta{{display:flex;justify-content:space-between}}</style>\n</head>\n<body>\n\
-             <h1>企业职业技能等级认定结果汇总表</h1>\n<p class=\"meta\"><span>填报单位：{name}（章）</span><span>机构备案号：{filing}</span></p>\n\
-             <p class=\"meta\"><span>统计月份：{month}</span><span>单位：人</span></p>\n\
-             <table>\n<thead><tr><th scope=\"col\">职业（工种）名称</th>{head}<th scope=\"col\">小计</th></tr></thead>\n<tbody>\n{rows}</tbody>\n<tfoot>{sum}</tfoot>\n</table>\n{note}\n</body>\n</html>\n",
-            month = self.month_text(),
-            name = esc(&self.institution),
-            filing = self.filing_no,
-        )
+        let html = report.to_html();
+        assert!(!html.contains("<b>") && !html.contains("<i>"), "{html}");
+        assert!(html.contains("<title>企业职业技能等级认定结果汇总表 2024年6月 &lt;b&gt;A&amp;B&lt;&#x2f;b&gt;</title>"), "{html}");
+        assert!(html.contains("<tr><th scope=\"row\">车工&lt;i&gt;</th><td>0</td><td>0</td><td>1</td><td>0</td><td>0</td><td>1</td></tr>\n"), "{html}");
+        assert!(html.contains("<tfoot><tr><th scope=\"row\">合  计</th><td>1</td><td>0</td><td>1</td><td>0</td><td>0</td><td>2</td></tr></tfoot>"), "{html}");
+        assert!(
+            html.contains("</table>\n<p>注：其中 1 份证书此后已撤销。</p>\n</body>\n</html>\n"),
+            "{html}"
+        );
     }
 }

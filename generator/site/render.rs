@@ -4,7 +4,9 @@
 //! build's write step touches the disk.
 
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
+use include_dir::{Dir, include_dir};
 use minijinja::value::Serde;
 use minijinja::{Environment, Value, context};
 use serde::Serialize;
@@ -83,59 +85,51 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
     ),
 ];
 
-/// The browser client: plain ES modules, published together in one folder
-/// named by a hash of all of them, so their relative imports stay as written.
-const SCRIPTS: &[(&str, &str)] = &[
-    (
-        "batch-page.js",
-        include_str!("../../site-templates/js/batch-page.js"),
-    ),
-    ("code.js", include_str!("../../site-templates/js/code.js")),
-    (
-        "crypto.js",
-        include_str!("../../site-templates/js/crypto.js"),
-    ),
-    ("dom.js", include_str!("../../site-templates/js/dom.js")),
-    (
-        "holder.js",
-        include_str!("../../site-templates/js/holder.js"),
-    ),
-    ("home.js", include_str!("../../site-templates/js/home.js")),
-    ("i18n.js", include_str!("../../site-templates/js/i18n.js")),
-    ("jcs.js", include_str!("../../site-templates/js/jcs.js")),
-    (
-        "search.js",
-        include_str!("../../site-templates/js/search.js"),
-    ),
-    (
-        "search-boot.js",
-        include_str!("../../site-templates/js/search-boot.js"),
-    ),
-    (
-        "search-page.js",
-        include_str!("../../site-templates/js/search-page.js"),
-    ),
-    ("shard.js", include_str!("../../site-templates/js/shard.js")),
-    (
-        "verify.js",
-        include_str!("../../site-templates/js/verify.js"),
-    ),
-    (
-        "verify-page.js",
-        include_str!("../../site-templates/js/verify-page.js"),
-    ),
-];
+/// The browser client's folder, compiled in whole: a module added there is
+/// published without being listed anywhere. (Stable Rust cannot watch a
+/// folder, so a file added since this crate was last compiled is missing
+/// until it is recompiled; `every_script_in_the_folder_is_published` fails
+/// until then.)
+static JS_DIR: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/site-templates/js");
+
+/// The browser client: plain ES modules, every `*.js` file of
+/// `site-templates/js/` as (file name, source), published together in one
+/// folder named by a hash of all of them, so their relative imports stay as
+/// written. Sorted by file stem (`search.js` before `search-boot.js`), the
+/// order the folder's hash has always been computed in: byte order of the
+/// file names would rename the folder.
+static SCRIPTS: LazyLock<Vec<(&'static str, &'static str)>> = LazyLock::new(|| {
+    let mut scripts: Vec<(&str, &str)> = JS_DIR
+        .files()
+        .filter_map(|f| {
+            let name = f.path().file_name()?.to_str()?;
+            name.ends_with(".js").then(|| {
+                let source = f.contents_utf8().expect("scripts are UTF-8");
+                (name, source)
+            })
+        })
+        .collect();
+    scripts.sort_by_key(|(name, _)| name.trim_end_matches(".js"));
+    scripts
+});
 
 /// The folder the scripts are published in, e.g. `assets/js-1a2b3c4d5e/`.
 pub fn script_dir() -> String {
     let mut hasher = Sha256::new();
-    for (name, source) in SCRIPTS {
+    for (name, source) in SCRIPTS.iter() {
         hasher.update(name.as_bytes());
         hasher.update([0]);
         hasher.update(source.as_bytes());
         hasher.update([0]);
     }
     format!("assets/js-{}/", &hex(&hasher.finalize())[..10])
+}
+
+/// Adds every script to the site under `dir` (from [`script_dir`]).
+fn publish_scripts(files: &mut Files, dir: &str) {
+    for (name, source) in SCRIPTS.iter() {
+        files.insert(format!("{dir}{name}"), source.as_bytes().to_vec());
+    }
 }
 
 /// A Markdown page to publish at `<slug>/index.html`.
@@ -190,12 +184,7 @@ pub fn render_site(
     for (key, _, bytes) in ASSETS {
         files.insert(assets[key].clone(), bytes.to_vec());
     }
-    for (name, source) in SCRIPTS {
-        files.insert(
-            format!("{}{name}", assets["js"]),
-            source.as_bytes().to_vec(),
-        );
-    }
+    publish_scripts(&mut files, &assets["js"]);
     // Converted once: every page shares it (a conversion per page would make
     // the build quadratic in the number of institutions).
     let model_value = Value::from(Serde(model));
@@ -337,4 +326,54 @@ pub fn render_site(
     )?;
     render(&mut files, "robots.txt", "robots.txt", "", context! {})?;
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_script_in_the_folder_is_published() {
+        let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("site-templates/js");
+        let mut on_disk: Vec<(String, Vec<u8>)> = std::fs::read_dir(&folder)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "js"))
+            .map(|p| {
+                let name = p.file_name().unwrap().to_str().unwrap().to_string();
+                (name, std::fs::read(&p).unwrap())
+            })
+            .collect();
+        on_disk.sort();
+        assert!(on_disk.len() > 10, "{} scripts", on_disk.len());
+        let dir = script_dir();
+        let mut files = Files::new();
+        publish_scripts(&mut files, &dir);
+        for (name, bytes) in &on_disk {
+            // A stale build (a file added since the last compile) fails here too.
+            assert_eq!(
+                files.get(&format!("{dir}{name}")),
+                Some(bytes),
+                "site-templates/js/{name} is not published as it is on disk"
+            );
+        }
+        assert_eq!(files.len(), on_disk.len(), "{:?}", files.keys());
+    }
+
+    /// The folder's name hashes the scripts in this order: a different one
+    /// would rename it and break every cached page that points at it.
+    #[test]
+    fn scripts_are_hashed_in_order_of_their_stems() {
+        let names: Vec<&str> = SCRIPTS.iter().map(|(name, _)| *name).collect();
+        let position = |n: &str| names.iter().position(|x| *x == n).unwrap();
+        assert!(
+            position("search.js") < position("search-boot.js"),
+            "{names:?}"
+        );
+        assert!(
+            position("verify.js") < position("verify-page.js"),
+            "{names:?}"
+        );
+        assert!(position("batch-page.js") < position("code.js"), "{names:?}");
+    }
 }
