@@ -9,15 +9,14 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use jiff::civil::Date;
 
 use crate::constants::{DEFAULT_ITERATIONS, MIN_ITERATIONS};
-use crate::data::config::Config;
 use crate::data::dataset;
 use crate::data::folder::DataFolder;
 use crate::demo::{self, DemoOptions};
 use crate::domain::code::{CertCode, FILING_LEN, FilingNo, normalize_input};
 use crate::domain::dates::{parse_date, today_in_china};
-use crate::domain::occupation::Catalogue;
 use crate::input::roster::InputKind;
 use crate::input::sign::{SignError, SignOptions, SignReport, sign};
+use crate::issuer::print::{PrintOptions, print};
 use crate::site::build::{self, BuildError, BuildOptions};
 use crate::site::serve;
 use crate::trust::keys::{self, PublicKey, SecretKey};
@@ -689,142 +688,33 @@ fn qr_cmd(a: &QrArgs) -> CmdResult {
 }
 
 fn print_cmd(a: &PrintArgs) -> CmdResult {
-    use rayon::prelude::*;
-    let today = a.today.date()?;
-    let config = Config::load(&a.data)?;
-    let folder = DataFolder::with_config(&a.data, &config)?;
-    let Verified {
-        chain,
-        problems: data_problems,
-        ..
-    } = folder.verify(today)?;
-    if !data_problems.is_empty() {
+    let opts = PrintOptions {
+        data: a.data.clone(),
+        codes: a.code.clone(),
+        institution: a.institution.clone(),
+        rosters: a.roster.clone(),
+        photos: a.photos.clone(),
+        out: a.out.clone(),
+        pdf: a.pdf,
+        today: a.today.date()?,
+    };
+    let r = print(&opts)?;
+    if r.data_problems > 0 {
         eprintln!(
             "注意：数据目录中有 {} 个问题，未通过验证的证书不能印制（用 certsite verify 查看）",
-            data_problems.len()
+            r.data_problems
         );
     }
-    let roster_paths = if a.roster.is_empty() {
-        vec![a.data.join("demo-rosters/certificates")]
-    } else {
-        a.roster.clone()
-    };
-    let mut files = Vec::new();
-    for p in &roster_paths {
-        if p.is_dir() {
-            let mut found: Vec<PathBuf> = std::fs::read_dir(p)?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|f| f.is_file())
-                .collect();
-            found.sort();
-            files.extend(found);
-        } else {
-            files.push(p.clone());
-        }
+    if !r.problems.is_empty() {
+        eprint!("{}", report(&r.problems));
     }
-    let mut rows = Vec::new();
-    let mut problems = Vec::new();
-    for file in &files {
-        let table = crate::input::table::read_table(file, &InputKind::looks_like_header)?;
-        let columns = crate::input::roster::Columns::map(&table, InputKind::Certificates)?;
-        let (read, found) = crate::input::roster::certificates::read(
-            &table,
-            &columns,
-            Catalogue::builtin(),
-            &folder.verifier(today).options,
-        );
-        rows.extend(read);
-        problems.extend(found);
-    }
-    let wanted: Vec<_> = match &a.institution {
-        Some(filing) => {
-            let filing = normalize_input(filing);
-            rows.iter()
-                .filter(|r| r.code.filing.as_string() == filing)
-                .collect()
-        }
-        None => {
-            let mut out = Vec::new();
-            for raw in &a.code {
-                let code = CertCode::parse(raw).map_err(|e| format!("证书编号 {raw} 无效：{e}"))?;
-                let row = rows
-                    .iter()
-                    .find(|r| r.code == code)
-                    .ok_or_else(|| format!("名册中没有证书 {code}"))?;
-                out.push(row);
-            }
-            out
-        }
-    };
-    if wanted.is_empty() {
-        return Err("没有要印制的证书".into());
-    }
-    // The name and ID number printed must hash to the signed statement.
-    let checked: Vec<Result<crate::issuer::print::Printable, String>> = wanted
-        .par_iter()
-        .map(|row| {
-            crate::issuer::print::check_row(row, &chain).map(|institution| {
-                crate::issuer::print::Printable {
-                    row,
-                    institution,
-                    photo: crate::issuer::print::find_photo(a.photos.as_deref(), row),
-                }
-            })
-        })
-        .collect();
-    let mut printable = Vec::new();
-    for c in checked {
-        match c {
-            Ok(p) => printable.push(p),
-            Err(e) => problems.push(crate::trust::problem::Problem::file(&a.data, e)),
-        }
-    }
-    if !problems.is_empty() {
-        eprint!("{}", report(&problems));
-    }
-    if printable.is_empty() {
+    if r.printed == 0 {
         eprintln!("没有可以印制的证书。");
         return Ok(ExitCode::from(1));
     }
-    let pages = crate::issuer::print::render_all(&printable, &config)?;
-    std::fs::create_dir_all(&a.out)?;
-    for (name, text) in &pages {
-        let path = a.out.join(name);
-        dataset::write_atomic(&path, text.as_bytes())?;
-    }
-    if a.pdf {
-        for p in &printable {
-            let html = std::path::absolute(a.out.join(format!("{}.html", p.row.code)))?;
-            let pdf = a.out.join(format!("{}.pdf", p.row.code));
-            let status = std::process::Command::new("chromium")
-                .args([
-                    "--headless",
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--no-first-run",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                    "--no-pdf-header-footer",
-                ])
-                .arg(format!("--print-to-pdf={}", pdf.display()))
-                .arg(format!("file://{}", html.display()))
-                .stderr(std::process::Stdio::null())
-                .status()
-                .map_err(|e| {
-                    format!(
-                        "无法运行 chromium 生成 PDF：{}",
-                        crate::error::os_message(&e)
-                    )
-                })?;
-            if !status.success() || !pdf.is_file() {
-                return Err(format!("chromium 未能生成 {}", pdf.display()).into());
-            }
-        }
-    }
     println!(
         "已生成 {} 份证书{} → {}",
-        printable.len(),
+        r.printed,
         if a.pdf {
             "（HTML 与 PDF）"
         } else {
@@ -832,7 +722,7 @@ fn print_cmd(a: &PrintArgs) -> CmdResult {
         },
         a.out.display()
     );
-    Ok(if problems.is_empty() {
+    Ok(if r.problems.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

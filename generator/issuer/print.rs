@@ -6,16 +6,275 @@
 //! left page: title 30 pt, body 16 pt, query website 14 pt; right page: a
 //! 2-inch photo frame, the QR code at 30 mm × 30 mm, basic information 16 pt;
 //! 华文楷体 with Kai fallbacks.
+//!
+//! The workflow, [`print`]: verify the data folder, read the rosters, pick
+//! the rows asked for, check each against its signed statement (hashes of
+//! the name and ID number included), render the pages, and print them to
+//! PDF with Chromium when asked.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use jiff::civil::Date;
 use minijinja::{Value, context};
+use rayon::prelude::*;
 
 use crate::data::config::Config;
-use crate::input::roster::certificates::CertificateRow;
-use crate::issuer::qr::{Symbol, verify_url};
+use crate::data::dataset::write_atomic;
+use crate::data::folder::DataFolder;
+use crate::domain::code::{CertCode, CodeError, normalize_input};
+use crate::domain::occupation::Catalogue;
+use crate::error::{FsAction, FsContext, FsError, os_message};
+use crate::input::roster::certificates::{self, CertificateRow};
+use crate::input::roster::{Columns, InputKind};
+use crate::input::table::read_table;
+use crate::issuer::qr::{QrError, Symbol, verify_url};
 use crate::trust::chain::Chain;
+use crate::trust::problem::Problem;
+use crate::trust::verifier::{Verified, VerifyOptions};
+
+/// Where the rosters are when none is named: the demo's.
+pub const DEFAULT_ROSTERS: &str = "demo-rosters/certificates";
+
+/// What to print.
+#[derive(Clone, Debug)]
+pub struct PrintOptions {
+    /// The data folder (configuration and signed data).
+    pub data: PathBuf,
+    /// Certificate codes to print (when no institution is given).
+    pub codes: Vec<String>,
+    /// Print every certificate of this filing number.
+    pub institution: Option<String>,
+    /// Roster files or folders; [`DEFAULT_ROSTERS`] in the data folder when empty.
+    pub rosters: Vec<PathBuf>,
+    /// Photos named after the code or the document number.
+    pub photos: Option<PathBuf>,
+    /// Where the pages go.
+    pub out: PathBuf,
+    /// Print each page to PDF with Chromium too.
+    pub pdf: bool,
+    /// Today, for judging dates.
+    pub today: Date,
+}
+
+/// What a print run did.
+#[derive(Debug)]
+pub struct PrintReport {
+    /// Certificates printed.
+    pub printed: usize,
+    /// Rows not printed (or unreadable), and why.
+    pub problems: Vec<Problem>,
+    /// How many problems the data folder has (its records are not printable).
+    pub data_problems: usize,
+}
+
+/// Why nothing could be printed.
+#[derive(Debug, thiserror::Error)]
+pub enum PrintError {
+    /// The data folder or a roster could not be read.
+    #[error(transparent)]
+    Input(#[from] Problem),
+    /// A file could not be written.
+    #[error(transparent)]
+    Fs(#[from] FsError),
+    /// A code asked for is malformed.
+    #[error("证书编号 {raw} 无效：{problem}")]
+    BadCode {
+        /// As given.
+        raw: String,
+        /// Where it goes wrong.
+        problem: CodeError,
+    },
+    /// A code asked for is in no roster.
+    #[error("名册中没有证书 {0}")]
+    NotInRoster(CertCode),
+    /// The selection is empty.
+    #[error("没有要印制的证书")]
+    NothingWanted,
+    /// The page template failed.
+    #[error("证书页面模板：{0}")]
+    Template(#[from] minijinja::Error),
+    /// A QR code could not be made.
+    #[error(transparent)]
+    Qr(#[from] QrError),
+    /// Chromium could not be started.
+    #[error("无法运行 chromium 生成 PDF：{}", os_message(.0))]
+    Chromium(std::io::Error),
+    /// Chromium ran but wrote no PDF.
+    #[error("chromium 未能生成 {}", .0.display())]
+    NoPdf(PathBuf),
+}
+
+/// Why a roster row is not printed.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// No verified signed statement has its code.
+    #[error("{0}：没有通过验证的签名记录，不能印制")]
+    NotSigned(String),
+    /// The certificate is revoked.
+    #[error("{0}：证书已撤销，不能印制")]
+    Revoked(String),
+    /// The statement's iteration count cannot be used.
+    #[error("{0}：迭代次数无效")]
+    BadIterations(String),
+    /// The row says something else than what was signed.
+    #[error("{0}：名册与已签名的证书不一致（姓名、证件号码、职业、等级或日期）")]
+    Disagrees(String),
+}
+
+/// Prints the certificates `opts` asks for.
+pub fn print(opts: &PrintOptions) -> Result<PrintReport, PrintError> {
+    let config = Config::load(&opts.data)?;
+    let folder = DataFolder::with_config(&opts.data, &config)?;
+    let verifier = folder.verifier(opts.today);
+    let Verified {
+        chain,
+        problems: data_problems,
+        ..
+    } = verifier.verify_files(&folder.dataset_files()?);
+    let (rows, mut problems) = read_rosters(&roster_files(opts)?, &verifier.options)?;
+    let wanted = select(&rows, opts)?;
+    // The name and ID number printed must hash to the signed statement.
+    let checked: Vec<Result<Printable, Refusal>> = wanted
+        .par_iter()
+        .map(|row| {
+            check_row(row, &chain).map(|institution| Printable {
+                row,
+                institution,
+                photo: find_photo(opts.photos.as_deref(), row),
+            })
+        })
+        .collect();
+    let mut printable = Vec::new();
+    for c in checked {
+        match c {
+            Ok(p) => printable.push(p),
+            Err(refusal) => problems.push(Problem::file(&opts.data, refusal.to_string())),
+        }
+    }
+    if !printable.is_empty() {
+        write_pages(&render_all(&printable, &config)?, &opts.out)?;
+        if opts.pdf {
+            for p in &printable {
+                print_pdf(&opts.out, &p.row.code)?;
+            }
+        }
+    }
+    Ok(PrintReport {
+        printed: printable.len(),
+        problems,
+        data_problems: data_problems.len(),
+    })
+}
+
+/// The roster files: files as given, folders listed in sorted order.
+fn roster_files(opts: &PrintOptions) -> Result<Vec<PathBuf>, FsError> {
+    let paths = if opts.rosters.is_empty() {
+        vec![opts.data.join(DEFAULT_ROSTERS)]
+    } else {
+        opts.rosters.clone()
+    };
+    let mut files = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(&p)
+                .fs(FsAction::List, &p)?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| f.is_file())
+                .collect();
+            found.sort();
+            files.extend(found);
+        } else {
+            files.push(p);
+        }
+    }
+    Ok(files)
+}
+
+/// Every valid row of the rosters, and the problems of the others.
+fn read_rosters(
+    files: &[PathBuf],
+    opts: &VerifyOptions,
+) -> Result<(Vec<CertificateRow>, Vec<Problem>), Problem> {
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    for file in files {
+        let table = read_table(file, &InputKind::looks_like_header)?;
+        let columns = Columns::map(&table, InputKind::Certificates)?;
+        let (read, found) = certificates::read(&table, &columns, Catalogue::builtin(), opts);
+        rows.extend(read);
+        problems.extend(found);
+    }
+    Ok((rows, problems))
+}
+
+/// The rows asked for: an institution's, or the listed codes in order.
+fn select<'a>(
+    rows: &'a [CertificateRow],
+    opts: &PrintOptions,
+) -> Result<Vec<&'a CertificateRow>, PrintError> {
+    let wanted: Vec<&CertificateRow> = match &opts.institution {
+        Some(filing) => {
+            let filing = normalize_input(filing);
+            rows.iter()
+                .filter(|r| r.code.filing.as_string() == filing)
+                .collect()
+        }
+        None => opts
+            .codes
+            .iter()
+            .map(|raw| {
+                let code = CertCode::parse(raw).map_err(|problem| PrintError::BadCode {
+                    raw: raw.clone(),
+                    problem,
+                })?;
+                rows.iter()
+                    .find(|r| r.code == code)
+                    .ok_or(PrintError::NotInRoster(code))
+            })
+            .collect::<Result<_, _>>()?,
+    };
+    if wanted.is_empty() {
+        return Err(PrintError::NothingWanted);
+    }
+    Ok(wanted)
+}
+
+/// Writes the pages and the stylesheet into `out`.
+fn write_pages(pages: &BTreeMap<String, String>, out: &Path) -> Result<(), FsError> {
+    std::fs::create_dir_all(out).fs(FsAction::CreateDir, out)?;
+    for (name, text) in pages {
+        write_atomic(&out.join(name), text.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// Prints `<code>.html` in `out` to `<code>.pdf` with headless Chromium.
+fn print_pdf(out: &Path, code: &CertCode) -> Result<(), PrintError> {
+    let html_path = out.join(format!("{code}.html"));
+    let html = std::path::absolute(&html_path).fs(FsAction::Read, &html_path)?;
+    let pdf = out.join(format!("{code}.pdf"));
+    let status = std::process::Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-pdf-header-footer",
+        ])
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", html.display()))
+        .stderr(std::process::Stdio::null())
+        .status()
+        .map_err(PrintError::Chromium)?;
+    if !status.success() || !pdf.is_file() {
+        return Err(PrintError::NoPdf(pdf));
+    }
+    Ok(())
+}
 
 /// The print stylesheet, written beside the pages.
 pub const PRINT_CSS: &str = include_str!("../../site-templates/print/certificate.css");
@@ -50,17 +309,18 @@ fn verbatim_if_plain(s: &str) -> Value {
 /// Checks roster rows against the verified chain: a certificate is printed
 /// only if its signed statement exists, is not revoked, and agrees with the
 /// row (code, level, date, occupation) and its hashes match the name and ID.
-pub fn check_row(row: &CertificateRow, chain: &Chain) -> Result<String, String> {
+pub fn check_row(row: &CertificateRow, chain: &Chain) -> Result<String, Refusal> {
     let code = row.code.as_string();
-    let signed = chain
-        .certificates
-        .get(&code)
-        .ok_or_else(|| format!("{code}：没有通过验证的签名记录，不能印制"))?;
+    let Some(signed) = chain.certificates.get(&code) else {
+        return Err(Refusal::NotSigned(code));
+    };
     if chain.revocations.contains_key(&code) {
-        return Err(format!("{code}：证书已撤销，不能印制"));
+        return Err(Refusal::Revoked(code));
     }
     let s = &signed.statement;
-    let iterations = u32::try_from(s.iterations).map_err(|_| format!("{code}：迭代次数无效"))?;
+    let Ok(iterations) = u32::try_from(s.iterations) else {
+        return Err(Refusal::BadIterations(code));
+    };
     let agrees = s.level == i64::from(row.level.digit())
         && s.issued_on == row.issued_on.to_string()
         && s.occupation_code == row.occupation_code
@@ -68,15 +328,13 @@ pub fn check_row(row: &CertificateRow, chain: &Chain) -> Result<String, String> 
         && crate::trust::privacy::name_hash(&row.name, &code, iterations) == s.name_hash
         && crate::trust::privacy::id_hash(&row.id_number, &code, iterations) == s.id_hash;
     if !agrees {
-        return Err(format!(
-            "{code}：名册与已签名的证书不一致（姓名、证件号码、职业、等级或日期）"
-        ));
+        return Err(Refusal::Disagrees(code));
     }
     Ok(s.institution.clone())
 }
 
 /// The HTML page of one certificate.
-pub fn page(p: &Printable, config: &Config) -> Result<String, String> {
+pub fn page(p: &Printable, config: &Config) -> Result<String, PrintError> {
     let r = p.row;
     let code = r.code.as_string();
     let qr = Symbol::new(&verify_url(&config.base_url, &code, Some(&r.name)))?;
@@ -112,8 +370,11 @@ pub fn page(p: &Printable, config: &Config) -> Result<String, String> {
         // Our own SVG: the URL in its title is escaped by `Symbol::svg`.
         qr => Value::from_safe_string(qr.svg()),
     };
-    super::render_page("print/certificate.html", PAGE_TEMPLATE, ctx)
-        .map_err(|e| format!("证书页面模板：{e}"))
+    Ok(super::render_page(
+        "print/certificate.html",
+        PAGE_TEMPLATE,
+        ctx,
+    )?)
 }
 
 /// Finds a photo named after the code or the document number.
@@ -135,7 +396,7 @@ pub fn find_photo(dir: Option<&Path>, row: &CertificateRow) -> Option<PathBuf> {
 pub fn render_all(
     printables: &[Printable],
     config: &Config,
-) -> Result<BTreeMap<String, String>, String> {
+) -> Result<BTreeMap<String, String>, PrintError> {
     let mut out = BTreeMap::new();
     for p in printables {
         out.insert(format!("{}.html", p.row.code), page(p, config)?);

@@ -42,6 +42,17 @@ pub fn verify_url(base_url: &str, code: &str, name: Option<&str>) -> String {
     url
 }
 
+/// Why a QR code could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum QrError {
+    /// The URL does not fit a QR symbol at level Q.
+    #[error("无法生成二维码：{0}")]
+    Encode(qrcode::types::QrError),
+    /// The PNG encoder failed (in memory: a bug, not a user error).
+    #[error("无法生成二维码 PNG：{0}")]
+    Png(#[from] png::EncodingError),
+}
+
 /// A QR symbol and what it encodes.
 pub struct Symbol {
     code: QrCode,
@@ -51,9 +62,9 @@ pub struct Symbol {
 
 impl Symbol {
     /// Encodes a URL at level Q.
-    pub fn new(url: &str) -> Result<Symbol, String> {
+    pub fn new(url: &str) -> Result<Symbol, QrError> {
         let code = QrCode::with_error_correction_level(url.as_bytes(), EC_LEVEL)
-            .map_err(|e| format!("无法生成二维码：{e}"))?;
+            .map_err(QrError::Encode)?;
         Ok(Symbol {
             code,
             url: url.to_string(),
@@ -104,7 +115,7 @@ impl Symbol {
     }
 
     /// A greyscale PNG with `scale` pixels per module.
-    pub fn png(&self, scale: usize) -> Result<Vec<u8>, String> {
+    pub fn png(&self, scale: usize) -> Result<Vec<u8>, QrError> {
         let side = self.side() * scale;
         let mut pixels = vec![255u8; side * side];
         for y in 0..side {
@@ -118,11 +129,9 @@ impl Symbol {
         let mut encoder = png::Encoder::new(&mut out, side as u32, side as u32);
         encoder.set_color(png::ColorType::Grayscale);
         encoder.set_depth(png::BitDepth::Eight);
-        let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
-        writer
-            .write_image_data(&pixels)
-            .map_err(|e| e.to_string())?;
-        writer.finish().map_err(|e| e.to_string())?;
+        let mut writer = encoder.write_header()?;
+        writer.write_image_data(&pixels)?;
+        writer.finish()?;
         Ok(out)
     }
 }

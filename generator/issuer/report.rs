@@ -7,6 +7,17 @@ use minijinja::value::{Serde, Value};
 use crate::site::model::{CountTable, LEVEL_COLUMNS};
 use crate::trust::chain::Chain;
 
+/// Why a summary cannot be made.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// The month is not `YYYY-MM`.
+    #[error("月份“{0}”应写作 YYYY-MM，如 2024-06")]
+    BadMonth(String),
+    /// No verified directory entry has this filing number.
+    #[error("机构 {0} 不在已签名的机构目录中")]
+    UnknownInstitution(String),
+}
+
 /// The summary of one institution and month.
 #[derive(Debug)]
 pub struct MonthlyReport {
@@ -26,7 +37,7 @@ pub struct MonthlyReport {
 const HTML_TEMPLATE: &str = include_str!("../../site-templates/report/monthly.html");
 
 /// Counts the certificates an institution issued in a month (`YYYY-MM`).
-pub fn monthly(chain: &Chain, filing_no: &str, month: &str) -> Result<MonthlyReport, String> {
+pub fn monthly(chain: &Chain, filing_no: &str, month: &str) -> Result<MonthlyReport, ReportError> {
     let valid_month = month.len() == 7
         && month.as_bytes()[4] == b'-'
         && month[..4].parse::<u16>().is_ok()
@@ -34,12 +45,12 @@ pub fn monthly(chain: &Chain, filing_no: &str, month: &str) -> Result<MonthlyRep
             .parse::<u8>()
             .is_ok_and(|m| (1..=12).contains(&m));
     if !valid_month {
-        return Err(format!("月份“{month}”应写作 YYYY-MM，如 2024-06"));
+        return Err(ReportError::BadMonth(month.to_string()));
     }
     let inst = chain
         .institutions
         .get(filing_no)
-        .ok_or_else(|| format!("机构 {filing_no} 不在已签名的机构目录中"))?;
+        .ok_or_else(|| ReportError::UnknownInstitution(filing_no.to_string()))?;
     let certs: Vec<_> = chain
         .certificates
         .values()

@@ -16,6 +16,7 @@ use crate::data::config::Config;
 use crate::data::dataset::{self, SourcedLine};
 use crate::data::folder::DataFolder;
 use crate::error::{FsAction, FsContext, FsError};
+use crate::issuer::qr::QrError;
 use crate::site::manifest::{MANIFEST, manifest};
 use crate::site::markdown;
 use crate::site::model::SiteModel;
@@ -90,8 +91,8 @@ pub enum BuildError {
     #[error("模板错误：{0}")]
     Template(String),
     /// A QR code could not be made.
-    #[error("{0}")]
-    Qr(String),
+    #[error(transparent)]
+    Qr(#[from] QrError),
     /// The site could not be written; the old one is intact.
     #[error(transparent)]
     Write(#[from] WriteError),
@@ -312,7 +313,7 @@ fn write_qr_codes(dir: &Path, chain: &Chain, config: &Config) -> Result<(), Buil
     std::fs::create_dir_all(dir).fs(FsAction::CreateDir, dir)?;
     for code in chain.certificates.keys() {
         let url = crate::issuer::qr::verify_url(&config.base_url, code, None);
-        let symbol = crate::issuer::qr::Symbol::new(&url).map_err(BuildError::Qr)?;
+        let symbol = crate::issuer::qr::Symbol::new(&url)?;
         let path = dir.join(format!("{code}.svg"));
         std::fs::write(&path, symbol.svg()).fs(FsAction::Write, &path)?;
     }
