@@ -2,14 +2,7 @@
 //! parameters, file names. Changing any of these changes what verifiers accept.
 
 /// Version of the statement schema, carried as `"v"` in every statement.
-pub const STATEMENT_VERSION: i64 = 1;
-
-/// `type` of a root-signed directory entry (附件4 plus signing keys).
-pub const TYPE_INSTITUTION: &str = "institution";
-/// `type` of an institution-signed certificate.
-pub const TYPE_CERTIFICATE: &str = "certificate";
-/// `type` of a revocation, signed by the issuer or the root.
-pub const TYPE_REVOCATION: &str = "revocation";
+pub(crate) const STATEMENT_VERSION: i64 = 1;
 
 /// The only key-derivation function statements may name.
 pub const KDF_NAME: &str = "PBKDF2-SHA256";
@@ -20,26 +13,26 @@ pub const DEFAULT_ITERATIONS: u32 = 2_000_000;
 /// lowers the floor explicitly (tests and benchmarks only).
 pub const MIN_ITERATIONS: u32 = 1_000_000;
 /// Length of the derived hash in bytes.
-pub const HASH_LEN: usize = 32;
+pub(crate) const HASH_LEN: usize = 32;
 /// Salt prefixes; the certificate code follows each, so no two records share a salt.
-pub const NAME_SALT_PREFIX: &str = "certsite:name:";
+pub(crate) const NAME_SALT_PREFIX: &str = "certsite:name:";
 /// Salt prefix of the ID-number hash.
-pub const ID_SALT_PREFIX: &str = "certsite:id:";
+pub(crate) const ID_SALT_PREFIX: &str = "certsite:id:";
 
 /// Hex characters of SHA-256(public key) that form a key id.
-pub const KID_HEX_LEN: usize = 16;
+pub(crate) const KID_HEX_LEN: usize = 16;
 
 /// Suffix of a secret key file written by `keygen`.
-pub const SECRET_KEY_SUFFIX: &str = "key";
+pub(crate) const SECRET_KEY_SUFFIX: &str = "key";
 /// Suffix of a public key file written by `keygen`.
-pub const PUBLIC_KEY_SUFFIX: &str = "pub";
+pub(crate) const PUBLIC_KEY_SUFFIX: &str = "pub";
 
 /// A filing is valid this many years from approval unless stated otherwise (资质有效期3年).
-pub const FILING_VALIDITY_YEARS: i16 = 3;
+pub(crate) const FILING_VALIDITY_YEARS: i16 = 3;
 
 /// Provincial code (GB/T 2260) every code must carry: 辽宁省.
-pub const PROVINCE_CODE: u8 = 21;
+pub(crate) const PROVINCE_CODE: u8 = 21;
 /// Province name shown with [`PROVINCE_CODE`].
-pub const PROVINCE_NAME: &str = "辽宁省";
+pub(crate) const PROVINCE_NAME: &str = "辽宁省";
 /// The 2019 national rule introduced the 22-character code; no code predates it.
-pub const FIRST_CODE_YEAR: u16 = 2019;
+pub(crate) const FIRST_CODE_YEAR: u16 = 2019;

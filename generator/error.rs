@@ -20,8 +20,6 @@ pub enum FsAction {
     Rename,
     /// Listening on a port.
     Listen,
-    /// Running a program.
-    Run,
 }
 
 impl fmt::Display for FsAction {
@@ -33,7 +31,6 @@ impl fmt::Display for FsAction {
             FsAction::List => "列出目录",
             FsAction::Rename => "替换",
             FsAction::Listen => "监听",
-            FsAction::Run => "运行",
         })
     }
 }
@@ -53,7 +50,7 @@ pub struct FsError {
 
 /// The operating system's reason, in Chinese; the original text in brackets
 /// for the kinds without a translation.
-pub fn os_message(e: &io::Error) -> String {
+pub(crate) fn os_message(e: &io::Error) -> String {
     use io::ErrorKind as K;
     let text = match e.kind() {
         K::NotFound => "不存在",
@@ -76,7 +73,7 @@ pub fn os_message(e: &io::Error) -> String {
 }
 
 /// Attaches the action and path to an I/O result.
-pub trait FsContext<T> {
+pub(crate) trait FsContext<T> {
     /// The error as an [`FsError`] on `path`.
     fn fs(self, action: FsAction, path: &Path) -> Result<T, FsError>;
 }

@@ -1,3 +1,4 @@
+#![warn(unreachable_pub, missing_docs, clippy::too_many_lines)]
 //! # certsite
 //!
 //! Turns signed datasets of Liaoning vocational skill level certificates
@@ -39,7 +40,7 @@ pub mod data;
 pub mod demo;
 pub mod domain;
 pub mod error;
-pub mod input;
+pub(crate) mod input;
 pub mod issuer;
 pub mod site;
 pub mod trust;

@@ -8,12 +8,12 @@ use crate::constants::MIN_ITERATIONS;
 use crate::trust::problem::Problem;
 
 /// File name of the site configuration inside the data folder.
-pub const CONFIG_FILE: &str = "certsite.toml";
+pub(crate) const CONFIG_FILE: &str = "certsite.toml";
 
 /// The site configuration.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Config {
+pub(crate) struct Config {
     /// Site title, shown in every page header.
     pub title: String,
     /// Who holds the root key, as shown on the trust page.
@@ -38,7 +38,7 @@ pub struct Config {
 /// Privacy settings.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Privacy {
+pub(crate) struct Privacy {
     /// Certificates whose hashes use fewer PBKDF2 iterations are refused.
     pub min_iterations: u32,
 }
@@ -54,7 +54,7 @@ impl Default for Privacy {
 /// Sharding settings.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Shards {
+pub(crate) struct Shards {
     /// Average shard size to aim for, in bytes: one quick fetch.
     pub target_bytes: usize,
 }
@@ -71,7 +71,7 @@ fn default_root_key() -> PathBuf {
 
 impl Config {
     /// Reads `certsite.toml` from the data folder.
-    pub fn load(data: &Path) -> Result<Config, Problem> {
+    pub(crate) fn load(data: &Path) -> Result<Config, Problem> {
         let path = data.join(CONFIG_FILE);
         let text = std::fs::read_to_string(&path).map_err(|e| {
             Problem::file(
@@ -83,7 +83,7 @@ impl Config {
     }
 
     /// Parses the configuration text; errors carry the line.
-    pub fn parse(path: &Path, text: &str) -> Result<Config, Problem> {
+    pub(crate) fn parse(path: &Path, text: &str) -> Result<Config, Problem> {
         let config: Config = toml::from_str(text).map_err(|e| {
             let line = e.span().map(|s| text[..s.start].matches('\n').count() + 1);
             Problem {
@@ -93,10 +93,19 @@ impl Config {
                 message: e.message().to_string(),
             }
         })?;
-        if !config.base_url.ends_with('/') || !config.base_url.contains("://") {
+        // Only URL characters (RFC 3986): the URL goes into QR codes, the
+        // sitemap and the SVG's character data as it is.
+        let url_chars = config
+            .base_url
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-._~:/?#[]@!$&'()*+,;=%".contains(c));
+        if !url_chars || !config.base_url.ends_with('/') || !config.base_url.contains("://") {
             return Err(Problem::file(
                 path,
-                format!("base_url “{}” 应为以 / 结尾的完整网址", config.base_url),
+                format!(
+                    "base_url “{}” 应为以 / 结尾、只含网址字符的完整网址",
+                    config.base_url
+                ),
             ));
         }
         if config.shards.target_bytes < 512 {
@@ -132,5 +141,11 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.message.contains("以 / 结尾"));
+        let e = Config::parse(
+            Path::new("certsite.toml"),
+            "title = \"t\"\nauthority = \"a\"\nbase_url = \"https://x.example/]]><script>/\"\n",
+        )
+        .unwrap_err();
+        assert!(e.message.contains("只含网址字符"), "{}", e.message);
     }
 }

@@ -12,11 +12,11 @@ use crate::error::{FsAction, FsContext, FsError, os_message};
 use crate::trust::problem::Problem;
 
 /// File extension of a signed dataset.
-pub const DATASET_EXT: &str = "jsonl";
+pub(crate) const DATASET_EXT: &str = "jsonl";
 
 /// One non-empty line of a dataset, with where it came from.
 #[derive(Clone, Debug)]
-pub struct SourcedLine {
+pub(crate) struct SourcedLine {
     /// The dataset file (shared by all its lines).
     pub file: Arc<Path>,
     /// 1-based line number.
@@ -53,7 +53,7 @@ pub fn find_datasets(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Problem> {
 
 /// Reads every non-empty line of the dataset files. Problems (unreadable
 /// file, not UTF-8) are returned beside the lines that could be read.
-pub fn read_lines(files: &[PathBuf]) -> (Vec<SourcedLine>, Vec<Problem>) {
+pub(crate) fn read_lines(files: &[PathBuf]) -> (Vec<SourcedLine>, Vec<Problem>) {
     let mut lines = Vec::new();
     let mut problems = Vec::new();
     for file in files {
@@ -86,7 +86,7 @@ pub fn read_lines(files: &[PathBuf]) -> (Vec<SourcedLine>, Vec<Problem>) {
 /// Writes `bytes` to `path` atomically: into a temporary file beside it,
 /// synced, then renamed over it. A reader sees the old file or the new one,
 /// never a part; a failure leaves the old file as it was.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FsError> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FsError> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),

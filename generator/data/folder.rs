@@ -16,11 +16,11 @@ use crate::trust::verifier::{Verified, Verifier, VerifyOptions};
 
 /// Name of the trust root's public key in a data folder without a
 /// `certsite.toml` saying otherwise.
-pub const DEFAULT_ROOT_KEY: &str = "root.pub";
+pub(crate) const DEFAULT_ROOT_KEY: &str = "root.pub";
 
 /// An opened data folder: its root key and privacy floor.
 #[derive(Clone, Debug)]
-pub struct DataFolder {
+pub(crate) struct DataFolder {
     /// The folder.
     pub path: PathBuf,
     /// The trust root, as configured.
@@ -33,7 +33,7 @@ impl DataFolder {
     /// Opens a folder of signed data. Its `certsite.toml` is read when there
     /// is one (a site's data folder); without one, the root key is
     /// `root.pub` and the privacy floor the default.
-    pub fn open(path: &Path) -> Result<DataFolder, Problem> {
+    pub(crate) fn open(path: &Path) -> Result<DataFolder, Problem> {
         if path.join(CONFIG_FILE).exists() {
             let config = Config::load(path)?;
             return DataFolder::with_config(path, &config);
@@ -42,7 +42,7 @@ impl DataFolder {
     }
 
     /// Opens a site's data folder whose configuration is already read.
-    pub fn with_config(path: &Path, config: &Config) -> Result<DataFolder, Problem> {
+    pub(crate) fn with_config(path: &Path, config: &Config) -> Result<DataFolder, Problem> {
         DataFolder::with_root(
             path,
             &path.join(&config.root_key),
@@ -60,7 +60,7 @@ impl DataFolder {
     }
 
     /// The verifier of this folder on `today`.
-    pub fn verifier(&self, today: Date) -> Verifier {
+    pub(crate) fn verifier(&self, today: Date) -> Verifier {
         Verifier {
             root: self.root,
             options: VerifyOptions {
@@ -71,12 +71,12 @@ impl DataFolder {
     }
 
     /// Every dataset file of the folder, in sorted order.
-    pub fn dataset_files(&self) -> Result<Vec<PathBuf>, Problem> {
+    pub(crate) fn dataset_files(&self) -> Result<Vec<PathBuf>, Problem> {
         dataset::find_datasets(std::slice::from_ref(&self.path))
     }
 
     /// Reads and verifies every dataset of the folder as of `today`.
-    pub fn verify(&self, today: Date) -> Result<Verified, Problem> {
+    pub(crate) fn verify(&self, today: Date) -> Result<Verified, Problem> {
         Ok(self.verifier(today).verify_files(&self.dataset_files()?))
     }
 }

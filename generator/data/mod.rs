@@ -1,6 +1,6 @@
 //! A data folder on disk: its configuration (`certsite.toml`) and its signed
 //! datasets (JSON Lines), read in a sorted, deterministic order.
 
-pub mod config;
+pub(crate) mod config;
 pub mod dataset;
-pub mod folder;
+pub(crate) mod folder;

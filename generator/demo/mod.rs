@@ -37,17 +37,17 @@ use tables::{
 };
 
 /// The pilot institutions as transcribed from the notice (附件8, 附件9).
-pub const PILOTS_CSV: &str = include_str!("../../data/pilot-institutions.csv");
+pub(crate) const PILOTS_CSV: &str = include_str!("../../data/pilot-institutions.csv");
 
 /// Folder of the demo secret keys inside the output.
-pub const KEYS_DIR: &str = "demo-keys";
+pub(crate) const KEYS_DIR: &str = "demo-keys";
 /// Folder of the unsigned spreadsheets (the issuers' own records).
-pub const ROSTERS_DIR: &str = "demo-rosters";
+pub(crate) const ROSTERS_DIR: &str = "demo-rosters";
 
 /// The institution whose key is rotated on [`ROTATION_DAY`].
 pub const ROTATED: &str = "Y000021013002";
 /// First day of the rotated institution's second key.
-pub const ROTATION_DAY: (i16, i8, i8) = (2024, 1, 1);
+pub(crate) const ROTATION_DAY: (i16, i8, i8) = (2024, 1, 1);
 /// The institution whose filing lapsed after three years, never extended.
 pub const LAPSED: &str = "Y000421081022";
 
@@ -159,7 +159,7 @@ impl Draw {
 }
 
 /// A demo key: derived from the seed and a label, so reruns give the same keys.
-pub fn demo_key(seed: u64, label: &str) -> SecretKey {
+pub(crate) fn demo_key(seed: u64, label: &str) -> SecretKey {
     let digest = Sha256::new()
         .chain_update(b"certsite demo key\0")
         .chain_update(seed.to_be_bytes())

@@ -13,9 +13,9 @@ use crate::constants::{FIRST_CODE_YEAR, PROVINCE_CODE, PROVINCE_NAME};
 use crate::domain::level::Level;
 
 /// Length of a certificate code: 1 letter + 21 digits.
-pub const CODE_LEN: usize = 22;
+pub(crate) const CODE_LEN: usize = 22;
 /// Length of a filing number: the code's first 13 characters.
-pub const FILING_LEN: usize = 13;
+pub(crate) const FILING_LEN: usize = 13;
 
 /// 第1位: who evaluates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -28,7 +28,7 @@ pub enum Category {
 
 impl Category {
     /// The letter in the code.
-    pub fn letter(self) -> char {
+    pub(crate) fn letter(self) -> char {
         match self {
             Category::Enterprise => 'Y',
             Category::ThirdParty => 'S',
@@ -36,7 +36,7 @@ impl Category {
     }
 
     /// The Chinese name used in 附件5.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Category::Enterprise => "企业用人单位",
             Category::ThirdParty => "第三方评价机构",
@@ -46,7 +46,7 @@ impl Category {
 
 /// The 14 cities in the notice's own order (01 沈阳 … 14 葫芦岛). Not GB/T 2260:
 /// the notice puts 铁岭 at 11, 朝阳 at 12 and 盘锦 at 13.
-pub const CITIES: [&str; 14] = [
+pub(crate) const CITIES: [&str; 14] = [
     "沈阳市",
     "大连市",
     "鞍山市",
@@ -64,7 +64,7 @@ pub const CITIES: [&str; 14] = [
 ];
 
 /// 第10位 of the code: the institution kind, 1-6.
-pub const KINDS: [&str; 6] = [
+pub(crate) const KINDS: [&str; 6] = [
     "央企辽宁分公司",
     "省属企业",
     "市属企业",
@@ -79,12 +79,12 @@ pub struct City(u8);
 
 impl City {
     /// The city with the notice's number `n` (1-14).
-    pub fn from_number(n: u8) -> Option<City> {
+    pub(crate) fn from_number(n: u8) -> Option<City> {
         (1..=14).contains(&n).then_some(City(n))
     }
 
     /// Looks a city up by its Chinese name, with or without the trailing 市.
-    pub fn from_name(name: &str) -> Option<City> {
+    pub(crate) fn from_name(name: &str) -> Option<City> {
         let name = name.trim();
         let bare = name.strip_suffix('市').unwrap_or(name);
         CITIES
@@ -94,18 +94,13 @@ impl City {
     }
 
     /// The notice's number, 1-14.
-    pub fn number(self) -> u8 {
+    pub(crate) fn number(self) -> u8 {
         self.0
     }
 
     /// Chinese name, e.g. `沈阳市`.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         CITIES[usize::from(self.0) - 1]
-    }
-
-    /// All 14 cities in the notice's order.
-    pub fn all() -> impl Iterator<Item = City> {
-        (1..=14).map(City)
     }
 }
 
@@ -115,25 +110,17 @@ pub struct Kind(u8);
 
 impl Kind {
     /// The kind numbered `n` (1-6).
-    pub fn from_number(n: u8) -> Option<Kind> {
+    pub(crate) fn from_number(n: u8) -> Option<Kind> {
         (1..=6).contains(&n).then_some(Kind(n))
     }
 
-    /// Looks a kind up by its Chinese name.
-    pub fn from_name(name: &str) -> Option<Kind> {
-        KINDS
-            .iter()
-            .position(|k| *k == name.trim())
-            .map(|i| Kind(i as u8 + 1))
-    }
-
     /// The digit, 1-6.
-    pub fn number(self) -> u8 {
+    pub(crate) fn number(self) -> u8 {
         self.0
     }
 
     /// Chinese name, e.g. `市属企业`.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         KINDS[usize::from(self.0) - 1]
     }
 }
@@ -338,7 +325,7 @@ impl FilingNo {
     }
 
     /// The 13-character form, e.g. `Y000021013002`.
-    pub fn as_string(&self) -> String {
+    pub(crate) fn as_string(&self) -> String {
         format!(
             "{}{:04}{:02}{:02}{}{:03}",
             self.category.letter(),
@@ -351,7 +338,7 @@ impl FilingNo {
     }
 
     /// The 6-digit institution serial (机构序列码, 第8-13位).
-    pub fn serial_code(&self) -> String {
+    pub(crate) fn serial_code(&self) -> String {
         format!(
             "{:02}{}{:03}",
             self.city.number(),
@@ -361,7 +348,7 @@ impl FilingNo {
     }
 
     /// Chinese description of the filing route.
-    pub fn route_name(&self) -> String {
+    pub(crate) fn route_name(&self) -> String {
         if self.route == 0 {
             "0000（在省人社厅备案）".to_string()
         } else {
@@ -415,7 +402,7 @@ impl CertCode {
     }
 
     /// The 22-character form.
-    pub fn as_string(&self) -> String {
+    pub(crate) fn as_string(&self) -> String {
         format!(
             "{}{:02}{}{:06}",
             self.filing,
@@ -513,7 +500,7 @@ impl FilingNo {
     }
 
     /// One line per field, in Chinese.
-    pub fn explain_text(&self) -> String {
+    pub(crate) fn explain_text(&self) -> String {
         let mut out = String::new();
         out += &format!("机构备案号      {}\n", self.as_string());
         out += &format!(
@@ -562,7 +549,7 @@ impl CertCode {
     }
 
     /// One line per field, in Chinese.
-    pub fn explain_text(&self) -> String {
+    pub(crate) fn explain_text(&self) -> String {
         let mut out = format!("证书编号        {}\n", self.as_string());
         out += &self
             .filing
@@ -686,7 +673,6 @@ mod tests {
             let code = format!("Y00002101{}001245000001", i + 1);
             let c = CertCode::parse(&code).unwrap();
             assert_eq!(c.filing.kind.name(), *name);
-            assert_eq!(Kind::from_name(name), Some(c.filing.kind));
         }
         for bad in ['0', '7', '9'] {
             let code = format!("Y00002101{bad}001245000001");

@@ -7,14 +7,14 @@ use jiff::tz::{Offset, TimeZone};
 use crate::domain::text::fold_compact;
 
 /// Today's date in China Standard Time (UTC+8, no daylight saving).
-pub fn today_in_china() -> Date {
+pub(crate) fn today_in_china() -> Date {
     let cst = TimeZone::fixed(Offset::constant(8));
     jiff::Timestamp::now().to_zoned(cst).date()
 }
 
 /// Reads the forms people write: `2024-06-30`, `2024/6/30`, `2024.6.30`,
 /// `2024年6月30日`, `20240630`. Full-width digits are accepted.
-pub fn parse_date(text: &str) -> Option<Date> {
+pub(crate) fn parse_date(text: &str) -> Option<Date> {
     let t = fold_compact(text);
     let t = t.strip_suffix('日').unwrap_or(&t);
     let parts: Vec<&str> = if t.len() == 8 && t.bytes().all(|b| b.is_ascii_digit()) {
@@ -32,7 +32,7 @@ pub fn parse_date(text: &str) -> Option<Date> {
 }
 
 /// Reads an ISO date exactly as statements carry it (`YYYY-MM-DD`, nothing else).
-pub fn parse_iso(text: &str) -> Option<Date> {
+pub(crate) fn parse_iso(text: &str) -> Option<Date> {
     let b = text.as_bytes();
     let shape = b.len() == 10
         && b[4] == b'-'
@@ -53,7 +53,7 @@ pub fn parse_iso(text: &str) -> Option<Date> {
 
 /// The date an Excel cell holds as a serial number (days since 1899-12-30,
 /// the 1900 leap-year bug included).
-pub fn from_excel_serial(serial: f64) -> Option<Date> {
+pub(crate) fn from_excel_serial(serial: f64) -> Option<Date> {
     if !(1.0..2_958_466.0).contains(&serial) {
         return None;
     }
@@ -64,7 +64,7 @@ pub fn from_excel_serial(serial: f64) -> Option<Date> {
 
 /// `years` years after `from`, less one day: the last day of a filing period
 /// that starts on `from` (2020-06-01 + 3 years → 2023-05-31).
-pub fn end_of_period(from: Date, years: i16) -> Option<Date> {
+pub(crate) fn end_of_period(from: Date, years: i16) -> Option<Date> {
     let next_start = from.checked_add(jiff::Span::new().years(years)).ok()?;
     if next_start.day() != from.day() {
         // From 02-29 into a common year: the period ends on 02-28.

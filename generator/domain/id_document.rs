@@ -8,7 +8,7 @@ use crate::domain::text::fold_compact;
 
 /// The document types a certificate may name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum IdType {
+pub(crate) enum IdType {
     /// 居民身份证 (GB 11643).
     ResidentId,
     /// 港澳台居民居住证: GB 11643 numbers with address code 81/82/83.
@@ -51,7 +51,7 @@ const TYPES: [(IdType, &str, &[&str]); 6] = [
 
 impl IdType {
     /// Reads a document type; empty means 居民身份证, the usual case.
-    pub fn parse(text: &str) -> Option<IdType> {
+    pub(crate) fn parse(text: &str) -> Option<IdType> {
         let t = fold_compact(text);
         if t.is_empty() {
             return Some(IdType::ResidentId);
@@ -63,17 +63,17 @@ impl IdType {
     }
 
     /// The canonical Chinese name, as stored in statements.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         TYPES.iter().find(|(ty, _, _)| *ty == self).unwrap().1
     }
 
     /// All canonical names, for error messages.
-    pub fn all_names() -> String {
+    pub(crate) fn all_names() -> String {
         TYPES.iter().map(|t| t.1).collect::<Vec<_>>().join("、")
     }
 
     /// The message for text that names no accepted document type.
-    pub fn unknown(text: &str) -> String {
+    pub(crate) fn unknown(text: &str) -> String {
         format!("“{text}”不是可用的证件类型（{}）", IdType::all_names())
     }
 }
@@ -84,7 +84,7 @@ const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 const CHECK: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
 
 /// The check character of the first 17 digits of an 18-character number.
-pub fn gb11643_check_char(first17: &str) -> Option<char> {
+pub(crate) fn gb11643_check_char(first17: &str) -> Option<char> {
     if first17.len() != 17 || !first17.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
@@ -151,7 +151,7 @@ fn check_gb11643(n: &str, today: Date) -> Result<Date, String> {
 
 /// Checks a document number of the given type. `number` must already be
 /// [`normalize_number`]ed. The error is a Chinese sentence without the field name.
-pub fn validate(ty: IdType, number: &str, today: Date) -> Result<(), String> {
+pub(crate) fn validate(ty: IdType, number: &str, today: Date) -> Result<(), String> {
     let n = number;
     let alnum = |min: usize, max: usize, what: &str| -> Result<(), String> {
         let len = n.chars().count();

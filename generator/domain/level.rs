@@ -28,43 +28,33 @@ const FULL_NAMES: [&str; 5] = [
 
 /// Tier labels the notice names (设立特级技师、首席技师); they rank above
 /// 一级/高级技师, so the level digit of such a certificate is 1.
-pub const TOP_TIERS: [&str; 2] = ["特级技师", "首席技师"];
+pub(crate) const TOP_TIERS: [&str; 2] = ["特级技师", "首席技师"];
 
 impl Level {
     /// The level with this digit (1-5).
-    pub fn from_digit(d: u8) -> Option<Level> {
+    pub(crate) fn from_digit(d: u8) -> Option<Level> {
         (1..=5).contains(&d).then_some(Level(d))
     }
 
-    /// All five levels from 五级 (lowest) up to 一级.
-    pub fn all_ascending() -> impl Iterator<Item = Level> {
-        (1..=5).rev().map(Level)
-    }
-
     /// The digit, 1-5.
-    pub fn digit(self) -> u8 {
+    pub(crate) fn digit(self) -> u8 {
         self.0
     }
 
     /// e.g. `三级/高级工`.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         FULL_NAMES[usize::from(self.0) - 1]
     }
 
     /// e.g. `三级`.
-    pub fn numbered_name(self) -> &'static str {
+    pub(crate) fn numbered_name(self) -> &'static str {
         NAMES[usize::from(self.0) - 1].0
-    }
-
-    /// e.g. `高级工`.
-    pub fn traditional_name(self) -> &'static str {
-        NAMES[usize::from(self.0) - 1].1
     }
 
     /// Reads a level as people write it: `3`, `三级`, `高级工`, `三级/高级工`,
     /// `高级工（三级）`, `3级`. Returns `None` when it is none of these or when
     /// two spellings in one cell disagree.
-    pub fn parse(text: &str) -> Option<Level> {
+    pub(crate) fn parse(text: &str) -> Option<Level> {
         let t: String = crate::domain::text::fold(text)
             .chars()
             .filter(|c| !c.is_whitespace())
@@ -117,7 +107,7 @@ impl fmt::Display for Level {
 /// A filed level range (等级范围), e.g. 五级-三级: from `lowest` (the larger
 /// digit) up to `highest`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct LevelRange {
+pub(crate) struct LevelRange {
     /// The entry level, e.g. 五级.
     pub lowest: Level,
     /// The top level, e.g. 三级.
@@ -126,7 +116,7 @@ pub struct LevelRange {
 
 impl LevelRange {
     /// A range from two levels in either order.
-    pub fn new(a: Level, b: Level) -> LevelRange {
+    pub(crate) fn new(a: Level, b: Level) -> LevelRange {
         LevelRange {
             lowest: a.max(b),
             highest: a.min(b),
@@ -134,13 +124,13 @@ impl LevelRange {
     }
 
     /// Whether `level` lies in the range.
-    pub fn contains(&self, level: Level) -> bool {
+    pub(crate) fn contains(&self, level: Level) -> bool {
         self.highest <= level && level <= self.lowest
     }
 
     /// Reads the forms people write: `五级-三级`, `初级工至高级工`, `5-3`,
     /// `三级～一级`, `高级工到技师`, or one level alone.
-    pub fn parse(text: &str) -> Option<LevelRange> {
+    pub(crate) fn parse(text: &str) -> Option<LevelRange> {
         let t = crate::domain::text::fold(text);
         let separators = ['-', '~', '至', '到', '—', '–', '－', '―'];
         let parts: Vec<&str> = t
@@ -190,7 +180,6 @@ mod tests {
         ];
         for (d, numbered, traditional) in expect {
             assert_eq!(l(d).numbered_name(), numbered);
-            assert_eq!(l(d).traditional_name(), traditional);
             assert_eq!(l(d).name(), format!("{numbered}/{traditional}"));
             for text in [
                 d.to_string(),

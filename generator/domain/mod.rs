@@ -3,8 +3,8 @@
 //! catalogue, ID documents, dates and text normalisation.
 
 pub mod code;
-pub mod dates;
+pub(crate) mod dates;
 pub mod id_document;
-pub mod level;
-pub mod occupation;
-pub mod text;
+pub(crate) mod level;
+pub(crate) mod occupation;
+pub(crate) mod text;

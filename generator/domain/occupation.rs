@@ -8,11 +8,11 @@ use std::sync::OnceLock;
 use crate::domain::text::fold_compact;
 
 /// The catalogue file, compiled in.
-pub const CATALOGUE_TSV: &str = include_str!("../../data/occupations.tsv");
+pub(crate) const CATALOGUE_TSV: &str = include_str!("../../data/occupations.tsv");
 
 /// One catalogue row.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Occupation {
+pub(crate) struct Occupation {
     /// `X-XX-XX-XX`.
     pub code: String,
     /// Name in the 2022 大典.
@@ -23,7 +23,7 @@ pub struct Occupation {
 
 /// The catalogue, indexed by code and by name.
 #[derive(Debug)]
-pub struct Catalogue {
+pub(crate) struct Catalogue {
     by_code: BTreeMap<String, Occupation>,
     by_name: BTreeMap<String, Occupation>,
     /// Names of access-controlled qualifications without a 大典 code.
@@ -85,7 +85,7 @@ fn is_code_format(code: &str) -> bool {
 
 impl Catalogue {
     /// Parses a catalogue in the `data/occupations.tsv` format.
-    pub fn parse(tsv: &str) -> Result<Catalogue, String> {
+    pub(crate) fn parse(tsv: &str) -> Result<Catalogue, String> {
         let mut by_code = BTreeMap::new();
         let mut by_name = BTreeMap::new();
         let mut controlled_names = Vec::new();
@@ -129,42 +129,34 @@ impl Catalogue {
     }
 
     /// The catalogue compiled into the binary.
-    pub fn builtin() -> &'static Catalogue {
+    pub(crate) fn builtin() -> &'static Catalogue {
         static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
         CATALOGUE
             .get_or_init(|| Catalogue::parse(CATALOGUE_TSV).expect("data/occupations.tsv is valid"))
     }
 
     /// The row for a code.
-    pub fn get(&self, code: &str) -> Option<&Occupation> {
+    pub(crate) fn get(&self, code: &str) -> Option<&Occupation> {
         self.by_code.get(code)
     }
 
     /// The catalogue's own spelling of a code and its name, when both match
     /// after folding white space and width. Spelling only: whether the
     /// occupation may be certified is [`Catalogue::check`]'s to say.
-    pub fn spelling(&self, code: &str, name: &str) -> Option<&Occupation> {
+    pub(crate) fn spelling(&self, code: &str, name: &str) -> Option<&Occupation> {
         self.get(&fold_compact(code))
             .filter(|o| fold_compact(&o.name) == fold_compact(name))
     }
 
     /// The row for a name, compared after folding white space and width.
-    pub fn by_name(&self, name: &str) -> Option<&Occupation> {
+    pub(crate) fn by_name(&self, name: &str) -> Option<&Occupation> {
         self.by_name.get(&fold_compact(name))
-    }
-
-    /// Number of certifiable (skill, not access-controlled) occupations.
-    pub fn certifiable_count(&self) -> usize {
-        self.by_code
-            .values()
-            .filter(|o| !o.access_controlled)
-            .count()
     }
 
     /// Checks that `code` names a certifiable occupation called `name`, and
     /// that the sub-specialty `subtype` (工种), if any, is not access-controlled.
     /// Returns the catalogue's row.
-    pub fn check(
+    pub(crate) fn check(
         &self,
         code: &str,
         name: &str,
@@ -208,7 +200,8 @@ mod tests {
         let c = Catalogue::builtin();
         // 1,117 occupations of 大类 3-6 in the parse, plus 育婴员; 14 access-controlled.
         assert_eq!(c.by_code.len(), 1118);
-        assert_eq!(c.certifiable_count(), 1104);
+        let certifiable = c.by_code.values().filter(|o| !o.access_controlled);
+        assert_eq!(certifiable.count(), 1104);
         for (code, name) in [
             ("6-18-01-01", "车工"),
             ("6-18-02-04", "焊工"),

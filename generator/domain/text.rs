@@ -5,17 +5,17 @@ use unicode_normalization::UnicodeNormalization;
 
 /// NFKC (full-width letters, digits and punctuation become ASCII; the
 /// ideographic space becomes a space), then trimmed.
-pub fn fold(text: &str) -> String {
+pub(crate) fn fold(text: &str) -> String {
     text.nfkc().collect::<String>().trim().to_string()
 }
 
 /// [`fold`] with all white space removed: for comparing names and headers.
-pub fn fold_compact(text: &str) -> String {
+pub(crate) fn fold_compact(text: &str) -> String {
     fold(text).chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 /// Whether a cell means "none": empty, or a dash as 附件6 prints it (——).
-pub fn is_none_marker(text: &str) -> bool {
+pub(crate) fn is_none_marker(text: &str) -> bool {
     let t = fold_compact(text);
     t.is_empty()
         || t.chars()

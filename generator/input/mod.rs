@@ -2,6 +2,6 @@
 //! read row by row into statements ([`roster`]), checked and signed
 //! ([`sign`]).
 
-pub mod roster;
-pub mod sign;
-pub mod table;
+pub(crate) mod roster;
+pub(crate) mod sign;
+pub(crate) mod table;

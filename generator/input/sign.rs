@@ -27,7 +27,7 @@ use crate::trust::statement::Statement;
 use crate::trust::verifier::{Verifier, VerifyOptions};
 
 /// What to sign and how.
-pub struct SignOptions<'a> {
+pub(crate) struct SignOptions<'a> {
     /// The signing key.
     pub key: &'a SecretKey,
     /// The spreadsheet.
@@ -55,7 +55,7 @@ pub struct SignOptions<'a> {
 
 /// What a signing run found and did.
 #[derive(Debug)]
-pub struct SignReport {
+pub(crate) struct SignReport {
     /// The kind of input.
     pub kind: InputKind,
     /// How the input was decoded.
@@ -74,7 +74,7 @@ pub struct SignReport {
 
 /// Why nothing was written.
 #[derive(Debug)]
-pub enum SignError {
+pub(crate) enum SignError {
     /// The input or the data folder cannot be used at all.
     Unusable(Vec<Problem>),
     /// Some rows are invalid and skipping was not asked for.
@@ -132,7 +132,7 @@ impl Item {
 }
 
 /// Signs `opts.input` into `opts.out`.
-pub fn sign(opts: &SignOptions) -> Result<SignReport, SignError> {
+pub(crate) fn sign(opts: &SignOptions) -> Result<SignReport, SignError> {
     let unusable = |p: Problem| SignError::Unusable(vec![p]);
     let table = read_table(&opts.input, &InputKind::looks_like_header).map_err(unusable)?;
     let kind = match opts.kind {
@@ -202,7 +202,7 @@ pub fn sign(opts: &SignOptions) -> Result<SignReport, SignError> {
 }
 
 /// `<out>.rejects.csv`.
-pub fn default_rejects_path(out: &Path) -> PathBuf {
+pub(crate) fn default_rejects_path(out: &Path) -> PathBuf {
     let mut s = out.as_os_str().to_owned();
     s.push(".rejects.csv");
     PathBuf::from(s)

@@ -17,7 +17,7 @@ const MAX_TITLE_ROWS: usize = 10;
 
 /// One data row.
 #[derive(Clone, Debug, Default)]
-pub struct Row {
+pub(crate) struct Row {
     /// Line (CSV) or row number (workbook), 1-based, as the user sees it.
     pub line: usize,
     /// Cell texts, trimmed but otherwise as written: full-width punctuation
@@ -30,7 +30,7 @@ pub struct Row {
 
 /// A table: header row and data rows.
 #[derive(Clone, Debug)]
-pub struct Table {
+pub(crate) struct Table {
     /// The file.
     pub path: PathBuf,
     /// How the file was decoded, for messages (`UTF-8`, `GBK`, `xlsx`...).
@@ -43,7 +43,7 @@ pub struct Table {
 
 /// Normalises a header for matching: NFKC, no white space, no `*` markers of
 /// required columns, no parenthesised notes (`发证日期（年-月-日）`).
-pub fn header_key(text: &str) -> String {
+pub(crate) fn header_key(text: &str) -> String {
     let mut t = fold_compact(text).replace('*', "");
     if let Some(i) = t.find('(') {
         t.truncate(i);
@@ -51,24 +51,17 @@ pub fn header_key(text: &str) -> String {
     t
 }
 
-impl Table {
-    /// Index of the first column whose header is one of `names`.
-    pub fn column(&self, names: &[&str]) -> Option<usize> {
-        self.headers
-            .iter()
-            .position(|h| names.iter().any(|n| header_key(h) == header_key(n)))
-    }
-}
+impl Table {}
 
 impl Row {
     /// The trimmed text of column `col`, empty when absent.
-    pub fn get(&self, col: Option<usize>) -> &str {
+    pub(crate) fn get(&self, col: Option<usize>) -> &str {
         col.and_then(|c| self.cells.get(c))
             .map_or("", String::as_str)
     }
 
     /// Why column `col` could not be read, if so.
-    pub fn unreadable(&self, col: Option<usize>) -> Option<&str> {
+    pub(crate) fn unreadable(&self, col: Option<usize>) -> Option<&str> {
         let col = col?;
         self.unreadable
             .iter()
@@ -79,7 +72,10 @@ impl Row {
 
 /// Reads a CSV/TSV or workbook. `is_header` recognises the header row among
 /// the first rows. Errors name the file (and line when there is one).
-pub fn read_table(path: &Path, is_header: &dyn Fn(&[String]) -> bool) -> Result<Table, Problem> {
+pub(crate) fn read_table(
+    path: &Path,
+    is_header: &dyn Fn(&[String]) -> bool,
+) -> Result<Table, Problem> {
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
@@ -305,7 +301,8 @@ mod tests {
             assert_eq!(t.rows.len(), 2);
             assert_eq!(t.rows[0].line, 3);
             assert_eq!(t.rows[1].line, 5);
-            assert_eq!(t.rows[1].get(t.column(&["姓名"])), "李 四");
+            let name = t.headers.iter().position(|h| h == "姓名");
+            assert_eq!(t.rows[1].get(name), "李 四");
         }
     }
 

@@ -3,9 +3,9 @@
 //! in the layout of 附件6 ([`print`]), and the monthly summary of 附件7
 //! ([`report`]).
 
-pub mod print;
+pub(crate) mod print;
 pub mod qr;
-pub mod report;
+pub(crate) mod report;
 
 /// Renders one of the issuer's pages from its template in `site-templates/`,
 /// with minijinja's HTML autoescaping (chosen by the `.html` name), as the

@@ -34,11 +34,11 @@ use crate::trust::problem::Problem;
 use crate::trust::verifier::{Verified, VerifyOptions};
 
 /// Where the rosters are when none is named: the demo's.
-pub const DEFAULT_ROSTERS: &str = "demo-rosters/certificates";
+pub(crate) const DEFAULT_ROSTERS: &str = "demo-rosters/certificates";
 
 /// What to print.
 #[derive(Clone, Debug)]
-pub struct PrintOptions {
+pub(crate) struct PrintOptions {
     /// The data folder (configuration and signed data).
     pub data: PathBuf,
     /// Certificate codes to print (when no institution is given).
@@ -59,7 +59,7 @@ pub struct PrintOptions {
 
 /// What a print run did.
 #[derive(Debug)]
-pub struct PrintReport {
+pub(crate) struct PrintReport {
     /// Certificates printed.
     pub printed: usize,
     /// Rows not printed (or unreadable), and why.
@@ -70,7 +70,7 @@ pub struct PrintReport {
 
 /// Why nothing could be printed.
 #[derive(Debug, thiserror::Error)]
-pub enum PrintError {
+pub(crate) enum PrintError {
     /// The data folder or a roster could not be read.
     #[error(transparent)]
     Input(#[from] Problem),
@@ -107,7 +107,7 @@ pub enum PrintError {
 
 /// Why a roster row is not printed.
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
-pub enum Refusal {
+pub(crate) enum Refusal {
     /// No verified signed statement has its code.
     #[error("{0}：没有通过验证的签名记录，不能印制")]
     NotSigned(String),
@@ -123,7 +123,7 @@ pub enum Refusal {
 }
 
 /// Prints the certificates `opts` asks for.
-pub fn print(opts: &PrintOptions) -> Result<PrintReport, PrintError> {
+pub(crate) fn print(opts: &PrintOptions) -> Result<PrintReport, PrintError> {
     let config = Config::load(&opts.data)?;
     let folder = DataFolder::with_config(&opts.data, &config)?;
     let verifier = folder.verifier(opts.today);
@@ -277,13 +277,13 @@ fn print_pdf(out: &Path, code: &CertCode) -> Result<(), PrintError> {
 }
 
 /// The print stylesheet, written beside the pages.
-pub const PRINT_CSS: &str = include_str!("../../site-templates/print/certificate.css");
+pub(crate) const PRINT_CSS: &str = include_str!("../../site-templates/print/certificate.css");
 
 /// The page template.
 const PAGE_TEMPLATE: &str = include_str!("../../site-templates/print/certificate.html");
 
 /// A certificate ready to print: the issuer's row, checked against the chain.
-pub struct Printable<'a> {
+pub(crate) struct Printable<'a> {
     /// The roster row (unmasked).
     pub row: &'a CertificateRow,
     /// Institution name as filed.
@@ -309,7 +309,7 @@ fn verbatim_if_plain(s: &str) -> Value {
 /// Checks roster rows against the verified chain: a certificate is printed
 /// only if its signed statement exists, is not revoked, and agrees with the
 /// row (code, level, date, occupation) and its hashes match the name and ID.
-pub fn check_row(row: &CertificateRow, chain: &Chain) -> Result<String, Refusal> {
+pub(crate) fn check_row(row: &CertificateRow, chain: &Chain) -> Result<String, Refusal> {
     let code = row.code.as_string();
     let Some(signed) = chain.certificates.get(&code) else {
         return Err(Refusal::NotSigned(code));
@@ -334,7 +334,7 @@ pub fn check_row(row: &CertificateRow, chain: &Chain) -> Result<String, Refusal>
 }
 
 /// The HTML page of one certificate.
-pub fn page(p: &Printable, config: &Config) -> Result<String, PrintError> {
+pub(crate) fn page(p: &Printable, config: &Config) -> Result<String, PrintError> {
     let r = p.row;
     let code = r.code.as_string();
     let qr = Symbol::new(&verify_url(&config.base_url, &code, Some(&r.name)))?;
@@ -378,7 +378,7 @@ pub fn page(p: &Printable, config: &Config) -> Result<String, PrintError> {
 }
 
 /// Finds a photo named after the code or the document number.
-pub fn find_photo(dir: Option<&Path>, row: &CertificateRow) -> Option<PathBuf> {
+pub(crate) fn find_photo(dir: Option<&Path>, row: &CertificateRow) -> Option<PathBuf> {
     let dir = dir?;
     let stems = [row.code.as_string(), row.id_number.clone()];
     for stem in stems {
@@ -393,7 +393,7 @@ pub fn find_photo(dir: Option<&Path>, row: &CertificateRow) -> Option<PathBuf> {
 }
 
 /// Pages by code, plus the stylesheet, for the selected rows.
-pub fn render_all(
+pub(crate) fn render_all(
     printables: &[Printable],
     config: &Config,
 ) -> Result<BTreeMap<String, String>, PrintError> {

@@ -8,11 +8,11 @@
 use qrcode::{EcLevel, QrCode};
 
 /// Side of the printed symbol, quiet zone included (附件6).
-pub const PRINT_MM: f64 = 30.0;
+pub(crate) const PRINT_MM: f64 = 30.0;
 /// Quiet zone on each side, in modules (ISO/IEC 18004).
-pub const QUIET_ZONE: usize = 4;
+pub(crate) const QUIET_ZONE: usize = 4;
 /// Error correction level.
-pub const EC_LEVEL: EcLevel = EcLevel::Q;
+pub(crate) const EC_LEVEL: EcLevel = EcLevel::Q;
 
 /// Characters kept as they are in the fragment; everything else is
 /// percent-encoded as UTF-8 (RFC 3986 unreserved characters).
@@ -72,19 +72,19 @@ impl Symbol {
     }
 
     /// The QR version (1-40).
-    pub fn version(&self) -> i16 {
+    pub(crate) fn version(&self) -> i16 {
         match self.code.version() {
             qrcode::Version::Normal(v) | qrcode::Version::Micro(v) => v,
         }
     }
 
     /// Modules per side, quiet zone included.
-    pub fn side(&self) -> usize {
+    pub(crate) fn side(&self) -> usize {
         self.code.width() + 2 * QUIET_ZONE
     }
 
     /// Printed size of one module at [`PRINT_MM`].
-    pub fn module_mm(&self) -> f64 {
+    pub(crate) fn module_mm(&self) -> f64 {
         PRINT_MM / self.side() as f64
     }
 
@@ -96,8 +96,11 @@ impl Symbol {
         self.code[(x - QUIET_ZONE, y - QUIET_ZONE)] == qrcode::Color::Dark
     }
 
-    /// An SVG of exactly 30 mm × 30 mm, one path, crisp at any scale.
-    pub fn svg(&self) -> String {
+    /// An SVG of exactly 30 mm × 30 mm, one path, crisp at any scale. The
+    /// URL is its title as character data: nothing in it needs escaping, since
+    /// the name is percent-encoded and `base_url` holds only URL characters
+    /// (checked when the configuration is read), so it cannot close the section.
+    pub(crate) fn svg(&self) -> String {
         let side = self.side();
         let mut path = String::new();
         for y in 0..side {
@@ -109,8 +112,8 @@ impl Symbol {
         }
         format!(
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{PRINT_MM}mm\" height=\"{PRINT_MM}mm\" viewBox=\"0 0 {side} {side}\" shape-rendering=\"crispEdges\">\
-             <title>{}</title><rect width=\"{side}\" height=\"{side}\" fill=\"#fff\"/><path fill=\"#000\" d=\"{path}\"/></svg>\n",
-            self.url.replace('&', "&amp;").replace('<', "&lt;")
+             <title><![CDATA[{}]]></title><rect width=\"{side}\" height=\"{side}\" fill=\"#fff\"/><path fill=\"#000\" d=\"{path}\"/></svg>\n",
+            self.url
         )
     }
 

@@ -9,7 +9,7 @@ use crate::trust::chain::Chain;
 
 /// Why a summary cannot be made.
 #[derive(Debug, thiserror::Error)]
-pub enum ReportError {
+pub(crate) enum ReportError {
     /// The month is not `YYYY-MM`.
     #[error("月份“{0}”应写作 YYYY-MM，如 2024-06")]
     BadMonth(String),
@@ -20,7 +20,7 @@ pub enum ReportError {
 
 /// The summary of one institution and month.
 #[derive(Debug)]
-pub struct MonthlyReport {
+pub(crate) struct MonthlyReport {
     /// 填报单位.
     pub institution: String,
     /// 机构备案号.
@@ -37,7 +37,11 @@ pub struct MonthlyReport {
 const HTML_TEMPLATE: &str = include_str!("../../site-templates/report/monthly.html");
 
 /// Counts the certificates an institution issued in a month (`YYYY-MM`).
-pub fn monthly(chain: &Chain, filing_no: &str, month: &str) -> Result<MonthlyReport, ReportError> {
+pub(crate) fn monthly(
+    chain: &Chain,
+    filing_no: &str,
+    month: &str,
+) -> Result<MonthlyReport, ReportError> {
     let valid_month = month.len() == 7
         && month.as_bytes()[4] == b'-'
         && month[..4].parse::<u16>().is_ok()
@@ -91,7 +95,7 @@ impl MonthlyReport {
     }
 
     /// CSV in UTF-8 with BOM (Excel opens it as is), laid out as 附件7.
-    pub fn to_csv(&self) -> Vec<u8> {
+    pub(crate) fn to_csv(&self) -> Vec<u8> {
         let mut w = csv::WriterBuilder::new()
             .flexible(true)
             .from_writer(Vec::new());
@@ -145,7 +149,7 @@ impl MonthlyReport {
     }
 
     /// A printable HTML page, laid out as 附件7.
-    pub fn to_html(&self) -> String {
+    pub(crate) fn to_html(&self) -> String {
         let ctx = context! {
             institution => &self.institution,
             filing_no => &self.filing_no,

@@ -27,15 +27,15 @@ use crate::trust::chain::Chain;
 use crate::trust::problem::Problem;
 
 /// Folder of certificate shards.
-pub const SHARD_DIR: &str = "c/";
+pub(crate) const SHARD_DIR: &str = "c/";
 /// Folder of institution statements.
-pub const INSTITUTION_DIR: &str = "i/";
+pub(crate) const INSTITUTION_DIR: &str = "i/";
 /// Folder of Markdown pages inside the data folder.
-pub const PAGES_DIR: &str = "pages";
+pub(crate) const PAGES_DIR: &str = "pages";
 
 /// What to build.
 #[derive(Clone, Debug)]
-pub struct BuildOptions {
+pub(crate) struct BuildOptions {
     /// The data folder.
     pub data: PathBuf,
     /// The site folder to (re)place.
@@ -50,7 +50,7 @@ pub struct BuildOptions {
 
 /// What a build did.
 #[derive(Debug)]
-pub struct BuildReport {
+pub(crate) struct BuildReport {
     /// Verified chain counts.
     pub institutions: usize,
     /// Certificates published.
@@ -75,7 +75,7 @@ pub struct BuildReport {
 
 /// Why a build wrote nothing.
 #[derive(Debug, thiserror::Error)]
-pub enum BuildError {
+pub(crate) enum BuildError {
     /// The data has problems (all of them).
     #[error("数据有 {} 个问题", .0.len())]
     Problems(Vec<Problem>),
@@ -102,7 +102,7 @@ pub enum BuildError {
 }
 
 /// What the load step reads.
-pub struct Loaded {
+pub(crate) struct Loaded {
     /// Site configuration.
     pub config: Config,
     /// The data folder's trust root and privacy floor.
@@ -116,7 +116,7 @@ pub struct Loaded {
 }
 
 /// Reads the configuration, root key, datasets and pages (sorted walks).
-pub fn load(data: &Path) -> Result<Loaded, Vec<Problem>> {
+pub(crate) fn load(data: &Path) -> Result<Loaded, Vec<Problem>> {
     let config = Config::load(data).map_err(|p| vec![p])?;
     let folder = DataFolder::with_config(data, &config).map_err(|p| vec![p])?;
     let files = folder.dataset_files().map_err(|p| vec![p])?;
@@ -165,7 +165,10 @@ pub fn load(data: &Path) -> Result<Loaded, Vec<Problem>> {
 }
 
 /// Builds the site in memory: every page, shard, institution file and the manifest.
-pub fn render(chain: &Chain, loaded: &Loaded) -> Result<(Files, ShardScheme, usize), BuildError> {
+pub(crate) fn render(
+    chain: &Chain,
+    loaded: &Loaded,
+) -> Result<(Files, ShardScheme, usize), BuildError> {
     let mut model = SiteModel::new(chain, &loaded.folder.root);
     let mut files = Files::new();
     let (scheme, largest) = shard(chain, &loaded.config, &mut files);
@@ -234,7 +237,7 @@ fn shard(chain: &Chain, config: &Config, files: &mut Files) -> (ShardScheme, usi
 }
 
 /// Runs the whole pipeline.
-pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
+pub(crate) fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let mut steps = Vec::new();
     let mut timed = |name: &'static str, start: Instant| steps.push((name, start.elapsed()));
     if let Some(dir) = &opts.qr_out {
@@ -301,7 +304,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
 }
 
 /// `<out>.skipped.txt`, beside the site and never inside it.
-pub fn skipped_report_path(out: &Path) -> PathBuf {
+pub(crate) fn skipped_report_path(out: &Path) -> PathBuf {
     let mut s = out.as_os_str().to_owned();
     s.push(".skipped.txt");
     PathBuf::from(s)

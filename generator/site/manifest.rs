@@ -14,9 +14,9 @@ use crate::trust::chain::Chain;
 use crate::trust::keys::hex;
 
 /// Version of the published file layout, in `manifest.json`.
-pub const SITE_FORMAT: u32 = 1;
+pub(crate) const SITE_FORMAT: u32 = 1;
 /// The manifest's path in the site.
-pub const MANIFEST: &str = "manifest.json";
+pub(crate) const MANIFEST: &str = "manifest.json";
 
 pub(crate) fn manifest(
     chain: &Chain,

@@ -6,7 +6,7 @@ use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
 /// A rendered page.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct MarkdownPage {
+pub(crate) struct MarkdownPage {
     /// Text of the first level-1 heading.
     pub title: String,
     /// Short label for the navigation bar: from a first line
@@ -17,7 +17,7 @@ pub struct MarkdownPage {
 }
 
 /// Renders Markdown with tables; HTML in the source becomes text.
-pub fn render(source: &str) -> MarkdownPage {
+pub(crate) fn render(source: &str) -> MarkdownPage {
     let (nav, source) = match source
         .strip_prefix("<!-- nav:")
         .and_then(|rest| rest.split_once("-->"))

@@ -3,12 +3,12 @@
 //! [`markdown`], [`shard`] the certificates, build the [`search_index`], and
 //! write everything atomically. [`serve`] previews the result.
 
-pub mod build;
-pub mod manifest;
-pub mod markdown;
-pub mod model;
-pub mod render;
-pub mod search_index;
-pub mod serve;
+pub(crate) mod build;
+pub(crate) mod manifest;
+pub(crate) mod markdown;
+pub(crate) mod model;
+pub(crate) mod render;
+pub(crate) mod search_index;
+pub(crate) mod serve;
 pub mod shard;
-pub mod write;
+pub(crate) mod write;

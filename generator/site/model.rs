@@ -9,10 +9,10 @@ use serde::Serialize;
 use crate::domain::code::{City, FilingNo};
 use crate::trust::chain::Chain;
 use crate::trust::keys::PublicKey;
-use crate::trust::statement::{Certificate, scope_range};
+use crate::trust::statement::{Certificate, Institution, scope_range};
 
 /// Column headers of 附件7, lowest level first.
-pub const LEVEL_COLUMNS: [&str; 5] = [
+pub(crate) const LEVEL_COLUMNS: [&str; 5] = [
     "初级工（五级）",
     "中级工（四级）",
     "高级工（三级）",
@@ -21,13 +21,13 @@ pub const LEVEL_COLUMNS: [&str; 5] = [
 ];
 
 /// Column of a level in [`LEVEL_COLUMNS`].
-pub fn level_column(level: i64) -> usize {
+pub(crate) fn level_column(level: i64) -> usize {
     (5 - level.clamp(1, 5)) as usize
 }
 
 /// One row of a 附件7-style table.
 #[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
-pub struct CountRow {
+pub(crate) struct CountRow {
     /// Row label (occupation, city, year).
     pub label: String,
     /// Counts per level, lowest level first.
@@ -45,7 +45,7 @@ impl CountRow {
 
 /// A table with its 合计 row.
 #[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
-pub struct CountTable {
+pub(crate) struct CountTable {
     /// Rows in display order.
     pub rows: Vec<CountRow>,
     /// 合计.
@@ -54,7 +54,9 @@ pub struct CountTable {
 
 impl CountTable {
     /// Builds a table from (sort key, label, level) triples.
-    pub fn from_items<K: Ord>(items: impl IntoIterator<Item = (K, String, i64)>) -> CountTable {
+    pub(crate) fn from_items<K: Ord>(
+        items: impl IntoIterator<Item = (K, String, i64)>,
+    ) -> CountTable {
         let mut rows: BTreeMap<K, CountRow> = BTreeMap::new();
         let mut sum = CountRow {
             label: "合计".into(),
@@ -78,7 +80,7 @@ impl CountTable {
 
 /// An occupation of an institution's filed scope, ready to print.
 #[derive(Clone, Debug, Serialize)]
-pub struct ScopeView {
+pub(crate) struct ScopeView {
     /// 职业名称.
     pub name: String,
     /// 工种名称 or ——.
@@ -91,7 +93,7 @@ pub struct ScopeView {
 
 /// A signing key and its window.
 #[derive(Clone, Debug, Serialize)]
-pub struct KeyView {
+pub(crate) struct KeyView {
     /// Key id.
     pub kid: String,
     /// Full fingerprint.
@@ -104,7 +106,7 @@ pub struct KeyView {
 
 /// One institution as its directory page shows it.
 #[derive(Clone, Debug, Serialize)]
-pub struct InstitutionView {
+pub(crate) struct InstitutionView {
     /// 机构备案号.
     pub filing_no: String,
     /// 企业名称.
@@ -143,7 +145,7 @@ pub struct InstitutionView {
 
 /// A city of the directory.
 #[derive(Clone, Debug, Serialize)]
-pub struct CityView {
+pub(crate) struct CityView {
     /// City name.
     pub name: String,
     /// Its institutions, by filing number.
@@ -152,7 +154,7 @@ pub struct CityView {
 
 /// Everything the pages need.
 #[derive(Clone, Debug, Serialize)]
-pub struct SiteModel {
+pub(crate) struct SiteModel {
     /// The newest date in the data: the build's "as of" date.
     pub data_date: String,
     /// Root key id.
@@ -189,7 +191,7 @@ fn occupation_label(c: &Certificate) -> String {
 }
 
 /// The newest date anywhere in the chain; the build's data date.
-pub fn data_date(chain: &Chain) -> String {
+pub(crate) fn data_date(chain: &Chain) -> String {
     let certs = chain.certificates.values().map(|c| &c.statement.issued_on);
     let revs = chain.revocations.values().map(|r| &r.statement.revoked_on);
     let insts = chain.institutions.values().map(|i| &i.statement.issued_on);
@@ -201,9 +203,84 @@ pub fn data_date(chain: &Chain) -> String {
         .unwrap_or_default()
 }
 
+/// 附件7 counts by year of issue.
+fn year_table<'a>(certs: impl Iterator<Item = &'a Certificate>) -> CountTable {
+    CountTable::from_items(certs.map(|c| {
+        (
+            c.issued_on[..4].to_string(),
+            format!("{} 年", &c.issued_on[..4]),
+            c.level,
+        )
+    }))
+}
+
+impl InstitutionView {
+    /// An institution's page: its statement, its certificates' counts.
+    fn new(
+        s: &Institution,
+        certs: &[&Certificate],
+        chain: &Chain,
+        data_date: &str,
+    ) -> InstitutionView {
+        let revoked = certs
+            .iter()
+            .filter(|c| chain.revocations.contains_key(&c.code))
+            .count();
+        let by_year = year_table(
+            certs
+                .iter()
+                .copied()
+                .filter(|c| !chain.revocations.contains_key(&c.code)),
+        );
+        InstitutionView {
+            filing_no: s.filing_no.clone(),
+            name: s.name.clone(),
+            city: s.city.clone(),
+            kind: s.kind.clone(),
+            address: s.address.clone().unwrap_or_default(),
+            contact: s.contact.clone().unwrap_or_default(),
+            phone: s.phone.clone().unwrap_or_default(),
+            approved_on: s.approved_on.clone(),
+            valid_until: s.valid_until.clone(),
+            filing_current: s.filing_valid_on(data_date),
+            statement_date: s.issued_on.clone(),
+            occupations: s
+                .occupations
+                .iter()
+                .map(|o| ScopeView {
+                    name: o.name.clone(),
+                    subtype: o.subtype.clone().unwrap_or_else(|| "——".into()),
+                    code: o.code.clone(),
+                    range: scope_range(o).map(|r| r.to_string()).unwrap_or_default(),
+                })
+                .collect(),
+            keys: s
+                .keys
+                .iter()
+                .map(|k| KeyView {
+                    kid: k.kid.clone(),
+                    fingerprint: PublicKey::from_base64(&k.public_key)
+                        .map(|p| p.fingerprint())
+                        .unwrap_or_default(),
+                    valid_from: k.valid_from.clone(),
+                    valid_until: k.valid_until.clone().unwrap_or_default(),
+                })
+                .collect(),
+            certificates: certs.len(),
+            revoked,
+            by_year,
+            newest_issue: certs
+                .iter()
+                .map(|c| c.issued_on.clone())
+                .max()
+                .unwrap_or_default(),
+        }
+    }
+}
+
 impl SiteModel {
     /// Derives the model from a verified chain.
-    pub fn new(chain: &Chain, root: &PublicKey) -> SiteModel {
+    pub(crate) fn new(chain: &Chain, root: &PublicKey) -> SiteModel {
         let data_date = data_date(chain);
         let valid = || {
             chain
@@ -223,65 +300,7 @@ impl SiteModel {
         for (filing, signed) in &chain.institutions {
             let s = &signed.statement;
             let certs = per_inst.get(filing.as_str()).cloned().unwrap_or_default();
-            let revoked = certs
-                .iter()
-                .filter(|c| chain.revocations.contains_key(&c.code))
-                .count();
-            let by_year = CountTable::from_items(
-                certs
-                    .iter()
-                    .filter(|c| !chain.revocations.contains_key(&c.code))
-                    .map(|c| {
-                        (
-                            c.issued_on[..4].to_string(),
-                            format!("{} 年", &c.issued_on[..4]),
-                            c.level,
-                        )
-                    }),
-            );
-            let view = InstitutionView {
-                filing_no: s.filing_no.clone(),
-                name: s.name.clone(),
-                city: s.city.clone(),
-                kind: s.kind.clone(),
-                address: s.address.clone().unwrap_or_default(),
-                contact: s.contact.clone().unwrap_or_default(),
-                phone: s.phone.clone().unwrap_or_default(),
-                approved_on: s.approved_on.clone(),
-                valid_until: s.valid_until.clone(),
-                filing_current: s.filing_valid_on(&data_date),
-                statement_date: s.issued_on.clone(),
-                occupations: s
-                    .occupations
-                    .iter()
-                    .map(|o| ScopeView {
-                        name: o.name.clone(),
-                        subtype: o.subtype.clone().unwrap_or_else(|| "——".into()),
-                        code: o.code.clone(),
-                        range: scope_range(o).map(|r| r.to_string()).unwrap_or_default(),
-                    })
-                    .collect(),
-                keys: s
-                    .keys
-                    .iter()
-                    .map(|k| KeyView {
-                        kid: k.kid.clone(),
-                        fingerprint: PublicKey::from_base64(&k.public_key)
-                            .map(|p| p.fingerprint())
-                            .unwrap_or_default(),
-                        valid_from: k.valid_from.clone(),
-                        valid_until: k.valid_until.clone().unwrap_or_default(),
-                    })
-                    .collect(),
-                certificates: certs.len(),
-                revoked,
-                by_year,
-                newest_issue: certs
-                    .iter()
-                    .map(|c| c.issued_on.clone())
-                    .max()
-                    .unwrap_or_default(),
-            };
+            let view = InstitutionView::new(s, &certs, chain, &data_date);
             let city = FilingNo::parse(filing).map(|f| f.city).ok();
             let number = city.map_or(99, City::number);
             cities
@@ -305,13 +324,7 @@ impl SiteModel {
             let number = city.map_or(99, City::number);
             (number, city.map_or("?", City::name).to_string(), c.level)
         }));
-        let by_year = CountTable::from_items(valid().map(|c| {
-            (
-                c.issued_on[..4].to_string(),
-                format!("{} 年", &c.issued_on[..4]),
-                c.level,
-            )
-        }));
+        let by_year = year_table(valid());
         SiteModel {
             data_date,
             root_kid: root.kid(),
@@ -330,7 +343,7 @@ impl SiteModel {
     }
 
     /// Every institution, in directory order.
-    pub fn institutions(&self) -> impl Iterator<Item = &InstitutionView> {
+    pub(crate) fn institutions(&self) -> impl Iterator<Item = &InstitutionView> {
         self.cities.iter().flat_map(|c| c.institutions.iter())
     }
 }

@@ -18,7 +18,7 @@ use crate::site::model::{LEVEL_COLUMNS, SiteModel};
 use crate::trust::keys::hex;
 
 /// Output files: path relative to the site root → bytes.
-pub type Files = BTreeMap<String, Vec<u8>>;
+pub(crate) type Files = BTreeMap<String, Vec<u8>>;
 
 /// Templates, by name.
 const TEMPLATES: &[(&str, &str)] = &[
@@ -114,7 +114,7 @@ static SCRIPTS: LazyLock<Vec<(&'static str, &'static str)>> = LazyLock::new(|| {
 });
 
 /// The folder the scripts are published in, e.g. `assets/js-1a2b3c4d5e/`.
-pub fn script_dir() -> String {
+pub(crate) fn script_dir() -> String {
     let mut hasher = Sha256::new();
     for (name, source) in SCRIPTS.iter() {
         hasher.update(name.as_bytes());
@@ -134,7 +134,7 @@ fn publish_scripts(files: &mut Files, dir: &str) {
 
 /// A Markdown page to publish at `<slug>/index.html`.
 #[derive(Clone, Debug)]
-pub struct MarkdownSource {
+pub(crate) struct MarkdownSource {
     /// File stem, e.g. `about`.
     pub slug: String,
     /// The rendered page.
@@ -159,7 +159,7 @@ fn environment() -> Environment<'static> {
 }
 
 /// The published path of each asset, by logical name.
-pub fn asset_paths() -> BTreeMap<&'static str, String> {
+pub(crate) fn asset_paths() -> BTreeMap<&'static str, String> {
     let mut paths: BTreeMap<&'static str, String> = ASSETS
         .iter()
         .map(|(key, file, bytes)| {
@@ -172,23 +172,23 @@ pub fn asset_paths() -> BTreeMap<&'static str, String> {
     paths
 }
 
-/// Renders every page and copies the assets.
-pub fn render_site(
-    model: &SiteModel,
-    config: &Config,
-    pages: &[MarkdownSource],
-) -> Result<Files, minijinja::Error> {
-    let env = environment();
-    let assets = asset_paths();
-    let mut files = Files::new();
-    for (key, _, bytes) in ASSETS {
-        files.insert(assets[key].clone(), bytes.to_vec());
-    }
-    publish_scripts(&mut files, &assets["js"]);
-    // Converted once: every page shares it (a conversion per page would make
-    // the build quadratic in the number of institutions).
-    let model_value = Value::from(Serde(model));
-    let nav_targets: Vec<(String, String)> = [
+/// The pages every site has besides the home page: path, template, title.
+const FIXED_PAGES: &[(&str, &str, &str)] = &[
+    ("verify/index.html", "verify.html", "证书查验"),
+    ("batch/index.html", "batch.html", "批量查验"),
+    (
+        "directory/index.html",
+        "directory.html",
+        "职业技能等级认定企业目录",
+    ),
+    ("stats/index.html", "stats.html", "职业技能等级认定结果统计"),
+    ("trust/index.html", "trust.html", "信任与密钥"),
+    ("404.html", "404.html", "找不到页面"),
+];
+
+/// The navigation: the fixed pages, then the Markdown pages.
+fn nav_targets(pages: &[MarkdownSource]) -> Vec<(String, String)> {
+    [
         ("index.html", "首页"),
         ("verify/index.html", "证书查验"),
         ("batch/index.html", "批量查验"),
@@ -203,20 +203,39 @@ pub fn render_site(
             .iter()
             .map(|p| (format!("{}/index.html", p.slug), p.page.nav.clone())),
     )
-    .collect();
-    let render = |files: &mut Files,
-                  path: &str,
-                  template: &str,
-                  title: &str,
-                  extra: Value|
-     -> Result<(), minijinja::Error> {
+    .collect()
+}
+
+/// What every page is rendered with.
+struct Renderer<'a> {
+    env: Environment<'static>,
+    config: &'a Config,
+    /// Converted once: every page shares it (a conversion per page would
+    /// make the build quadratic in the number of institutions).
+    model: Value,
+    assets: Value,
+    nav_targets: Vec<(String, String)>,
+}
+
+impl Renderer<'_> {
+    /// Renders `template` as the page at `path`.
+    fn page(
+        &self,
+        files: &mut Files,
+        path: &str,
+        template: &str,
+        title: &str,
+        extra: Value,
+    ) -> Result<(), minijinja::Error> {
+        let config = self.config;
         // The 404 page is served at any depth: its links are absolute.
         let root = if path == "404.html" {
             config.base_url.clone()
         } else {
             "../".repeat(path.matches('/').count())
         };
-        let nav: Vec<NavItem> = nav_targets
+        let nav: Vec<NavItem> = self
+            .nav_targets
             .iter()
             .map(|(href, label)| NavItem {
                 href: format!("{root}{href}"),
@@ -234,97 +253,66 @@ pub fn render_site(
                 base_url => &config.base_url,
                 contact => &config.contact,
             },
-            model => model_value.clone(),
-            assets => Value::from(Serde(&assets)),
+            model => self.model.clone(),
+            assets => self.assets.clone(),
             nav => Value::from(Serde(&nav)),
             levels => Value::from(Serde(LEVEL_COLUMNS)),
             ..extra
         };
-        let html = env.get_template(template)?.render(ctx)?;
+        let html = self.env.get_template(template)?.render(ctx)?;
         files.insert(path.to_string(), html.into_bytes());
         Ok(())
+    }
+}
+
+/// Renders every page, the assets, the sitemap and robots.txt.
+pub(crate) fn render_site(
+    model: &SiteModel,
+    config: &Config,
+    pages: &[MarkdownSource],
+) -> Result<Files, minijinja::Error> {
+    let assets = asset_paths();
+    let mut files = Files::new();
+    for (key, _, bytes) in ASSETS {
+        files.insert(assets[key].clone(), bytes.to_vec());
+    }
+    publish_scripts(&mut files, &assets["js"]);
+    let r = Renderer {
+        env: environment(),
+        config,
+        model: Value::from(Serde(model)),
+        assets: Value::from(Serde(&assets)),
+        nav_targets: nav_targets(pages),
     };
-    render(
+    let none = || context! {};
+    r.page(
         &mut files,
         "index.html",
         "index.html",
         &config.title,
-        context! {},
+        none(),
     )?;
-    render(
-        &mut files,
-        "verify/index.html",
-        "verify.html",
-        "证书查验",
-        context! {},
-    )?;
-    render(
-        &mut files,
-        "batch/index.html",
-        "batch.html",
-        "批量查验",
-        context! {},
-    )?;
-    render(
-        &mut files,
-        "directory/index.html",
-        "directory.html",
-        "职业技能等级认定企业目录",
-        context! {},
-    )?;
+    for (path, template, title) in FIXED_PAGES {
+        r.page(&mut files, path, template, title, none())?;
+    }
     for inst in model.institutions() {
-        render(
-            &mut files,
-            &format!("directory/{}.html", inst.filing_no),
-            "institution.html",
-            &inst.name,
-            context! { inst => Value::from(Serde(inst)) },
-        )?;
+        let path = format!("directory/{}.html", inst.filing_no);
+        let extra = context! { inst => Value::from(Serde(inst)) };
+        r.page(&mut files, &path, "institution.html", &inst.name, extra)?;
     }
-    render(
-        &mut files,
-        "stats/index.html",
-        "stats.html",
-        "职业技能等级认定结果统计",
-        context! {},
-    )?;
-    render(
-        &mut files,
-        "trust/index.html",
-        "trust.html",
-        "信任与密钥",
-        context! {},
-    )?;
     for p in pages {
-        render(
-            &mut files,
-            &format!("{}/index.html", p.slug),
-            "markdown.html",
-            &p.page.title,
-            context! { body => Value::from_safe_string(p.page.html.clone()) },
-        )?;
+        let path = format!("{}/index.html", p.slug);
+        let extra = context! { body => Value::from_safe_string(p.page.html.clone()) };
+        r.page(&mut files, &path, "markdown.html", &p.page.title, extra)?;
     }
-    render(
-        &mut files,
-        "404.html",
-        "404.html",
-        "找不到页面",
-        context! {},
-    )?;
-    let mut sitemap: Vec<String> = files
+    let sitemap: Vec<String> = files
         .keys()
         .filter(|p| p.ends_with(".html") && *p != "404.html")
         .cloned()
         .collect();
-    sitemap.sort();
-    render(
-        &mut files,
-        "sitemap.xml",
-        "sitemap.xml",
-        "",
-        context! { urls => Value::from(Serde(&sitemap)) },
-    )?;
-    render(&mut files, "robots.txt", "robots.txt", "", context! {})?;
+    let extra = context! { urls => Value::from(Serde(&sitemap)) };
+    r.page(&mut files, "sitemap.xml", "sitemap.xml", "", extra)?;
+    r.page(&mut files, "robots.txt", "robots.txt", "", none())?;
     Ok(files)
 }
 

@@ -20,26 +20,26 @@ use crate::site::render::Files;
 use crate::site::shard::{ShardScheme, prefix32};
 
 /// Folder of the index in the site.
-pub const SEARCH_DIR: &str = "s/";
+pub(crate) const SEARCH_DIR: &str = "s/";
 /// Documents per chunk.
-pub const CHUNK: usize = 64;
+pub(crate) const CHUNK: usize = 64;
 /// Average posting shard size to aim for, in bytes.
-pub const GRAM_TARGET_BYTES: usize = 4096;
+pub(crate) const GRAM_TARGET_BYTES: usize = 4096;
 
 /// Normalises text for search: NFKC, no white space, lower case. The browser
 /// applies the same steps (search.js).
-pub fn normalize(text: &str) -> String {
+pub(crate) fn normalize(text: &str) -> String {
     fold_compact(text).to_lowercase()
 }
 
 /// The character bigrams of normalised text.
-pub fn bigrams(text: &str) -> Vec<String> {
+pub(crate) fn bigrams(text: &str) -> Vec<String> {
     let chars: Vec<char> = normalize(text).chars().collect();
     chars.windows(2).map(|w| w.iter().collect()).collect()
 }
 
 /// Builds the index files of the directory.
-pub fn build(model: &SiteModel) -> Files {
+pub(crate) fn build(model: &SiteModel) -> Files {
     let mut docs: Vec<_> = model.institutions().collect();
     docs.sort_by(|a, b| a.filing_no.cmp(&b.filing_no));
     let mut postings: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();

@@ -9,10 +9,10 @@ use std::net::{TcpListener, TcpStream};
 use std::time::Duration;
 
 /// Content-Security-Policy sent with every response (pages also carry it in a meta tag).
-pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+pub(crate) const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /// The MIME type of a file, by extension. ES modules need `text/javascript`.
-pub fn mime(path: &Path) -> &'static str {
+pub(crate) fn mime(path: &Path) -> &'static str {
     match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
         "html" => "text/html; charset=utf-8",
         "css" => "text/css; charset=utf-8",
@@ -28,7 +28,7 @@ pub fn mime(path: &Path) -> &'static str {
 }
 
 /// Maps a request path to a file under `root`, refusing anything that climbs out.
-pub fn resolve(root: &Path, url_path: &str) -> Option<PathBuf> {
+pub(crate) fn resolve(root: &Path, url_path: &str) -> Option<PathBuf> {
     let path = url_path.split(['?', '#']).next().unwrap_or("");
     let decoded = percent_decode(path)?;
     let mut out = root.to_path_buf();
@@ -104,7 +104,7 @@ fn handle(root: &Path, stream: TcpStream) -> std::io::Result<()> {
 
 /// Serves `root` until the process ends. `port` 0 picks a free port; the
 /// address is printed first so scripts can read it.
-pub fn serve(root: &Path, port: u16) -> Result<(), FsError> {
+pub(crate) fn serve(root: &Path, port: u16) -> Result<(), FsError> {
     let address = PathBuf::from(format!("127.0.0.1:{port}"));
     let listener = TcpListener::bind(("127.0.0.1", port)).fs(FsAction::Listen, &address)?;
     let addr = listener.local_addr().fs(FsAction::Listen, &address)?;

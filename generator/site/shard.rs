@@ -10,10 +10,10 @@
 use sha2::{Digest, Sha256};
 
 /// Most bits a shard prefix may have (16 million shards).
-pub const MAX_BITS: u8 = 24;
+pub(crate) const MAX_BITS: u8 = 24;
 
 /// The leading 32 bits of SHA-256 of a code (UTF-8), big-endian.
-pub fn prefix32(code: &str) -> u32 {
+pub(crate) fn prefix32(code: &str) -> u32 {
     let digest = Sha256::digest(code.as_bytes());
     u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]])
 }
@@ -29,7 +29,7 @@ impl ShardScheme {
     /// The fewest bits that bring the average shard to `target_bytes` or
     /// less and the largest to twice that, given each record's size and the
     /// leading 32 bits of its code's hash ([`prefix32`]).
-    pub fn choose(records: &[(u32, usize)], target_bytes: usize) -> ShardScheme {
+    pub(crate) fn choose(records: &[(u32, usize)], target_bytes: usize) -> ShardScheme {
         let total: usize = records.iter().map(|(_, size)| size).sum();
         let mut bits = 0u8;
         while bits < MAX_BITS {
@@ -45,7 +45,7 @@ impl ShardScheme {
     }
 
     /// Size of the largest shard under this scheme.
-    pub fn largest(&self, records: &[(u32, usize)]) -> usize {
+    pub(crate) fn largest(&self, records: &[(u32, usize)]) -> usize {
         let mut sizes = vec![0usize; self.count() as usize];
         for (prefix, size) in records {
             sizes[self.index_of_prefix(*prefix) as usize] += size;
@@ -67,7 +67,7 @@ impl ShardScheme {
     }
 
     /// Hex digits in a shard's name.
-    pub fn name_width(&self) -> usize {
+    pub(crate) fn name_width(&self) -> usize {
         usize::from(self.bits.div_ceil(4)).max(1)
     }
 

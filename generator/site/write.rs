@@ -10,7 +10,7 @@ use crate::site::render::Files;
 
 /// Why the site was not written; the old one is intact either way.
 #[derive(Debug, thiserror::Error)]
-pub enum WriteError {
+pub(crate) enum WriteError {
     /// The output is a folder of something else: never replaced.
     #[error("{} 不是空目录，也不是 certsite 生成的站点（没有 {MANIFEST}）；拒绝覆盖", .0.display())]
     NotASite(PathBuf),
@@ -21,7 +21,7 @@ pub enum WriteError {
 
 /// Writes the site into a fresh folder beside `out`, then swaps it in.
 /// Refuses to replace a non-empty folder that is not a certsite site.
-pub fn write_site(out: &Path, files: &Files) -> Result<(), WriteError> {
+pub(crate) fn write_site(out: &Path, files: &Files) -> Result<(), WriteError> {
     if out.exists() {
         let is_site = out.join(MANIFEST).is_file();
         let is_empty = std::fs::read_dir(out)

@@ -13,7 +13,7 @@ use std::fmt;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
 /// Largest integer a statement may hold: 2^53 - 1 (JavaScript's safe range).
-pub const MAX_SAFE_INTEGER: i64 = (1 << 53) - 1;
+pub(crate) const MAX_SAFE_INTEGER: i64 = (1 << 53) - 1;
 
 /// A statement value.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,7 +36,7 @@ impl Json {
     }
 
     /// The RFC 8785 canonical form, as UTF-8 bytes.
-    pub fn canonical(&self) -> Vec<u8> {
+    pub(crate) fn canonical(&self) -> Vec<u8> {
         let mut out = String::new();
         self.write_canonical(&mut out);
         out.into_bytes()
@@ -81,16 +81,8 @@ impl Json {
         }
     }
 
-    /// The string, if this is one.
-    pub fn as_str(&self) -> Option<&str> {
-        match self {
-            Json::Str(s) => Some(s),
-            _ => None,
-        }
-    }
-
     /// The object, if this is one.
-    pub fn as_object(&self) -> Option<&BTreeMap<String, Json>> {
+    pub(crate) fn as_object(&self) -> Option<&BTreeMap<String, Json>> {
         match self {
             Json::Obj(m) => Some(m),
             _ => None,
@@ -98,7 +90,7 @@ impl Json {
     }
 
     /// Converts a `serde_json` value, refusing what statements may not hold.
-    pub fn from_value(v: serde_json::Value) -> Result<Json, String> {
+    pub(crate) fn from_value(v: serde_json::Value) -> Result<Json, String> {
         use serde_json::Value;
         match v {
             Value::String(s) => Ok(Json::Str(s)),
@@ -121,7 +113,7 @@ impl Json {
     }
 
     /// Converts into a `serde_json` value (for typed deserialisation).
-    pub fn to_value(&self) -> serde_json::Value {
+    pub(crate) fn to_value(&self) -> serde_json::Value {
         use serde_json::Value;
         match self {
             Json::Str(s) => Value::String(s.clone()),

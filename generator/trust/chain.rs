@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use crate::data::dataset::SourcedLine;
 use crate::domain::level::Level;
 use crate::domain::occupation::Catalogue;
-use crate::trust::envelope::Envelope;
+use crate::trust::envelope::{Envelope, signature_verifies};
 use crate::trust::keys::PublicKey;
 use crate::trust::problem::Problem;
 use crate::trust::statement::{Certificate, Institution, Revocation, Statement, scope_range};
@@ -60,7 +60,7 @@ struct Parsed {
 impl Parsed {
     /// Whether `key` is the named key and its signature verifies strictly.
     fn verifies_with(&self, key: &PublicKey) -> bool {
-        key.kid() == self.kid && key.verify(&self.canonical, &self.sig)
+        signature_verifies(key, &self.kid, &self.canonical, &self.sig)
     }
 }
 
@@ -100,7 +100,7 @@ fn bad_signature(p: &Parsed) -> Problem {
 }
 
 /// Verifies all lines against `root`. Returns what passed and every problem.
-pub fn verify(
+pub(crate) fn verify(
     root: &PublicKey,
     lines: Vec<SourcedLine>,
     catalogue: &Catalogue,

@@ -81,13 +81,19 @@ impl Envelope {
     /// Whether `key` is the named key and its signature over the canonical
     /// statement verifies strictly.
     pub fn verifies_with(&self, key: &PublicKey) -> bool {
-        key.kid() == self.kid && key.verify(&self.statement.canonical(), &self.sig)
+        signature_verifies(key, &self.kid, &self.statement.canonical(), &self.sig)
     }
 
     /// The typed statement.
-    pub fn typed(&self) -> Result<Statement, String> {
+    pub(crate) fn typed(&self) -> Result<Statement, String> {
         Statement::from_json(&self.statement)
     }
+}
+
+/// The signature rule of every envelope: the key is the one the envelope
+/// names, and the signature over the canonical statement verifies strictly.
+pub fn signature_verifies(key: &PublicKey, kid: &str, canonical: &[u8], sig: &[u8; 64]) -> bool {
+    key.kid() == kid && key.verify(canonical, sig)
 }
 
 #[cfg(test)]

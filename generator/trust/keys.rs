@@ -104,14 +104,14 @@ impl PublicKey {
         STANDARD.encode(self.0.as_bytes())
     }
 
+    /// SHA-256 of the 32 bytes, lower-case hex.
+    pub(crate) fn fingerprint_hex(&self) -> String {
+        hex(&Sha256::digest(self.0.as_bytes()))
+    }
+
     /// The 32 bytes.
     pub fn as_bytes(&self) -> &[u8; 32] {
         self.0.as_bytes()
-    }
-
-    /// SHA-256 of the 32 bytes, lower-case hex.
-    pub fn fingerprint_hex(&self) -> String {
-        hex(&Sha256::digest(self.0.as_bytes()))
     }
 
     /// The fingerprint as people read it aloud: hex in groups of four.
@@ -126,13 +126,13 @@ impl PublicKey {
 
     /// Verifies an Ed25519 signature strictly (RFC 8032 with canonical `S`,
     /// no small-order `R` or key), as `verify_strict` does.
-    pub fn verify(&self, message: &[u8], signature: &[u8; 64]) -> bool {
+    pub(crate) fn verify(&self, message: &[u8], signature: &[u8; 64]) -> bool {
         let sig = Signature::from_bytes(signature);
         self.0.verify_strict(message, &sig).is_ok()
     }
 
     /// Reads a `.pub` file: its last non-empty line is the key.
-    pub fn read(path: &Path) -> Result<PublicKey, KeyError> {
+    pub(crate) fn read(path: &Path) -> Result<PublicKey, KeyError> {
         let text = fs::read_to_string(path).fs(FsAction::Read, path)?;
         let line = last_line(&text).ok_or_else(|| KeyError::Format {
             path: path.into(),
@@ -157,7 +157,7 @@ impl PublicKey {
 
 impl SecretKey {
     /// A new key from the operating system's random source.
-    pub fn generate() -> Result<SecretKey, KeyError> {
+    pub(crate) fn generate() -> Result<SecretKey, KeyError> {
         let mut seed = [0u8; 32];
         getrandom::fill(&mut seed).map_err(|e| KeyError::NoRandomness(e.to_string()))?;
         Ok(SecretKey::from_seed(seed))
@@ -174,7 +174,7 @@ impl SecretKey {
     }
 
     /// Signs `message` (pure Ed25519: the message itself, no pre-hash).
-    pub fn sign(&self, message: &[u8]) -> [u8; 64] {
+    pub(crate) fn sign(&self, message: &[u8]) -> [u8; 64] {
         use ed25519_dalek::Signer;
         self.0.sign(message).to_bytes()
     }
@@ -194,7 +194,7 @@ impl SecretKey {
     }
 
     /// The text of a `.key` file.
-    pub fn file_text(&self, label: &str) -> String {
+    pub(crate) fn file_text(&self, label: &str) -> String {
         format!(
             "# certsite SECRET key (Ed25519 seed): {label}\n# kid: {}\n# Keep this file private. Anyone holding it can sign in your name.\n{}\n",
             self.public().kid(),
@@ -221,7 +221,7 @@ fn group4(hex: &str) -> String {
 }
 
 /// The two paths `keygen --out PREFIX` writes.
-pub fn key_paths(prefix: &Path) -> (PathBuf, PathBuf) {
+pub(crate) fn key_paths(prefix: &Path) -> (PathBuf, PathBuf) {
     let with = |suffix: &str| {
         let mut s = prefix.as_os_str().to_owned();
         s.push(".");
@@ -233,7 +233,7 @@ pub fn key_paths(prefix: &Path) -> (PathBuf, PathBuf) {
 
 /// Writes `text` to a new file readable by its owner only; refuses to
 /// overwrite, so an existing key is never lost.
-pub fn write_secret_file(path: &Path, text: &str) -> Result<(), KeyError> {
+pub(crate) fn write_secret_file(path: &Path, text: &str) -> Result<(), KeyError> {
     let mut opts = fs::OpenOptions::new();
     opts.write(true).create_new(true);
     #[cfg(unix)]

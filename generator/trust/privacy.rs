@@ -30,12 +30,12 @@ pub fn normalize_name(raw: &str) -> String {
 
 /// The public form of a name: nothing of it. The README's privacy section
 /// shows why even the surname would make names cheap to recover.
-pub fn mask_name(_name: &str) -> String {
+pub(crate) fn mask_name(_name: &str) -> String {
     "**".to_string()
 }
 
 /// How many trailing characters of a document number stay visible.
-pub const ID_VISIBLE_TAIL: usize = 2;
+pub(crate) const ID_VISIBLE_TAIL: usize = 2;
 
 /// The public form of a (normalised) document number: every character but
 /// the last [`ID_VISIBLE_TAIL`] replaced by `*`.

@@ -19,7 +19,7 @@ pub struct Problem {
 
 impl Problem {
     /// A problem with a whole file.
-    pub fn file(file: &Path, message: impl Into<String>) -> Problem {
+    pub(crate) fn file(file: &Path, message: impl Into<String>) -> Problem {
         Problem {
             file: file.to_path_buf(),
             line: None,
@@ -29,7 +29,7 @@ impl Problem {
     }
 
     /// A problem with a line.
-    pub fn line(file: &Path, line: usize, message: impl Into<String>) -> Problem {
+    pub(crate) fn line(file: &Path, line: usize, message: impl Into<String>) -> Problem {
         Problem {
             file: file.to_path_buf(),
             line: Some(line),
@@ -39,7 +39,12 @@ impl Problem {
     }
 
     /// A problem with one field of a line.
-    pub fn field(file: &Path, line: usize, field: &str, message: impl Into<String>) -> Problem {
+    pub(crate) fn field(
+        file: &Path,
+        line: usize,
+        field: &str,
+        message: impl Into<String>,
+    ) -> Problem {
         Problem {
             file: file.to_path_buf(),
             line: Some(line),
@@ -66,7 +71,7 @@ impl fmt::Display for Problem {
 
 /// A field-level problem before its file and line are known.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FieldProblem {
+pub(crate) struct FieldProblem {
     /// The field.
     pub field: String,
     /// What is wrong.
@@ -75,7 +80,7 @@ pub struct FieldProblem {
 
 impl FieldProblem {
     /// A problem with `field`.
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> FieldProblem {
+    pub(crate) fn new(field: impl Into<String>, message: impl Into<String>) -> FieldProblem {
         FieldProblem {
             field: field.into(),
             message: message.into(),
@@ -83,13 +88,13 @@ impl FieldProblem {
     }
 
     /// Locates it.
-    pub fn at(self, file: &Path, line: usize) -> Problem {
+    pub(crate) fn at(self, file: &Path, line: usize) -> Problem {
         Problem::field(file, line, &self.field, self.message)
     }
 }
 
 /// Prints problems, sorted, with a count, as the commands report them.
-pub fn report(problems: &[Problem]) -> String {
+pub(crate) fn report(problems: &[Problem]) -> String {
     let mut sorted: Vec<&Problem> = problems.iter().collect();
     sorted.sort();
     let mut out = String::new();

@@ -161,7 +161,7 @@ pub struct Revocation {
 impl Statement {
     /// Reads a statement from its JSON; the error names the problem in English
     /// as serde reports it (unknown field, missing field, wrong type).
-    pub fn from_json(json: &Json) -> Result<Statement, String> {
+    pub(crate) fn from_json(json: &Json) -> Result<Statement, String> {
         serde_json::from_value(json.to_value()).map_err(|e| e.to_string())
     }
 
@@ -169,15 +169,6 @@ impl Statement {
     pub fn to_json(&self) -> Json {
         let value = serde_json::to_value(self).expect("statements serialise");
         Json::from_value(value).expect("statements hold strings and integers only")
-    }
-
-    /// The `type` tag.
-    pub fn type_name(&self) -> &'static str {
-        match self {
-            Statement::Institution(_) => crate::constants::TYPE_INSTITUTION,
-            Statement::Certificate(_) => crate::constants::TYPE_CERTIFICATE,
-            Statement::Revocation(_) => crate::constants::TYPE_REVOCATION,
-        }
     }
 }
 
@@ -222,7 +213,7 @@ impl Checks {
 }
 
 /// A level range from a scope entry's two digits.
-pub fn scope_range(entry: &ScopeEntry) -> Option<LevelRange> {
+pub(crate) fn scope_range(entry: &ScopeEntry) -> Option<LevelRange> {
     let low = Level::from_digit(u8::try_from(entry.lowest_level).ok()?)?;
     let high = Level::from_digit(u8::try_from(entry.highest_level).ok()?)?;
     (low >= high).then(|| LevelRange::new(low, high))
@@ -230,7 +221,7 @@ pub fn scope_range(entry: &ScopeEntry) -> Option<LevelRange> {
 
 impl Institution {
     /// The rules an institution statement keeps on its own.
-    pub fn check(&self, catalogue: &Catalogue) -> Vec<FieldProblem> {
+    pub(crate) fn check(&self, catalogue: &Catalogue) -> Vec<FieldProblem> {
         let mut c = Checks::default();
         c.version(self.v);
         match FilingNo::parse(&self.filing_no) {
@@ -322,18 +313,18 @@ impl Institution {
     }
 
     /// The key with this id, if listed.
-    pub fn key(&self, kid: &str) -> Option<&KeyEntry> {
+    pub(crate) fn key(&self, kid: &str) -> Option<&KeyEntry> {
         self.keys.iter().find(|k| k.kid == kid)
     }
 
     /// Whether the filing is valid on `date` (an ISO date string).
-    pub fn filing_valid_on(&self, date: &str) -> bool {
+    pub(crate) fn filing_valid_on(&self, date: &str) -> bool {
         self.approved_on.as_str() <= date && date <= self.valid_until.as_str()
     }
 
     /// The scope entry that covers an occupation code and sub-specialty. An
     /// entry without a sub-specialty covers all of the occupation's.
-    pub fn scope_for(&self, code: &str, subtype: Option<&str>) -> Option<&ScopeEntry> {
+    pub(crate) fn scope_for(&self, code: &str, subtype: Option<&str>) -> Option<&ScopeEntry> {
         let exact = self
             .occupations
             .iter()
@@ -348,7 +339,7 @@ impl Institution {
 
 impl KeyEntry {
     /// Whether the key may sign on `date` (ISO dates compare as strings).
-    pub fn valid_on(&self, date: &str) -> bool {
+    pub(crate) fn valid_on(&self, date: &str) -> bool {
         self.valid_from.as_str() <= date && self.valid_until.as_deref().is_none_or(|u| date <= u)
     }
 }
@@ -380,8 +371,7 @@ impl Certificate {
     /// The rules a certificate statement keeps on its own, judged with the
     /// verifier's options (today and the privacy floor). A roster row is
     /// checked by this same function, as a draft statement.
-    pub fn check(&self, catalogue: &Catalogue, opts: &VerifyOptions) -> Vec<FieldProblem> {
-        let min_iterations = opts.min_iterations;
+    pub(crate) fn check(&self, catalogue: &Catalogue, opts: &VerifyOptions) -> Vec<FieldProblem> {
         let mut c = Checks::default();
         c.version(self.v);
         let code = match CertCode::parse(&self.code) {
@@ -396,6 +386,35 @@ impl Certificate {
             Ok(code) => Some(code),
         };
         c.non_empty("institution", &self.institution);
+        self.check_privacy(&mut c, opts.min_iterations);
+        self.check_occupation(&mut c, catalogue);
+        let level = c.level("level", self.level);
+        let issued = c.date("issued_on", &self.issued_on);
+        if let Some(issued) = issued
+            && issued > opts.today
+        {
+            c.add(
+                "issued_on",
+                format!("发证日期 {issued} 晚于今天 {}", opts.today),
+            );
+        }
+        if let Some(code) = code {
+            check_agrees_with_code(&mut c, code, level, issued);
+        }
+        if let Some(tier) = &self.tier {
+            c.non_empty("tier", tier);
+            if TOP_TIERS.contains(&tier.as_str()) && level.is_some_and(|l| l.digit() != 1) {
+                c.add(
+                    "tier",
+                    format!("{tier}设在一级/高级技师之上，等级应为 1，不能改变等级代码"),
+                );
+            }
+        }
+        c.0
+    }
+
+    /// Nothing of the holder in the clear: masks, slow hashes, the floor.
+    fn check_privacy(&self, c: &mut Checks, min_iterations: u32) {
         if !self.name_masked.chars().all(|ch| ch == '*') || self.name_masked.is_empty() {
             c.add("name_masked", "公开的姓名只能是 *，不得显示姓名的任何部分");
         }
@@ -425,6 +444,10 @@ impl Certificate {
         if IdType::parse(&self.id_type).map(IdType::name) != Some(self.id_type.as_str()) {
             c.add("id_type", IdType::unknown(&self.id_type));
         }
+    }
+
+    /// A certifiable occupation of the catalogue, named as the catalogue names it.
+    fn check_occupation(&self, c: &mut Checks, catalogue: &Catalogue) {
         if let Err(e) = catalogue.check(
             &self.occupation_code,
             &self.occupation,
@@ -439,63 +462,50 @@ impl Certificate {
         {
             c.add("subtype", "无工种时应省略 subtype，而不是写“——”");
         }
-        let level = c.level("level", self.level);
-        let issued = c.date("issued_on", &self.issued_on);
-        if let Some(issued) = issued
-            && issued > opts.today
-        {
-            c.add(
-                "issued_on",
-                format!("发证日期 {issued} 晚于今天 {}", opts.today),
-            );
-        }
-        if let Some(code) = code {
-            if let Some(level) = level
-                && level != code.level
-            {
-                c.add(
-                    "level",
-                    format!(
-                        "为 {}（{}），但证书编号第16位为 {}（{}）",
-                        level.digit(),
-                        level.name(),
-                        code.level.digit(),
-                        code.level.name()
-                    ),
-                );
-            }
-            if let Some(issued) = issued
-                && issued.year() as u16 != code.year
-            {
-                c.add(
-                    "issued_on",
-                    format!("为 {issued}，但证书编号第14-15位表示 {} 年", code.year),
-                );
-            }
-        }
-        if let Some(tier) = &self.tier {
-            c.non_empty("tier", tier);
-            if TOP_TIERS.contains(&tier.as_str()) && level.is_some_and(|l| l.digit() != 1) {
-                c.add(
-                    "tier",
-                    format!("{tier}设在一级/高级技师之上，等级应为 1，不能改变等级代码"),
-                );
-            }
-        }
-        c.0
     }
 
     /// The code's filing number (its first 13 characters).
-    pub fn filing_no(&self) -> &str {
+    pub(crate) fn filing_no(&self) -> &str {
         self.code
             .get(..crate::domain::code::FILING_LEN)
             .unwrap_or(&self.code)
     }
 }
 
+/// The code names the level (第16位) and the year (第14-15位) of the certificate.
+fn check_agrees_with_code(
+    c: &mut Checks,
+    code: CertCode,
+    level: Option<Level>,
+    issued: Option<jiff::civil::Date>,
+) {
+    if let Some(level) = level
+        && level != code.level
+    {
+        c.add(
+            "level",
+            format!(
+                "为 {}（{}），但证书编号第16位为 {}（{}）",
+                level.digit(),
+                level.name(),
+                code.level.digit(),
+                code.level.name()
+            ),
+        );
+    }
+    if let Some(issued) = issued
+        && issued.year() as u16 != code.year
+    {
+        c.add(
+            "issued_on",
+            format!("为 {issued}，但证书编号第14-15位表示 {} 年", code.year),
+        );
+    }
+}
+
 impl Revocation {
     /// The revocation's date must not be after `today`.
-    pub fn check_not_future(&self, today: jiff::civil::Date) -> Option<FieldProblem> {
+    pub(crate) fn check_not_future(&self, today: jiff::civil::Date) -> Option<FieldProblem> {
         (parse_iso(&self.revoked_on)? > today).then(|| {
             FieldProblem::new(
                 "revoked_on",
@@ -505,7 +515,7 @@ impl Revocation {
     }
 
     /// The rules a revocation keeps on its own.
-    pub fn check(&self) -> Vec<FieldProblem> {
+    pub(crate) fn check(&self) -> Vec<FieldProblem> {
         let mut c = Checks::default();
         c.version(self.v);
         if let Err(e) = CertCode::parse(&self.code) {

@@ -39,8 +39,6 @@ pub struct Verified {
     pub chain: Chain,
     /// Every problem found, reading the files included.
     pub problems: Vec<Problem>,
-    /// How many dataset files were read.
-    pub files: usize,
 }
 
 impl Verifier {
@@ -52,21 +50,17 @@ impl Verifier {
 
     /// Verifies dataset files together with further lines not on disk yet
     /// (statements about to be signed, checked against the signed data).
-    pub fn verify_files_with(&self, files: &[PathBuf], extra: Vec<SourcedLine>) -> Verified {
+    pub(crate) fn verify_files_with(&self, files: &[PathBuf], extra: Vec<SourcedLine>) -> Verified {
         let (mut lines, mut problems) = dataset::read_lines(files);
         lines.extend(extra);
         let (chain, more) = self.verify_lines(lines);
         problems.extend(more);
         problems.sort();
-        Verified {
-            chain,
-            problems,
-            files: files.len(),
-        }
+        Verified { chain, problems }
     }
 
     /// Verifies lines already read. Returns what passed and the chain's problems.
-    pub fn verify_lines(&self, lines: Vec<SourcedLine>) -> (Chain, Vec<Problem>) {
+    pub(crate) fn verify_lines(&self, lines: Vec<SourcedLine>) -> (Chain, Vec<Problem>) {
         chain::verify(&self.root, lines, Catalogue::builtin(), &self.options)
     }
 }

@@ -19,7 +19,7 @@ use crate::trust::statement::Certificate;
 use crate::trust::verifier::VerifyOptions;
 
 /// Columns of a certificate roster.
-pub const COLUMNS: &[ColumnSpec] = &[
+pub(crate) const COLUMNS: &[ColumnSpec] = &[
     ColumnSpec::required("证书编号", &["证书编码", "证书号", "证书号码"]),
     ColumnSpec::required("姓名", &["持证人姓名", "持证人"]),
     ColumnSpec::optional("证件类型", &["证件种类"]),
@@ -62,7 +62,7 @@ const MAX_NAME_CHARS: usize = 64;
 
 /// A valid roster row, in the clear.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CertificateRow {
+pub(crate) struct CertificateRow {
     /// Line or row number in the input.
     pub line: usize,
     /// 证书编号.
@@ -140,7 +140,7 @@ impl DraftFields<'_> {
 
 impl CertificateRow {
     /// The statement with placeholder hashes, for checking rules cheaply.
-    pub fn draft(&self, institution: &str, iterations: u32) -> Certificate {
+    pub(crate) fn draft(&self, institution: &str, iterations: u32) -> Certificate {
         DraftFields {
             code: self.code.as_string(),
             institution,
@@ -159,7 +159,7 @@ impl CertificateRow {
     }
 
     /// The statement to sign, with both slow hashes computed.
-    pub fn statement(&self, institution: &str, iterations: u32) -> Certificate {
+    pub(crate) fn statement(&self, institution: &str, iterations: u32) -> Certificate {
         let code = self.code.as_string();
         Certificate {
             name_hash: privacy::name_hash(&self.name, &code, iterations),
@@ -180,7 +180,7 @@ fn optional_text(text: &str) -> Option<String> {
 /// scores. Everything else is a rule of the certificate statement: each row
 /// becomes a draft statement checked by [`Certificate::check`], the code
 /// `verify` and `build` run, so a rule has one home and one message.
-pub fn read(
+pub(crate) fn read(
     table: &Table,
     columns: &Columns,
     catalogue: &Catalogue,

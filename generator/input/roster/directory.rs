@@ -30,7 +30,7 @@ use crate::trust::problem::Problem;
 use crate::trust::statement::{Institution, KeyEntry, ScopeEntry};
 
 /// Columns of the directory table.
-pub const COLUMNS: &[ColumnSpec] = &[
+pub(crate) const COLUMNS: &[ColumnSpec] = &[
     ColumnSpec::optional("序号", &[]),
     ColumnSpec::required("企业名称", &["机构名称", "单位名称"]),
     ColumnSpec::optional("详细地址", &["地址"]),
@@ -70,7 +70,7 @@ struct Draft {
 
 /// Reads the directory into institution statements dated `issued_on`, each
 /// with the lines of all its rows. `.pub` paths resolve against the table's folder.
-pub fn read(
+pub(crate) fn read(
     table: &Table,
     columns: &Columns,
     catalogue: &Catalogue,
@@ -232,42 +232,7 @@ fn finish(
             ),
         ));
     }
-    let date = |col: &str, problems: &mut Vec<Problem>| -> Option<Date> {
-        let text = field(col)?;
-        let d = parse_date(&text);
-        if d.is_none() {
-            problems.push(Problem::field(
-                path,
-                line_of(col),
-                col,
-                format!("“{text}”不是有效日期"),
-            ));
-        }
-        d
-    };
-    let approved = date("备案日期", &mut problems);
-    if approved.is_none() && field("备案日期").is_none() {
-        problems.push(Problem::field(
-            path,
-            d.first_line,
-            "备案日期",
-            format!("机构 {filing} 缺少备案日期"),
-        ));
-    }
-    let until = match field("有效期至") {
-        Some(_) => date("有效期至", &mut problems),
-        None => approved.and_then(|a| end_of_period(a, FILING_VALIDITY_YEARS)),
-    };
-    if let (Some(a), Some(u)) = (approved, until)
-        && u < a
-    {
-        problems.push(Problem::field(
-            path,
-            line_of("有效期至"),
-            "有效期至",
-            format!("{u} 早于备案日期 {a}"),
-        ));
-    }
+    let (approved, until) = filing_period(path, filing, d, &mut problems);
     if d.occupations.is_empty() {
         problems.push(Problem::line(
             path,
@@ -275,24 +240,7 @@ fn finish(
             format!("机构 {filing} 没有有效的职业（工种）行"),
         ));
     }
-    let mut keys = Vec::new();
-    for (text, line) in &d.keys {
-        match parse_key_entry(text, base, approved) {
-            Ok(k) if keys.iter().any(|o: &KeyEntry| o.kid == k.kid) => problems.push(
-                Problem::field(path, *line, "签名公钥", format!("密钥 {} 重复", k.kid)),
-            ),
-            Ok(k) => keys.push(k),
-            Err(e) => problems.push(Problem::field(path, *line, "签名公钥", e)),
-        }
-    }
-    if d.keys.is_empty() {
-        problems.push(Problem::field(
-            path,
-            d.first_line,
-            "签名公钥",
-            format!("机构 {filing} 没有签名公钥"),
-        ));
-    }
+    let mut keys = key_entries(path, filing, d, base, approved, &mut problems);
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -315,6 +263,84 @@ fn finish(
         keys,
         issued_on: issued_on.to_string(),
     })
+}
+
+/// 备案日期 and 有效期至 (3 years less a day from approval when not given).
+fn filing_period(
+    path: &Path,
+    filing: &str,
+    d: &Draft,
+    problems: &mut Vec<Problem>,
+) -> (Option<Date>, Option<Date>) {
+    let field = |col: &str| d.fields.get(col).map(|(v, _)| v.clone());
+    let line_of = |col: &str| d.fields.get(col).map_or(d.first_line, |(_, l)| *l);
+    let date = |col: &str, problems: &mut Vec<Problem>| -> Option<Date> {
+        let text = field(col)?;
+        let d = parse_date(&text);
+        if d.is_none() {
+            problems.push(Problem::field(
+                path,
+                line_of(col),
+                col,
+                format!("“{text}”不是有效日期"),
+            ));
+        }
+        d
+    };
+    let approved = date("备案日期", problems);
+    if approved.is_none() && field("备案日期").is_none() {
+        problems.push(Problem::field(
+            path,
+            d.first_line,
+            "备案日期",
+            format!("机构 {filing} 缺少备案日期"),
+        ));
+    }
+    let until = match field("有效期至") {
+        Some(_) => date("有效期至", problems),
+        None => approved.and_then(|a| end_of_period(a, FILING_VALIDITY_YEARS)),
+    };
+    if let (Some(a), Some(u)) = (approved, until)
+        && u < a
+    {
+        problems.push(Problem::field(
+            path,
+            line_of("有效期至"),
+            "有效期至",
+            format!("{u} 早于备案日期 {a}"),
+        ));
+    }
+    (approved, until)
+}
+
+/// The 签名公钥 entries of an institution, each checked, none repeated.
+fn key_entries(
+    path: &Path,
+    filing: &str,
+    d: &Draft,
+    base: &Path,
+    approved: Option<Date>,
+    problems: &mut Vec<Problem>,
+) -> Vec<KeyEntry> {
+    let mut keys = Vec::new();
+    for (text, line) in &d.keys {
+        match parse_key_entry(text, base, approved) {
+            Ok(k) if keys.iter().any(|o: &KeyEntry| o.kid == k.kid) => problems.push(
+                Problem::field(path, *line, "签名公钥", format!("密钥 {} 重复", k.kid)),
+            ),
+            Ok(k) => keys.push(k),
+            Err(e) => problems.push(Problem::field(path, *line, "签名公钥", e)),
+        }
+    }
+    if d.keys.is_empty() {
+        problems.push(Problem::field(
+            path,
+            d.first_line,
+            "签名公钥",
+            format!("机构 {filing} 没有签名公钥"),
+        ));
+    }
+    keys
 }
 
 /// Reads `KEY [FROM[~UNTIL]]` (see the module docs).

@@ -2,9 +2,9 @@
 //! statements. Column headers are the notice's Chinese ones, with the
 //! variants people write; every problem names file, line and column.
 
-pub mod certificates;
-pub mod directory;
-pub mod revocations;
+pub(crate) mod certificates;
+pub(crate) mod directory;
+pub(crate) mod revocations;
 
 use crate::domain::code::CertCode;
 use crate::input::table::{Row, Table, header_key};
@@ -12,7 +12,7 @@ use crate::trust::problem::Problem;
 
 /// A column the reader knows: its name in messages and the headers it accepts.
 #[derive(Clone, Copy, Debug)]
-pub struct ColumnSpec {
+pub(crate) struct ColumnSpec {
     /// Header as the notice writes it; also the field name in problems.
     pub name: &'static str,
     /// Other headers people use for it.
@@ -46,7 +46,7 @@ impl ColumnSpec {
 
 /// What kind of input a table holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum InputKind {
+pub(crate) enum InputKind {
     /// Certificates issued (signed by an institution key).
     Certificates,
     /// The enterprise directory, 附件4 (signed by the root key).
@@ -57,7 +57,7 @@ pub enum InputKind {
 
 impl InputKind {
     /// The columns of this kind.
-    pub fn columns(self) -> &'static [ColumnSpec] {
+    pub(crate) fn columns(self) -> &'static [ColumnSpec] {
         match self {
             InputKind::Certificates => certificates::COLUMNS,
             InputKind::Directory => directory::COLUMNS,
@@ -66,7 +66,7 @@ impl InputKind {
     }
 
     /// Chinese name for messages.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             InputKind::Certificates => "证书名册",
             InputKind::Directory => "机构目录（附件4）",
@@ -85,7 +85,7 @@ impl InputKind {
 
     /// Guesses the kind from a header row by its key columns. Missing
     /// required columns are reported later, by [`Columns::map`].
-    pub fn detect(headers: &[String]) -> Option<InputKind> {
+    pub(crate) fn detect(headers: &[String]) -> Option<InputKind> {
         [
             InputKind::Revocations,
             InputKind::Certificates,
@@ -101,7 +101,7 @@ impl InputKind {
     }
 
     /// Whether a row could be this kind's header (two known columns or more).
-    pub fn looks_like_header(cells: &[String]) -> bool {
+    pub(crate) fn looks_like_header(cells: &[String]) -> bool {
         [
             InputKind::Certificates,
             InputKind::Directory,
@@ -120,7 +120,7 @@ impl InputKind {
 
 /// The input column a statement field comes from, so that a rule of the
 /// statement is reported on the column a person can fix.
-pub fn column_for(kind: InputKind, field: &str) -> &str {
+pub(crate) fn column_for(kind: InputKind, field: &str) -> &str {
     match (kind, field) {
         (_, "kid" | "sig") => "签名密钥",
         (InputKind::Directory, "filing_no") => "机构备案号",
@@ -144,7 +144,7 @@ pub fn column_for(kind: InputKind, field: &str) -> &str {
 
 /// Column positions of a table for one kind.
 #[derive(Debug)]
-pub struct Columns {
+pub(crate) struct Columns {
     specs: &'static [ColumnSpec],
     positions: Vec<Option<usize>>,
     /// Headers no spec matched, to tell the user they are ignored.
@@ -153,7 +153,7 @@ pub struct Columns {
 
 impl Columns {
     /// Maps a table's headers; a missing required column is a problem.
-    pub fn map(table: &Table, kind: InputKind) -> Result<Columns, Problem> {
+    pub(crate) fn map(table: &Table, kind: InputKind) -> Result<Columns, Problem> {
         let specs = kind.columns();
         let positions: Vec<Option<usize>> = specs
             .iter()
@@ -185,7 +185,7 @@ impl Columns {
     }
 
     /// Position of the column named `name` (a spec name).
-    pub fn position(&self, name: &str) -> Option<usize> {
+    pub(crate) fn position(&self, name: &str) -> Option<usize> {
         let i = self
             .specs
             .iter()
@@ -193,15 +193,10 @@ impl Columns {
             .unwrap_or_else(|| panic!("no column spec named {name}"));
         self.positions[i]
     }
-
-    /// Whether the table has the column.
-    pub fn has(&self, name: &str) -> bool {
-        self.position(name).is_some()
-    }
 }
 
 /// Reads the cells of one row by column name, collecting problems.
-pub struct Cells<'a> {
+pub(crate) struct Cells<'a> {
     table: &'a Table,
     columns: &'a Columns,
     /// The row.
@@ -212,7 +207,7 @@ pub struct Cells<'a> {
 
 impl<'a> Cells<'a> {
     /// Starts reading `row`.
-    pub fn new(table: &'a Table, columns: &'a Columns, row: &'a Row) -> Cells<'a> {
+    pub(crate) fn new(table: &'a Table, columns: &'a Columns, row: &'a Row) -> Cells<'a> {
         Cells {
             table,
             columns,
@@ -222,7 +217,7 @@ impl<'a> Cells<'a> {
     }
 
     /// The text of a column, or a problem when it could not be read.
-    pub fn text(&mut self, name: &str) -> &'a str {
+    pub(crate) fn text(&mut self, name: &str) -> &'a str {
         let col = self.columns.position(name);
         if let Some(why) = self.row.unreadable(col) {
             let why = why.to_string();
@@ -232,7 +227,7 @@ impl<'a> Cells<'a> {
     }
 
     /// The text of a required column; empty records a problem.
-    pub fn required(&mut self, name: &str) -> Option<&'a str> {
+    pub(crate) fn required(&mut self, name: &str) -> Option<&'a str> {
         let t = self.text(name);
         if t.is_empty() {
             self.problem(name, "不能为空");
@@ -242,7 +237,7 @@ impl<'a> Cells<'a> {
     }
 
     /// Records a problem with a column of this row.
-    pub fn problem(&mut self, column: &str, message: impl Into<String>) {
+    pub(crate) fn problem(&mut self, column: &str, message: impl Into<String>) {
         self.problems.push(Problem::field(
             &self.table.path,
             self.row.line,
@@ -253,7 +248,7 @@ impl<'a> Cells<'a> {
 
     /// A required certificate code; a malformed one is reported with the
     /// position and what 附件5 expects there.
-    pub fn certificate_code(&mut self, name: &str) -> Option<CertCode> {
+    pub(crate) fn certificate_code(&mut self, name: &str) -> Option<CertCode> {
         let text = self.required(name)?;
         match CertCode::parse(text) {
             Ok(code) => Some(code),
@@ -265,7 +260,7 @@ impl<'a> Cells<'a> {
     }
 
     /// Parses a required cell with `parse`; `what` describes the accepted forms.
-    pub fn parsed<T>(
+    pub(crate) fn parsed<T>(
         &mut self,
         name: &str,
         parse: impl Fn(&str) -> Option<T>,

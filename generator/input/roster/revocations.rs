@@ -10,7 +10,7 @@ use crate::trust::problem::Problem;
 use crate::trust::statement::Revocation;
 
 /// Columns of a revocation list.
-pub const COLUMNS: &[ColumnSpec] = &[
+pub(crate) const COLUMNS: &[ColumnSpec] = &[
     ColumnSpec::required("证书编号", &["证书编码", "证书号"]),
     ColumnSpec::required("撤销日期", &["注销日期", "撤销时间"]),
     ColumnSpec::required("撤销原因", &["原因", "注销原因"]),
@@ -19,7 +19,7 @@ pub const COLUMNS: &[ColumnSpec] = &[
 
 /// Reads every row into revocation statements, each checked by the rules
 /// the chain applies to a signed one ([`Revocation::check`]).
-pub fn read(
+pub(crate) fn read(
     table: &Table,
     columns: &Columns,
     today: Date,
