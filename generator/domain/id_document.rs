@@ -113,52 +113,135 @@ pub fn normalize_number(raw: &str) -> String {
         .collect()
 }
 
+/// Why a document number is refused; each message is a Chinese sentence
+/// without the field name.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum IdNumberError {
+    /// Not 18 characters.
+    #[error("应为 18 位，实为 {0} 位")]
+    Length(usize),
+    /// A non-digit among the first 17.
+    #[error("第{position}位为“{found}”，前17位应为数字")]
+    NotDigit {
+        /// 1-based position.
+        position: usize,
+        /// The character there.
+        found: char,
+    },
+    /// The 18th character is neither a digit nor X.
+    #[error("第18位（校验码）为“{0}”，应为 0-9 或 X")]
+    CheckCharacterForm(char),
+    /// No such province.
+    #[error("第1-2位（省级地址码）为 {0:02}，不是 GB/T 2260 的省级代码")]
+    Province(u8),
+    /// The birth date is no date.
+    #[error("第7-14位（出生日期）{0} 不是有效日期")]
+    BirthDateInvalid(String),
+    /// The birth date is before 1800 or after today.
+    #[error("第7-14位（出生日期）{0} 不合理")]
+    BirthDateImplausible(String),
+    /// The check character is wrong.
+    #[error("校验码为 {found}，按 GB 11643 应为 {expected}")]
+    CheckCharacter {
+        /// As written.
+        found: char,
+        /// As computed.
+        expected: char,
+    },
+    /// A residence-permit number typed as a resident ID.
+    #[error("地址码 81/82/83 属于港澳台居民居住证，请将证件类型填为 港澳台居民居住证")]
+    ResidencePermitAsResidentId,
+    /// A residence permit without its 81/82/83 prefix.
+    #[error("港澳台居民居住证号码应以 81、82 或 83 开头")]
+    ResidencePermitPrefix,
+    /// Characters other than letters and digits.
+    #[error("“{0}”含有非字母数字的字符")]
+    NotAlphanumeric(String),
+    /// A 2023 permanent-residence number with non-digits in its first 17.
+    #[error("18 位新版号码前17位应为数字")]
+    PermanentResidentDigits,
+    /// A 2023 permanent-residence number with a wrong check character.
+    #[error("校验码应为 {0}")]
+    PermanentResidentCheck(char),
+    /// Neither permanent-residence format.
+    #[error("应为 3 位字母+12 位数字（2017 版）或以 9 开头的 18 位号码（2023 版）")]
+    PermanentResidentForm,
+    /// A passport number of the wrong length or characters.
+    #[error("{what}应为 {min}-{max} 位字母或数字，实为“{number}”（{len} 位）")]
+    Alphanumeric {
+        /// The document's number, named.
+        what: &'static str,
+        /// Fewest characters.
+        min: usize,
+        /// Most characters.
+        max: usize,
+        /// As written.
+        number: String,
+        /// Its length.
+        len: usize,
+    },
+    /// Not a Hong Kong or Macao permit number.
+    #[error("应为 H 或 M 加 8 位或 10 位数字")]
+    HkMacaoPermitForm,
+    /// Not a Taiwan permit number.
+    #[error("应为 8 位数字（新版）或 10 位字母数字（旧版）")]
+    TaiwanPermitForm,
+}
+
 /// Checks a GB 11643 number (already normalised) and returns its birth date.
 /// `today` bounds the birth date.
-fn check_gb11643(n: &str, today: Date) -> Result<Date, String> {
+fn check_gb11643(n: &str, today: Date) -> Result<Date, IdNumberError> {
     let chars: Vec<char> = n.chars().collect();
     if chars.len() != 18 {
-        return Err(format!("应为 18 位，实为 {} 位", chars.len()));
+        return Err(IdNumberError::Length(chars.len()));
     }
     if let Some(pos) = chars[..17].iter().position(|c| !c.is_ascii_digit()) {
-        return Err(format!("第{}位为“{}”，前17位应为数字", pos + 1, chars[pos]));
+        return Err(IdNumberError::NotDigit {
+            position: pos + 1,
+            found: chars[pos],
+        });
     }
     if !(chars[17].is_ascii_digit() || chars[17] == 'X') {
-        return Err(format!("第18位（校验码）为“{}”，应为 0-9 或 X", chars[17]));
+        return Err(IdNumberError::CheckCharacterForm(chars[17]));
     }
     let province: u8 = n[0..2].parse().unwrap();
     if !PROVINCES.contains(&province) {
-        return Err(format!(
-            "第1-2位（省级地址码）为 {province:02}，不是 GB/T 2260 的省级代码"
-        ));
+        return Err(IdNumberError::Province(province));
     }
     let (y, m, d): (i16, i8, i8) = (
         n[6..10].parse().unwrap(),
         n[10..12].parse().unwrap(),
         n[12..14].parse().unwrap(),
     );
-    let birth = Date::new(y, m, d)
-        .map_err(|_| format!("第7-14位（出生日期）{} 不是有效日期", &n[6..14]))?;
+    let birth =
+        Date::new(y, m, d).map_err(|_| IdNumberError::BirthDateInvalid(n[6..14].to_string()))?;
     if y < 1800 || birth > today {
-        return Err(format!("第7-14位（出生日期）{} 不合理", &n[6..14]));
+        return Err(IdNumberError::BirthDateImplausible(n[6..14].to_string()));
     }
     let want = gb11643_check_char(&n[..17]).unwrap();
     if chars[17] != want {
-        return Err(format!("校验码为 {}，按 GB 11643 应为 {want}", chars[17]));
+        return Err(IdNumberError::CheckCharacter {
+            found: chars[17],
+            expected: want,
+        });
     }
     Ok(birth)
 }
 
 /// Checks a document number of the given type. `number` must already be
 /// [`normalize_number`]ed. The error is a Chinese sentence without the field name.
-pub(crate) fn validate(ty: IdType, number: &str, today: Date) -> Result<(), String> {
+pub(crate) fn validate(ty: IdType, number: &str, today: Date) -> Result<(), IdNumberError> {
     let n = number;
-    let alnum = |min: usize, max: usize, what: &str| -> Result<(), String> {
+    let alnum = |min: usize, max: usize, what: &'static str| -> Result<(), IdNumberError> {
         let len = n.chars().count();
         if !(min..=max).contains(&len) || !n.chars().all(|c| c.is_ascii_alphanumeric()) {
-            return Err(format!(
-                "{what}应为 {min}-{max} 位字母或数字，实为“{n}”（{len} 位）"
-            ));
+            return Err(IdNumberError::Alphanumeric {
+                what,
+                min,
+                max,
+                number: n.to_string(),
+                len,
+            });
         }
         Ok(())
     };
@@ -167,29 +250,26 @@ pub(crate) fn validate(ty: IdType, number: &str, today: Date) -> Result<(), Stri
             let province: u8 = n.get(0..2).and_then(|p| p.parse().ok()).unwrap_or(0);
             check_gb11643(n, today)?;
             if matches!(province, 81..=83) {
-                return Err(
-                    "地址码 81/82/83 属于港澳台居民居住证，请将证件类型填为 港澳台居民居住证"
-                        .into(),
-                );
+                return Err(IdNumberError::ResidencePermitAsResidentId);
             }
             Ok(())
         }
         IdType::HkMacaoTaiwanResidence => {
             check_gb11643(n, today)?;
             if !matches!(&n[0..2], "81" | "82" | "83") {
-                return Err("港澳台居民居住证号码应以 81、82 或 83 开头".into());
+                return Err(IdNumberError::ResidencePermitPrefix);
             }
             Ok(())
         }
-        _ if !n.is_ascii() => Err(format!("“{n}”含有非字母数字的字符")),
+        _ if !n.is_ascii() => Err(IdNumberError::NotAlphanumeric(n.to_string())),
         IdType::ForeignPermanentResident => {
             // 2017 format: 3 letters + 12 digits; 2023 format: 18 characters
             // beginning with 9, with the GB 11643 check character.
             if n.len() == 18 && n.starts_with('9') {
-                let want = gb11643_check_char(&n[..17])
-                    .ok_or_else(|| "18 位新版号码前17位应为数字".to_string())?;
+                let want =
+                    gb11643_check_char(&n[..17]).ok_or(IdNumberError::PermanentResidentDigits)?;
                 if !n.ends_with(want) {
-                    return Err(format!("校验码应为 {want}"));
+                    return Err(IdNumberError::PermanentResidentCheck(want));
                 }
                 return Ok(());
             }
@@ -199,7 +279,7 @@ pub(crate) fn validate(ty: IdType, number: &str, today: Date) -> Result<(), Stri
             if ok {
                 Ok(())
             } else {
-                Err("应为 3 位字母+12 位数字（2017 版）或以 9 开头的 18 位号码（2023 版）".into())
+                Err(IdNumberError::PermanentResidentForm)
             }
         }
         IdType::Passport => alnum(5, 17, "护照号码"),
@@ -210,7 +290,7 @@ pub(crate) fn validate(ty: IdType, number: &str, today: Date) -> Result<(), Stri
             if ok {
                 Ok(())
             } else {
-                Err("应为 H 或 M 加 8 位或 10 位数字".into())
+                Err(IdNumberError::HkMacaoPermitForm)
             }
         }
         IdType::TaiwanPermit => {
@@ -219,7 +299,7 @@ pub(crate) fn validate(ty: IdType, number: &str, today: Date) -> Result<(), Stri
             if ok {
                 Ok(())
             } else {
-                Err("应为 8 位数字（新版）或 10 位字母数字（旧版）".into())
+                Err(IdNumberError::TaiwanPermitForm)
             }
         }
     }
@@ -279,7 +359,11 @@ mod tests {
 
     #[test]
     fn resident_id_errors_say_what_is_wrong() {
-        let v = |n: &str| validate(IdType::ResidentId, n, today()).unwrap_err();
+        let v = |n: &str| {
+            validate(IdType::ResidentId, n, today())
+                .unwrap_err()
+                .to_string()
+        };
         assert_eq!(v("210102199003071234"), "校验码为 4，按 GB 11643 应为 3");
         assert_eq!(v("21010219900307123"), "应为 18 位，实为 17 位");
         assert_eq!(v("2101021990030712A3"), "第17位为“A”，前17位应为数字");
@@ -322,6 +406,7 @@ mod tests {
         assert!(
             validate(IdType::ResidentId, &hk, t)
                 .unwrap_err()
+                .to_string()
                 .contains("港澳台居民居住证")
         );
         // Non-ASCII input is refused, never sliced mid-character.

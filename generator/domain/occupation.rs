@@ -85,7 +85,7 @@ fn is_code_format(code: &str) -> bool {
 
 impl Catalogue {
     /// Parses a catalogue in the `data/occupations.tsv` format.
-    pub(crate) fn parse(tsv: &str) -> Result<Catalogue, String> {
+    fn parse(tsv: &str) -> Result<Catalogue, String> {
         let mut by_code = BTreeMap::new();
         let mut by_name = BTreeMap::new();
         let mut controlled_names = Vec::new();

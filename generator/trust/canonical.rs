@@ -29,6 +29,17 @@ pub enum Json {
     Obj(BTreeMap<String, Json>),
 }
 
+/// What statements may not hold.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum JsonError {
+    /// A float, or an integer beyond ±(2^53-1).
+    #[error("number {0} is not an integer within ±(2^53-1)")]
+    Number(String),
+    /// `true`, `false` or `null`.
+    #[error("{0} is not allowed in a statement")]
+    Literal(String),
+}
+
 impl Json {
     /// Parses one JSON text strictly (see the module docs).
     pub fn parse(text: &str) -> Result<Json, serde_json::Error> {
@@ -90,13 +101,13 @@ impl Json {
     }
 
     /// Converts a `serde_json` value, refusing what statements may not hold.
-    pub(crate) fn from_value(v: serde_json::Value) -> Result<Json, String> {
+    pub(crate) fn from_value(v: serde_json::Value) -> Result<Json, JsonError> {
         use serde_json::Value;
         match v {
             Value::String(s) => Ok(Json::Str(s)),
             Value::Number(n) => match n.as_i64() {
                 Some(i) if i.abs() <= MAX_SAFE_INTEGER => Ok(Json::Int(i)),
-                _ => Err(format!("number {n} is not an integer within ±(2^53-1)")),
+                _ => Err(JsonError::Number(n.to_string())),
             },
             Value::Array(a) => a
                 .into_iter()
@@ -108,7 +119,7 @@ impl Json {
                 .map(|(k, v)| Ok((k, Json::from_value(v)?)))
                 .collect::<Result<_, _>>()
                 .map(Json::Obj),
-            Value::Null | Value::Bool(_) => Err(format!("{v} is not allowed in a statement")),
+            Value::Null | Value::Bool(_) => Err(JsonError::Literal(v.to_string())),
         }
     }
 

@@ -65,10 +65,11 @@ impl Parsed {
 }
 
 fn parse(src: SourcedLine) -> Result<(Statement, Parsed), Problem> {
-    let env = Envelope::parse(&src.text).map_err(|e| Problem::line(&src.file, src.line, e))?;
+    let env = Envelope::parse(&src.text)
+        .map_err(|e| Problem::line(&src.file, src.line, e.to_string()))?;
     let statement = env
         .typed()
-        .map_err(|e| Problem::field(&src.file, src.line, "statement", e))?;
+        .map_err(|e| Problem::field(&src.file, src.line, "statement", e.to_string()))?;
     let parsed = Parsed {
         canonical: env.statement.canonical(),
         kid: env.kid,

@@ -9,7 +9,7 @@ use base64::engine::general_purpose::STANDARD;
 
 use crate::trust::canonical::Json;
 use crate::trust::keys::{PublicKey, SecretKey};
-use crate::trust::statement::Statement;
+use crate::trust::statement::{Statement, StatementError};
 
 /// A parsed envelope.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,31 +36,29 @@ impl Envelope {
 
     /// Parses one line. Exactly the three members, the statement an object,
     /// the signature standard base64 of 64 bytes.
-    pub fn parse(line: &str) -> Result<Envelope, String> {
-        let json = Json::parse(line).map_err(|e| format!("不是合法的 JSON：{e}"))?;
+    pub fn parse(line: &str) -> Result<Envelope, EnvelopeError> {
+        let json = Json::parse(line).map_err(|e| EnvelopeError::Json(e.to_string()))?;
         let Json::Obj(mut map) = json else {
-            return Err("每行应为一个 JSON 对象".into());
+            return Err(EnvelopeError::NotAnObject);
         };
-        let statement = map.remove("statement").ok_or("缺少 statement")?;
-        let kid = match map.remove("kid") {
-            Some(Json::Str(k)) => k,
-            _ => return Err("缺少字符串 kid".into()),
+        let statement = map.remove("statement").ok_or(EnvelopeError::NoStatement)?;
+        let Some(Json::Str(kid)) = map.remove("kid") else {
+            return Err(EnvelopeError::NoKid);
         };
-        let sig_text = match map.remove("sig") {
-            Some(Json::Str(s)) => s,
-            _ => return Err("缺少字符串 sig".into()),
+        let Some(Json::Str(sig_text)) = map.remove("sig") else {
+            return Err(EnvelopeError::NoSig);
         };
         if let Some(extra) = map.keys().next() {
-            return Err(format!("多余的成员 {extra}"));
+            return Err(EnvelopeError::ExtraMember(extra.clone()));
         }
         if statement.as_object().is_none() {
-            return Err("statement 应为 JSON 对象".into());
+            return Err(EnvelopeError::StatementNotAnObject);
         }
         let sig = STANDARD
             .decode(&sig_text)
             .ok()
             .and_then(|b| <[u8; 64]>::try_from(b.as_slice()).ok())
-            .ok_or("sig 应为 64 字节签名的标准 base64")?;
+            .ok_or(EnvelopeError::BadSig)?;
         Ok(Envelope {
             statement,
             kid,
@@ -85,9 +83,38 @@ impl Envelope {
     }
 
     /// The typed statement.
-    pub(crate) fn typed(&self) -> Result<Statement, String> {
+    pub(crate) fn typed(&self) -> Result<Statement, StatementError> {
         Statement::from_json(&self.statement)
     }
+}
+
+/// Why a line is not an envelope.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum EnvelopeError {
+    /// Not JSON, or JSON that statements may not hold.
+    #[error("不是合法的 JSON：{0}")]
+    Json(String),
+    /// JSON, but not an object.
+    #[error("每行应为一个 JSON 对象")]
+    NotAnObject,
+    /// No `statement` member.
+    #[error("缺少 statement")]
+    NoStatement,
+    /// No string `kid`.
+    #[error("缺少字符串 kid")]
+    NoKid,
+    /// No string `sig`.
+    #[error("缺少字符串 sig")]
+    NoSig,
+    /// A member beyond the three.
+    #[error("多余的成员 {0}")]
+    ExtraMember(String),
+    /// The statement is not an object.
+    #[error("statement 应为 JSON 对象")]
+    StatementNotAnObject,
+    /// The signature is not base64 of 64 bytes.
+    #[error("sig 应为 64 字节签名的标准 base64")]
+    BadSig,
 }
 
 /// The signature rule of every envelope: the key is the one the envelope
@@ -147,16 +174,12 @@ mod tests {
 
     #[test]
     fn malformed_envelopes_are_named() {
-        assert!(Envelope::parse("[]").unwrap_err().contains("JSON 对象"));
-        assert!(
-            Envelope::parse("{\"kid\":\"a\",\"sig\":\"\"}")
-                .unwrap_err()
-                .contains("statement")
-        );
-        let e = Envelope::parse("{\"kid\":\"a\",\"sig\":\"AAAA\",\"statement\":{}}").unwrap_err();
+        let parse_err = |line: &str| Envelope::parse(line).unwrap_err().to_string();
+        assert!(parse_err("[]").contains("JSON 对象"));
+        assert!(parse_err("{\"kid\":\"a\",\"sig\":\"\"}").contains("statement"));
+        let e = parse_err("{\"kid\":\"a\",\"sig\":\"AAAA\",\"statement\":{}}");
         assert!(e.contains("64 字节"), "{e}");
-        let e = Envelope::parse("{\"kid\":\"a\",\"sig\":\"AAAA\",\"statement\":{},\"x\":1}")
-            .unwrap_err();
+        let e = parse_err("{\"kid\":\"a\",\"sig\":\"AAAA\",\"statement\":{},\"x\":1}");
         assert!(e.contains("多余的成员 x"), "{e}");
     }
 }

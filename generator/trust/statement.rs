@@ -20,6 +20,12 @@ use crate::trust::privacy::ID_VISIBLE_TAIL;
 use crate::trust::problem::FieldProblem;
 use crate::trust::verifier::VerifyOptions;
 
+/// Why a JSON object is not a statement: an unknown `type`, an unknown or
+/// missing field, a value of the wrong kind (serde's words, in English).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct StatementError(String);
+
 /// Any statement, tagged by its `type`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
@@ -161,8 +167,8 @@ pub struct Revocation {
 impl Statement {
     /// Reads a statement from its JSON; the error names the problem in English
     /// as serde reports it (unknown field, missing field, wrong type).
-    pub(crate) fn from_json(json: &Json) -> Result<Statement, String> {
-        serde_json::from_value(json.to_value()).map_err(|e| e.to_string())
+    pub(crate) fn from_json(json: &Json) -> Result<Statement, StatementError> {
+        serde_json::from_value(json.to_value()).map_err(|e| StatementError(e.to_string()))
     }
 
     /// The statement as JSON, ready for canonicalisation.
@@ -621,7 +627,9 @@ mod tests {
         assert_eq!(Statement::from_json(&json).unwrap(), s);
         let mut extra = json.as_object().unwrap().clone();
         extra.insert("gender".into(), Json::Str("男".into()));
-        let err = Statement::from_json(&Json::Obj(extra)).unwrap_err();
+        let err = Statement::from_json(&Json::Obj(extra))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("unknown field `gender`"), "{err}");
         let mut wrong = json.as_object().unwrap().clone();
         wrong.insert("type".into(), Json::Str("diploma".into()));

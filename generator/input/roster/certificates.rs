@@ -261,7 +261,7 @@ fn read_row<'a>(
     if let (Some(ty), Some(n)) = (id_type, &id_number)
         && let Err(e) = id_document::validate(ty, n, opts.today)
     {
-        c.problem("证件号码", e);
+        c.problem("证件号码", e.to_string());
     }
     let occupation_text = c.required("职业名称").unwrap_or_default();
     let occupation_code_text = c.required("职业编码").unwrap_or_default();
