@@ -7,32 +7,35 @@
 //!
 //! ## The pipeline, folder by folder
 //!
-//! - [`domain`]: the notice's vocabulary, with no knowledge of signatures:
-//!   [`domain::code`] (证书编码 and 机构备案号, 附件5), [`domain::level`],
-//!   [`domain::occupation`] (the skill catalogue), [`domain::id_document`]
-//!   (GB 11643), [`domain::dates`], [`domain::text`].
-//! - [`input`]: spreadsheets in ([`input::table`]: CSV in UTF-8/GBK/UTF-16
-//!   and Excel), rows read into statements ([`input::roster`]), signed
-//!   ([`input::sign`]).
-//! - [`trust`]: the trust chain, the Rust twin of the browser verifier:
-//!   [`trust::canonical`] (RFC 8785), [`trust::keys`] (Ed25519),
-//!   [`trust::statement`], [`trust::envelope`], [`trust::chain`] (who may
-//!   sign what), [`trust::privacy`] (masks and slow hashes),
-//!   [`trust::problem`] (file, line, field).
-//! - [`data`]: a data folder on disk: [`data::config`] (`certsite.toml`) and
-//!   [`data::dataset`] (JSON Lines files).
-//! - [`site`]: data → verify → render → shard → write: [`site::build`] (the
-//!   pipeline), [`site::model`] (what the pages show), [`site::render`],
-//!   [`site::markdown`], [`site::shard`], [`site::search_index`],
-//!   [`site::serve`] (the preview server).
-//! - [`issuer`]: what an enterprise prints and files: [`issuer::qr`],
-//!   [`issuer::print`] (附件6), [`issuer::report`] (附件7).
-//! - [`demo`]: the synthetic default dataset in `data/`.
-//! - [`constants`] (format magic in one place), [`error`] (operating-system
-//!   errors in Chinese, with the path) and [`cli`] (the command line).
+//! - `domain`: the notice's vocabulary, with no knowledge of signatures:
+//!   `domain::code` (证书编码 and 机构备案号, 附件5), `domain::level`,
+//!   `domain::occupation` (the skill catalogue), `domain::id_document`
+//!   (GB 11643), `domain::dates`, `domain::text`.
+//! - `input`: spreadsheets in (`input::table`: CSV in UTF-8/GBK/UTF-16
+//!   and Excel), rows read into statements (`input::roster`), signed
+//!   (`input::sign`).
+//! - `trust`: the trust chain, the Rust twin of the browser verifier:
+//!   `trust::canonical` (RFC 8785), `trust::keys` (Ed25519),
+//!   `trust::statement` (the rules each statement keeps on its own; roster
+//!   rows are checked by them as drafts), `trust::envelope`,
+//!   `trust::chain` (who may sign what), `trust::verifier` (the one
+//!   entry point: root, today, privacy floor), `trust::privacy` (masks and
+//!   slow hashes), `trust::problem` (file, line, field).
+//! - `data`: a data folder on disk: `data::config` (`certsite.toml`),
+//!   `data::dataset` (JSON Lines files) and `data::folder` (its
+//!   configured root key; every command verifies a folder through it).
+//! - `site`: data → verify → render → shard → write: `site::build` (the
+//!   pipeline), `site::model` (what the pages show), `site::render`,
+//!   `site::markdown`, `site::shard`, `site::search_index`,
+//!   `site::serve` (the preview server).
+//! - `issuer`: what an enterprise prints and files: `issuer::qr`,
+//!   `issuer::print` (附件6), `issuer::report` (附件7).
+//! - `demo`: the synthetic default dataset in `data/`.
+//! - `constants` (format magic in one place), `error` (operating-system
+//!   errors in Chinese, with the path) and `cli` (the command line).
 //!
 //! Every problem in an input is reported with file, line and field
-//! ([`trust::problem::Problem`]), all of them in one run.
+//! ([[`trust::problem::Problem`]]), all of them in one run.
 
 pub mod cli;
 pub mod constants;

@@ -44,7 +44,7 @@ pub(crate) const KEYS_DIR: &str = "demo-keys";
 /// Folder of the unsigned spreadsheets (the issuers' own records).
 pub(crate) const ROSTERS_DIR: &str = "demo-rosters";
 
-/// The institution whose key is rotated on [`ROTATION_DAY`].
+/// The institution whose key is rotated on `ROTATION_DAY`.
 pub const ROTATED: &str = "Y000021013002";
 /// First day of the rotated institution's second key.
 pub(crate) const ROTATION_DAY: (i16, i8, i8) = (2024, 1, 1);

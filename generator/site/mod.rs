@@ -1,7 +1,7 @@
-//! The public site, built as a flat pipeline ([`build`]): load the data
-//! folder, verify it, derive the view [`model`], [`render`] the pages and
-//! [`markdown`], [`shard`] the certificates, build the [`search_index`], and
-//! write everything atomically. [`serve`] previews the result.
+//! The public site, built as a flat pipeline (`build`): load the data
+//! folder, verify it, derive the view `model`, `render` the pages and
+//! `markdown`, `shard` the certificates, build the `search_index`, and
+//! write everything atomically. `serve` previews the result.
 
 pub(crate) mod build;
 pub(crate) mod manifest;

@@ -20,12 +20,12 @@ pub(crate) const MAX_SAFE_INTEGER: i64 = (1 << 53) - 1;
 pub enum Json {
     /// A string.
     Str(String),
-    /// An integer within ±[`MAX_SAFE_INTEGER`].
+    /// An integer within ±`MAX_SAFE_INTEGER`.
     Int(i64),
     /// An array.
     Arr(Vec<Json>),
     /// An object; keys are unique. Stored sorted by UTF-8 bytes, which is not
-    /// the JCS order: [`Json::canonical`] sorts by UTF-16 code units.
+    /// the JCS order: `Json::canonical` sorts by UTF-16 code units.
     Obj(BTreeMap<String, Json>),
 }
 

@@ -38,7 +38,7 @@ pub(crate) fn mask_name(_name: &str) -> String {
 pub(crate) const ID_VISIBLE_TAIL: usize = 2;
 
 /// The public form of a (normalised) document number: every character but
-/// the last [`ID_VISIBLE_TAIL`] replaced by `*`.
+/// the last `ID_VISIBLE_TAIL` replaced by `*`.
 pub fn mask_id(number: &str) -> String {
     let n = number.chars().count();
     number

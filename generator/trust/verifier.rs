@@ -2,7 +2,7 @@
 //! judgment depends on (today, the privacy floor), and the dataset files or
 //! lines to judge. `verify`, `build`, `sign --data`, `print`, `report` and
 //! the demo generator all verify through [`Verifier`]; a data folder supplies
-//! one from its configuration ([`crate::data::folder::DataFolder::verifier`]).
+//! one from its configuration (`crate::data::folder::DataFolder::verifier`).
 
 use std::path::PathBuf;
 
