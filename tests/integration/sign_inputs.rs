@@ -479,3 +479,25 @@ fn a_rule_gives_the_same_message_in_sign_and_verify() {
         );
     }
 }
+
+#[test]
+fn sign_judges_dates_by_its_today_argument() {
+    let site = Site::new();
+    write_utf8_bom(
+        &site.path("in/roster.csv"),
+        &format!("{ROSTER_HEADER}{GOOD_ROWS}"),
+    );
+    // The rows are dated 2024-06-30, 2024-07-01 and 2024-08-15.
+    let (code, _, err) = site.sign(
+        "in/roster.csv",
+        "data/certs.jsonl",
+        &["--today", "2024-07-01"],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        site.rel(&err)
+            .contains("in/roster.csv:4: 发证日期: 发证日期 2024-08-15 晚于今天 2024-07-01"),
+        "{err}"
+    );
+    assert!(!site.path("data/certs.jsonl").exists());
+}
