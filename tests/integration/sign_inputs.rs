@@ -96,6 +96,21 @@ impl Site {
         run(&mut cmd)
     }
 
+    /// Signs the directory with 沈阳鼓风机's key, which is not the root.
+    fn sign_directory_with_an_institution_key(&self) -> (i32, String, String) {
+        run(certsite().args([
+            "sign",
+            "--key",
+            self.path("keys/blower.key").to_str().unwrap(),
+            "--input",
+            self.path("in/directory.csv").to_str().unwrap(),
+            "--out",
+            self.path("data/directory2.jsonl").to_str().unwrap(),
+            "--data",
+            self.path("data").to_str().unwrap(),
+        ]))
+    }
+
     fn verify(&self) -> (i32, String, String) {
         run(certsite().args([
             "verify",
@@ -340,17 +355,7 @@ fn sign_checks_against_the_root_key_the_data_folder_configures() {
     let (code, out, err) = site.sign("in/roster.csv", "data/certs.jsonl", &[]);
     assert_eq!(code, 0, "{out}{err}");
     // A directory signed by another key is refused against that root.
-    let (code, _, err) = run(certsite().args([
-        "sign",
-        "--key",
-        site.path("keys/blower.key").to_str().unwrap(),
-        "--input",
-        site.path("in/directory.csv").to_str().unwrap(),
-        "--out",
-        site.path("data/directory2.jsonl").to_str().unwrap(),
-        "--data",
-        site.path("data").to_str().unwrap(),
-    ]));
+    let (code, _, err) = site.sign_directory_with_an_institution_key();
     assert_eq!(code, 1);
     assert!(err.contains("机构目录须由根密钥签名"), "{err}");
 }
@@ -358,17 +363,7 @@ fn sign_checks_against_the_root_key_the_data_folder_configures() {
 #[test]
 fn the_directory_must_be_signed_by_the_root() {
     let site = Site::new();
-    let (code, _, err) = run(certsite().args([
-        "sign",
-        "--key",
-        site.path("keys/blower.key").to_str().unwrap(),
-        "--input",
-        site.path("in/directory.csv").to_str().unwrap(),
-        "--out",
-        site.path("data/directory2.jsonl").to_str().unwrap(),
-        "--data",
-        site.path("data").to_str().unwrap(),
-    ]));
+    let (code, _, err) = site.sign_directory_with_an_institution_key();
     assert_eq!(code, 1);
     assert!(err.contains("机构目录须由根密钥签名"), "{err}");
     assert!(!site.path("data/directory2.jsonl").exists());
