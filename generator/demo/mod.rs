@@ -311,16 +311,37 @@ pub fn generate(opts: &DemoOptions) -> Result<DemoSummary, DemoError> {
     }
     check_scopes(&pilots)?;
     let root = demo_key(opts.seed, "root");
+    write_keys_and_config(opts, &pilots, &root)?;
+    sign_directory(opts, &pilots, &root)?;
+    let mut certs = certificates(&pilots, opts, &mut draw);
+    assign_codes(&pilots, &mut certs);
+    let certificates = sign_certificates(opts, &pilots, &certs)?;
+    let revoked = revocations(&certs, &pilots, opts, &mut draw);
+    let revocations = sign_revocations(opts, &pilots, &root, revoked)?;
+    verify_output(opts, &root.public())?;
+    Ok(DemoSummary {
+        institutions: pilots.len(),
+        certificates,
+        revocations,
+        root_fingerprint: root.public().fingerprint(),
+    })
+}
+
+/// The root's public key, every demo secret key, and `certsite.toml`.
+fn write_keys_and_config(
+    opts: &DemoOptions,
+    pilots: &[Pilot],
+    root: &SecretKey,
+) -> Result<(), DemoError> {
     let keys_dir = opts.out.join(KEYS_DIR);
-    let rosters = opts.out.join(ROSTERS_DIR);
     write_file(
         &opts.out.join(DEFAULT_ROOT_KEY),
         root.public()
             .file_text("demo root (辽宁省人力资源和社会保障厅 stand-in)")
             .as_bytes(),
     )?;
-    write_key(&keys_dir, "root", &root, "demo root")?;
-    for p in &pilots {
+    write_key(&keys_dir, "root", root, "demo root")?;
+    for p in pilots {
         for (label, key, _, _) in &p.keys {
             write_key(&keys_dir, label, key, &p.name)?;
         }
@@ -330,36 +351,40 @@ pub fn generate(opts: &DemoOptions) -> Result<DemoSummary, DemoError> {
         &opts.out.join(crate::data::config::CONFIG_FILE),
         site_config(opts.min_iterations).as_bytes(),
     )?;
+    Ok(())
+}
 
-    // The directory (附件4 with dates and keys), signed by the root.
-    let dir_csv = rosters.join("directory.csv");
-    write_file(&dir_csv, &utf8_bom(&directory_csv(&pilots)))?;
-    let mut summary = DemoSummary {
-        institutions: pilots.len(),
-        root_fingerprint: root.public().fingerprint(),
-        ..DemoSummary::default()
-    };
+/// The directory (附件4 with dates and keys), signed by the root.
+fn sign_directory(opts: &DemoOptions, pilots: &[Pilot], root: &SecretKey) -> Result<(), DemoError> {
+    let dir_csv = opts.out.join(ROSTERS_DIR).join("directory.csv");
+    write_file(&dir_csv, &utf8_bom(&directory_csv(pilots)))?;
     run_sign(
         opts,
-        &root,
+        root,
         &dir_csv,
         &opts.out.join("directory/institutions.jsonl"),
         InputKind::Directory,
     )?;
+    Ok(())
+}
 
-    // Certificates, one roster per institution key.
-    let mut certs = certificates(&pilots, opts, &mut draw);
-    assign_codes(&pilots, &mut certs);
+/// Certificates, one roster per institution key. Returns how many were signed.
+fn sign_certificates(
+    opts: &DemoOptions,
+    pilots: &[Pilot],
+    certs: &[DemoCert],
+) -> Result<usize, DemoError> {
     let mut by_file: BTreeMap<String, Vec<&DemoCert>> = BTreeMap::new();
-    for c in &certs {
+    for c in certs {
         let p = &pilots[c.pilot];
         let (label, _, _, _) = signing_key(p, c.issued);
         by_file.entry(label.clone()).or_default().push(c);
     }
+    let mut signed = 0;
     for (n, (label, rows)) in by_file.iter().enumerate() {
         let p = &pilots[rows[0].pilot];
         let key = &p.keys.iter().find(|k| &k.0 == label).unwrap().1;
-        let csv = roster_csv(&pilots, rows, n % 3 == 2);
+        let csv = roster_csv(pilots, rows, n % 3 == 2);
         // Every third roster is GBK with Chinese dates, as Excel on Chinese
         // Windows saves it; the rest UTF-8 with BOM.
         let bytes = if n % 3 == 2 {
@@ -367,9 +392,12 @@ pub fn generate(opts: &DemoOptions) -> Result<DemoSummary, DemoError> {
         } else {
             utf8_bom(&csv)
         };
-        let src = rosters.join(format!("certificates/{label}.csv"));
+        let src = opts
+            .out
+            .join(ROSTERS_DIR)
+            .join(format!("certificates/{label}.csv"));
         write_file(&src, &bytes)?;
-        summary.certificates += run_sign(
+        signed += run_sign(
             opts,
             key,
             &src,
@@ -377,18 +405,29 @@ pub fn generate(opts: &DemoOptions) -> Result<DemoSummary, DemoError> {
             InputKind::Certificates,
         )?;
     }
+    Ok(signed)
+}
 
-    // A few revocations: most by the issuer, one by the root.
-    let revoked = revocations(&certs, &pilots, opts, &mut draw);
+/// A few revocations: most by the issuer, one by the root. Returns how many.
+fn sign_revocations(
+    opts: &DemoOptions,
+    pilots: &[Pilot],
+    root: &SecretKey,
+    revoked: BTreeMap<String, Vec<(String, Date, &'static str)>>,
+) -> Result<usize, DemoError> {
+    let mut signed = 0;
     for (signer, rows) in revoked {
-        let src = rosters.join(format!("revocations/{signer}.csv"));
+        let src = opts
+            .out
+            .join(ROSTERS_DIR)
+            .join(format!("revocations/{signer}.csv"));
         let mut csv = String::from("证书编号,撤销日期,撤销原因\n");
         for (code, date, reason) in &rows {
             csv += &format!("{code},{date},{reason}\n");
         }
         write_file(&src, &utf8_bom(&csv))?;
         let key = if signer == "root" {
-            &root
+            root
         } else {
             &pilots
                 .iter()
@@ -397,7 +436,7 @@ pub fn generate(opts: &DemoOptions) -> Result<DemoSummary, DemoError> {
                 .unwrap()
                 .1
         };
-        summary.revocations += run_sign(
+        signed += run_sign(
             opts,
             key,
             &src,
@@ -405,8 +444,7 @@ pub fn generate(opts: &DemoOptions) -> Result<DemoSummary, DemoError> {
             InputKind::Revocations,
         )?;
     }
-    verify_output(opts, &root.public())?;
-    Ok(summary)
+    Ok(signed)
 }
 
 /// The whole output must pass the chain as `certsite verify` checks it.

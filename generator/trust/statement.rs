@@ -259,6 +259,13 @@ impl Institution {
             c.add("valid_until", format!("{u} 早于批准日期 {a}"));
         }
         c.date("issued_on", &self.issued_on);
+        self.check_scope(&mut c, catalogue);
+        self.check_keys(&mut c);
+        c.0
+    }
+
+    /// The filed occupations: certifiable, each once, with a valid range.
+    fn check_scope(&self, c: &mut Checks, catalogue: &Catalogue) {
         if self.occupations.is_empty() {
             c.add("occupations", "至少要有一个职业（工种）");
         }
@@ -287,6 +294,10 @@ impl Institution {
                 c.add(&field, "同一职业（工种）重复出现");
             }
         }
+    }
+
+    /// The signing keys: valid, named by their own kid, each once, with a window.
+    fn check_keys(&self, c: &mut Checks) {
         if self.keys.is_empty() {
             c.add("keys", "至少要有一个签名公钥");
         }
@@ -315,7 +326,6 @@ impl Institution {
                 c.add(&field, format!("密钥 {} 重复出现", k.kid));
             }
         }
-        c.0
     }
 
     /// The key with this id, if listed.

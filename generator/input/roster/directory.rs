@@ -82,27 +82,7 @@ pub(crate) fn read(
     let mut current: Option<String> = None;
     for row in &table.rows {
         let mut c = Cells::new(table, columns, row);
-        let filing_text = c.text("机构备案号");
-        let name_text = c.text("企业名称");
-        // A row without filing number and name continues the institution above.
-        let filing = if filing_text.is_empty() && name_text.is_empty() {
-            match &current {
-                Some(f) => Some(f.clone()),
-                None => {
-                    c.problem("机构备案号", "第一条记录缺少机构备案号");
-                    None
-                }
-            }
-        } else {
-            match FilingNo::parse(filing_text) {
-                Ok(f) => Some(f.as_string()),
-                Err(e) => {
-                    c.problem("机构备案号", e.to_string());
-                    None
-                }
-            }
-        };
-        let Some(filing) = filing else {
+        let Some(filing) = row_filing(&mut c, current.as_deref()) else {
             problems.append(&mut c.problems);
             current = None;
             continue;
@@ -116,30 +96,7 @@ pub(crate) fn read(
             }
         });
         draft.lines.push(row.line);
-        for col in INSTITUTION_COLUMNS {
-            let value = c.text(col);
-            if value.is_empty() {
-                continue;
-            }
-            match draft.fields.get(col) {
-                Some((old, line)) if old != value => c.problem(
-                    col,
-                    format!("“{value}”与第 {line} 行同一机构的“{old}”不一致"),
-                ),
-                Some(_) => {}
-                None => {
-                    draft.fields.insert(col, (value.to_string(), row.line));
-                }
-            }
-        }
-        let keys = c.text("签名公钥");
-        for part in keys
-            .split([';', '；', '\n'])
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-        {
-            draft.keys.push((part.to_string(), row.line));
-        }
+        add_row(&mut c, draft, row.line);
         if let Some(scope) = read_scope(&mut c, catalogue) {
             if draft
                 .occupations
@@ -163,6 +120,55 @@ pub(crate) fn read(
         }
     }
     (out, problems)
+}
+
+/// The filing number a row belongs to: its own, or, on a row without
+/// filing number and name, the institution's above (merged cells).
+fn row_filing(c: &mut Cells, current: Option<&str>) -> Option<String> {
+    let filing_text = c.text("机构备案号");
+    let name_text = c.text("企业名称");
+    if filing_text.is_empty() && name_text.is_empty() {
+        if current.is_none() {
+            c.problem("机构备案号", "第一条记录缺少机构备案号");
+        }
+        return current.map(str::to_string);
+    }
+    match FilingNo::parse(filing_text) {
+        Ok(f) => Some(f.as_string()),
+        Err(e) => {
+            c.problem("机构备案号", e.to_string());
+            None
+        }
+    }
+}
+
+/// Adds a row's institution columns (each must agree with the rows above)
+/// and its keys to the institution's draft.
+fn add_row(c: &mut Cells, draft: &mut Draft, line: usize) {
+    for col in INSTITUTION_COLUMNS {
+        let value = c.text(col);
+        if value.is_empty() {
+            continue;
+        }
+        match draft.fields.get(col) {
+            Some((old, line)) if old != value => c.problem(
+                col,
+                format!("“{value}”与第 {line} 行同一机构的“{old}”不一致"),
+            ),
+            Some(_) => {}
+            None => {
+                draft.fields.insert(col, (value.to_string(), line));
+            }
+        }
+    }
+    let keys = c.text("签名公钥");
+    for part in keys
+        .split([';', '；', '\n'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        draft.keys.push((part.to_string(), line));
+    }
 }
 
 fn read_scope(c: &mut Cells, catalogue: &Catalogue) -> Option<ScopeEntry> {
