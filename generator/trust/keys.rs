@@ -55,9 +55,71 @@ pub enum KeyError {
         /// What is wrong with its key line.
         problem: KeyFormatError,
     },
+    /// A public key file where a secret key is needed, or the reverse.
+    #[error("{}: {}", path.display(), role.mismatch())]
+    WrongRole {
+        /// The key file.
+        path: PathBuf,
+        /// What the command needed.
+        role: KeyRole,
+    },
     /// The operating system has no random source to make a key from.
     #[error("no randomness available: {0}")]
     NoRandomness(String),
+}
+
+/// Which half of a key pair a file holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyRole {
+    /// `PREFIX.pub`: the public key, to verify with.
+    Public,
+    /// `PREFIX.key`: the secret seed, to sign with.
+    Secret,
+}
+
+impl KeyRole {
+    /// The message when a file of the other role was given.
+    fn mismatch(self) -> &'static str {
+        match self {
+            KeyRole::Public => {
+                "这是私钥文件（SECRET key），此处需要公钥文件（.pub）；私钥切勿外传或放入数据目录"
+            }
+            KeyRole::Secret => "这是公钥文件（.pub），签名需要私钥文件（.key）",
+        }
+    }
+
+    /// What a key file says it is: its header comment (written by
+    /// `keygen`), else its suffix; `None` when it says neither.
+    fn of_file(path: &Path, text: &str) -> Option<KeyRole> {
+        let header = text.lines().filter(|l| l.trim_start().starts_with('#'));
+        for line in header {
+            if line.contains("SECRET key") {
+                return Some(KeyRole::Secret);
+            }
+            if line.contains("public key") {
+                return Some(KeyRole::Public);
+            }
+        }
+        match path.extension().and_then(|e| e.to_str()) {
+            Some(SECRET_KEY_SUFFIX) => Some(KeyRole::Secret),
+            Some(PUBLIC_KEY_SUFFIX) => Some(KeyRole::Public),
+            _ => None,
+        }
+    }
+}
+
+/// The key line of a key file that must hold `role`.
+fn key_line<'a>(path: &Path, text: &'a str, role: KeyRole) -> Result<&'a str, KeyError> {
+    if KeyRole::of_file(path, text).is_some_and(|found| found != role) {
+        return Err(KeyError::WrongRole {
+            path: path.into(),
+            role,
+        });
+    }
+    last_line(text).ok_or_else(|| KeyError::Format {
+        path: path.into(),
+        problem: KeyFormatError::Empty,
+    })
 }
 
 /// Why text is not a key.
@@ -134,10 +196,7 @@ impl PublicKey {
     /// Reads a `.pub` file: its last non-empty line is the key.
     pub(crate) fn read(path: &Path) -> Result<PublicKey, KeyError> {
         let text = fs::read_to_string(path).fs(FsAction::Read, path)?;
-        let line = last_line(&text).ok_or_else(|| KeyError::Format {
-            path: path.into(),
-            problem: KeyFormatError::Empty,
-        })?;
+        let line = key_line(path, &text, KeyRole::Public)?;
         PublicKey::from_base64(line).map_err(|e| KeyError::Format {
             path: path.into(),
             problem: e,
@@ -182,10 +241,7 @@ impl SecretKey {
     /// Reads a `.key` file.
     pub fn read(path: &Path) -> Result<SecretKey, KeyError> {
         let text = fs::read_to_string(path).fs(FsAction::Read, path)?;
-        let line = last_line(&text).ok_or_else(|| KeyError::Format {
-            path: path.into(),
-            problem: KeyFormatError::Empty,
-        })?;
+        let line = key_line(path, &text, KeyRole::Secret)?;
         let seed = decode32(line).map_err(|e| KeyError::Format {
             path: path.into(),
             problem: e,

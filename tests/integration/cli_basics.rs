@@ -169,3 +169,51 @@ fn library_errors_can_be_matched_by_kind() {
     };
     assert!(matches!(generate(&opts), Err(DemoError::NotEmpty(p)) if p == dir.path()));
 }
+
+#[test]
+fn keys_given_the_wrong_way_round_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = dir.path().join("inst");
+    let (code, _, err) = run(certsite().args(["keygen", "--out", prefix.to_str().unwrap()]));
+    assert_eq!(code, 0, "{err}");
+    let (public, secret) = (dir.path().join("inst.pub"), dir.path().join("inst.key"));
+    fs::write(dir.path().join("roster.csv"), "证书编号,姓名\n").unwrap();
+    // Signing with the public key.
+    let (code, _, err) = run(certsite().args([
+        "sign",
+        "--key",
+        public.to_str().unwrap(),
+        "--input",
+        dir.path().join("roster.csv").to_str().unwrap(),
+        "--out",
+        dir.path().join("out.jsonl").to_str().unwrap(),
+    ]));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("这是公钥文件（.pub），签名需要私钥文件（.key）"),
+        "{err}"
+    );
+    // Verifying against the secret key.
+    let (code, _, err) = run(certsite().args([
+        "verify",
+        "--root",
+        secret.to_str().unwrap(),
+        dir.path().to_str().unwrap(),
+    ]));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("这是私钥文件（SECRET key），此处需要公钥文件（.pub）"),
+        "{err}"
+    );
+    // The header decides, whatever the file is called.
+    let renamed = dir.path().join("looks-public.pub");
+    fs::copy(&secret, &renamed).unwrap();
+    let (code, _, err) = run(certsite().args([
+        "verify",
+        "--root",
+        renamed.to_str().unwrap(),
+        dir.path().to_str().unwrap(),
+    ]));
+    assert_eq!(code, 2);
+    assert!(err.contains("这是私钥文件"), "{err}");
+}
