@@ -91,6 +91,7 @@ impl Config {
                 line,
                 field: None,
                 message: e.message().to_string(),
+                rule: None,
             }
         })?;
         // Only URL characters (RFC 3986): the URL goes into QR codes, the

@@ -7,4 +7,4 @@ pub(crate) mod dates;
 pub mod id_document;
 pub(crate) mod level;
 pub(crate) mod occupation;
-pub(crate) mod text;
+pub mod text;

@@ -9,9 +9,50 @@ pub(crate) fn fold(text: &str) -> String {
     text.nfkc().collect::<String>().trim().to_string()
 }
 
-/// [`fold`] with all white space removed: for comparing names and headers.
+/// [`fold`] with all white space and hidden characters removed: for
+/// comparing names and headers (a zero-width space must not hide 保安员).
 pub(crate) fn fold_compact(text: &str) -> String {
-    fold(text).chars().filter(|c| !c.is_whitespace()).collect()
+    fold(text)
+        .chars()
+        .filter(|c| !c.is_whitespace() && !is_hidden(*c))
+        .collect()
+}
+
+/// The format characters of Unicode 15.1 (general category Cf): invisible
+/// characters that change how text reads (bidi overrides, zero-width
+/// characters, the byte order mark). The browser refuses the same ranges
+/// (`site-templates/js/rules.js`, checked against the verdict corpus).
+pub const FORMAT_CHARACTERS: &[(u32, u32)] = &[
+    (0x00AD, 0x00AD),
+    (0x0600, 0x0605),
+    (0x061C, 0x061C),
+    (0x06DD, 0x06DD),
+    (0x070F, 0x070F),
+    (0x0890, 0x0891),
+    (0x08E2, 0x08E2),
+    (0x180E, 0x180E),
+    (0x200B, 0x200F),
+    (0x202A, 0x202E),
+    (0x2060, 0x2064),
+    (0x2066, 0x206F),
+    (0xFEFF, 0xFEFF),
+    (0xFFF9, 0xFFFB),
+    (0x110BD, 0x110BD),
+    (0x110CD, 0x110CD),
+    (0x13430, 0x1343F),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0001, 0xE0001),
+    (0xE0020, 0xE007F),
+];
+
+/// A control character (Cc) or a format character ([`FORMAT_CHARACTERS`]).
+pub fn is_hidden(c: char) -> bool {
+    let n = u32::from(c);
+    c.is_control()
+        || FORMAT_CHARACTERS
+            .iter()
+            .any(|(a, b)| (*a..=*b).contains(&n))
 }
 
 /// Whether a cell means "none": empty, or a dash as 附件6 prints it (——).

@@ -17,6 +17,7 @@ use crate::domain::occupation::Catalogue;
 use crate::trust::envelope::{Envelope, signature_verifies};
 use crate::trust::keys::PublicKey;
 use crate::trust::problem::Problem;
+use crate::trust::rules::Rule;
 use crate::trust::statement::{Certificate, Institution, Revocation, Statement, scope_range};
 use crate::trust::verifier::VerifyOptions;
 
@@ -66,10 +67,10 @@ impl Parsed {
 
 fn parse(src: SourcedLine) -> Result<(Statement, Parsed), Problem> {
     let env = Envelope::parse(&src.text)
-        .map_err(|e| Problem::line(&src.file, src.line, e.to_string()))?;
-    let statement = env
-        .typed()
-        .map_err(|e| Problem::field(&src.file, src.line, "statement", e.to_string()))?;
+        .map_err(|e| Problem::line(&src.file, src.line, e.to_string()).rule(Rule::Envelope))?;
+    let statement = env.typed().map_err(|e| {
+        Problem::field(&src.file, src.line, "statement", e.to_string()).rule(Rule::Schema)
+    })?;
     let parsed = Parsed {
         canonical: env.statement.canonical(),
         kid: env.kid,
@@ -98,6 +99,7 @@ fn bad_signature(p: &Parsed) -> Problem {
             p.kid
         ),
     )
+    .rule(Rule::Signature)
 }
 
 /// Verifies all lines against `root`. Returns what passed and every problem.
@@ -151,12 +153,15 @@ fn check_institutions(
     let mut by_filing: BTreeMap<String, Vec<Signed<Institution>>> = BTreeMap::new();
     for (s, p) in items {
         if p.kid != root.kid() {
-            problems.push(Problem::field(
-                &p.src.file,
-                p.src.line,
-                "kid",
-                format!("机构声明须由根密钥 {} 签名，此处为 {}", root.kid(), p.kid),
-            ));
+            problems.push(
+                Problem::field(
+                    &p.src.file,
+                    p.src.line,
+                    "kid",
+                    format!("机构声明须由根密钥 {} 签名，此处为 {}", root.kid(), p.kid),
+                )
+                .rule(Rule::InstitutionSigner),
+            );
             continue;
         }
         if !p.verifies_with(root) {
@@ -182,17 +187,20 @@ fn check_institutions(
             .iter()
             .filter(|o| o.statement.issued_on == newest.statement.issued_on)
         {
-            problems.push(Problem::field(
-                &other.file,
-                other.line,
-                "issued_on",
-                format!(
-                    "机构 {filing} 在同一签发日期 {} 有两份内容不同的声明（另见 {}:{}）",
-                    other.statement.issued_on,
-                    newest.file.display(),
-                    newest.line
-                ),
-            ));
+            problems.push(
+                Problem::field(
+                    &other.file,
+                    other.line,
+                    "issued_on",
+                    format!(
+                        "机构 {filing} 在同一签发日期 {} 有两份内容不同的声明（另见 {}:{}）",
+                        other.statement.issued_on,
+                        newest.file.display(),
+                        newest.line
+                    ),
+                )
+                .rule(Rule::InstitutionConflict),
+            );
         }
         chain.superseded += versions.len();
         chain.institutions.insert(filing, newest);
@@ -208,9 +216,11 @@ fn check_certificate(
     opts: &VerifyOptions,
 ) -> Vec<Problem> {
     let (file, line) = (&p.src.file, p.src.line);
-    let at = |field: &str, msg: String| Problem::field(file, line, field, msg);
+    let at =
+        |rule: Rule, field: &str, msg: String| Problem::field(file, line, field, msg).rule(rule);
     let Some(inst) = institutions.get(s.filing_no()) else {
         return vec![at(
+            Rule::UnknownIssuer,
             "code",
             format!(
                 "发证机构 {} 不在已签名的机构目录中（unknown issuer）",
@@ -221,6 +231,7 @@ fn check_certificate(
     let inst = &inst.statement;
     let Some(key) = inst.key(&p.kid) else {
         return vec![at(
+            Rule::KeyNotListed,
             "kid",
             format!("密钥 {} 不是机构 {} 登记的签名密钥", p.kid, inst.filing_no),
         )];
@@ -237,6 +248,7 @@ fn check_certificate(
     let issued = s.issued_on.as_str();
     if !key.valid_on(issued) {
         out.push(at(
+            Rule::KeyWindow,
             "issued_on",
             format!(
                 "发证日期 {issued} 不在签名密钥 {} 的有效期（{} 至 {}）内",
@@ -248,6 +260,7 @@ fn check_certificate(
     }
     if !inst.filing_valid_on(issued) {
         out.push(at(
+            Rule::FilingPeriod,
             "issued_on",
             format!(
                 "发证日期 {issued} 不在机构备案有效期（{} 至 {}）内",
@@ -257,12 +270,14 @@ fn check_certificate(
     }
     if s.institution != inst.name {
         out.push(at(
+            Rule::InstitutionName,
             "institution",
             format!("“{}”与机构目录中的名称“{}”不一致", s.institution, inst.name),
         ));
     }
     match inst.scope_for(&s.occupation_code, s.subtype.as_deref()) {
         None => out.push(at(
+            Rule::Scope,
             "occupation_code",
             format!(
                 "{} {}{} 不在机构备案的职业（工种）范围内",
@@ -280,6 +295,7 @@ fn check_certificate(
                 && !range.contains(level)
             {
                 out.push(at(
+                    Rule::ScopeLevel,
                     "level",
                     format!("{} 超出备案的等级范围 {range}", level.name()),
                 ));
@@ -321,16 +337,19 @@ fn check_certificates(
         if records.len() > 1 {
             let first = &records[0];
             for other in &records[1..] {
-                problems.push(Problem::field(
-                    &other.file,
-                    other.line,
-                    "code",
-                    format!(
-                        "证书编号 {code} 重复：{}:{} 已有内容不同的记录",
-                        first.file.display(),
-                        first.line
-                    ),
-                ));
+                problems.push(
+                    Problem::field(
+                        &other.file,
+                        other.line,
+                        "code",
+                        format!(
+                            "证书编号 {code} 重复：{}:{} 已有内容不同的记录",
+                            first.file.display(),
+                            first.line
+                        ),
+                    )
+                    .rule(Rule::DuplicateCode),
+                );
             }
             continue;
         }
@@ -353,14 +372,20 @@ fn check_revocations(
             problems.extend(local.into_iter().map(|f| f.at(file, line)));
             continue;
         }
-        let at = |field: &str, msg: String| Problem::field(file, line, field, msg);
+        let at = |rule: Rule, field: &str, msg: String| {
+            Problem::field(file, line, field, msg).rule(rule)
+        };
         let Some(cert) = chain.certificates.get(&s.code) else {
             let why = if seen_codes.contains(&s.code) {
                 "未通过验证（见该证书的问题）"
             } else {
                 "不存在"
             };
-            problems.push(at("code", format!("撤销的证书 {} {why}", s.code)));
+            problems.push(at(
+                Rule::RevocationTarget,
+                "code",
+                format!("撤销的证书 {} {why}", s.code),
+            ));
             continue;
         };
         let filing = cert.statement.filing_no();
@@ -373,6 +398,7 @@ fn check_revocations(
                 .and_then(|i| i.statement.key(&p.kid));
             let Some(key) = key else {
                 problems.push(at(
+                    Rule::RevocationSigner,
                     "kid",
                     format!(
                         "密钥 {} 既不是根密钥，也不是发证机构 {filing} 的签名密钥",
@@ -383,6 +409,7 @@ fn check_revocations(
             };
             if !key.valid_on(&s.revoked_on) {
                 problems.push(at(
+                    Rule::RevocationSigner,
                     "revoked_on",
                     format!(
                         "撤销日期 {} 不在签名密钥 {} 的有效期内",
@@ -399,6 +426,7 @@ fn check_revocations(
         }
         if s.revoked_on < cert.statement.issued_on {
             problems.push(at(
+                Rule::RevocationDate,
                 "revoked_on",
                 format!(
                     "撤销日期 {} 早于发证日期 {}",

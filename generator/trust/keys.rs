@@ -137,6 +137,9 @@ pub enum KeyFormatError {
     /// 32 bytes that are no point of the curve.
     #[error("not a valid Ed25519 public key")]
     NotAPoint,
+    /// Not the canonical encoding of its point.
+    #[error("not the canonical encoding of an Ed25519 public key")]
+    NonCanonical,
     /// A point of small order, which would let anyone forge signatures.
     #[error("a small-order (weak) Ed25519 public key")]
     SmallOrder,
@@ -155,6 +158,11 @@ impl PublicKey {
     pub fn from_base64(text: &str) -> Result<PublicKey, KeyFormatError> {
         let bytes = decode32(text)?;
         let key = VerifyingKey::from_bytes(&bytes).map_err(|_| KeyFormatError::NotAPoint)?;
+        // Another encoding of a point (y ≥ p, or x = 0 with the sign bit
+        // set) would give the same point two key ids.
+        if key.to_edwards().compress().to_bytes() != bytes {
+            return Err(KeyFormatError::NonCanonical);
+        }
         if key.is_weak() {
             return Err(KeyFormatError::SmallOrder);
         }

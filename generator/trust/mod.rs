@@ -10,5 +10,6 @@ pub mod envelope;
 pub mod keys;
 pub mod privacy;
 pub mod problem;
+pub mod rules;
 pub mod statement;
 pub mod verifier;

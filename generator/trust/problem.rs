@@ -4,6 +4,8 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::trust::rules::Rule;
+
 /// One located problem.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Problem {
@@ -15,27 +17,29 @@ pub struct Problem {
     pub field: Option<String>,
     /// What is wrong, in a sentence.
     pub message: String,
+    /// The rule of the trust chain that was broken, when one was.
+    pub rule: Option<Rule>,
 }
 
 impl Problem {
-    /// A problem with a whole file.
-    pub(crate) fn file(file: &Path, message: impl Into<String>) -> Problem {
+    fn new(file: &Path, line: Option<usize>, field: Option<&str>, message: String) -> Problem {
         Problem {
             file: file.to_path_buf(),
-            line: None,
-            field: None,
-            message: message.into(),
+            line,
+            field: field.map(str::to_string),
+            message,
+            rule: None,
         }
+    }
+
+    /// A problem with a whole file.
+    pub(crate) fn file(file: &Path, message: impl Into<String>) -> Problem {
+        Problem::new(file, None, None, message.into())
     }
 
     /// A problem with a line.
     pub(crate) fn line(file: &Path, line: usize, message: impl Into<String>) -> Problem {
-        Problem {
-            file: file.to_path_buf(),
-            line: Some(line),
-            field: None,
-            message: message.into(),
-        }
+        Problem::new(file, Some(line), None, message.into())
     }
 
     /// A problem with one field of a line.
@@ -45,11 +49,14 @@ impl Problem {
         field: &str,
         message: impl Into<String>,
     ) -> Problem {
+        Problem::new(file, Some(line), Some(field), message.into())
+    }
+
+    /// The same problem, as a break of `rule`.
+    pub(crate) fn rule(self, rule: Rule) -> Problem {
         Problem {
-            file: file.to_path_buf(),
-            line: Some(line),
-            field: Some(field.to_string()),
-            message: message.into(),
+            rule: Some(rule),
+            ..self
         }
     }
 }
@@ -72,6 +79,8 @@ impl fmt::Display for Problem {
 /// A field-level problem before its file and line are known.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct FieldProblem {
+    /// The rule broken.
+    pub rule: Rule,
     /// The field.
     pub field: String,
     /// What is wrong.
@@ -80,8 +89,13 @@ pub(crate) struct FieldProblem {
 
 impl FieldProblem {
     /// A problem with `field`.
-    pub(crate) fn new(field: impl Into<String>, message: impl Into<String>) -> FieldProblem {
+    pub(crate) fn new(
+        rule: Rule,
+        field: impl Into<String>,
+        message: impl Into<String>,
+    ) -> FieldProblem {
         FieldProblem {
+            rule,
             field: field.into(),
             message: message.into(),
         }
@@ -89,7 +103,7 @@ impl FieldProblem {
 
     /// Locates it.
     pub(crate) fn at(self, file: &Path, line: usize) -> Problem {
-        Problem::field(file, line, &self.field, self.message)
+        Problem::field(file, line, &self.field, self.message).rule(self.rule)
     }
 }
 

@@ -18,6 +18,7 @@ use crate::trust::canonical::Json;
 use crate::trust::keys::PublicKey;
 use crate::trust::privacy::ID_VISIBLE_TAIL;
 use crate::trust::problem::FieldProblem;
+use crate::trust::rules::Rule;
 use crate::trust::verifier::VerifyOptions;
 
 /// Why a JSON object is not a statement: an unknown `type`, an unknown or
@@ -183,36 +184,59 @@ impl Statement {
 struct Checks(Vec<FieldProblem>);
 
 impl Checks {
-    fn add(&mut self, field: &str, message: impl Into<String>) {
-        self.0.push(FieldProblem::new(field, message));
+    fn add(&mut self, rule: Rule, field: &str, message: impl Into<String>) {
+        self.0.push(FieldProblem::new(rule, field, message));
     }
 
     fn version(&mut self, v: i64) {
         if v != STATEMENT_VERSION {
-            self.add("v", format!("版本为 {v}，本程序只认 {STATEMENT_VERSION}"));
+            self.add(
+                Rule::Version,
+                "v",
+                format!("版本为 {v}，本程序只认 {STATEMENT_VERSION}"),
+            );
         }
     }
 
     fn date(&mut self, field: &str, text: &str) -> Option<jiff::civil::Date> {
         let d = parse_iso(text);
         if d.is_none() {
-            self.add(field, format!("“{text}”不是 YYYY-MM-DD 格式的有效日期"));
+            self.add(
+                Rule::Date,
+                field,
+                format!("“{text}”不是 YYYY-MM-DD 格式的有效日期"),
+            );
         }
         d
     }
 
+    /// Signed text a visitor reads must be what was checked: no control or
+    /// format characters.
+    fn visible(&mut self, field: &str, text: &str) {
+        if let Some(c) = text.chars().find(|c| crate::domain::text::is_hidden(*c)) {
+            self.add(
+                Rule::TextCharacters,
+                field,
+                format!(
+                    "含有不可见的控制字符或格式字符 U+{:04X}（如换行、零宽字符、双向控制符）",
+                    u32::from(c)
+                ),
+            );
+        }
+    }
+
     fn non_empty(&mut self, field: &str, text: &str) {
         if text.trim().is_empty() {
-            self.add(field, "不能为空");
+            self.add(Rule::Text, field, "不能为空");
         } else if text.trim() != text {
-            self.add(field, "首尾不能有空白");
+            self.add(Rule::Text, field, "首尾不能有空白");
         }
     }
 
     fn level(&mut self, field: &str, digit: i64) -> Option<Level> {
         let l = u8::try_from(digit).ok().and_then(Level::from_digit);
         if l.is_none() {
-            self.add(field, format!("等级为 {digit}，应为 1-5"));
+            self.add(Rule::LevelDigit, field, format!("等级为 {digit}，应为 1-5"));
         }
         l
     }
@@ -231,19 +255,23 @@ impl Institution {
         let mut c = Checks::default();
         c.version(self.v);
         match FilingNo::parse(&self.filing_no) {
-            Err(e) => c.add("filing_no", e.to_string()),
-            Ok(f) if f.as_string() != self.filing_no => {
-                c.add("filing_no", format!("应写作 {}", f.as_string()))
-            }
+            Err(e) => c.add(Rule::FilingNo, "filing_no", e.to_string()),
+            Ok(f) if f.as_string() != self.filing_no => c.add(
+                Rule::FilingNo,
+                "filing_no",
+                format!("应写作 {}", f.as_string()),
+            ),
             Ok(f) => {
                 if self.city != f.city.name() {
                     c.add(
+                        Rule::CityKind,
                         "city",
                         format!("为“{}”，但备案号第8-9位表示“{}”", self.city, f.city.name()),
                     );
                 }
                 if self.kind != f.kind.name() {
                     c.add(
+                        Rule::CityKind,
                         "kind",
                         format!("为“{}”，但备案号第10位表示“{}”", self.kind, f.kind.name()),
                     );
@@ -251,12 +279,24 @@ impl Institution {
             }
         }
         c.non_empty("name", &self.name);
+        c.visible("name", &self.name);
+        for (field, text) in [
+            ("address", &self.address),
+            ("contact", &self.contact),
+            ("phone", &self.phone),
+        ] {
+            c.visible(field, text.as_deref().unwrap_or_default());
+        }
         let approved = c.date("approved_on", &self.approved_on);
         let until = c.date("valid_until", &self.valid_until);
         if let (Some(a), Some(u)) = (approved, until)
             && u < a
         {
-            c.add("valid_until", format!("{u} 早于批准日期 {a}"));
+            c.add(
+                Rule::FilingDates,
+                "valid_until",
+                format!("{u} 早于批准日期 {a}"),
+            );
         }
         c.date("issued_on", &self.issued_on);
         self.check_scope(&mut c, catalogue);
@@ -267,22 +307,33 @@ impl Institution {
     /// The filed occupations: certifiable, each once, with a valid range.
     fn check_scope(&self, c: &mut Checks, catalogue: &Catalogue) {
         if self.occupations.is_empty() {
-            c.add("occupations", "至少要有一个职业（工种）");
+            c.add(
+                Rule::ScopeEntries,
+                "occupations",
+                "至少要有一个职业（工种）",
+            );
         }
         let mut seen = std::collections::BTreeSet::new();
         for (i, o) in self.occupations.iter().enumerate() {
             let field = format!("occupations[{i}]");
+            c.visible(&field, &o.name);
+            c.visible(&field, o.subtype.as_deref().unwrap_or_default());
             if let Err(e) = catalogue.check(&o.code, &o.name, o.subtype.as_deref()) {
-                c.add(&field, e.to_string());
+                c.add(Rule::ScopeCatalogue, &field, e.to_string());
             }
             if o.subtype
                 .as_deref()
                 .is_some_and(crate::domain::text::is_none_marker)
             {
-                c.add(&field, "无工种时应省略 subtype，而不是写“——”");
+                c.add(
+                    Rule::NoneMarker,
+                    &field,
+                    "无工种时应省略 subtype，而不是写“——”",
+                );
             }
             if scope_range(o).is_none() {
                 c.add(
+                    Rule::ScopeRange,
                     &field,
                     format!(
                         "等级范围 {}-{} 无效：两端应为 1-5，且最低等级数字不小于最高等级数字",
@@ -291,7 +342,7 @@ impl Institution {
                 );
             }
             if !seen.insert((o.code.clone(), o.subtype.clone())) {
-                c.add(&field, "同一职业（工种）重复出现");
+                c.add(Rule::ScopeEntries, &field, "同一职业（工种）重复出现");
             }
         }
     }
@@ -299,14 +350,15 @@ impl Institution {
     /// The signing keys: valid, named by their own kid, each once, with a window.
     fn check_keys(&self, c: &mut Checks) {
         if self.keys.is_empty() {
-            c.add("keys", "至少要有一个签名公钥");
+            c.add(Rule::InstitutionKeys, "keys", "至少要有一个签名公钥");
         }
         let mut kids = std::collections::BTreeSet::new();
         for (i, k) in self.keys.iter().enumerate() {
             let field = format!("keys[{i}]");
             match PublicKey::from_base64(&k.public_key) {
-                Err(e) => c.add(&field, format!("public_key: {e}")),
+                Err(e) => c.add(Rule::InstitutionKeys, &field, format!("public_key: {e}")),
                 Ok(pk) if pk.kid() != k.kid => c.add(
+                    Rule::InstitutionKeys,
                     &field,
                     format!("kid 为 {}，但由公钥导出应为 {}", k.kid, pk.kid()),
                 ),
@@ -320,10 +372,18 @@ impl Institution {
             if let (Some(f), Some(t)) = (from, to)
                 && t < f
             {
-                c.add(&field, format!("有效期止 {t} 早于起 {f}"));
+                c.add(
+                    Rule::InstitutionKeys,
+                    &field,
+                    format!("有效期止 {t} 早于起 {f}"),
+                );
             }
             if !kids.insert(k.kid.clone()) {
-                c.add(&field, format!("密钥 {} 重复出现", k.kid));
+                c.add(
+                    Rule::InstitutionKeys,
+                    &field,
+                    format!("密钥 {} 重复出现", k.kid),
+                );
             }
         }
     }
@@ -373,13 +433,16 @@ fn is_hash(text: &str) -> bool {
         .is_ok_and(|b| b.len() == crate::constants::HASH_LEN)
 }
 
-/// The field a catalogue error is about: the name that does not match the
-/// code, the 工种 that is access-controlled, or else the code.
-fn catalogue_field(e: &OccupationError, subtype: Option<&str>) -> &'static str {
+/// The rule and field a catalogue error is about: the name that does not
+/// match the code, the 工种 or occupation that is access-controlled, or the code.
+fn catalogue_rule(e: &OccupationError, subtype: Option<&str>) -> (Rule, &'static str) {
     match e {
-        OccupationError::NameMismatch { .. } => "occupation",
-        OccupationError::AccessControlled(n) if subtype == Some(n.as_str()) => "subtype",
-        _ => "occupation_code",
+        OccupationError::NameMismatch { .. } => (Rule::OccupationName, "occupation"),
+        OccupationError::AccessControlled(n) if subtype == Some(n.as_str()) => {
+            (Rule::AccessControlled, "subtype")
+        }
+        OccupationError::AccessControlled(_) => (Rule::AccessControlled, "occupation_code"),
+        _ => (Rule::OccupationName, "occupation_code"),
     }
 }
 
@@ -392,16 +455,25 @@ impl Certificate {
         c.version(self.v);
         let code = match CertCode::parse(&self.code) {
             Err(e) => {
-                c.add("code", e.to_string());
+                c.add(Rule::Code, "code", e.to_string());
                 None
             }
             Ok(code) if code.as_string() != self.code => {
-                c.add("code", format!("应写作 {code}"));
+                c.add(Rule::Code, "code", format!("应写作 {code}"));
                 None
             }
             Ok(code) => Some(code),
         };
         c.non_empty("institution", &self.institution);
+        for (field, text) in [
+            ("institution", Some(&self.institution)),
+            ("occupation", Some(&self.occupation)),
+            ("subtype", self.subtype.as_ref()),
+            ("tier", self.tier.as_ref()),
+            ("method", self.method.as_ref()),
+        ] {
+            c.visible(field, text.map_or("", String::as_str));
+        }
         self.check_privacy(&mut c, opts.min_iterations);
         self.check_occupation(&mut c, catalogue);
         let level = c.level("level", self.level);
@@ -410,6 +482,7 @@ impl Certificate {
             && issued > opts.today
         {
             c.add(
+                Rule::NotFuture,
                 "issued_on",
                 format!("发证日期 {issued} 晚于今天 {}", opts.today),
             );
@@ -418,9 +491,15 @@ impl Certificate {
             check_agrees_with_code(&mut c, code, level, issued);
         }
         if let Some(tier) = &self.tier {
-            c.non_empty("tier", tier);
-            if TOP_TIERS.contains(&tier.as_str()) && level.is_some_and(|l| l.digit() != 1) {
+            if !TOP_TIERS.contains(&tier.as_str()) {
                 c.add(
+                    Rule::Tier,
+                    "tier",
+                    format!("“{tier}”不是可用的等级称号（{}）", TOP_TIERS.join("、")),
+                );
+            } else if level.is_some_and(|l| l.digit() != 1) {
+                c.add(
+                    Rule::Tier,
                     "tier",
                     format!("{tier}设在一级/高级技师之上，等级应为 1，不能改变等级代码"),
                 );
@@ -432,24 +511,30 @@ impl Certificate {
     /// Nothing of the holder in the clear: masks, slow hashes, the floor.
     fn check_privacy(&self, c: &mut Checks, min_iterations: u32) {
         if !self.name_masked.chars().all(|ch| ch == '*') || self.name_masked.is_empty() {
-            c.add("name_masked", "公开的姓名只能是 *，不得显示姓名的任何部分");
+            c.add(
+                Rule::NameMasked,
+                "name_masked",
+                "公开的姓名只能是 *，不得显示姓名的任何部分",
+            );
         }
         if !id_mask_ok(&self.id_masked) {
             c.add(
+                Rule::IdMasked,
                 "id_masked",
                 format!("公开的证件号码只能显示最后 {ID_VISIBLE_TAIL} 位，其余为 *"),
             );
         }
         for (field, hash) in [("name_hash", &self.name_hash), ("id_hash", &self.id_hash)] {
             if !is_hash(hash) {
-                c.add(field, "应为 32 字节哈希的标准 base64");
+                c.add(Rule::HashFormat, field, "应为 32 字节哈希的标准 base64");
             }
         }
         if self.kdf != KDF_NAME {
-            c.add("kdf", format!("应为 {KDF_NAME}"));
+            c.add(Rule::Kdf, "kdf", format!("应为 {KDF_NAME}"));
         }
         if self.iterations < i64::from(min_iterations) {
             c.add(
+                Rule::Iterations,
                 "iterations",
                 format!(
                     "迭代次数 {} 低于隐私保护要求的 {min_iterations}",
@@ -458,7 +543,7 @@ impl Certificate {
             );
         }
         if IdType::parse(&self.id_type).map(IdType::name) != Some(self.id_type.as_str()) {
-            c.add("id_type", IdType::unknown(&self.id_type));
+            c.add(Rule::IdType, "id_type", IdType::unknown(&self.id_type));
         }
     }
 
@@ -469,14 +554,19 @@ impl Certificate {
             &self.occupation,
             self.subtype.as_deref(),
         ) {
-            c.add(catalogue_field(&e, self.subtype.as_deref()), e.to_string());
+            let (rule, field) = catalogue_rule(&e, self.subtype.as_deref());
+            c.add(rule, field, e.to_string());
         }
         if self
             .subtype
             .as_deref()
             .is_some_and(crate::domain::text::is_none_marker)
         {
-            c.add("subtype", "无工种时应省略 subtype，而不是写“——”");
+            c.add(
+                Rule::NoneMarker,
+                "subtype",
+                "无工种时应省略 subtype，而不是写“——”",
+            );
         }
     }
 
@@ -499,6 +589,7 @@ fn check_agrees_with_code(
         && level != code.level
     {
         c.add(
+            Rule::CodeLevel,
             "level",
             format!(
                 "为 {}（{}），但证书编号第16位为 {}（{}）",
@@ -513,6 +604,7 @@ fn check_agrees_with_code(
         && issued.year() as u16 != code.year
     {
         c.add(
+            Rule::CodeYear,
             "issued_on",
             format!("为 {issued}，但证书编号第14-15位表示 {} 年", code.year),
         );
@@ -524,6 +616,7 @@ impl Revocation {
     pub(crate) fn check_not_future(&self, today: jiff::civil::Date) -> Option<FieldProblem> {
         (parse_iso(&self.revoked_on)? > today).then(|| {
             FieldProblem::new(
+                Rule::NotFuture,
                 "revoked_on",
                 format!("撤销日期 {} 晚于今天 {today}", self.revoked_on),
             )
@@ -535,10 +628,11 @@ impl Revocation {
         let mut c = Checks::default();
         c.version(self.v);
         if let Err(e) = CertCode::parse(&self.code) {
-            c.add("code", e.to_string());
+            c.add(Rule::Code, "code", e.to_string());
         }
         c.date("revoked_on", &self.revoked_on);
         c.non_empty("reason", &self.reason);
+        c.visible("reason", &self.reason);
         c.0
     }
 }
