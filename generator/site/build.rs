@@ -192,10 +192,13 @@ pub(crate) fn render(
             format!("{meta}\n").into_bytes(),
         );
     }
-    for (filing, inst) in &chain.institutions {
+    // Every statement of the institution, oldest first: a certificate is
+    // judged by the one in force on its issue date.
+    for (filing, history) in &chain.history {
+        let lines: String = history.iter().map(|v| format!("{}\n", v.raw)).collect();
         files.insert(
             format!("{INSTITUTION_DIR}{filing}.jsonl"),
-            format!("{}\n", inst.raw).into_bytes(),
+            lines.into_bytes(),
         );
     }
     let manifest = manifest(chain, loaded, &model, scheme, &files);

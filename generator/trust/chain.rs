@@ -16,7 +16,7 @@ use crate::domain::level::Level;
 use crate::domain::occupation::Catalogue;
 use crate::trust::envelope::{Envelope, signature_verifies};
 use crate::trust::keys::PublicKey;
-use crate::trust::problem::Problem;
+use crate::trust::problem::{FieldProblem, Problem};
 use crate::trust::rules::Rule;
 use crate::trust::statement::{Certificate, Institution, Revocation, Statement, scope_range};
 use crate::trust::verifier::VerifyOptions;
@@ -37,8 +37,13 @@ pub struct Signed<T> {
 /// Everything that verified.
 #[derive(Debug, Default)]
 pub struct Chain {
-    /// The newest valid statement of each filing number.
+    /// The newest valid statement of each filing number: it decides the
+    /// key windows, so a key cut-off applies to every certificate.
     pub institutions: BTreeMap<String, Signed<Institution>>,
+    /// Every valid statement of each filing number, oldest first: a
+    /// certificate is judged by the one in force on its issue date for name,
+    /// scope and filing period ([`in_force`]).
+    pub history: BTreeMap<String, Vec<Signed<Institution>>>,
     /// Older statements replaced by a newer one.
     pub superseded: usize,
     /// Valid certificates by code (identical repeats counted once).
@@ -179,46 +184,67 @@ fn check_institutions(
             .push(signed(p, s));
     }
     for (filing, mut versions) in by_filing {
-        // Newest first; identical repeats collapse.
-        versions.sort_by(|a, b| b.statement.issued_on.cmp(&a.statement.issued_on));
+        // Oldest first; identical repeats collapse; one statement a day.
+        versions.sort_by(|a, b| a.statement.issued_on.cmp(&b.statement.issued_on));
         versions.dedup_by(|a, b| a.statement == b.statement);
-        let newest = versions.remove(0);
-        for other in versions
-            .iter()
-            .filter(|o| o.statement.issued_on == newest.statement.issued_on)
-        {
-            problems.push(
-                Problem::field(
-                    &other.file,
-                    other.line,
-                    "issued_on",
-                    format!(
-                        "机构 {filing} 在同一签发日期 {} 有两份内容不同的声明（另见 {}:{}）",
-                        other.statement.issued_on,
-                        newest.file.display(),
-                        newest.line
-                    ),
-                )
-                .rule(Rule::InstitutionConflict),
-            );
+        let mut history: Vec<Signed<Institution>> = Vec::new();
+        for version in versions {
+            match history.last() {
+                Some(kept) if kept.statement.issued_on == version.statement.issued_on => {
+                    problems.push(conflict(&filing, &version, kept));
+                }
+                _ => history.push(version),
+            }
         }
-        chain.superseded += versions.len();
-        chain.institutions.insert(filing, newest);
+        chain.superseded += history.len() - 1;
+        let newest = history.last().expect("a filing has a statement").clone();
+        chain.institutions.insert(filing.clone(), newest);
+        chain.history.insert(filing, history);
     }
+}
+
+/// Two different statements of one filing number signed on one day.
+fn conflict(filing: &str, other: &Signed<Institution>, kept: &Signed<Institution>) -> Problem {
+    Problem::field(
+        &other.file,
+        other.line,
+        "issued_on",
+        format!(
+            "机构 {filing} 在同一签发日期 {} 有两份内容不同的声明（另见 {}:{}）",
+            other.statement.issued_on,
+            kept.file.display(),
+            kept.line
+        ),
+    )
+    .rule(Rule::InstitutionConflict)
+}
+
+/// The statement in force on `date`: the newest signed on or before it, or
+/// the first one for a certificate older than the directory entry.
+pub fn in_force<'a>(history: &'a [Signed<Institution>], date: &str) -> &'a Institution {
+    let signed = history
+        .iter()
+        .rev()
+        .find(|v| v.statement.issued_on.as_str() <= date)
+        .unwrap_or(&history[0]);
+    &signed.statement
 }
 
 /// The rules that tie a certificate to its issuer. Returns the problems.
 fn check_certificate(
     s: &Certificate,
     p: &Parsed,
-    institutions: &BTreeMap<String, Signed<Institution>>,
+    chain: &Chain,
     catalogue: &Catalogue,
     opts: &VerifyOptions,
 ) -> Vec<Problem> {
     let (file, line) = (&p.src.file, p.src.line);
     let at =
         |rule: Rule, field: &str, msg: String| Problem::field(file, line, field, msg).rule(rule);
-    let Some(inst) = institutions.get(s.filing_no()) else {
+    let (Some(newest), Some(history)) = (
+        chain.institutions.get(s.filing_no()),
+        chain.history.get(s.filing_no()),
+    ) else {
         return vec![at(
             Rule::UnknownIssuer,
             "code",
@@ -228,12 +254,15 @@ fn check_certificate(
             ),
         )];
     };
-    let inst = &inst.statement;
-    let Some(key) = inst.key(&p.kid) else {
+    let newest = &newest.statement;
+    let Some(key) = newest.key(&p.kid) else {
         return vec![at(
             Rule::KeyNotListed,
             "kid",
-            format!("密钥 {} 不是机构 {} 登记的签名密钥", p.kid, inst.filing_no),
+            format!(
+                "密钥 {} 不是机构 {} 登记的签名密钥",
+                p.kid, newest.filing_no
+            ),
         )];
     };
     let verifies = PublicKey::from_base64(&key.public_key).is_ok_and(|pk| p.verifies_with(&pk));
@@ -258,8 +287,20 @@ fn check_certificate(
             ),
         ));
     }
+    out.extend(
+        check_against_filing(s, in_force(history, issued))
+            .into_iter()
+            .map(|f| f.at(file, line)),
+    );
+    out
+}
+
+/// Name, filing period and scope, as filed on the certificate's issue date.
+fn check_against_filing(s: &Certificate, inst: &Institution) -> Vec<FieldProblem> {
+    let mut out = Vec::new();
+    let issued = s.issued_on.as_str();
     if !inst.filing_valid_on(issued) {
-        out.push(at(
+        out.push(FieldProblem::new(
             Rule::FilingPeriod,
             "issued_on",
             format!(
@@ -269,14 +310,14 @@ fn check_certificate(
         ));
     }
     if s.institution != inst.name {
-        out.push(at(
+        out.push(FieldProblem::new(
             Rule::InstitutionName,
             "institution",
             format!("“{}”与机构目录中的名称“{}”不一致", s.institution, inst.name),
         ));
     }
     match inst.scope_for(&s.occupation_code, s.subtype.as_deref()) {
-        None => out.push(at(
+        None => out.push(FieldProblem::new(
             Rule::Scope,
             "occupation_code",
             format!(
@@ -294,7 +335,7 @@ fn check_certificate(
             if let (Some(range), Some(level)) = (scope_range(scope), level)
                 && !range.contains(level)
             {
-                out.push(at(
+                out.push(FieldProblem::new(
                     Rule::ScopeLevel,
                     "level",
                     format!("{} 超出备案的等级范围 {range}", level.name()),
@@ -312,12 +353,12 @@ fn check_certificates(
     chain: &mut Chain,
     problems: &mut Vec<Problem>,
 ) {
-    let institutions = &chain.institutions;
+    let chain_so_far = &*chain;
     // Each parsed line is consumed here: the canonical bytes go once checked.
     let results: Vec<Result<Signed<Certificate>, Vec<Problem>>> = items
         .into_par_iter()
         .map(|(s, p)| {
-            let found = check_certificate(&s, &p, institutions, catalogue, opts);
+            let found = check_certificate(&s, &p, chain_so_far, catalogue, opts);
             if found.is_empty() {
                 Ok(signed(p, s))
             } else {
@@ -366,90 +407,102 @@ fn check_revocations(
     problems: &mut Vec<Problem>,
 ) {
     for (s, p) in items {
-        let (file, line) = (&p.src.file, p.src.line);
-        let local = s.check();
-        if !local.is_empty() {
-            problems.extend(local.into_iter().map(|f| f.at(file, line)));
-            continue;
-        }
-        let at = |rule: Rule, field: &str, msg: String| {
-            Problem::field(file, line, field, msg).rule(rule)
-        };
-        let Some(cert) = chain.certificates.get(&s.code) else {
-            let why = if seen_codes.contains(&s.code) {
-                "未通过验证（见该证书的问题）"
-            } else {
-                "不存在"
-            };
-            problems.push(at(
-                Rule::RevocationTarget,
-                "code",
-                format!("撤销的证书 {} {why}", s.code),
-            ));
-            continue;
-        };
-        let filing = cert.statement.filing_no();
-        let signer_ok = if p.kid == root.kid() {
-            p.verifies_with(root)
-        } else {
-            let key = chain
-                .institutions
-                .get(filing)
-                .and_then(|i| i.statement.key(&p.kid));
-            let Some(key) = key else {
-                problems.push(at(
-                    Rule::RevocationSigner,
-                    "kid",
-                    format!(
-                        "密钥 {} 既不是根密钥，也不是发证机构 {filing} 的签名密钥",
-                        p.kid
-                    ),
-                ));
-                continue;
-            };
-            if !key.valid_on(&s.revoked_on) {
-                problems.push(at(
-                    Rule::RevocationSigner,
-                    "revoked_on",
-                    format!(
-                        "撤销日期 {} 不在签名密钥 {} 的有效期内",
-                        s.revoked_on, key.kid
-                    ),
-                ));
-                continue;
+        match check_revocation(root, &s, &p, seen_codes, opts, chain) {
+            Err(found) => problems.extend(found),
+            Ok(()) => {
+                let entry = signed(p, s);
+                let keep_new = chain
+                    .revocations
+                    .get(&entry.statement.code)
+                    .is_none_or(|old| {
+                        (&entry.statement.revoked_on, &entry.raw)
+                            < (&old.statement.revoked_on, &old.raw)
+                    });
+                if keep_new {
+                    chain
+                        .revocations
+                        .insert(entry.statement.code.clone(), entry);
+                }
             }
-            PublicKey::from_base64(&key.public_key).is_ok_and(|pk| p.verifies_with(&pk))
-        };
-        if !signer_ok {
-            problems.push(bad_signature(&p));
-            continue;
-        }
-        if s.revoked_on < cert.statement.issued_on {
-            problems.push(at(
-                Rule::RevocationDate,
-                "revoked_on",
-                format!(
-                    "撤销日期 {} 早于发证日期 {}",
-                    s.revoked_on, cert.statement.issued_on
-                ),
-            ));
-            continue;
-        }
-        if let Some(future) = s.check_not_future(opts.today) {
-            problems.push(future.at(file, line));
-            continue;
-        }
-        let entry = signed(p, s);
-        let keep_new = chain
-            .revocations
-            .get(&entry.statement.code)
-            .is_none_or(|old| {
-                (&entry.statement.revoked_on, &entry.raw) < (&old.statement.revoked_on, &old.raw)
-            });
-        if keep_new {
-            chain
-                .revocations
-                .insert(entry.statement.code.clone(), entry);
         }
     }
+}
+
+/// The rules a revocation keeps: its own, a verified target, a signer that
+/// may revoke it on its date, and a date between issue and today.
+fn check_revocation(
+    root: &PublicKey,
+    s: &Revocation,
+    p: &Parsed,
+    seen_codes: &BTreeSet<String>,
+    opts: &VerifyOptions,
+    chain: &Chain,
+) -> Result<(), Vec<Problem>> {
+    let (file, line) = (&p.src.file, p.src.line);
+    let local = s.check();
+    if !local.is_empty() {
+        return Err(local.into_iter().map(|f| f.at(file, line)).collect());
+    }
+    let at = |rule: Rule, field: &str, msg: String| {
+        Err(vec![Problem::field(file, line, field, msg).rule(rule)])
+    };
+    let Some(cert) = chain.certificates.get(&s.code) else {
+        let why = if seen_codes.contains(&s.code) {
+            "未通过验证（见该证书的问题）"
+        } else {
+            "不存在"
+        };
+        return at(
+            Rule::RevocationTarget,
+            "code",
+            format!("撤销的证书 {} {why}", s.code),
+        );
+    };
+    let filing = cert.statement.filing_no();
+    let signer_ok = if p.kid == root.kid() {
+        p.verifies_with(root)
+    } else {
+        let key = chain
+            .institutions
+            .get(filing)
+            .and_then(|i| i.statement.key(&p.kid));
+        let Some(key) = key else {
+            return at(
+                Rule::RevocationSigner,
+                "kid",
+                format!(
+                    "密钥 {} 既不是根密钥，也不是发证机构 {filing} 的签名密钥",
+                    p.kid
+                ),
+            );
+        };
+        if !key.valid_on(&s.revoked_on) {
+            return at(
+                Rule::RevocationSigner,
+                "revoked_on",
+                format!(
+                    "撤销日期 {} 不在签名密钥 {} 的有效期内",
+                    s.revoked_on, key.kid
+                ),
+            );
+        }
+        PublicKey::from_base64(&key.public_key).is_ok_and(|pk| p.verifies_with(&pk))
+    };
+    if !signer_ok {
+        return Err(vec![bad_signature(p)]);
+    }
+    if s.revoked_on < cert.statement.issued_on {
+        return at(
+            Rule::RevocationDate,
+            "revoked_on",
+            format!(
+                "撤销日期 {} 早于发证日期 {}",
+                s.revoked_on, cert.statement.issued_on
+            ),
+        );
+    }
+    if let Some(future) = s.check_not_future(opts.today) {
+        return Err(vec![future.at(file, line)]);
+    }
+    Ok(())
 }
