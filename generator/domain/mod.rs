@@ -6,5 +6,5 @@ pub mod code;
 pub(crate) mod dates;
 pub mod id_document;
 pub(crate) mod level;
-pub(crate) mod occupation;
+pub mod occupation;
 pub mod text;

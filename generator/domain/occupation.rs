@@ -23,7 +23,7 @@ pub(crate) struct Occupation {
 
 /// The catalogue, indexed by code and by name.
 #[derive(Debug)]
-pub(crate) struct Catalogue {
+pub struct Catalogue {
     by_code: BTreeMap<String, Occupation>,
     by_name: BTreeMap<String, Occupation>,
     /// Names of access-controlled qualifications without a 大典 code.
@@ -83,6 +83,15 @@ fn is_code_format(code: &str) -> bool {
         && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()))
 }
 
+/// The access-controlled occupations, as the browser receives them.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct AccessControlled {
+    /// Their occupation codes.
+    pub codes: Vec<String>,
+    /// Their names, folded (NFKC, no white space or hidden characters).
+    pub names: Vec<String>,
+}
+
 impl Catalogue {
     /// Parses a catalogue in the `data/occupations.tsv` format.
     fn parse(tsv: &str) -> Result<Catalogue, String> {
@@ -129,10 +138,34 @@ impl Catalogue {
     }
 
     /// The catalogue compiled into the binary.
-    pub(crate) fn builtin() -> &'static Catalogue {
+    pub fn builtin() -> &'static Catalogue {
         static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
         CATALOGUE
             .get_or_init(|| Catalogue::parse(CATALOGUE_TSV).expect("data/occupations.tsv is valid"))
+    }
+
+    /// What the browser needs to refuse access-controlled occupations
+    /// (准入类): their codes, and every controlled name folded as
+    /// [`fold_compact`] folds it, sorted.
+    pub fn access_controlled(&self) -> AccessControlled {
+        let mut names: Vec<String> = self
+            .by_code
+            .values()
+            .filter(|o| o.access_controlled)
+            .map(|o| fold_compact(&o.name))
+            .chain(self.controlled_names.iter().cloned())
+            .collect();
+        names.sort();
+        names.dedup();
+        AccessControlled {
+            codes: self
+                .by_code
+                .values()
+                .filter(|o| o.access_controlled)
+                .map(|o| o.code.clone())
+                .collect(),
+            names,
+        }
     }
 
     /// The row for a code.

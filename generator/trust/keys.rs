@@ -241,7 +241,7 @@ impl SecretKey {
     }
 
     /// Signs `message` (pure Ed25519: the message itself, no pre-hash).
-    pub(crate) fn sign(&self, message: &[u8]) -> [u8; 64] {
+    pub fn sign(&self, message: &[u8]) -> [u8; 64] {
         use ed25519_dalek::Signer;
         self.0.sign(message).to_bytes()
     }

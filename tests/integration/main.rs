@@ -10,3 +10,4 @@ mod readme;
 mod sign_inputs;
 mod support;
 mod vectors;
+mod verdicts;
