@@ -146,7 +146,7 @@ impl Catalogue {
 
     /// What the browser needs to refuse access-controlled occupations
     /// (准入类): their codes, and every controlled name folded as
-    /// [`fold_compact`] folds it, sorted.
+    /// `fold_compact` folds it, sorted.
     pub fn access_controlled(&self) -> AccessControlled {
         let mut names: Vec<String> = self
             .by_code

@@ -15,11 +15,12 @@ use serde_json::json;
 use crate::data::config::Config;
 use crate::data::dataset::{self, SourcedLine};
 use crate::data::folder::DataFolder;
+use crate::domain::occupation::Catalogue;
 use crate::error::{FsAction, FsContext, FsError};
 use crate::issuer::qr::QrError;
 use crate::site::manifest::{MANIFEST, manifest};
 use crate::site::markdown;
-use crate::site::model::SiteModel;
+use crate::site::model::{PagePolicy, SiteModel};
 use crate::site::render::{Files, MarkdownSource, render_site};
 use crate::site::shard::{ShardScheme, prefix32};
 use crate::site::write::{WriteError, write_site};
@@ -174,6 +175,10 @@ pub(crate) fn render(
     let (scheme, largest) = shard(chain, &loaded.config, &mut files);
     model.shard_bits = scheme.bits;
     model.shard_width = scheme.name_width();
+    model.policy = PagePolicy {
+        min_iterations: loaded.config.privacy.min_iterations,
+        access_controlled: Some(Catalogue::builtin().access_controlled()),
+    };
     files.extend(
         render_site(&model, &loaded.config, &loaded.pages)
             .map_err(|e| BuildError::Template(format!("{e:#}")))?,

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::domain::code::{City, FilingNo};
+use crate::domain::occupation::AccessControlled;
 use crate::trust::chain::Chain;
 use crate::trust::keys::PublicKey;
 use crate::trust::statement::{Certificate, Institution, scope_range};
@@ -152,6 +153,16 @@ pub(crate) struct CityView {
     pub institutions: Vec<InstitutionView>,
 }
 
+/// The verifier's settings the browser needs: the privacy floor and the
+/// access-controlled occupations, from the same sources as the builder's.
+#[derive(Clone, Debug, Default, Serialize)]
+pub(crate) struct PagePolicy {
+    /// Fewest PBKDF2 iterations a certificate may use.
+    pub min_iterations: u32,
+    /// The access-controlled (准入类) occupations.
+    pub access_controlled: Option<AccessControlled>,
+}
+
 /// Everything the pages need.
 #[derive(Clone, Debug, Serialize)]
 pub(crate) struct SiteModel {
@@ -181,6 +192,8 @@ pub(crate) struct SiteModel {
     pub shard_bits: u8,
     /// Hex digits of a shard name.
     pub shard_width: usize,
+    /// What the browser judges by besides signatures (set by the build).
+    pub policy: PagePolicy,
 }
 
 fn occupation_label(c: &Certificate) -> String {
@@ -339,6 +352,7 @@ impl SiteModel {
             by_year,
             shard_bits: 0,
             shard_width: 1,
+            policy: PagePolicy::default(),
         }
     }
 

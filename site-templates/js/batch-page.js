@@ -7,13 +7,14 @@ import { el, fill } from './dom.js';
 import { matches } from './holder.js';
 import { STRINGS } from './i18n.js';
 import { shardName } from './shard.js';
-import { verifyCertificate } from './verify.js';
+import { readPolicy, verifyCertificate } from './verify.js';
 
 const app = document.getElementById('batch-app');
 const base = app.dataset.base;
 const rootKey = fromBase64(app.dataset.rootKey);
 const bits = Number(app.dataset.shardBits);
 const width = Number(app.dataset.shardWidth);
+const policy = readPolicy(app.dataset.policy);
 const status = document.getElementById('batch-status');
 const table = document.getElementById('batch-table');
 const body = table.querySelector('tbody');
@@ -61,7 +62,7 @@ async function checkOne(item) {
     const shard = await shardName(code.code, bits, width);
     const [shardText, institutionText] = await Promise.all([fetchText(`c/${shard}`), fetchText(`i/${code.filing_no}.jsonl`)]);
     if (shardText === null) throw new Error('shard missing');
-    const r = await verifyCertificate({ code: code.code, rootKey, institutionText, shardText });
+    const r = await verifyCertificate({ code: code.code, rootKey, institutionText, shardText, policy });
     let nameCheck = '';
     if (item.name && r.certificate && (r.verdict === 'verified' || r.verdict === 'revoked')) {
       nameCheck = (await matches('name', item.name, r.certificate)) ? t.match : t.mismatch;
@@ -72,9 +73,14 @@ async function checkOne(item) {
   }
 }
 
+/** The record and issuer of a result, only when the record verified. */
+function shown(out) {
+  const ok = out.verdict === 'verified' || out.verdict === 'revoked';
+  return ok ? { c: out.result.certificate, inst: out.result.institution } : { c: undefined, inst: undefined };
+}
+
 function rowFor(n, out) {
-  const c = out.result?.certificate;
-  const inst = out.result?.institution;
+  const { c, inst } = shown(out);
   const revoked = out.verdict === 'revoked' ? `（${out.result.revocation.revoked_on}：${out.result.revocation.reason}）` : '';
   return el(
     'tr',
@@ -89,9 +95,14 @@ function rowFor(n, out) {
   );
 }
 
-function csvCell(value) {
-  const s = String(value ?? '');
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+/**
+ * One CSV cell. A cell that a spreadsheet would read as a formula (=, +, -,
+ * @, tab, CR first) gets a leading apostrophe, so signed text stays text.
+ */
+export function csvCell(value) {
+  let s = String(value ?? '');
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 async function run(items) {
@@ -124,8 +135,8 @@ async function run(items) {
   status.dataset.done = String(items.length);
   const header = ['序号', '证书编号', '查验结果', 'verdict', '发证机构', '职业', '工种', '等级', '发证日期', '撤销日期', '撤销原因', '姓名核对'];
   const lines = results.map((r, i) => {
-    const c = r.result?.certificate;
-    return [i + 1, r.code ?? r.item.code, r.text, r.verdict, r.result?.institution?.name, c?.occupation, c?.subtype, c ? LEVELS[c.level - 1] : '', c?.issued_on, r.result?.revocation?.revoked_on, r.result?.revocation?.reason, r.nameCheck]
+    const { c, inst } = shown(r);
+    return [i + 1, r.code ?? r.item.code, r.text, r.verdict, inst?.name, c?.occupation, c?.subtype, c ? LEVELS[c.level - 1] : '', c?.issued_on, r.result?.revocation?.revoked_on, r.result?.revocation?.reason, r.nameCheck]
       .map(csvCell)
       .join(',');
   });

@@ -3,13 +3,15 @@
 
 const subtle = globalThis.crypto?.subtle;
 
-/** Standard base64 to bytes; throws on anything else. */
+/** Standard base64 to bytes; throws on anything else, unused bits set included. */
 export function fromBase64(text) {
   if (typeof text !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) {
     throw new TypeError('not standard base64');
   }
-  const bin = atob(text);
-  return Uint8Array.from(bin, (c) => c.charCodeAt(0));
+  const bytes = Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+  // atob ignores the unused bits of the last character; Rust does not.
+  if (toBase64(bytes) !== text) throw new TypeError('not canonical base64');
+  return bytes;
 }
 
 /** Bytes to standard base64. */
@@ -74,4 +76,65 @@ export async function pbkdf2(secret, salt, iterations) {
   const key = await subtle.importKey('raw', enc.encode(secret), 'PBKDF2', false, ['deriveBits']);
   const bits = await subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt: enc.encode(salt), iterations }, key, 256);
   return toBase64(new Uint8Array(bits));
+}
+
+// Ed25519 public keys are checked as strictly as Rust checks them
+// (ed25519-dalek: canonical encoding, a point of the curve, not of small
+// order). WebCrypto imports any 32 bytes, and a small-order key listed by the
+// root would let anyone forge.
+const P = 2n ** 255n - 19n;
+const D = (-121665n * modInverse(121666n)) % P;
+
+function mod(a) {
+  const r = a % P;
+  return r < 0n ? r + P : r;
+}
+
+function modPow(base, exp) {
+  let result = 1n;
+  let b = mod(base);
+  let e = exp;
+  while (e > 0n) {
+    if (e & 1n) result = (result * b) % P;
+    b = (b * b) % P;
+    e >>= 1n;
+  }
+  return result;
+}
+
+function modInverse(a) {
+  return modPow(a, P - 2n);
+}
+
+/** The canonical encodings of the eight points of small order. */
+export const SMALL_ORDER_KEYS = Object.freeze([
+  'AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
+  'xxdqcD1N2E+6PAt2DRBnDyogU/osOczGTsf9d5KsA3o=',
+  'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIA=',
+  'JuiVj8KyJ7BFw/SJ8u+Y8NXfrAXTxjM5sTgCiG1T/AU=',
+  '7P///////////////////////////////////////38=',
+  'JuiVj8KyJ7BFw/SJ8u+Y8NXfrAXTxjM5sTgCiG1T/IU=',
+  'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
+  'xxdqcD1N2E+6PAt2DRBnDyogU/osOczGTsf9d5KsA/o=',
+]);
+
+/**
+ * What is wrong with 32 bytes as a public key, or null: the messages of the
+ * Rust side (trust::keys::KeyFormatError).
+ * @param {Uint8Array} bytes
+ */
+export function publicKeyProblem(bytes) {
+  if (bytes.length !== 32) return `expected 32 bytes, found ${bytes.length}`;
+  const sign = bytes[31] >> 7;
+  let y = 0n;
+  for (let i = 31; i >= 0; i--) y = (y << 8n) | BigInt(i === 31 ? bytes[i] & 0x7f : bytes[i]);
+  const yr = mod(y);
+  // x² = (y² − 1) / (d·y² + 1); a point exists when that is a square.
+  const y2 = (yr * yr) % P;
+  const x2 = mod((y2 - 1n) * modInverse(mod(D * y2 + 1n)));
+  const square = x2 === 0n || modPow(x2, (P - 1n) / 2n) === 1n;
+  if (!square) return 'not a valid Ed25519 public key';
+  if (y >= P || (x2 === 0n && sign === 1)) return 'not the canonical encoding of an Ed25519 public key';
+  if (SMALL_ORDER_KEYS.includes(toBase64(bytes))) return 'a small-order (weak) Ed25519 public key';
+  return null;
 }

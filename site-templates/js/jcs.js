@@ -25,3 +25,96 @@ export function canonicalize(value) {
 export function canonicalBytes(value) {
   return new TextEncoder().encode(canonicalize(value));
 }
+
+/**
+ * Parses JSON as strictly as the Rust verifier: no duplicate keys, integers
+ * only (within ±(2^53−1)), no true, false or null, no lone surrogates.
+ * JSON.parse would keep the last of two keys and read 3.0 as 3.
+ * @param {string} text
+ * @returns {unknown}
+ */
+export function parseStrict(text) {
+  let i = 0;
+  const fail = (why) => {
+    throw new SyntaxError(`${why} at ${i}`);
+  };
+  const space = () => {
+    while (i < text.length && ' \t\n\r'.includes(text[i])) i++;
+  };
+  const string = () => {
+    let out = '';
+    i++;
+    for (;;) {
+      if (i >= text.length) fail('unterminated string');
+      const c = text[i++];
+      if (c === '"') break;
+      if (c < ' ') fail('control character in string');
+      if (c !== '\\') {
+        out += c;
+        continue;
+      }
+      const e = text[i++];
+      const simple = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' }[e];
+      if (simple !== undefined) out += simple;
+      else if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i, i + 4))) {
+        out += String.fromCharCode(parseInt(text.slice(i, i + 4), 16));
+        i += 4;
+      } else fail('bad escape');
+    }
+    if (!out.isWellFormed()) fail('lone surrogate');
+    return out;
+  };
+  const value = () => {
+    space();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      const obj = {};
+      space();
+      if (text[i] === '}') {
+        i++;
+        return obj;
+      }
+      for (;;) {
+        space();
+        if (text[i] !== '"') fail('expected a key');
+        const key = string();
+        if (Object.hasOwn(obj, key)) fail(`duplicate key ${key}`);
+        space();
+        if (text[i++] !== ':') fail('expected :');
+        Object.defineProperty(obj, key, { value: value(), enumerable: true, writable: true, configurable: true });
+        space();
+        const sep = text[i++];
+        if (sep === '}') return obj;
+        if (sep !== ',') fail('expected , or }');
+      }
+    }
+    if (c === '[') {
+      i++;
+      const arr = [];
+      space();
+      if (text[i] === ']') {
+        i++;
+        return arr;
+      }
+      for (;;) {
+        arr.push(value());
+        space();
+        const sep = text[i++];
+        if (sep === ']') return arr;
+        if (sep !== ',') fail('expected , or ]');
+      }
+    }
+    if (c === '"') return string();
+    const m = /^-?(0|[1-9][0-9]*)(?![0-9.eE])/.exec(text.slice(i, i + 40));
+    if (!m) fail('not an allowed value');
+    const n = Number(m[0]);
+    if (!Number.isSafeInteger(n)) fail('integer out of range');
+    i += m[0].length;
+    return n === 0 ? 0 : n;
+  };
+  const v = value();
+  space();
+  if (i !== text.length) fail('trailing text');
+  return v;
+}

@@ -2,6 +2,7 @@
 // substring of two or more characters of a name or an occupation, or a
 // filing-number prefix. Fetches only the posting shards of the query's
 // bigrams and the document chunks of its hits.
+import { parseFiling } from './code.js';
 import { hashedName } from './shard.js';
 
 /** NFKC, no white space, lower case: as the index was built. */
@@ -19,6 +20,15 @@ export function bigrams(text) {
 
 async function gramShard(gram, meta) {
   return `s/g/${await hashedName(gram, meta.gram_bits, meta.gram_width)}.json`;
+}
+
+/** Whether `text` is exactly a filing number, written canonically. */
+export function isFilingNo(text) {
+  try {
+    return typeof text === 'string' && parseFiling(text).filing_no === text;
+  } catch {
+    return false;
+  }
 }
 
 /** City number and kind digit of a filing number (附件5 第8-10位). */
@@ -81,6 +91,9 @@ export async function search(query, { fetchJson, city = 0, kind = 0, limit = 50 
     .filter(([r]) => passes(r))
     .sort((a, b) => a[1] - b[1] || (a[0][2] < b[0][2] ? -1 : 1))
     .slice(0, limit)
-    .map(([r, rank]) => ({ id: r[0], name: r[1], filing_no: r[2], occupations: r[3], rank }));
+    .map(([r, rank]) => ({ id: r[0], name: r[1], filing_no: r[2], occupations: r[3], rank }))
+    // The index is not signed: a result becomes a link only when its filing
+    // number is one (附件5), so a host cannot point a result elsewhere.
+    .filter((r) => isFilingNo(r.filing_no) && typeof r.name === 'string' && typeof r.occupations === 'string');
   return { results };
 }

@@ -5,10 +5,11 @@
 import { CodeError, LEVEL_NAMES, normalizeInput, parseCode } from './code.js';
 import { ed25519Supported, fingerprint, fromBase64 } from './crypto.js';
 import { el, fill } from './dom.js';
-import { matches } from './holder.js';
+import { matches, normalizeName } from './holder.js';
+import { isDate } from './rules.js';
 import { STRINGS } from './i18n.js';
 import { shardName } from './shard.js';
-import { verifyCertificate } from './verify.js';
+import { readPolicy, verifyCertificate } from './verify.js';
 
 const app = document.getElementById('verify-app');
 const verdictBox = document.getElementById('verdict');
@@ -21,6 +22,7 @@ const base = app.dataset.base;
 const rootKey = fromBase64(app.dataset.rootKey);
 const bits = Number(app.dataset.shardBits);
 const width = Number(app.dataset.shardWidth);
+const policy = readPolicy(app.dataset.policy);
 
 let lang = localStorageGet('certsite.lang') === 'en' ? 'en' : 'zh';
 let current = null; // { result, meta, matchedName, idMatch }
@@ -49,23 +51,31 @@ async function fetchText(path) {
   return response.text();
 }
 
-/** `#CODE&name=…&id=…` → { code, name, id }. */
+/** `#CODE&name=…&id=…` → { code, name, id }; `badFragment` when it cannot be decoded. */
 function readFragment() {
-  const hash = decodeURIComponent(window.location.hash.slice(1).replace(/\+/g, ' '));
-  const [code, ...rest] = hash.split('&');
-  const params = { code: code ?? '' };
-  for (const part of rest) {
-    const i = part.indexOf('=');
-    if (i > 0) params[part.slice(0, i)] = part.slice(i + 1);
+  const [code, ...rest] = window.location.hash.slice(1).split('&');
+  const decode = (text) => decodeURIComponent(text.replace(/\+/g, ' '));
+  const params = { code: '' };
+  try {
+    params.code = decode(code ?? '');
+    for (const part of rest) {
+      const i = part.indexOf('=');
+      if (i > 0) params[part.slice(0, i)] = decode(part.slice(i + 1));
+    }
+  } catch {
+    // A broken % escape: say so, never keep the previous verdict.
+    return { code: code ?? '', badFragment: true };
   }
   if (!params.code) params.code = new URLSearchParams(window.location.search).get('code') ?? '';
   return params;
 }
 
-function setVerdict(verdict, reason) {
+function setVerdict(verdict, reason, rule) {
   verdictBox.dataset.verdict = verdict;
   if (reason) verdictBox.dataset.reason = reason;
   else delete verdictBox.dataset.reason;
+  if (rule) verdictBox.dataset.rule = rule;
+  else delete verdictBox.dataset.rule;
 }
 
 function scopeText(institution) {
@@ -96,9 +106,10 @@ function render() {
     return;
   }
   const [title, text] = t.verdicts[result.verdict];
-  setVerdict(result.verdict, result.reason);
+  setVerdict(result.verdict, result.reason, result.rule);
   const lines = [el('h2', { class: 'verdict-title' }, title), el('p', {}, text)];
   if (result.reason && t.reasons[result.reason]) lines.push(el('p', { class: 'reason' }, t.reasons[result.reason]));
+  if (result.rule) lines.push(el('p', { class: 'reason' }, t.rule, el('code', {}, result.rule)));
   if (result.verdict === 'revoked') {
     lines.push(el('p', { class: 'reason' }, `${t.fields.revoked_on}：${result.revocation.revoked_on}；${t.fields.reason}：${result.revocation.reason}`));
   }
@@ -130,6 +141,7 @@ function render() {
       row(t.fields.code, c.code),
       row(t.fields.issued_on, c.issued_on),
       row(t.fields.institution, el('a', { href: `${base}directory/${inst.filing_no}.html` }, inst.name)),
+      ...(result.current ? row(t.fields.current_name, result.current.name) : []),
       row(t.fields.filing_no, inst.filing_no),
       row(t.fields.filing, `${inst.approved_on} ${t.to} ${inst.valid_until}`),
     );
@@ -191,13 +203,30 @@ function renderHolderText() {
   document.documentElement.lang = lang === 'en' ? 'en' : 'zh-CN';
 }
 
+let lookups = 0;
+
 async function verify(params) {
   const t = STRINGS[lang];
+  // Every slow step below checks that no newer lookup has started since.
+  const lookup = ++lookups;
+  const stale = () => lookup !== lookups;
   current = null;
+  // Nothing of the previous lookup's holder check stays on the page.
+  for (const field of ['name', 'id']) {
+    const out = document.getElementById(`holder-${field}-result`);
+    out.textContent = '';
+    delete out.dataset.match;
+    document.getElementById(`holder-${field}`).value = '';
+  }
   details.hidden = true;
   holder.hidden = true;
   setVerdict('pending');
   fill(verdictBox, el('p', {}, t.checking));
+  if (params.badFragment) {
+    current = { result: { verdict: 'code-error', message: t.badFragment } };
+    render();
+    return;
+  }
   let code;
   try {
     code = parseCode(params.code);
@@ -220,33 +249,51 @@ async function verify(params) {
         fetchText(`i/${code.filing_no}.jsonl`),
       ]);
       if (shardText === null) throw new Error('shard missing');
-      result = await verifyCertificate({ code: code.code, rootKey, institutionText, shardText });
+      result = await verifyCertificate({ code: code.code, rootKey, institutionText, shardText, policy });
       if (result.verdict === 'not-found' && result.institution) {
-        const metaText = await fetchText(`i/${code.filing_no}.json`).catch(() => null);
-        meta = metaText ? JSON.parse(metaText) : null;
+        meta = await fetchMeta(code.filing_no);
       }
     } catch {
       result = { verdict: 'load-error', code };
     }
   }
-  current = { result, meta };
+  if (stale()) return;
+  current = { result, meta, lookup };
   render();
   performance.mark('certsite:verdict');
   verdictBox.focus();
   if (params.name) await checkHolder('name', params.name);
 }
 
+/**
+ * The unsigned facts of `i/<filing>.json` the "not found" text uses: only a
+ * real date survives, and it is labelled as unsigned where shown.
+ */
+async function fetchMeta(filingNo) {
+  try {
+    const meta = JSON.parse(await fetchText(`i/${filingNo}.json`));
+    return isDate(meta?.newest_issue) ? { newest_issue: meta.newest_issue } : null;
+  } catch {
+    return null;
+  }
+}
+
 async function checkHolder(field, typed) {
   if (!current?.result?.certificate || !typed.trim()) return;
+  // The slow hash belongs to this lookup: a newer one discards its result.
+  const lookup = current;
   const t = STRINGS[lang];
   const out = document.getElementById(`holder-${field}-result`);
   out.textContent = t.computing;
-  const ok = await matches(field, typed, current.result.certificate);
+  const ok = await matches(field, typed, lookup.result.certificate);
+  if (current !== lookup) return;
   out.dataset.match = ok ? 'match' : 'mismatch';
   if (field === 'name') {
-    out.textContent = ok ? t.nameMatch(typed.trim()) : t.nameMismatch;
+    // What matched is the normalised name, and that is what is shown.
+    const name = normalizeName(typed);
+    out.textContent = ok ? t.nameMatch(name) : t.nameMismatch;
     if (ok) {
-      current.matchedName = typed.trim();
+      current.matchedName = name;
       render();
     }
   } else {

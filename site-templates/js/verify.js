@@ -1,9 +1,12 @@
 // The verdict on one certificate, from the texts the host served: the
-// issuer's institution statement and the shard. Every signature is checked
-// here with WebCrypto; anything unexpected fails closed, never "verified".
+// issuer's institution statements and the shard. The same judgment as the
+// Rust verifier (generator/trust/chain.rs), rule by rule (rules.js), bound by
+// tests/vectors/verdicts.json. Every signature is checked with WebCrypto;
+// anything unexpected fails closed, never "verified".
 import { parseCode } from './code.js';
-import { canonicalBytes } from './jcs.js';
+import { canonicalBytes, canonicalize, parseStrict } from './jcs.js';
 import { fromBase64, keyId, verifyEd25519 } from './crypto.js';
+import { checkCertificate, checkInstitution, checkRevocation, schemaOk, scopeRange } from './rules.js';
 
 /** The verdicts, as `data-verdict` carries them. */
 export const VERDICTS = Object.freeze([
@@ -17,13 +20,32 @@ export const VERDICTS = Object.freeze([
   'load-error',
 ]);
 
-/** Parses one envelope line; null when it is not one. */
+/** Today in China (the date every judgment is made on), `YYYY-MM-DD`. */
+export function todayInChina(now = new Date()) {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(now);
+}
+
+/** The policy a page carries in `data-policy`, as the build writes it. */
+export function readPolicy(text) {
+  const p = JSON.parse(text);
+  return { minIterations: p.min_iterations, accessControlled: p.access_controlled };
+}
+
+/** The page's policy when none is given: the privacy floor only. */
+const DEFAULT_POLICY = Object.freeze({ minIterations: 1000000, accessControlled: { codes: [], names: [] } });
+
+/**
+ * Parses one envelope line as strictly as Rust: exactly `kid`, `sig` (64
+ * bytes in canonical base64) and an object `statement`; null when it is not.
+ */
 export function parseEnvelope(line) {
   try {
-    const env = JSON.parse(line);
+    const env = parseStrict(line);
+    const keys = env && typeof env === 'object' && !Array.isArray(env) ? Object.keys(env).sort() : [];
     const ok =
-      env && typeof env === 'object' && typeof env.kid === 'string' && typeof env.sig === 'string' &&
-      env.statement && typeof env.statement === 'object' && !Array.isArray(env.statement);
+      keys.join() === 'kid,sig,statement' && typeof env.kid === 'string' && typeof env.sig === 'string' &&
+      env.statement && typeof env.statement === 'object' && !Array.isArray(env.statement) &&
+      fromBase64(env.sig).length === 64;
     return ok ? env : null;
   } catch {
     return null;
@@ -34,9 +56,7 @@ export function parseEnvelope(line) {
 export async function envelopeVerifies(env, publicKey) {
   try {
     if ((await keyId(publicKey)) !== env.kid) return false;
-    const sig = fromBase64(env.sig);
-    if (sig.length !== 64) return false;
-    return await verifyEd25519(publicKey, sig, canonicalBytes(env.statement));
+    return await verifyEd25519(publicKey, fromBase64(env.sig), canonicalBytes(env.statement));
   } catch {
     return false;
   }
@@ -44,101 +64,181 @@ export async function envelopeVerifies(env, publicKey) {
 
 const within = (date, from, until) => typeof date === 'string' && from <= date && (!until || date <= until);
 
-/** The key of an institution statement with this kid, decoded; null if none or malformed. */
-async function institutionKey(institution, kid) {
-  const entry = (institution.keys ?? []).find((k) => k.kid === kid);
-  if (!entry) return null;
-  try {
-    const key = fromBase64(entry.public_key);
-    return key.length === 32 && (await keyId(key)) === entry.kid ? { entry, key } : null;
-  } catch {
-    return null;
-  }
-}
-
-/** Checks the issuer's statement against the pinned root key. */
-export async function checkInstitution(text, filingNo, rootKey) {
-  if (text === null) return { verdict: 'unknown-issuer', reason: 'issuer-not-listed' };
-  const lines = text.split('\n').filter((l) => l.trim());
-  const env = lines.length === 1 ? parseEnvelope(lines[0]) : null;
-  const s = env?.statement;
-  if (!env || s.type !== 'institution' || s.filing_no !== filingNo || s.v !== 1) {
-    return { verdict: 'invalid-signature', reason: 'institution-malformed' };
-  }
-  if (!(await envelopeVerifies(env, rootKey))) {
-    return { verdict: 'invalid-signature', reason: 'institution-signature' };
-  }
-  return { institution: s };
+/** The key of an institution statement with this kid, decoded; null if none. */
+function institutionKey(institution, kid) {
+  const entry = institution.keys.find((k) => k.kid === kid);
+  return entry ? { entry, key: fromBase64(entry.public_key) } : null;
 }
 
 /**
- * The verdict on `code` given the served texts. `institutionText` is null
- * when the host has no statement for the issuer (HTTP 404).
- * @returns {Promise<{verdict: string, reason?: string, code: object, certificate?: object, institution?: object, revocation?: object}>}
+ * Reads the issuer's statements (oldest first after sorting): each must be
+ * an institution statement of this filing number, signed by the root, keeping
+ * its own rules; one per day. Returns `{ history }` or a failure.
  */
-export async function verifyCertificate({ code: raw, rootKey, institutionText, shardText }) {
-  const code = parseCode(raw);
-  const out = (verdict, extra = {}) => ({ verdict, code, ...extra });
-  const inst = await checkInstitution(institutionText, code.filing_no, rootKey);
-  const institution = inst.institution;
+export async function readIssuer(text, filingNo, rootKey) {
+  if (text === null) return { verdict: 'unknown-issuer', reason: 'issuer-not-listed', rule: 'unknown-issuer' };
+  const fail = (reason, rule) => ({ verdict: 'invalid-signature', reason, rule });
+  const rootKid = await keyId(rootKey);
+  const history = [];
+  for (const line of text.split('\n').filter((l) => l.trim())) {
+    const env = parseEnvelope(line);
+    if (!env) return fail('institution-malformed', 'envelope');
+    const s = env.statement;
+    if (!schemaOk(s) || s.type !== 'institution') return fail('institution-malformed', 'schema');
+    if (env.kid !== rootKid) return fail('institution-signature', 'institution-signer');
+    if (!(await envelopeVerifies(env, rootKey))) return fail('institution-signature', 'signature');
+    const rule = await checkInstitution(s);
+    if (rule) return fail('institution-invalid', rule);
+    if (s.filing_no !== filingNo) return fail('institution-malformed', 'filing-no');
+    history.push(s);
+  }
+  if (history.length === 0) return { verdict: 'unknown-issuer', reason: 'issuer-not-listed', rule: 'unknown-issuer' };
+  history.sort((a, b) => (a.issued_on < b.issued_on ? -1 : a.issued_on > b.issued_on ? 1 : 0));
+  const distinct = history.filter((s, i) => i === 0 || canonicalize(s) !== canonicalize(history[i - 1]));
+  if (distinct.some((s, i) => i > 0 && s.issued_on === distinct[i - 1].issued_on)) {
+    return fail('institution-invalid', 'institution-conflict');
+  }
+  return { history: distinct };
+}
 
+/** The statement in force on `date`: the newest signed on or before it, else the first. */
+export function inForce(history, date) {
+  return history.findLast((s) => s.issued_on <= date) ?? history[0];
+}
+
+/** The filed entry of an occupation: the exact 工种 first, then the whole occupation. */
+export function scopeFor(institution, code, subtype) {
+  const exact = institution.occupations.find((o) => o.code === code && o.subtype === subtype);
+  return exact ?? institution.occupations.find((o) => o.code === code && o.subtype === undefined) ?? null;
+}
+
+/** Splits the shard into the records and revocations of `code`, parsed. */
+function recordsOf(shardText, code) {
   const records = [];
   const revocations = [];
   for (const line of shardText.split('\n')) {
     if (!line.trim()) continue;
     const env = parseEnvelope(line);
+    if (env) env.raw = line;
     if (!env) {
       // An unreadable line that mentions the code is a damaged record.
-      if (line.includes(code.code)) return out('invalid-signature', { reason: 'record-damaged', institution });
+      if (line.includes(code)) return { damaged: 'envelope' };
       continue;
     }
-    if (env.statement.code !== code.code) continue;
+    if (env.statement.code !== code) continue;
+    if (!schemaOk(env.statement)) return { damaged: 'schema' };
     if (env.statement.type === 'certificate') records.push(env);
     else if (env.statement.type === 'revocation') revocations.push(env);
+    else return { damaged: 'schema' };
   }
-  if (records.length === 0) return out('not-found', { institution, reason: inst.verdict ? inst.reason : undefined });
-  if (inst.verdict) return out(inst.verdict, { reason: inst.reason, certificate: records[0].statement });
-  if (records.length > 1) return out('invalid-signature', { reason: 'record-duplicated', institution });
+  // Identical records count once, as in Rust.
+  const seen = new Set();
+  const distinct = records.filter((env) => {
+    const key = canonicalize(env.statement);
+    return !seen.has(key) && seen.add(key);
+  });
+  return { records: distinct, revocations };
+}
 
-  const env = records[0];
-  const c = env.statement;
-  const key = await institutionKey(institution, env.kid);
-  if (!key || !(await envelopeVerifies(env, key.key))) {
-    return out('invalid-signature', { reason: key ? 'certificate-signature' : 'key-not-listed', institution });
+/**
+ * The verdict on `code` given the served texts. `institutionText` is null
+ * when the host has no statement for the issuer (HTTP 404). `today` and
+ * `policy` (privacy floor, access-controlled occupations) are the page's.
+ * @returns {Promise<{verdict: string, reason?: string, rule?: string, code: object, certificate?: object, institution?: object, current?: object, revocation?: object, ignored: string[]}>}
+ */
+export async function verifyCertificate({ code: raw, rootKey, institutionText, shardText, today = todayInChina(), policy = DEFAULT_POLICY }) {
+  const code = parseCode(raw);
+  const out = (verdict, extra = {}) => ({ verdict, code, ignored: [], ...extra });
+  const issuer = await readIssuer(institutionText, code.filing_no, rootKey);
+  const newest = issuer.history?.at(-1);
+  const shard = recordsOf(shardText, code.code);
+  if (shard.damaged) return out('invalid-signature', { reason: 'record-damaged', rule: shard.damaged, institution: newest });
+  if (shard.records.length === 0) {
+    const ignored = shard.revocations.map((r) => checkRevocation(r.statement) ?? 'revocation-target');
+    return out('not-found', { institution: newest, reason: issuer.verdict ? issuer.reason : undefined, ignored });
   }
-  const consistent =
-    c.v === 1 && c.institution === institution.name && c.level === code.level &&
-    typeof c.issued_on === 'string' && Number(c.issued_on.slice(0, 4)) === code.year;
-  if (!consistent) return out('invalid-signature', { reason: 'record-inconsistent', institution, certificate: c });
+  if (issuer.verdict) {
+    return out(issuer.verdict, { reason: issuer.reason, rule: issuer.rule, certificate: shard.records[0].statement });
+  }
+  const judged = [];
+  for (const env of shard.records) judged.push(await judgeCertificate(env, issuer.history, today, { ...DEFAULT_POLICY, ...policy }));
+  const failed = judged.find((j) => j.verdict);
+  if (failed) return out(failed.verdict, { institution: newest, ...failed });
+  if (judged.length > 1) return out('invalid-signature', { reason: 'record-duplicated', rule: 'duplicate-code', institution: newest });
+
+  const { certificate: c, institution } = judged[0];
+  const current = institution === newest ? undefined : newest;
+  const { revocation, ignored } = await effectiveRevocation(shard.revocations, c, newest, rootKey, today);
+  const result = { institution, current, certificate: c, ignored };
+  return revocation ? out('revoked', { ...result, revocation }) : out('verified', result);
+}
+
+/** Every rule between a certificate and its issuer, in Rust's order. */
+async function judgeCertificate(env, history, today, policy) {
+  const c = env.statement;
+  const newest = history.at(-1);
+  const institution = inForce(history, c.issued_on);
+  const key = institutionKey(newest, env.kid);
+  const fail = (verdict, reason, rule) => ({ verdict, reason, rule, certificate: c, institution });
+  if (!key) return fail('invalid-signature', 'key-not-listed', 'key-not-listed');
+  if (!(await envelopeVerifies(env, key.key))) return fail('invalid-signature', 'certificate-signature', 'signature');
+  const filed = institution.occupations.find((o) => o.code === c.occupation_code);
+  const rule = checkCertificate(c, { today, ...policy }, filed ? filed.name : null);
+  if (rule) return fail('invalid-signature', 'record-invalid', rule);
   if (!within(c.issued_on, key.entry.valid_from, key.entry.valid_until)) {
-    return out('key-not-valid', { institution, certificate: c, key: key.entry });
+    return { ...fail('key-not-valid', undefined, 'key-window'), key: key.entry };
   }
   if (!within(c.issued_on, institution.approved_on, institution.valid_until)) {
-    return out('unknown-issuer', { reason: 'filing-not-valid', institution, certificate: c });
+    return fail('unknown-issuer', 'filing-not-valid', 'filing-period');
   }
-  const scope = (institution.occupations ?? []).find(
-    (o) => o.code === c.occupation_code && (o.subtype === c.subtype || o.subtype === undefined),
-  );
-  if (!scope || c.level > scope.lowest_level || c.level < scope.highest_level) {
-    return out('unknown-issuer', { reason: 'out-of-scope', institution, certificate: c });
+  if (c.institution !== institution.name) return fail('invalid-signature', 'record-inconsistent', 'institution-name');
+  const scope = scopeFor(institution, c.occupation_code, c.subtype);
+  if (!scope) return fail('unknown-issuer', 'out-of-scope', 'scope');
+  const range = scopeRange(scope);
+  if (range && (c.level > range.lowest_level || c.level < range.highest_level)) {
+    return fail('unknown-issuer', 'out-of-scope', 'scope-level');
   }
+  return { certificate: c, institution };
+}
 
-  // A revocation counts only when it verifies: by the root, or by an issuer
-  // key valid on the revocation date. The earliest valid one is effective.
-  let revocation = null;
-  const rootKid = revocations.length ? await keyId(rootKey) : null;
+/**
+ * The revocation in effect: the earliest that keeps every rule, signed by
+ * the root or by a key of the issuer valid on its date. The others are
+ * listed in `ignored` by the rule they break.
+ */
+async function effectiveRevocation(revocations, certificate, newest, rootKey, today) {
+  const rootKid = await keyId(rootKey);
+  const ignored = [];
+  let effective = null;
   for (const r of revocations) {
     const s = r.statement;
-    let signer = null;
-    if (r.kid === rootKid) signer = rootKey;
-    else {
-      const k = await institutionKey(institution, r.kid);
-      if (k && within(s.revoked_on, k.entry.valid_from, k.entry.valid_until)) signer = k.key;
+    const rule = await revocationRule(r, certificate, newest, rootKey, rootKid, today);
+    if (rule) {
+      ignored.push(rule);
+      continue;
     }
-    if (signer && (await envelopeVerifies(r, signer)) && (!revocation || s.revoked_on < revocation.revoked_on)) {
-      revocation = s;
+    // The earliest counts; the same day, the smaller line (as Rust orders them).
+    const e = effective;
+    if (!e || s.revoked_on < e.statement.revoked_on || (s.revoked_on === e.statement.revoked_on && r.raw < e.raw)) {
+      effective = r;
     }
   }
-  if (revocation) return out('revoked', { institution, certificate: c, revocation });
-  return out('verified', { institution, certificate: c });
+  return { revocation: effective?.statement, ignored };
+}
+
+async function revocationRule(r, certificate, newest, rootKey, rootKid, today) {
+  const s = r.statement;
+  const own = checkRevocation(s);
+  if (own) return own;
+  let signer;
+  if (r.kid === rootKid) signer = rootKey;
+  else {
+    const k = institutionKey(newest, r.kid);
+    if (!k || !within(s.revoked_on, k.entry.valid_from, k.entry.valid_until)) return 'revocation-signer';
+    signer = k.key;
+  }
+  if (!(await envelopeVerifies(r, signer))) return 'signature';
+  if (s.revoked_on < certificate.issued_on) return 'revocation-date';
+  if (s.revoked_on > today) return 'not-future';
+  return null;
 }

@@ -73,6 +73,13 @@ fn case(name: &'static str, directory: Vec<String>, shard: Vec<String>, page: Pa
     }
 }
 
+impl Case {
+    /// The same case, looking up another code.
+    fn at(self, code: &'static str) -> Case {
+        Case { code, ..self }
+    }
+}
+
 fn key_entry(key: &SecretKey, from: &str, until: Option<&str>) -> KeyEntry {
     KeyEntry {
         kid: key.public().kid(),
@@ -420,16 +427,19 @@ fn certificate_rule_cases(f: &Fixture) -> Vec<Case> {
         ),
     ];
     let w = &f.w;
-    out.push(case(
-        "首席技师 on level 4",
-        vec![f.blower()],
-        vec![
-            f.cert_with("Y000021013002244000001", "2024-06-30", &w.blower_b, |c| {
-                c.tier = Some("首席技师".into())
-            }),
-        ],
-        fail(Rule::Tier),
-    ));
+    out.push(
+        case(
+            "首席技师 on level 4",
+            vec![f.blower()],
+            vec![
+                f.cert_with("Y000021013002244000001", "2024-06-30", &w.blower_b, |c| {
+                    c.tier = Some("首席技师".into())
+                }),
+            ],
+            fail(Rule::Tier),
+        )
+        .at("Y000021013002244000001"),
+    );
     out.push(case(
         "a code that is not one",
         vec![f.blower()],
@@ -463,7 +473,8 @@ fn chain_cases(f: &Fixture) -> Vec<Case> {
             vec![f.blower()],
             vec![f.cert_with("Y000021013002233000001", "2023-06-30", &w.blower_b, |_| {})],
             page("key-not-valid", Some(Rule::KeyWindow)),
-        ),
+        )
+        .at("Y000021013002233000001"),
         Case {
             code: "Y000021013003245000001",
             ..case(
@@ -499,7 +510,8 @@ fn chain_cases(f: &Fixture) -> Vec<Case> {
             vec![f.blower()],
             vec![f.cert_with("Y000021013002242000001", "2024-06-30", &w.blower_b, |_| {})],
             page("unknown-issuer", Some(Rule::ScopeLevel)),
-        ),
+        )
+        .at("Y000021013002242000001"),
         case(
             "the exact 工种 entry decides, not a wider one",
             vec![f.dir(|i| {

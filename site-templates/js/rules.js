@@ -1,0 +1,273 @@
+// The rules each statement keeps on its own, as the Rust verifier states them
+// (generator/trust/statement.rs), named as generator/trust/rules.rs names
+// them. tests/vectors/verdicts.json binds the two: every case is judged alike
+// on both sides, and every rule has a case.
+import { parseFiling, parseCode, CITIES, KINDS } from './code.js';
+import { fromBase64, keyId, publicKeyProblem } from './crypto.js';
+
+/** The rules the page applies (all of Rust's but the catalogue of 大典 names). */
+export const RULES = Object.freeze([
+  'envelope', 'schema', 'version', 'signature', 'date', 'not-future', 'text', 'text-characters',
+  'none-marker', 'institution-signer', 'filing-no', 'city-kind', 'filing-dates', 'scope-entries',
+  'scope-range', 'institution-keys', 'institution-conflict', 'name-masked', 'id-masked', 'hash-format',
+  'kdf', 'iterations', 'id-type', 'occupation-name', 'access-controlled', 'level-digit', 'code-level',
+  'code-year', 'tier', 'unknown-issuer', 'key-not-listed', 'key-window', 'filing-period',
+  'institution-name', 'scope', 'scope-level', 'duplicate-code', 'revocation-target', 'revocation-signer',
+  'revocation-date',
+]);
+
+export const ID_TYPES = Object.freeze(['居民身份证', '港澳台居民居住证', '外国人永久居留身份证', '护照', '港澳居民来往内地通行证', '台湾居民来往大陆通行证']);
+/** Titles above 一级/高级技师 (the only tiers a record may carry), on level 1. */
+export const TOP_TIERS = Object.freeze(['特级技师', '首席技师']);
+export const KDF = 'PBKDF2-SHA256';
+const ID_VISIBLE_TAIL = 2;
+
+/**
+ * The Unicode format characters (Cf) Rust refuses, as ranges
+ * (generator/domain/text.rs FORMAT_CHARACTERS, compared in the tests).
+ */
+export const FORMAT_CHARACTERS = Object.freeze([
+  [0x00ad, 0x00ad], [0x0600, 0x0605], [0x061c, 0x061c], [0x06dd, 0x06dd], [0x070f, 0x070f],
+  [0x0890, 0x0891], [0x08e2, 0x08e2], [0x180e, 0x180e], [0x200b, 0x200f], [0x202a, 0x202e],
+  [0x2060, 0x2064], [0x2066, 0x206f], [0xfeff, 0xfeff], [0xfff9, 0xfffb], [0x110bd, 0x110bd],
+  [0x110cd, 0x110cd], [0x13430, 0x1343f], [0x1bca0, 0x1bca3], [0x1d173, 0x1d17a], [0xe0001, 0xe0001],
+  [0xe0020, 0xe007f],
+]);
+
+/** A control character (Cc) or a format character. */
+export function isHidden(ch) {
+  const n = ch.codePointAt(0);
+  return n < 0x20 || (n >= 0x7f && n <= 0x9f) || FORMAT_CHARACTERS.some(([a, b]) => n >= a && n <= b);
+}
+
+/** NFKC, trimmed, white space and hidden characters removed (Rust fold_compact). */
+export function foldCompact(text) {
+  return [...text.normalize('NFKC').trim()].filter((c) => !/\s/u.test(c) && !isHidden(c)).join('');
+}
+
+/** Rust is_none_marker: empty, or only dashes, slashes and 无. */
+export function isNoneMarker(text) {
+  return /^[-—–―─/无]*$/u.test(foldCompact(text));
+}
+
+/** A real YYYY-MM-DD date. */
+export function isDate(text) {
+  const m = typeof text === 'string' && /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1];
+  return mo >= 1 && mo <= 12 && d >= 1 && d <= days;
+}
+
+const FIELDS = {
+  institution: {
+    required: { type: 's', v: 'i', filing_no: 's', name: 's', city: 's', kind: 's', approved_on: 's', valid_until: 's', occupations: 'a', keys: 'a', issued_on: 's' },
+    optional: { address: 's', contact: 's', phone: 's' },
+  },
+  certificate: {
+    required: {
+      type: 's', v: 'i', code: 's', institution: 's', name_masked: 's', name_hash: 's', id_type: 's', id_masked: 's',
+      id_hash: 's', kdf: 's', iterations: 'i', occupation: 's', occupation_code: 's', level: 'i', issued_on: 's',
+    },
+    optional: { subtype: 's', tier: 's', method: 's' },
+  },
+  revocation: { required: { type: 's', v: 'i', code: 's', revoked_on: 's', reason: 's' }, optional: {} },
+  scope: {
+    required: { name: 's', code: 's', lowest_level: 'i', highest_level: 'i' },
+    optional: { subtype: 's' },
+  },
+  key: { required: { kid: 's', public_key: 's', valid_from: 's' }, optional: { valid_until: 's' } },
+};
+
+const KIND_OF = { s: (v) => typeof v === 'string', i: Number.isSafeInteger, a: Array.isArray };
+
+/** Exactly the fields of `shape`, each of its kind (Rust: serde, deny_unknown_fields). */
+function hasShape(obj, shape) {
+  if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return false;
+  const { required, optional } = FIELDS[shape];
+  const known = { ...required, ...optional };
+  return (
+    Object.keys(obj).every((k) => Object.hasOwn(known, k) && KIND_OF[known[k]](obj[k])) &&
+    Object.keys(required).every((k) => Object.hasOwn(obj, k))
+  );
+}
+
+/** Whether a statement has the schema of its `type`, nested entries included. */
+export function schemaOk(s) {
+  if (!s || !Object.hasOwn(FIELDS, s.type) || ['scope', 'key'].includes(s.type) || !hasShape(s, s.type)) return false;
+  if (s.type !== 'institution') return true;
+  return s.occupations.every((o) => hasShape(o, 'scope')) && s.keys.every((k) => hasShape(k, 'key'));
+}
+
+/** Collects the first rule broken, in the order Rust checks them. */
+class Checks {
+  constructor() {
+    this.rule = null;
+  }
+
+  fail(rule) {
+    this.rule ??= rule;
+  }
+
+  version(v) {
+    if (v !== 1) this.fail('version');
+  }
+
+  date(text) {
+    if (!isDate(text)) {
+      this.fail('date');
+      return null;
+    }
+    return text;
+  }
+
+  nonEmpty(text) {
+    // Rust's trim: White_Space only (JS trim also takes U+FEFF).
+    const trimmed = text.replace(/^\p{White_Space}+|\p{White_Space}+$/gu, '');
+    if (trimmed === '' || trimmed !== text) this.fail('text');
+  }
+
+  visible(text) {
+    if (text !== undefined && [...text].some(isHidden)) this.fail('text-characters');
+  }
+
+  level(digit) {
+    const ok = Number.isInteger(digit) && digit >= 1 && digit <= 5;
+    if (!ok) this.fail('level-digit');
+    return ok ? digit : null;
+  }
+}
+
+const isHash = (text) => {
+  try {
+    return fromBase64(text).length === 32;
+  } catch {
+    return false;
+  }
+};
+
+const idMaskOk = (masked) => {
+  const chars = [...masked];
+  return chars.length > ID_VISIBLE_TAIL && chars.slice(0, chars.length - ID_VISIBLE_TAIL).every((c) => c === '*');
+};
+
+/** The level range of a scope entry, or null when it is no range. */
+export function scopeRange(o) {
+  const ok = (d) => Number.isInteger(d) && d >= 1 && d <= 5;
+  return ok(o.lowest_level) && ok(o.highest_level) && o.lowest_level >= o.highest_level ? o : null;
+}
+
+/**
+ * The rules an institution statement keeps on its own; the first rule broken
+ * or null. Whether each filed occupation is named as the catalogue names it
+ * is checked by the builder only (scope-catalogue).
+ */
+export async function checkInstitution(s) {
+  const c = new Checks();
+  c.version(s.v);
+  let filing = null;
+  try {
+    filing = parseFiling(s.filing_no);
+  } catch {
+    c.fail('filing-no');
+  }
+  if (filing && filing.filing_no !== s.filing_no) c.fail('filing-no');
+  if (filing && filing.filing_no === s.filing_no) {
+    if (s.city !== filing.city || s.kind !== filing.institution_kind) c.fail('city-kind');
+  }
+  c.nonEmpty(s.name);
+  c.visible(s.name);
+  for (const f of ['address', 'contact', 'phone']) c.visible(s[f]);
+  const approved = c.date(s.approved_on);
+  const until = c.date(s.valid_until);
+  if (approved && until && until < approved) c.fail('filing-dates');
+  c.date(s.issued_on);
+  if (s.occupations.length === 0) c.fail('scope-entries');
+  const seen = new Set();
+  for (const o of s.occupations) {
+    c.visible(o.name);
+    c.visible(o.subtype);
+    if (o.subtype !== undefined && isNoneMarker(o.subtype)) c.fail('none-marker');
+    if (!scopeRange(o)) c.fail('scope-range');
+    const key = JSON.stringify([o.code, o.subtype ?? null]);
+    if (seen.has(key)) c.fail('scope-entries');
+    seen.add(key);
+  }
+  if (s.keys.length === 0) c.fail('institution-keys');
+  const kids = new Set();
+  for (const k of s.keys) {
+    let bytes = null;
+    try {
+      bytes = fromBase64(k.public_key);
+    } catch {
+      c.fail('institution-keys');
+    }
+    if (bytes && (publicKeyProblem(bytes) || (await keyId(bytes)) !== k.kid)) c.fail('institution-keys');
+    const from = c.date(k.valid_from);
+    const to = k.valid_until === undefined ? null : c.date(k.valid_until);
+    if (from && to && to < from) c.fail('institution-keys');
+    if (kids.has(k.kid)) c.fail('institution-keys');
+    kids.add(k.kid);
+  }
+  return c.rule;
+}
+
+/**
+ * The rules a certificate statement keeps on its own, with the page's policy
+ * (`today`, `minIterations`, the access-controlled codes and folded names)
+ * and the filed scope entry of its occupation code (for its name, as filed).
+ * Returns the first rule broken, or null.
+ */
+export function checkCertificate(s, { today, minIterations, accessControlled }, filedName) {
+  const c = new Checks();
+  c.version(s.v);
+  let code = null;
+  try {
+    code = parseCode(s.code);
+  } catch {
+    c.fail('code');
+  }
+  if (code && code.code !== s.code) {
+    c.fail('code');
+    code = null;
+  }
+  c.nonEmpty(s.institution);
+  for (const f of ['institution', 'occupation', 'subtype', 'tier', 'method']) c.visible(s[f]);
+  // Nothing of the holder in the clear.
+  if (s.name_masked === '' || ![...s.name_masked].every((ch) => ch === '*')) c.fail('name-masked');
+  if (!idMaskOk(s.id_masked)) c.fail('id-masked');
+  if (!isHash(s.name_hash) || !isHash(s.id_hash)) c.fail('hash-format');
+  if (s.kdf !== KDF) c.fail('kdf');
+  if (s.iterations < minIterations) c.fail('iterations');
+  if (!ID_TYPES.includes(s.id_type)) c.fail('id-type');
+  // The occupation, named as filed for its code; nothing access-controlled.
+  if (filedName !== null && foldCompact(filedName) !== foldCompact(s.occupation)) c.fail('occupation-name');
+  if (accessControlled.codes.includes(s.occupation_code)) c.fail('access-controlled');
+  if (s.subtype !== undefined && accessControlled.names.includes(foldCompact(s.subtype))) c.fail('access-controlled');
+  if (s.subtype !== undefined && isNoneMarker(s.subtype)) c.fail('none-marker');
+  const level = c.level(s.level);
+  const issued = c.date(s.issued_on);
+  if (issued && issued > today) c.fail('not-future');
+  if (code && level !== null && level !== code.level) c.fail('code-level');
+  if (code && issued && Number(issued.slice(0, 4)) !== code.year) c.fail('code-year');
+  if (s.tier !== undefined && (!TOP_TIERS.includes(s.tier) || (level !== null && level !== 1))) c.fail('tier');
+  return c.rule;
+}
+
+/** The rules a revocation keeps on its own; the first broken or null. */
+export function checkRevocation(s) {
+  const c = new Checks();
+  c.version(s.v);
+  try {
+    parseCode(s.code);
+  } catch {
+    c.fail('code');
+  }
+  c.date(s.revoked_on);
+  c.nonEmpty(s.reason);
+  c.visible(s.reason);
+  return c.rule;
+}
+
+export { CITIES, KINDS };
