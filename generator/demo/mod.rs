@@ -16,6 +16,7 @@ use rand_chacha::ChaCha20Rng;
 use rand_core::{Rng, SeedableRng};
 use sha2::{Digest, Sha256};
 
+use crate::constants::FILING_VALIDITY_YEARS;
 use crate::data::folder::DEFAULT_ROOT_KEY;
 use crate::domain::code::{CertCode, FilingNo};
 use crate::domain::dates::end_of_period;
@@ -354,19 +355,43 @@ fn write_keys_and_config(
     Ok(())
 }
 
-/// The directory (附件4 with dates and keys), signed by the root.
+/// The directory (附件4 with dates and keys), signed by the root two weeks
+/// before the data date; then a directory update on the data date: the
+/// lapsed institution is re-approved, which leaves its older certificates
+/// valid (they are judged by the entry in force when they were issued).
 fn sign_directory(opts: &DemoOptions, pilots: &[Pilot], root: &SecretKey) -> Result<(), DemoError> {
-    let dir_csv = opts.out.join(ROSTERS_DIR).join("directory.csv");
-    write_file(&dir_csv, &utf8_bom(&directory_csv(pilots)))?;
-    run_sign(
+    let rosters = opts.out.join(ROSTERS_DIR);
+    let first = opts
+        .as_of
+        .checked_sub(DIRECTORY_AGE_DAYS.days())
+        .expect("a real date");
+    let dir_csv = rosters.join("directory.csv");
+    let all = |p: &Pilot| Some((p.approved, p.valid_until));
+    write_file(&dir_csv, &utf8_bom(&directory_csv(pilots, all)))?;
+    let out = opts.out.join("directory/institutions.jsonl");
+    run_sign_on(opts, first, root, &dir_csv, &out, InputKind::Directory)?;
+    let update_csv = rosters.join("directory-update.csv");
+    let reapproved = |p: &Pilot| {
+        (p.filing.as_string() == LAPSED).then(|| {
+            let until = end_of_period(opts.as_of, FILING_VALIDITY_YEARS).expect("a real date");
+            (opts.as_of, until)
+        })
+    };
+    write_file(&update_csv, &utf8_bom(&directory_csv(pilots, reapproved)))?;
+    let out = opts.out.join("directory/updates.jsonl");
+    run_sign_on(
         opts,
+        opts.as_of,
         root,
-        &dir_csv,
-        &opts.out.join("directory/institutions.jsonl"),
+        &update_csv,
+        &out,
         InputKind::Directory,
     )?;
     Ok(())
 }
+
+/// How long before the data date the directory was first signed.
+const DIRECTORY_AGE_DAYS: i64 = 14;
 
 /// Certificates, one roster per institution key. Returns how many were signed.
 fn sign_certificates(
@@ -647,11 +672,15 @@ fn revocations(
     out
 }
 
-fn directory_csv(pilots: &[Pilot]) -> String {
+/// The directory (附件4) of the pilots `filing` gives a filing period for.
+fn directory_csv(pilots: &[Pilot], filing: impl Fn(&Pilot) -> Option<(Date, Date)>) -> String {
     let mut csv = String::from(
         "序号,企业名称,详细地址,联系人,联系方式,机构备案号,职业名称,工种名称,职业编码,等级范围,备案日期,有效期至,签名公钥\n",
     );
-    for (n, p) in pilots.iter().enumerate() {
+    let filed = pilots
+        .iter()
+        .filter_map(|p| filing(p).map(|dates| (p, dates)));
+    for (n, (p, (approved, valid_until))) in filed.enumerate() {
         let city = p.filing.city.name();
         for (i, (code, name, sub, lowest, highest)) in p.scope.iter().enumerate() {
             let range = format!(
@@ -674,8 +703,8 @@ fn directory_csv(pilots: &[Pilot]) -> String {
                     n + 1,
                     p.name,
                     p.filing,
-                    p.approved,
-                    p.valid_until,
+                    approved,
+                    valid_until,
                     keys.join(";")
                 );
             } else {
@@ -725,6 +754,18 @@ fn run_sign(
     out: &Path,
     kind: InputKind,
 ) -> Result<usize, DemoError> {
+    run_sign_on(opts, opts.as_of, key, input, out, kind)
+}
+
+/// Signs a roster or directory whose statements are dated `date`.
+fn run_sign_on(
+    opts: &DemoOptions,
+    date: Date,
+    key: &SecretKey,
+    input: &Path,
+    out: &Path,
+    kind: InputKind,
+) -> Result<usize, DemoError> {
     let options = SignOptions {
         key,
         input: input.to_path_buf(),
@@ -736,7 +777,7 @@ fn run_sign(
         skip_invalid: false,
         rejects: None,
         today: opts.as_of,
-        statement_date: opts.as_of,
+        statement_date: date,
     };
     match sign(&options) {
         Ok(report) => Ok(report.signed),

@@ -167,7 +167,8 @@ export async function verifyCertificate({ code: raw, rootKey, institutionText, s
   if (judged.length > 1) return out('invalid-signature', { reason: 'record-duplicated', rule: 'duplicate-code', institution: newest });
 
   const { certificate: c, institution } = judged[0];
-  const current = institution === newest ? undefined : newest;
+  // The name as it was on the issue date, and the current one if it changed.
+  const current = institution.name === newest.name ? undefined : newest;
   const { revocation, ignored } = await effectiveRevocation(shard.revocations, c, newest, rootKey, today);
   const result = { institution, current, certificate: c, ignored };
   return revocation ? out('revoked', { ...result, revocation }) : out('verified', result);

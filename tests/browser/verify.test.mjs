@@ -199,3 +199,17 @@ test('the electronic certificate view follows 附件6, shows the matched name an
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('a directory update (re-approval) leaves older certificates verified, judged by the entry of their day', async () => {
+  const lines = readFileSync(join(demo.site.out, 'i/Y000421081022.jsonl'), 'utf8').trim().split('\n');
+  assert.equal(lines.length, 2, 'both statements of the re-approved institution are published');
+  const [old] = statements('data/certificates/Y000421081022.jsonl');
+  const { page, problems, verdict } = await open(`${demo.site.url}verify/#${old.code}`);
+  assert.equal(verdict, 'verified');
+  const text = await page.locator('#certificate').innerText();
+  // The filing period in force on the issue date, not the re-approval's.
+  assert.ok(!text.includes('2026-11-15'), text);
+  assert.match(text, /2020-\d\d-\d\d .* 2023-\d\d-\d\d/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
