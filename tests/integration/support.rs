@@ -74,7 +74,8 @@ impl World {
         }
     }
 
-    fn key_entry(key: &SecretKey, from: &str, until: Option<&str>) -> KeyEntry {
+    /// A key entry of an institution statement.
+    pub fn key_entry(key: &SecretKey, from: &str, until: Option<&str>) -> KeyEntry {
         KeyEntry {
             kid: key.public().kid(),
             public_key: key.public().to_base64(),

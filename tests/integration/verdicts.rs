@@ -21,7 +21,7 @@ use certsite::trust::canonical::Json;
 use certsite::trust::keys::SecretKey;
 use certsite::trust::problem::Problem;
 use certsite::trust::rules::Rule;
-use certsite::trust::statement::{Certificate, Institution, KeyEntry, Statement};
+use certsite::trust::statement::{Certificate, Institution, Statement};
 use certsite::trust::verifier::{Verifier, VerifyOptions};
 
 use crate::support::*;
@@ -77,15 +77,6 @@ impl Case {
     /// The same case, looking up another code.
     fn at(self, code: &'static str) -> Case {
         Case { code, ..self }
-    }
-}
-
-fn key_entry(key: &SecretKey, from: &str, until: Option<&str>) -> KeyEntry {
-    KeyEntry {
-        kid: key.public().kid(),
-        public_key: key.public().to_base64(),
-        valid_from: from.into(),
-        valid_until: until.map(Into::into),
     }
 }
 
@@ -620,7 +611,7 @@ fn institution_cases(f: &Fixture) -> Vec<Case> {
         ("a key of small order", identity),
         ("a key in non-canonical encoding", not_canonical),
     ] {
-        let mut entry = key_entry(&w.blower_a, "2020-06-01", Some("2023-12-31"));
+        let mut entry = World::key_entry(&w.blower_a, "2020-06-01", Some("2023-12-31"));
         let pk = certsite::trust::keys::PublicKey::from_base64(&public_key);
         entry.kid = pk.map(|k| k.kid()).unwrap_or_else(|_| {
             // The kid is derived from the bytes, whatever they are.
@@ -672,12 +663,12 @@ fn history_cases(f: &Fixture) -> Vec<Case> {
     };
     let first = f.dir(|i| {
         i.valid_until = "2023-05-31".into();
-        i.keys = vec![key_entry(&w.blower_a, "2020-06-01", None)];
+        i.keys = vec![World::key_entry(&w.blower_a, "2020-06-01", None)];
         i.issued_on = "2020-06-01".into();
     });
     let extended = f.dir(|i| {
         i.valid_until = "2026-05-31".into();
-        i.keys = vec![key_entry(&w.blower_a, "2020-06-01", None)];
+        i.keys = vec![World::key_entry(&w.blower_a, "2020-06-01", None)];
         i.issued_on = "2023-05-01".into();
     });
     let reapproved = f.dir(|i| {
