@@ -67,7 +67,8 @@ async function checkOne(item) {
     if (item.name && r.certificate && (r.verdict === 'verified' || r.verdict === 'revoked')) {
       nameCheck = (await matches('name', item.name, r.certificate)) ? t.match : t.mismatch;
     }
-    return { item, code: code.code, verdict: r.verdict, result: r, text: t.verdicts[r.verdict][0], nameCheck };
+    const [text] = r.reason === 'record-invalid' ? t.recordInvalid : t.verdicts[r.verdict];
+    return { item, code: code.code, verdict: r.verdict, result: r, text, nameCheck };
   } catch {
     return { item, code: code.code, verdict: 'load-error', text: t.verdicts['load-error'][0] };
   }

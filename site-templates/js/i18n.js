@@ -30,6 +30,7 @@ export const STRINGS = {
       'institution-invalid': '机构信息不符合规则。',
     },
     rule: '规则：',
+    recordInvalid: ['证书记录无效', '这条记录由登记的密钥签名，但不符合证书记录的规则，不能视为有效证书。'],
     fields: {
       name: '姓名', id_type: '证件类型', id_number: '证件号码', occupation: '职业名称', subtype: '工种名称',
       level: '职业技能等级', code: '证书编号', issued_on: '发证日期', institution: '发证机构',
@@ -87,6 +88,7 @@ export const STRINGS = {
       'institution-invalid': "The issuer's statement breaks a rule.",
     },
     rule: 'Rule: ',
+    recordInvalid: ['Invalid certificate record', 'This record is signed by a registered key but breaks a rule for certificate records. It is not a valid certificate.'],
     fields: {
       name: 'Name', id_type: 'ID document', id_number: 'ID number', occupation: 'Occupation', subtype: 'Specialty',
       level: 'Skill level', code: 'Certificate code', issued_on: 'Issued on', institution: 'Issuer',

@@ -105,7 +105,8 @@ function render() {
     renderHolderText();
     return;
   }
-  const [title, text] = t.verdicts[result.verdict];
+  // A signed record that breaks a rule is not "altered": say what it is.
+  const [title, text] = result.reason === 'record-invalid' ? t.recordInvalid : t.verdicts[result.verdict];
   setVerdict(result.verdict, result.reason, result.rule);
   const lines = [el('h2', { class: 'verdict-title' }, title), el('p', {}, text)];
   if (result.reason && t.reasons[result.reason]) lines.push(el('p', { class: 'reason' }, t.reasons[result.reason]));

@@ -42,6 +42,10 @@ for (const c of corpus.cases) {
     const r = await judgeInPage(c);
     assert.equal(r.verdict, c.page.verdict);
     assert.equal(r.rule, c.page.rule);
+    // A signed record that breaks a rule is called invalid, not altered.
+    if ((await r.page.locator('#verdict').getAttribute('data-reason')) === 'record-invalid') {
+      assert.match(await r.page.locator('#verdict h2').innerText(), /证书记录无效/);
+    }
     // Nothing of a record is shown beside a verdict that is not a valid one.
     const shown = await r.page.locator('#certificate').isVisible();
     assert.equal(shown, ['verified', 'revoked'].includes(c.page.verdict));
