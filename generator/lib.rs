@@ -28,6 +28,10 @@
 //!   pipeline), `site::model` (what the pages show), `site::render`,
 //!   `site::markdown`, `site::shard`, `site::search_index`,
 //!   `site::serve` (the preview server).
+//! - [`log`]: the append-only log in the C2SP tlog-tiles layout:
+//!   [`log::merkle`] (RFC 6962 hashing, inclusion and consistency proofs),
+//!   [`log::tiles`] (hash tiles and entry bundles), [`log::note`] (the
+//!   checkpoint as a signed note).
 //! - `issuer`: what an enterprise prints and files: `issuer::qr`,
 //!   `issuer::print` (附件6), `issuer::report` (附件7).
 //! - `demo`: the synthetic default dataset in `data/`.
@@ -45,5 +49,6 @@ pub mod domain;
 pub mod error;
 pub(crate) mod input;
 pub mod issuer;
+pub mod log;
 pub mod site;
 pub mod trust;

@@ -4,6 +4,7 @@ mod build_site;
 mod chain_rules;
 mod cli_basics;
 mod demo_data;
+mod log_tiles;
 mod print_certificates;
 mod qr_codes;
 mod readme;

@@ -1,0 +1,8 @@
+//! The append-only log of published statements in the C2SP tlog-tiles
+//! layout, so that existing transparency-log tools can read it: RFC 6962
+//! hashing ([`merkle`]), hash tiles and entry bundles ([`tiles`]), and the
+//! checkpoint as a signed note ([`note`]).
+
+pub mod merkle;
+pub mod note;
+pub mod tiles;
