@@ -280,7 +280,9 @@ async function fetchMeta(filingNo) {
 }
 
 async function checkHolder(field, typed) {
-  if (!current?.result?.certificate || !typed.trim()) return;
+  // Only a record that verified is matched against.
+  const valid = ['verified', 'revoked'].includes(current?.result?.verdict);
+  if (!valid || !current.result.certificate || !typed.trim()) return;
   // The slow hash belongs to this lookup: a newer one discards its result.
   const lookup = current;
   const t = STRINGS[lang];
