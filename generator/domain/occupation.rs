@@ -195,23 +195,8 @@ impl Catalogue {
         name: &str,
         subtype: Option<&str>,
     ) -> Result<&Occupation, OccupationError> {
-        let code = fold_compact(code);
-        if !is_code_format(&code) {
-            return Err(OccupationError::BadCodeFormat(code));
-        }
-        let Some(occ) = self.get(&code) else {
-            return Err(OccupationError::UnknownCode(code));
-        };
-        if fold_compact(&occ.name) != fold_compact(name) {
-            return Err(OccupationError::NameMismatch {
-                code,
-                given: name.trim().to_string(),
-                expected: occ.name.clone(),
-            });
-        }
-        if occ.access_controlled {
-            return Err(OccupationError::AccessControlled(occ.name.clone()));
-        }
+        // Access control first: whatever else is wrong, a 准入类 工种 or
+        // code is named as such (the browser checks in the same order).
         if let Some(sub) = subtype {
             let folded = fold_compact(sub);
             let controlled = self.controlled_names.contains(&folded)
@@ -219,6 +204,23 @@ impl Catalogue {
             if controlled {
                 return Err(OccupationError::AccessControlled(sub.trim().to_string()));
             }
+        }
+        let code = fold_compact(code);
+        if !is_code_format(&code) {
+            return Err(OccupationError::BadCodeFormat(code));
+        }
+        let Some(occ) = self.get(&code) else {
+            return Err(OccupationError::UnknownCode(code));
+        };
+        if occ.access_controlled {
+            return Err(OccupationError::AccessControlled(occ.name.clone()));
+        }
+        if fold_compact(&occ.name) != fold_compact(name) {
+            return Err(OccupationError::NameMismatch {
+                code,
+                given: name.trim().to_string(),
+                expected: occ.name.clone(),
+            });
         }
         Ok(occ)
     }

@@ -148,7 +148,7 @@ pub enum KeyFormatError {
 /// Decodes standard base64 that must hold exactly 32 bytes.
 fn decode32(text: &str) -> Result<[u8; 32], KeyFormatError> {
     let bytes = STANDARD
-        .decode(text.trim())
+        .decode(text)
         .map_err(|e| KeyFormatError::Base64(e.to_string()))?;
     <[u8; 32]>::try_from(bytes.as_slice()).map_err(|_| KeyFormatError::Length(bytes.len()))
 }

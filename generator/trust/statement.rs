@@ -468,6 +468,7 @@ impl Certificate {
         for (field, text) in [
             ("institution", Some(&self.institution)),
             ("occupation", Some(&self.occupation)),
+            ("occupation_code", Some(&self.occupation_code)),
             ("subtype", self.subtype.as_ref()),
             ("tier", self.tier.as_ref()),
             ("method", self.method.as_ref()),

@@ -42,9 +42,14 @@ export async function fingerprint(publicKey) {
   return hex(await sha256(publicKey)).match(/.{4}/g).join(' ');
 }
 
-/** Verifies a pure Ed25519 signature; false on any failure. */
+/**
+ * Verifies a pure Ed25519 signature strictly, as ed25519-dalek's
+ * verify_strict does: R must be a canonical point not of small order
+ * (WebCrypto alone accepts R = identity); false on any failure.
+ */
 export async function verifyEd25519(publicKey, signature, message) {
   try {
+    if (signature.length !== 64 || publicKeyProblem(signature.subarray(0, 32)) !== null) return false;
     const key = await subtle.importKey('raw', publicKey, { name: 'Ed25519' }, false, ['verify']);
     return await subtle.verify({ name: 'Ed25519' }, key, signature, message);
   } catch {

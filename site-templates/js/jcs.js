@@ -107,7 +107,7 @@ export function parseStrict(text) {
     }
     if (c === '"') return string();
     const m = /^-?(0|[1-9][0-9]*)(?![0-9.eE])/.exec(text.slice(i, i + 40));
-    if (!m) fail('not an allowed value');
+    if (!m || m[0] === '-0') fail('not an allowed value');
     const n = Number(m[0]);
     if (!Number.isSafeInteger(n)) fail('integer out of range');
     i += m[0].length;

@@ -233,7 +233,7 @@ export function checkCertificate(s, { today, minIterations, accessControlled }, 
     code = null;
   }
   c.nonEmpty(s.institution);
-  for (const f of ['institution', 'occupation', 'subtype', 'tier', 'method']) c.visible(s[f]);
+  for (const f of ['institution', 'occupation', 'occupation_code', 'subtype', 'tier', 'method']) c.visible(s[f]);
   // Nothing of the holder in the clear.
   if (s.name_masked === '' || ![...s.name_masked].every((ch) => ch === '*')) c.fail('name-masked');
   if (!idMaskOk(s.id_masked)) c.fail('id-masked');
@@ -241,10 +241,11 @@ export function checkCertificate(s, { today, minIterations, accessControlled }, 
   if (s.kdf !== KDF) c.fail('kdf');
   if (s.iterations < minIterations) c.fail('iterations');
   if (!ID_TYPES.includes(s.id_type)) c.fail('id-type');
-  // The occupation, named as filed for its code; nothing access-controlled.
-  if (filedName !== null && foldCompact(filedName) !== foldCompact(s.occupation)) c.fail('occupation-name');
-  if (accessControlled.codes.includes(s.occupation_code)) c.fail('access-controlled');
+  // Nothing access-controlled (checked first, as Rust's catalogue does), and
+  // the occupation named as filed for its code.
   if (s.subtype !== undefined && accessControlled.names.includes(foldCompact(s.subtype))) c.fail('access-controlled');
+  if (accessControlled.codes.includes(s.occupation_code)) c.fail('access-controlled');
+  if (filedName !== null && foldCompact(filedName) !== foldCompact(s.occupation)) c.fail('occupation-name');
   if (s.subtype !== undefined && isNoneMarker(s.subtype)) c.fail('none-marker');
   const level = c.level(s.level);
   const issued = c.date(s.issued_on);

@@ -80,7 +80,7 @@ export async function readIssuer(text, filingNo, rootKey) {
   const fail = (reason, rule) => ({ verdict: 'invalid-signature', reason, rule });
   const rootKid = await keyId(rootKey);
   const history = [];
-  for (const line of text.split('\n').filter((l) => l.trim())) {
+  for (const line of text.split('\n').filter((l) => !blank(l))) {
     const env = parseEnvelope(line);
     if (!env) return fail('institution-malformed', 'envelope');
     const s = env.statement;
@@ -112,32 +112,35 @@ export function scopeFor(institution, code, subtype) {
   return exact ?? institution.occupations.find((o) => o.code === code && o.subtype === undefined) ?? null;
 }
 
-/** Splits the shard into the records and revocations of `code`, parsed. */
+/** A line Rust skips: ASCII white space only (Rust's `is_ascii_whitespace`). */
+const blank = (line) => /^[ \t\n\f\r]*$/.test(line);
+
+/**
+ * Splits the shard into the records and revocations of `code`, parsed. Any
+ * line that is not an envelope damages the shard: a build never publishes
+ * one, and its code cannot be trusted to tell whose record it was.
+ */
 function recordsOf(shardText, code) {
   const records = [];
   const revocations = [];
+  const seen = new Set();
   for (const line of shardText.split('\n')) {
-    if (!line.trim()) continue;
+    if (blank(line)) continue;
     const env = parseEnvelope(line);
-    if (env) env.raw = line;
-    if (!env) {
-      // An unreadable line that mentions the code is a damaged record.
-      if (line.includes(code)) return { damaged: 'envelope' };
-      continue;
-    }
+    if (!env) return { damaged: 'envelope' };
     if (env.statement.code !== code) continue;
     if (!schemaOk(env.statement)) return { damaged: 'schema' };
+    env.raw = line;
+    // The same envelope twice is one line; the same statement under two
+    // signatures is judged twice, as Rust judges every line.
+    const key = canonicalize({ kid: env.kid, sig: env.sig, statement: env.statement });
+    if (seen.has(key)) continue;
+    seen.add(key);
     if (env.statement.type === 'certificate') records.push(env);
     else if (env.statement.type === 'revocation') revocations.push(env);
     else return { damaged: 'schema' };
   }
-  // Identical records count once, as in Rust.
-  const seen = new Set();
-  const distinct = records.filter((env) => {
-    const key = canonicalize(env.statement);
-    return !seen.has(key) && seen.add(key);
-  });
-  return { records: distinct, revocations };
+  return { records, revocations };
 }
 
 /**
@@ -164,7 +167,9 @@ export async function verifyCertificate({ code: raw, rootKey, institutionText, s
   for (const env of shard.records) judged.push(await judgeCertificate(env, issuer.history, today, { ...DEFAULT_POLICY, ...policy }));
   const failed = judged.find((j) => j.verdict);
   if (failed) return out(failed.verdict, { institution: newest, ...failed });
-  if (judged.length > 1) return out('invalid-signature', { reason: 'record-duplicated', rule: 'duplicate-code', institution: newest });
+  // Records that verified count once per statement, as in Rust.
+  const statements = new Set(judged.map((j) => canonicalize(j.certificate)));
+  if (statements.size > 1) return out('invalid-signature', { reason: 'record-duplicated', rule: 'duplicate-code', institution: newest });
 
   const { certificate: c, institution } = judged[0];
   // The name as it was on the issue date, and the current one if it changed.

@@ -90,6 +90,38 @@ fn raw_line(statement: &str, key: &SecretKey) -> String {
     )
 }
 
+/// An envelope whose signature has R = the identity point: valid for a
+/// lenient Ed25519 verifier ([S]B = R + [k]A with S = k·a), refused by a
+/// strict one (ed25519-dalek's verify_strict, and the page).
+fn identity_r_line(statement: Statement, seed: [u8; 32]) -> String {
+    use curve25519_dalek::scalar::Scalar;
+    use sha2::{Digest, Sha512};
+    let key = SecretKey::from_seed(seed);
+    let canonical = statement.to_json().canonical_string();
+    let mut a = [0u8; 32];
+    a.copy_from_slice(&Sha512::digest(seed)[..32]);
+    a[0] &= 248;
+    a[31] &= 127;
+    a[31] |= 64;
+    let mut r = [0u8; 32];
+    r[0] = 1;
+    let mut k = [0u8; 64];
+    let digest = Sha512::new()
+        .chain_update(r)
+        .chain_update(key.public().as_bytes())
+        .chain_update(canonical.as_bytes())
+        .finalize();
+    k.copy_from_slice(&digest);
+    let s = Scalar::from_bytes_mod_order_wide(&k) * Scalar::from_bytes_mod_order(a);
+    let mut sig = r.to_vec();
+    sig.extend(s.as_bytes());
+    format!(
+        "{{\"kid\":\"{}\",\"sig\":\"{}\",\"statement\":{canonical}}}",
+        key.public().kid(),
+        STANDARD.encode(sig)
+    )
+}
+
 /// A statement's JSON with one field changed (or removed with `Null`).
 fn edited(statement: Statement, field: &str, value: Value) -> String {
     let mut v: Value = serde_json::from_str(&statement.to_json().canonical_string()).unwrap();
@@ -258,6 +290,37 @@ fn envelope_cases(f: &Fixture) -> Vec<Case> {
             fail(Rule::Envelope),
         ),
         case(
+            "a signature whose R is the identity point",
+            vec![f.blower()],
+            vec![identity_r_line(statement(), [3; 32])],
+            fail(Rule::Signature),
+        ),
+        case(
+            "-0 for an integer",
+            vec![f.blower()],
+            vec![good.replacen("\"level\":3", "\"level\":-0", 1)],
+            fail(Rule::Envelope),
+        ),
+        case(
+            "a damaged line whose code is written with an escape",
+            vec![f.blower()],
+            vec![
+                good.clone(),
+                good.replacen('{', "{\"x\":1,", 1).replacen(
+                    "\"code\":\"Y",
+                    "\"code\":\"\\u0059",
+                    1,
+                ),
+            ],
+            fail(Rule::Envelope),
+        ),
+        case(
+            "a line of other white space in the issuer file",
+            vec![f.blower(), "\u{a0}".into()],
+            vec![good.clone()],
+            fail(Rule::Envelope),
+        ),
+        case(
             "an unknown field",
             vec![f.blower()],
             vec![raw_line(
@@ -379,6 +442,16 @@ fn certificate_rule_cases(f: &Fixture) -> Vec<Case> {
         c(
             "an access-controlled 工种 behind a zero-width space",
             Box::new(|c| c.subtype = Some("保\u{200b}安员".into())),
+            Rule::TextCharacters,
+        ),
+        c(
+            "an access-controlled code under another name",
+            Box::new(|c| c.occupation_code = "4-02-01-01".into()),
+            Rule::AccessControlled,
+        ),
+        c(
+            "a zero-width space in the occupation code",
+            Box::new(|c| c.occupation_code = "6-18-01-01\u{200b}".into()),
             Rule::TextCharacters,
         ),
         c(
@@ -518,6 +591,15 @@ fn chain_cases(f: &Fixture) -> Vec<Case> {
             page("unknown-issuer", Some(Rule::ScopeLevel)),
         ),
         case(
+            "a second copy of the record, signed by a key outside its window",
+            vec![f.blower()],
+            vec![
+                f.good(),
+                f.cert_with(CODE, "2024-06-30", &w.blower_a, |_| {}),
+            ],
+            page("key-not-valid", Some(Rule::KeyWindow)),
+        ),
+        case(
             "two different records for one code",
             vec![f.blower()],
             vec![f.good(), f.cert(|c| c.method = Some("综合评审".into()))],
@@ -588,6 +670,11 @@ fn institution_cases(f: &Fixture) -> Vec<Case> {
         d(
             "a key listed under another key's id",
             Box::new(|i| i.keys[0].kid = "0000000000000000".into()),
+            Rule::InstitutionKeys,
+        ),
+        d(
+            "a key written with surrounding white space",
+            Box::new(|i| i.keys[1].public_key = format!(" {}", i.keys[1].public_key)),
             Rule::InstitutionKeys,
         ),
         d(
