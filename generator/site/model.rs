@@ -142,6 +142,24 @@ pub(crate) struct InstitutionView {
     pub by_year: CountTable,
     /// Newest issue date published, if any.
     pub newest_issue: String,
+    /// Every directory entry of the institution, oldest first, when it was
+    /// adjusted (动态调整); empty while there is only one.
+    pub history: Vec<EntryView>,
+}
+
+/// One directory entry of an institution, as the history lists it.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct EntryView {
+    /// When the root signed it.
+    pub issued_on: String,
+    /// The name it files.
+    pub name: String,
+    /// Its filing period.
+    pub approved_on: String,
+    /// Its end.
+    pub valid_until: String,
+    /// How many occupations it files.
+    pub occupations: usize,
 }
 
 /// A city of the directory.
@@ -287,6 +305,7 @@ impl InstitutionView {
                 .map(|c| c.issued_on.clone())
                 .max()
                 .unwrap_or_default(),
+            history: Vec::new(),
         }
     }
 }
@@ -313,7 +332,20 @@ impl SiteModel {
         for (filing, signed) in &chain.institutions {
             let s = &signed.statement;
             let certs = per_inst.get(filing.as_str()).cloned().unwrap_or_default();
-            let view = InstitutionView::new(s, &certs, chain, &data_date);
+            let mut view = InstitutionView::new(s, &certs, chain, &data_date);
+            let history = chain.history.get(filing).map_or(&[][..], Vec::as_slice);
+            if history.len() > 1 {
+                view.history = history
+                    .iter()
+                    .map(|v| EntryView {
+                        issued_on: v.statement.issued_on.clone(),
+                        name: v.statement.name.clone(),
+                        approved_on: v.statement.approved_on.clone(),
+                        valid_until: v.statement.valid_until.clone(),
+                        occupations: v.statement.occupations.len(),
+                    })
+                    .collect();
+            }
             let city = FilingNo::parse(filing).map(|f| f.city).ok();
             let number = city.map_or(99, City::number);
             cities

@@ -502,3 +502,23 @@ fn the_report_judges_dates_by_its_today_argument() {
     assert!(out.contains("合  计,0,0,1,0,0,1"), "{out}");
     assert!(err.contains("数据目录中有 1 个问题"), "{err}");
 }
+
+#[test]
+fn an_adjusted_directory_entry_shows_its_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    let (code, stdout, err) = build(&repo().join("data"), &out, &[]);
+    assert_eq!(code, 0, "{stdout}{err}");
+    // 中海沥青（营口） was re-approved on 2026-11-15: both entries are listed.
+    let page = text(&out, "directory/Y000421081022.html");
+    assert!(page.contains("目录调整记录"), "{page}");
+    assert!(page.contains("<td>2020-06-05 至 2023-06-04</td>"), "{page}");
+    assert!(page.contains("<td>2026-11-15 至 2029-11-14</td>"), "{page}");
+    assert_eq!(
+        text(&out, "i/Y000421081022.jsonl").lines().count(),
+        2,
+        "both statements published"
+    );
+    // An institution with one entry has no history section.
+    assert!(!text(&out, "directory/Y000021013002.html").contains("目录调整记录"));
+}
