@@ -504,7 +504,7 @@ fn verify_cmd(a: &VerifyArgs) -> CmdResult {
     let _ = writeln!(
         out,
         "  机构声明 {} 份有效{}",
-        chain.institutions.len(),
+        chain.history.len(),
         if chain.superseded > 0 {
             format!("（另有 {} 份旧版本被取代）", chain.superseded)
         } else {

@@ -342,10 +342,7 @@ impl DataContext {
     }
 
     fn institution_name(&self, filing: &str) -> Option<&str> {
-        self.chain
-            .institutions
-            .get(filing)
-            .map(|i| i.statement.name.as_str())
+        self.chain.newest(filing).map(|i| i.statement.name.as_str())
     }
 
     /// Runs the whole chain over the data folder plus the new statements and

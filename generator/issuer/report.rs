@@ -52,8 +52,7 @@ pub(crate) fn monthly(
         return Err(ReportError::BadMonth(month.to_string()));
     }
     let inst = chain
-        .institutions
-        .get(filing_no)
+        .newest(filing_no)
         .ok_or_else(|| ReportError::UnknownInstitution(filing_no.to_string()))?;
     let certs: Vec<_> = chain
         .certificates

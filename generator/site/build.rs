@@ -298,7 +298,7 @@ pub(crate) fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     timed("write", t);
 
     Ok(BuildReport {
-        institutions: chain.institutions.len(),
+        institutions: chain.history.len(),
         certificates: chain.certificates.len(),
         revocations: chain.revocations.len(),
         files: files.len(),

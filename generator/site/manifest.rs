@@ -48,7 +48,7 @@ pub(crate) fn manifest(
         },
         "institutions": { "path": INSTITUTION_DIR, "extension": ".jsonl" },
         "counts": {
-            "institutions": chain.institutions.len(),
+            "institutions": chain.history.len(),
             "superseded_institution_statements": chain.superseded,
             "certificates": chain.certificates.len(),
             "revocations": chain.revocations.len(),

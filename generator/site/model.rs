@@ -225,7 +225,10 @@ fn occupation_label(c: &Certificate) -> String {
 pub(crate) fn data_date(chain: &Chain) -> String {
     let certs = chain.certificates.values().map(|c| &c.statement.issued_on);
     let revs = chain.revocations.values().map(|r| &r.statement.revoked_on);
-    let insts = chain.institutions.values().map(|i| &i.statement.issued_on);
+    let insts = chain
+        .institutions()
+        .into_values()
+        .map(|i| &i.statement.issued_on);
     certs
         .chain(revs)
         .chain(insts)
@@ -329,9 +332,9 @@ impl SiteModel {
                 .push(&c.statement);
         }
         let mut cities: BTreeMap<u8, CityView> = BTreeMap::new();
-        for (filing, signed) in &chain.institutions {
+        for (filing, signed) in chain.institutions() {
             let s = &signed.statement;
-            let certs = per_inst.get(filing.as_str()).cloned().unwrap_or_default();
+            let certs = per_inst.get(filing).cloned().unwrap_or_default();
             let mut view = InstitutionView::new(s, &certs, chain, &data_date);
             let history = chain.history.get(filing).map_or(&[][..], Vec::as_slice);
             if history.len() > 1 {
@@ -375,7 +378,7 @@ impl SiteModel {
             root_kid: root.kid(),
             root_fingerprint: root.fingerprint(),
             root_public_key: root.to_base64(),
-            institution_count: chain.institutions.len(),
+            institution_count: chain.history.len(),
             certificate_count: chain.certificates.len(),
             revocation_count: chain.revocations.len(),
             cities: cities.into_values().collect(),

@@ -37,12 +37,10 @@ pub struct Signed<T> {
 /// Everything that verified.
 #[derive(Debug, Default)]
 pub struct Chain {
-    /// The newest valid statement of each filing number: it decides the
-    /// key windows, so a key cut-off applies to every certificate.
-    pub institutions: BTreeMap<String, Signed<Institution>>,
-    /// Every valid statement of each filing number, oldest first: a
-    /// certificate is judged by the one in force on its issue date for name,
-    /// scope and filing period ([`in_force`]).
+    /// Every valid statement of each filing number, oldest first (never
+    /// empty): a certificate is judged by the one in force on its issue date
+    /// for name, scope and filing period ([`in_force`]), by the newest
+    /// ([`Chain::newest`]) for key windows.
     pub history: BTreeMap<String, Vec<Signed<Institution>>>,
     /// Older statements replaced by a newer one.
     pub superseded: usize,
@@ -52,6 +50,22 @@ pub struct Chain {
     pub revocations: BTreeMap<String, Signed<Revocation>>,
     /// Envelopes read, valid or not.
     pub lines_read: usize,
+}
+
+impl Chain {
+    /// The newest statement of a filing number: it decides the key windows,
+    /// so a key cut-off applies to every certificate.
+    pub fn newest(&self, filing: &str) -> Option<&Signed<Institution>> {
+        self.history.get(filing).and_then(|h| h.last())
+    }
+
+    /// The newest statement of every filing number.
+    pub fn institutions(&self) -> BTreeMap<&str, &Signed<Institution>> {
+        self.history
+            .iter()
+            .filter_map(|(filing, h)| Some((filing.as_str(), h.last()?)))
+            .collect()
+    }
 }
 
 /// A parsed line. The JSON tree is dropped as soon as the canonical bytes
@@ -197,8 +211,6 @@ fn check_institutions(
             }
         }
         chain.superseded += history.len() - 1;
-        let newest = history.last().expect("a filing has a statement").clone();
-        chain.institutions.insert(filing.clone(), newest);
         chain.history.insert(filing, history);
     }
 }
@@ -242,7 +254,7 @@ fn check_certificate(
     let at =
         |rule: Rule, field: &str, msg: String| Problem::field(file, line, field, msg).rule(rule);
     let (Some(newest), Some(history)) = (
-        chain.institutions.get(s.filing_no()),
+        chain.newest(s.filing_no()),
         chain.history.get(s.filing_no()),
     ) else {
         return vec![at(
@@ -462,10 +474,7 @@ fn check_revocation(
     let signer_ok = if p.kid == root.kid() {
         p.verifies_with(root)
     } else {
-        let key = chain
-            .institutions
-            .get(filing)
-            .and_then(|i| i.statement.key(&p.kid));
+        let key = chain.newest(filing).and_then(|i| i.statement.key(&p.kid));
         let Some(key) = key else {
             return at(
                 Rule::RevocationSigner,

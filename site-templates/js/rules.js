@@ -2,7 +2,7 @@
 // (generator/trust/statement.rs), named as generator/trust/rules.rs names
 // them. tests/vectors/verdicts.json binds the two: every case is judged alike
 // on both sides, and every rule has a case.
-import { parseFiling, parseCode, CITIES, KINDS } from './code.js';
+import { parseFiling, parseCode } from './code.js';
 import { fromBase64, keyId, publicKeyProblem } from './crypto.js';
 
 /** The rules the page applies (all of Rust's but the catalogue of 大典 names). */
@@ -271,4 +271,3 @@ export function checkRevocation(s) {
   return c.rule;
 }
 
-export { CITIES, KINDS };

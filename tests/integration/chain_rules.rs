@@ -83,7 +83,7 @@ fn a_valid_chain_passes_with_rotation_and_revocation() {
         ],
     );
     assert_eq!(problems, Vec::<String>::new());
-    assert_eq!(chain.institutions.len(), 2);
+    assert_eq!(chain.institutions().len(), 2);
     assert_eq!(chain.certificates.len(), 2);
     assert_eq!(chain.revocations.len(), 2);
 }
@@ -337,7 +337,7 @@ fn institution_statements_must_come_from_the_root() {
             ),
         ]
     );
-    assert!(chain.institutions.is_empty());
+    assert!(chain.institutions().is_empty());
 }
 
 #[test]
@@ -411,7 +411,7 @@ fn the_newest_institution_statement_wins_and_same_day_conflicts_are_refused() {
         ],
     );
     assert_eq!(chain.superseded, 1);
-    assert_eq!(chain.institutions[BLOWER].statement.keys.len(), 2);
+    assert_eq!(chain.institutions()[BLOWER].statement.keys.len(), 2);
     assert_eq!(problems.len(), 1);
     assert!(problems[0].contains("不在签名密钥"), "{problems:?}");
 
