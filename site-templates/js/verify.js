@@ -5,7 +5,7 @@
 // anything unexpected fails closed, never "verified".
 import { parseCode } from './code.js';
 import { canonicalBytes, canonicalize, parseStrict } from './jcs.js';
-import { fromBase64, keyId, verifyEd25519 } from './crypto.js';
+import { fromBase64, keyId, toBase64, verifyEd25519 } from './crypto.js';
 import { checkCertificate, checkInstitution, checkRevocation, schemaOk, scopeRange } from './rules.js';
 
 /** The verdicts, as `data-verdict` carries them. */
@@ -101,6 +101,17 @@ export async function readIssuer(text, filingNo, rootKey) {
   return { history: distinct };
 }
 
+/**
+ * readIssuer, once per issuer file: a batch of many codes of one issuer
+ * checks its statements (keys included) a single time.
+ */
+const issuers = new Map();
+function readIssuerOnce(text, filingNo, rootKey) {
+  const key = `${toBase64(rootKey)}\n${filingNo}\n${text}`;
+  if (!issuers.has(key)) issuers.set(key, readIssuer(text, filingNo, rootKey));
+  return issuers.get(key);
+}
+
 /** The statement in force on `date`: the newest signed on or before it, else the first. */
 export function inForce(history, date) {
   return history.findLast((s) => s.issued_on <= date) ?? history[0];
@@ -152,7 +163,7 @@ function recordsOf(shardText, code) {
 export async function verifyCertificate({ code: raw, rootKey, institutionText, shardText, today = todayInChina(), policy = DEFAULT_POLICY }) {
   const code = parseCode(raw);
   const out = (verdict, extra = {}) => ({ verdict, code, ignored: [], ...extra });
-  const issuer = await readIssuer(institutionText, code.filing_no, rootKey);
+  const issuer = await readIssuerOnce(institutionText, code.filing_no, rootKey);
   const newest = issuer.history?.at(-1);
   const shard = recordsOf(shardText, code.code);
   if (shard.damaged) return out('invalid-signature', { reason: 'record-damaged', rule: shard.damaged, institution: newest });

@@ -412,6 +412,22 @@ fn the_embedded_default_builds_and_matches_the_snapshots() {
     }
 }
 
+/// `certsite report` for 沈阳鼓风机 on `data`, with further arguments.
+fn report(data: &Path, month: &str, extra: &[&str]) -> (i32, String, String) {
+    let mut cmd = certsite();
+    cmd.args([
+        "report",
+        "--institution",
+        BLOWER,
+        "--month",
+        month,
+        "--data",
+    ])
+    .arg(data)
+    .args(extra);
+    run(&mut cmd)
+}
+
 #[test]
 fn the_monthly_report_follows_attachment_7() {
     let dir = tempfile::tempdir().unwrap();
@@ -422,15 +438,7 @@ fn the_monthly_report_follows_attachment_7() {
     welder.occupation_code = "6-18-02-04".into();
     certs.push(line(Statement::Certificate(welder), &w.blower_b));
     let data = fixture(dir.path(), &w, &certs, &[]);
-    let (code, out, err) = run(certsite().args([
-        "report",
-        "--institution",
-        BLOWER,
-        "--month",
-        "2024-03",
-        "--data",
-        data.to_str().unwrap(),
-    ]));
+    let (code, out, err) = report(&data, "2024-03", &[]);
     assert_eq!(code, 0, "{err}");
     let csv = out.trim_start_matches('\u{feff}');
     assert_eq!(
@@ -444,31 +452,15 @@ fn the_monthly_report_follows_attachment_7() {
          合  计,1,0,1,1,0,3\n"
     );
     let html_out = dir.path().join("report.html");
-    let (code, _, _) = run(certsite().args([
-        "report",
-        "--institution",
-        BLOWER,
-        "--month",
+    let (code, _, _) = report(
+        &data,
         "2024-03",
-        "--format",
-        "html",
-        "--data",
-        data.to_str().unwrap(),
-        "--out",
-        html_out.to_str().unwrap(),
-    ]));
+        &["--format", "html", "--out", html_out.to_str().unwrap()],
+    );
     assert_eq!(code, 0);
     let html = fs::read_to_string(html_out).unwrap();
     assert!(html.contains("<th scope=\"row\">合  计</th><td>1</td><td>0</td><td>1</td><td>1</td><td>0</td><td>3</td>"), "{html}");
-    let (code, _, err) = run(certsite().args([
-        "report",
-        "--institution",
-        BLOWER,
-        "--month",
-        "2024-13",
-        "--data",
-        data.to_str().unwrap(),
-    ]));
+    let (code, _, err) = report(&data, "2024-13", &[]);
     assert_eq!(code, 2);
     assert!(err.contains("YYYY-MM"), "{err}");
 }
@@ -478,19 +470,7 @@ fn the_report_judges_dates_by_its_today_argument() {
     let dir = tempfile::tempdir().unwrap();
     let w = World::new();
     let data = fixture(dir.path(), &w, &good_certs(&w), &[]);
-    let report = |today: &str| {
-        run(certsite().args([
-            "report",
-            "--institution",
-            BLOWER,
-            "--month",
-            "2024-03",
-            "--data",
-            data.to_str().unwrap(),
-            "--today",
-            today,
-        ]))
-    };
+    let report = |today: &str| report(&data, "2024-03", &["--today", today]);
     let (code, out, err) = report("2024-12-31");
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("合  计,1,0,1,0,0,2"), "{out}");

@@ -539,21 +539,19 @@ fn chain_cases(f: &Fixture) -> Vec<Case> {
             page("key-not-valid", Some(Rule::KeyWindow)),
         )
         .at("Y000021013002233000001"),
-        Case {
-            code: "Y000021013003245000001",
-            ..case(
-                "issued after the filing lapsed",
-                vec![heavy],
-                vec![
-                    f.cert_with("Y000021013003245000001", "2024-03-01", &w.heavy, |c| {
-                        c.institution = HEAVY_NAME.into();
-                        c.occupation = "装配钳工".into();
-                        c.occupation_code = "6-20-01-01".into();
-                    }),
-                ],
-                page("unknown-issuer", Some(Rule::FilingPeriod)),
-            )
-        },
+        case(
+            "issued after the filing lapsed",
+            vec![heavy],
+            vec![
+                f.cert_with("Y000021013003245000001", "2024-03-01", &w.heavy, |c| {
+                    c.institution = HEAVY_NAME.into();
+                    c.occupation = "装配钳工".into();
+                    c.occupation_code = "6-20-01-01".into();
+                }),
+            ],
+            page("unknown-issuer", Some(Rule::FilingPeriod)),
+        )
+        .at("Y000021013003245000001"),
         case(
             "a name other than the filed one",
             vec![f.blower()],
@@ -776,57 +774,47 @@ fn history_cases(f: &Fixture) -> Vec<Case> {
             vec![f.good()],
             page("verified", None),
         ),
-        Case {
-            code: "Y000021013002253000001",
-            ..case(
-                "renamed: a newer certificate with the old name",
-                vec![f.blower(), renamed],
-                vec![f.cert_with("Y000021013002253000001", "2025-07-01", &w.blower_b, |_| {})],
-                page("invalid-signature", Some(Rule::InstitutionName)),
-            )
-        },
-        Case {
-            code: "Y000021013002242000001",
-            ..case(
-                "scope narrowed later: an older 焊工 certificate stays",
-                vec![f.blower(), narrowed.clone()],
-                vec![welder("Y000021013002242000001", "2024-06-30")],
-                page("verified", None),
-            )
-        },
-        Case {
-            code: "Y000021013002252000001",
-            ..case(
-                "scope narrowed: a newer 焊工 certificate is outside it",
-                vec![f.blower(), narrowed],
-                vec![welder("Y000021013002252000001", "2025-07-01")],
-                page("unknown-issuer", Some(Rule::Scope)),
-            )
-        },
-        Case {
-            code: "Y000021013002223000001",
-            ..case(
-                "re-approved later: a certificate of the first approval stays",
-                vec![first.clone(), reapproved],
-                vec![old("Y000021013002223000001", "2022-06-30")],
-                page("verified", None),
-            )
-        },
+        case(
+            "renamed: a newer certificate with the old name",
+            vec![f.blower(), renamed],
+            vec![f.cert_with("Y000021013002253000001", "2025-07-01", &w.blower_b, |_| {})],
+            page("invalid-signature", Some(Rule::InstitutionName)),
+        )
+        .at("Y000021013002253000001"),
+        case(
+            "scope narrowed later: an older 焊工 certificate stays",
+            vec![f.blower(), narrowed.clone()],
+            vec![welder("Y000021013002242000001", "2024-06-30")],
+            page("verified", None),
+        )
+        .at("Y000021013002242000001"),
+        case(
+            "scope narrowed: a newer 焊工 certificate is outside it",
+            vec![f.blower(), narrowed],
+            vec![welder("Y000021013002252000001", "2025-07-01")],
+            page("unknown-issuer", Some(Rule::Scope)),
+        )
+        .at("Y000021013002252000001"),
+        case(
+            "re-approved later: a certificate of the first approval stays",
+            vec![first.clone(), reapproved],
+            vec![old("Y000021013002223000001", "2022-06-30")],
+            page("verified", None),
+        )
+        .at("Y000021013002223000001"),
         case(
             "extended before it lapsed: a certificate after the first period",
             vec![first, extended],
             vec![f.cert_with(CODE, "2024-06-30", &w.blower_a, |_| {})],
             page("verified", None),
         ),
-        Case {
-            code: "Y000021013002233000001",
-            ..case(
-                "a key cut off later: the newest entry decides key windows",
-                vec![f.blower(), cut_off],
-                vec![old("Y000021013002233000001", "2023-06-30")],
-                page("key-not-valid", Some(Rule::KeyWindow)),
-            )
-        },
+        case(
+            "a key cut off later: the newest entry decides key windows",
+            vec![f.blower(), cut_off],
+            vec![old("Y000021013002233000001", "2023-06-30")],
+            page("key-not-valid", Some(Rule::KeyWindow)),
+        )
+        .at("Y000021013002233000001"),
     ]
 }
 
