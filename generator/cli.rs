@@ -2,7 +2,7 @@
 //! Exit status: 0 success, 1 the data has problems, 2 the command could not run.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -14,6 +14,7 @@ use crate::data::folder::DataFolder;
 use crate::demo::{self, DemoOptions};
 use crate::domain::code::{CertCode, FILING_LEN, FilingNo, normalize_input};
 use crate::domain::dates::{parse_date, today_in_china};
+use crate::error::{FsAction, FsContext};
 use crate::input::roster::InputKind;
 use crate::input::sign::{SignError, SignOptions, SignReport, sign};
 use crate::issuer::print::{PrintOptions, print};
@@ -60,6 +61,56 @@ enum Command {
     Qr(QrArgs),
     /// 按附件6版式生成可打印的证书（HTML，可选 PDF），读取发证机构自己的名册
     Print(PrintArgs),
+    /// 只增不减的日志与签名快照：审计站点、比较检查点、登记日志密钥
+    #[command(subcommand)]
+    Log(LogCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum LogCommand {
+    /// 审计一个站点（或其镜像）：快照与检查点的签名、日志的每个文件、每条已发布声明都在日志中、每个数据文件与快照一致；有问题时退出码为 1
+    Verify {
+        /// 站点目录（certsite build 的输出或其镜像）
+        #[arg(long, value_name = "DIR")]
+        site: PathBuf,
+        /// 根公钥（从官方渠道获得，不要取自被审计的站点）
+        #[arg(long, value_name = "ROOT.pub", default_value = "data/root.pub")]
+        root: PathBuf,
+        /// 较早保存的检查点：站点的日志必须是它的延续
+        #[arg(long, value_name = "CHECKPOINT_FILE")]
+        from: Option<PathBuf>,
+    },
+    /// 列出两个检查点之间日志新增的声明（OLD、NEW 为站点目录或检查点文件，至少一个是站点目录）
+    Diff {
+        /// 较早的站点目录或检查点文件
+        old: PathBuf,
+        /// 较新的站点目录或检查点文件
+        new: PathBuf,
+        /// 根公钥
+        #[arg(long, value_name = "ROOT.pub", default_value = "data/root.pub")]
+        root: PathBuf,
+    },
+    /// 根密钥登记发布者的日志密钥：把一份新的发布者声明追加到 OUT（数据目录中的 .jsonl）
+    Authorize {
+        /// 根私钥
+        #[arg(long, value_name = "ROOT.key")]
+        key: PathBuf,
+        /// 日志公钥及有效期：`KEY [FROM[~UNTIL]]`，KEY 为 base64 或 .pub 文件；可重复（轮换时列出新旧两把）
+        #[arg(long = "log-key", value_name = "KEY [FROM[~UNTIL]]", required = true)]
+        log_keys: Vec<String>,
+        /// 发布者名称
+        #[arg(long)]
+        name: String,
+        /// 站点的发布地址（与 certsite.toml 的 base_url 相同）；日志来源由它得出
+        #[arg(long, value_name = "URL")]
+        base_url: String,
+        /// 声明日期（默认今天）
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<String>,
+        /// 追加到的文件，如 data/publisher/publisher.jsonl
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
 }
 
 /// The date every command that judges dates takes as today.
@@ -137,6 +188,9 @@ struct SiteArgs {
     /// 另把每份证书的二维码（SVG）写到此目录，供发证机构印制；不发布
     #[arg(long, value_name = "DIR")]
     qr_out: Option<PathBuf>,
+    /// 发布者的日志私钥（签名快照与日志检查点）；默认为 certsite.toml 中 [log] key
+    #[arg(long, value_name = "FILE")]
+    log_key: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -334,6 +388,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Report(a) => report_cmd(&a),
         Command::Qr(a) => qr_cmd(&a),
         Command::Print(a) => print_cmd(&a),
+        Command::Log(c) => log_cmd(c),
     };
     match result {
         Ok(code) => code,
@@ -559,6 +614,7 @@ fn build_cmd(a: &SiteArgs) -> Result<(ExitCode, bool), Box<dyn std::error::Error
         skip_invalid: a.skip_invalid,
         today,
         qr_out: a.qr_out.clone(),
+        log_key: a.log_key.clone(),
     };
     match build::build(&opts) {
         Ok(r) => {
@@ -582,6 +638,7 @@ fn build_cmd(a: &SiteArgs) -> Result<(ExitCode, bool), Box<dyn std::error::Error
                 .iter()
                 .map(|(name, d)| format!("{name} {:.2}s", d.as_secs_f64()))
                 .collect();
+            println!("日志：{} 条（本次新增 {} 条）", r.log.1, r.log.1 - r.log.0);
             println!("用时：{}", steps.join("，"));
             if let Some(path) = &r.skipped_report {
                 eprint!("{}", report(&r.skipped));
@@ -602,6 +659,11 @@ fn build_cmd(a: &SiteArgs) -> Result<(ExitCode, bool), Box<dyn std::error::Error
             );
             Ok((ExitCode::from(1), false))
         }
+        Err(BuildError::Removed(message)) => {
+            eprintln!("{message}");
+            eprintln!("未生成站点；{} 保持原样。", a.out.display());
+            Ok((ExitCode::from(1), false))
+        }
         Err(e) => Err(format!("{e}（{} 保持原样）", a.out.display()).into()),
     }
 }
@@ -613,6 +675,70 @@ fn serve_cmd(a: &ServeArgs) -> CmdResult {
     }
     serve::serve(&a.site.out, a.port)?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn log_cmd(c: LogCommand) -> CmdResult {
+    use crate::log::commands;
+    match c {
+        LogCommand::Verify { site, root, from } => {
+            let root = PublicKey::read(&root)?;
+            let from = match &from {
+                Some(p) => Some(std::fs::read_to_string(p).fs(FsAction::Read, p)?),
+                None => None,
+            };
+            let audit = crate::log::audit::audit(&site, &root, from.as_deref());
+            Ok(ExitCode::from(u8::from(!commands::print_audit(
+                &site, &audit,
+            ))))
+        }
+        LogCommand::Diff { old, new, root } => {
+            let root = PublicKey::read(&root)?;
+            match commands::diff(&old, &new, &root) {
+                Ok(_) => Ok(ExitCode::SUCCESS),
+                Err(e) => {
+                    eprintln!("{e}");
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
+        LogCommand::Authorize {
+            key,
+            log_keys,
+            name,
+            base_url,
+            date,
+            out,
+        } => {
+            let root = SecretKey::read(&key)?;
+            let date = match &date {
+                Some(d) => date_arg(d, "--date ")?,
+                None => today_in_china(),
+            };
+            let base = out.parent().unwrap_or(Path::new("."));
+            let keys = log_keys
+                .iter()
+                .map(|k| crate::input::roster::directory::parse_key_entry(k, base, Some(date)))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| format!("--log-key：{e}"))?;
+            let line = commands::Authorize {
+                root: &root,
+                name,
+                origin: crate::site::snapshot::origin(&base_url),
+                keys,
+                date: date.to_string(),
+            }
+            .line()?;
+            let mut text = std::fs::read_to_string(&out).unwrap_or_default();
+            if !text.is_empty() && !text.ends_with('\n') {
+                text.push('\n');
+            }
+            text.push_str(&line);
+            text.push('\n');
+            dataset::write_atomic(&out, text.as_bytes())?;
+            println!("已把发布者声明（{date}）追加到 {}", out.display());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
 }
 
 fn report_cmd(a: &ReportArgs) -> CmdResult {

@@ -33,6 +33,37 @@ pub(crate) struct Config {
     /// Sharding settings.
     #[serde(default)]
     pub shards: Shards,
+    /// The append-only log and the signed snapshots.
+    #[serde(default)]
+    pub log: LogConfig,
+}
+
+/// Where the log's state and the publisher's log key are.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct LogConfig {
+    /// The log's tile folder, kept between builds, relative to the data
+    /// folder (`log` by default). Back it up with the data: a build only
+    /// appends to it.
+    #[serde(default = "default_log_state")]
+    pub state: PathBuf,
+    /// The publisher's secret log key, relative to the data folder. Keep it
+    /// outside any published folder; `build --log-key` overrides it.
+    #[serde(default)]
+    pub key: Option<PathBuf>,
+}
+
+impl Default for LogConfig {
+    fn default() -> LogConfig {
+        LogConfig {
+            state: default_log_state(),
+            key: None,
+        }
+    }
+}
+
+fn default_log_state() -> PathBuf {
+    PathBuf::from("log")
 }
 
 /// Privacy settings.

@@ -27,8 +27,10 @@ use crate::domain::occupation::OccupationError;
 use crate::error::{FsAction, FsContext, FsError};
 use crate::input::roster::InputKind;
 use crate::input::sign::{SignError, SignOptions, sign};
+use crate::trust::envelope::Envelope;
 use crate::trust::keys::{KeyError, PublicKey, SecretKey, write_secret_file};
 use crate::trust::problem::{Problem, report};
+use crate::trust::statement::{KeyEntry, Publisher, Statement};
 use crate::trust::verifier::{Verifier, VerifyOptions};
 
 mod tables;
@@ -102,6 +104,9 @@ pub enum DemoError {
     /// The generated data failed its own checks or the chain.
     #[error("demo data failed verification:\n{}", report(.0))]
     Invalid(Vec<Problem>),
+    /// The log could not be started.
+    #[error("demo log: {0}")]
+    Log(String),
 }
 
 /// What was generated.
@@ -313,6 +318,7 @@ pub fn generate(opts: &DemoOptions) -> Result<DemoSummary, DemoError> {
     check_scopes(&pilots)?;
     let root = demo_key(opts.seed, "root");
     write_keys_and_config(opts, &pilots, &root)?;
+    sign_publisher(opts, &root)?;
     sign_directory(opts, &pilots, &root)?;
     let mut certs = certificates(&pilots, opts, &mut draw);
     assign_codes(&pilots, &mut certs);
@@ -320,6 +326,8 @@ pub fn generate(opts: &DemoOptions) -> Result<DemoSummary, DemoError> {
     let revoked = revocations(&certs, &pilots, opts, &mut draw);
     let revocations = sign_revocations(opts, &pilots, &root, revoked)?;
     verify_output(opts, &root.public())?;
+    crate::site::log_step::start_log(&opts.out, opts.as_of)
+        .map_err(|e| DemoError::Log(e.to_string()))?;
     Ok(DemoSummary {
         institutions: pilots.len(),
         certificates,
@@ -342,6 +350,12 @@ fn write_keys_and_config(
             .as_bytes(),
     )?;
     write_key(&keys_dir, "root", root, "demo root")?;
+    write_key(
+        &keys_dir,
+        LOG_KEY,
+        &demo_key(opts.seed, LOG_KEY),
+        "demo publisher log key",
+    )?;
     for p in pilots {
         for (label, key, _, _) in &p.keys {
             write_key(&keys_dir, label, key, &p.name)?;
@@ -351,6 +365,43 @@ fn write_keys_and_config(
     write_file(
         &opts.out.join(crate::data::config::CONFIG_FILE),
         site_config(opts.min_iterations).as_bytes(),
+    )?;
+    Ok(())
+}
+
+/// The label of the publisher's log key among the demo keys.
+const LOG_KEY: &str = "log";
+
+/// The publisher statement: the root lists the demo log key, from the day
+/// the directory was first signed, for the site the demo configuration names.
+fn sign_publisher(opts: &DemoOptions, root: &SecretKey) -> Result<(), DemoError> {
+    let log = demo_key(opts.seed, LOG_KEY).public();
+    let first = opts
+        .as_of
+        .checked_sub(DIRECTORY_AGE_DAYS.days())
+        .expect("a real date")
+        .to_string();
+    let config = crate::data::config::Config::parse(
+        Path::new(crate::data::config::CONFIG_FILE),
+        &site_config(opts.min_iterations),
+    )
+    .map_err(|p| DemoError::Invalid(vec![p]))?;
+    let statement = Statement::Publisher(Publisher {
+        v: crate::constants::STATEMENT_VERSION,
+        name: config.title.clone(),
+        origin: crate::site::snapshot::origin(&config.base_url),
+        keys: vec![KeyEntry {
+            kid: log.kid(),
+            public_key: log.to_base64(),
+            valid_from: first.clone(),
+            valid_until: None,
+        }],
+        issued_on: first,
+    });
+    let line = Envelope::sign(&statement, root).to_line();
+    write_file(
+        &opts.out.join("publisher/publisher.jsonl"),
+        format!("{line}\n").as_bytes(),
     )?;
     Ok(())
 }

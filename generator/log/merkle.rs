@@ -105,30 +105,89 @@ pub fn verify_inclusion(
 /// The consistency proof between the trees of the first `old` leaves and
 /// of all `leaves` (RFC 6962 PROOF, section 2.1.2).
 pub fn consistency_proof(old: usize, leaves: &[Hash]) -> Vec<Hash> {
-    fn sub(m: usize, leaves: &[Hash], complete: bool) -> Vec<Hash> {
-        let n = leaves.len();
+    consistency_proof_with(old, leaves.len(), &mut |start, n| {
+        Some(root(&leaves[start..start + n]))
+    })
+    .expect("every range of the leaves has a root")
+}
+
+/// The same proof from any source of subtree roots: `node(start, n)` is
+/// the root of the `n` leaves from `start` (None when it cannot be had).
+pub fn consistency_proof_with(
+    old: usize,
+    new: usize,
+    node: &mut impl FnMut(usize, usize) -> Option<Hash>,
+) -> Option<Vec<Hash>> {
+    fn sub(
+        m: usize,
+        (start, n): (usize, usize),
+        complete: bool,
+        node: &mut impl FnMut(usize, usize) -> Option<Hash>,
+    ) -> Option<Vec<Hash>> {
         if m == n {
-            return if complete {
+            return Some(if complete {
                 Vec::new()
             } else {
-                vec![root(leaves)]
-            };
+                vec![node(start, n)?]
+            });
         }
         let k = split(n);
+        let mut p;
         if m <= k {
-            let mut p = sub(m, &leaves[..k], complete);
-            p.push(root(&leaves[k..]));
-            p
+            p = sub(m, (start, k), complete, node)?;
+            p.push(node(start + k, n - k)?);
         } else {
-            let mut p = sub(m - k, &leaves[k..], false);
-            p.push(root(&leaves[..k]));
-            p
+            p = sub(m - k, (start + k, n - k), false, node)?;
+            p.push(node(start, k)?);
         }
+        Some(p)
     }
-    if old == 0 || old >= leaves.len() {
-        return Vec::new();
+    if old == 0 || old >= new {
+        return Some(Vec::new());
     }
-    sub(old, leaves, true)
+    sub(old, (0, new), true, node)
+}
+
+/// Whether `proof` shows that the tree of `m` leaves with root `old` is a
+/// prefix of the tree of `n` leaves with root `new` (RFC 9162 2.1.4.2).
+pub fn verify_consistency(m: usize, n: usize, old: &Hash, new: &Hash, proof: &[Hash]) -> bool {
+    if m == 0 || m > n {
+        return false;
+    }
+    if m == n {
+        return proof.is_empty() && old == new;
+    }
+    let mut proof = proof.to_vec();
+    if m.is_power_of_two() {
+        proof.insert(0, *old);
+    }
+    let Some(&first) = proof.first() else {
+        return false;
+    };
+    let (mut fnode, mut snode) = (m - 1, n - 1);
+    while fnode % 2 == 1 {
+        fnode >>= 1;
+        snode >>= 1;
+    }
+    let (mut fr, mut sr) = (first, first);
+    for c in &proof[1..] {
+        if snode == 0 {
+            return false;
+        }
+        if fnode % 2 == 1 || fnode == snode {
+            fr = node_hash(c, &fr);
+            sr = node_hash(c, &sr);
+            while fnode % 2 == 0 && fnode != 0 {
+                fnode >>= 1;
+                snode >>= 1;
+            }
+        } else {
+            sr = node_hash(&sr, c);
+        }
+        fnode >>= 1;
+        snode >>= 1;
+    }
+    fr == *old && sr == *new && snode == 0
 }
 
 #[cfg(test)]
@@ -165,48 +224,23 @@ mod tests {
 
     #[test]
     fn consistency_proofs_rebuild_both_roots() {
-        // The RFC 9162 section 2.1.4.2 algorithm, as a verifier runs it.
-        fn verify(m: usize, n: usize, old: &Hash, new: &Hash, proof: &[Hash]) -> bool {
-            if m == n {
-                return proof.is_empty() && old == new;
-            }
-            let mut proof = proof.to_vec();
-            if m.is_power_of_two() {
-                proof.insert(0, *old);
-            }
-            let (mut fnode, mut snode) = (m - 1, n - 1);
-            while fnode % 2 == 1 {
-                fnode >>= 1;
-                snode >>= 1;
-            }
-            let (mut fr, mut sr) = (proof[0], proof[0]);
-            for c in &proof[1..] {
-                if snode == 0 {
-                    return false;
-                }
-                if fnode % 2 == 1 || fnode == snode {
-                    fr = node_hash(c, &fr);
-                    sr = node_hash(c, &sr);
-                    while fnode % 2 == 0 && fnode != 0 {
-                        fnode >>= 1;
-                        snode >>= 1;
-                    }
-                } else {
-                    sr = node_hash(&sr, c);
-                }
-                fnode >>= 1;
-                snode >>= 1;
-            }
-            fr == *old && sr == *new && snode == 0
-        }
         let l = leaves(70);
         for n in 1..=70 {
             for m in 1..=n {
                 let p = consistency_proof(m, &l[..n]);
                 assert!(
-                    verify(m, n, &root(&l[..m]), &root(&l[..n]), &p),
+                    verify_consistency(m, n, &root(&l[..m]), &root(&l[..n]), &p),
                     "{m} → {n}"
                 );
+                if m < n && m > 1 {
+                    assert!(!verify_consistency(
+                        m,
+                        n,
+                        &root(&l[1..=m]),
+                        &root(&l[..n]),
+                        &p
+                    ));
+                }
             }
         }
     }

@@ -3,6 +3,11 @@
 //! hashing ([`merkle`]), hash tiles and entry bundles ([`tiles`]), and the
 //! checkpoint as a signed note ([`note`]).
 
+pub(crate) mod audit;
+pub(crate) mod commands;
+pub(crate) mod consistency;
+pub(crate) mod keyed_tree;
 pub mod merkle;
 pub mod note;
+pub(crate) mod state;
 pub mod tiles;

@@ -51,8 +51,22 @@ pub fn tile_path(level: Option<u8>, n: u64, width: usize) -> String {
 /// path → bytes. Full tiles never change once written; the rightmost tile
 /// of each level is partial.
 pub fn tiles(entries: &[Vec<u8>]) -> Result<BTreeMap<String, Vec<u8>>, TileError> {
+    let refs: Vec<&[u8]> = entries.iter().map(Vec::as_slice).collect();
+    let leaves: Vec<Hash> = refs.iter().map(|e| leaf_hash(e)).collect();
+    tiles_since(&refs, &leaves, 0)
+}
+
+/// The tiles and bundles of the log of `entries` (with their `leaves`
+/// hashes) that a log of `since` entries did not have yet: the partial
+/// tiles of the new size and every tile completed since. Earlier files never
+/// change, so a build writes only these.
+pub fn tiles_since(
+    entries: &[&[u8]],
+    leaves: &[Hash],
+    since: usize,
+) -> Result<BTreeMap<String, Vec<u8>>, TileError> {
     let mut files = BTreeMap::new();
-    for (index, e) in entries.iter().enumerate() {
+    for (index, e) in entries.iter().enumerate().skip(since) {
         if e.len() > usize::from(u16::MAX) {
             return Err(TileError::EntryTooLong {
                 index,
@@ -60,22 +74,25 @@ pub fn tiles(entries: &[Vec<u8>]) -> Result<BTreeMap<String, Vec<u8>>, TileError
             });
         }
     }
-    for (n, chunk) in entries.chunks(TILE_WIDTH).enumerate() {
+    let first = since / TILE_WIDTH;
+    for (n, chunk) in entries.chunks(TILE_WIDTH).enumerate().skip(first) {
         let mut bundle = Vec::new();
         for e in chunk {
             bundle.extend((e.len() as u16).to_be_bytes());
-            bundle.extend(e);
+            bundle.extend(*e);
         }
         files.insert(tile_path(None, n as u64, chunk.len()), bundle);
     }
-    let mut level: Vec<Hash> = entries.iter().map(|e| leaf_hash(e)).collect();
+    let mut level: Vec<Hash> = leaves.to_vec();
+    let mut first = since / TILE_WIDTH;
     for l in 0u8.. {
         if level.is_empty() {
             break;
         }
-        for (n, chunk) in level.chunks(TILE_WIDTH).enumerate() {
+        for (n, chunk) in level.chunks(TILE_WIDTH).enumerate().skip(first) {
             files.insert(tile_path(Some(l), n as u64, chunk.len()), chunk.concat());
         }
+        first /= TILE_WIDTH;
         // The level above holds the roots of the full tiles only.
         level = level.chunks_exact(TILE_WIDTH).map(root).collect();
     }
@@ -135,5 +152,26 @@ mod tests {
         assert!(large["tile/0/000"].starts_with(&small["tile/0/000.p/100"]));
         assert_eq!(small["tile/entries/000.p/100"][..2], [0, 4]);
         assert!(tiles(&[vec![0; 65_536]]).is_err());
+    }
+
+    #[test]
+    fn tiles_since_an_earlier_size_are_the_ones_that_changed() {
+        let entries: Vec<Vec<u8>> = (0..70_000u32).map(|i| i.to_be_bytes().to_vec()).collect();
+        let all = tiles(&entries).unwrap();
+        let before = tiles(&entries[..66_000]).unwrap();
+        let refs: Vec<&[u8]> = entries.iter().map(Vec::as_slice).collect();
+        let leaves: Vec<Hash> = refs.iter().map(|e| leaf_hash(e)).collect();
+        let since = tiles_since(&refs, &leaves, 66_000).unwrap();
+        // Every file of the new size that the old size did not have, and
+        // otherwise only files the old size had with the same bytes.
+        for (path, bytes) in &all {
+            match before.get(path) {
+                None => assert_eq!(since.get(path), Some(bytes), "{path}"),
+                Some(old) => assert_eq!(old, bytes, "{path}"),
+            }
+        }
+        for (path, bytes) in &since {
+            assert_eq!(all.get(path), Some(bytes), "{path}");
+        }
     }
 }

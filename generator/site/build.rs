@@ -18,12 +18,13 @@ use crate::data::folder::DataFolder;
 use crate::domain::occupation::Catalogue;
 use crate::error::{FsAction, FsContext, FsError};
 use crate::issuer::qr::QrError;
+use crate::site::log_step;
 use crate::site::manifest::{MANIFEST, manifest};
 use crate::site::markdown;
 use crate::site::model::{PagePolicy, SiteModel};
 use crate::site::render::{Files, MarkdownSource, render_site};
 use crate::site::shard::{ShardScheme, prefix32};
-use crate::site::write::{WriteError, write_site};
+use crate::site::write::WriteError;
 use crate::trust::chain::Chain;
 use crate::trust::problem::Problem;
 
@@ -47,6 +48,8 @@ pub(crate) struct BuildOptions {
     pub today: Date,
     /// Where to write a QR code (SVG) for every certificate, outside the site.
     pub qr_out: Option<PathBuf>,
+    /// The publisher's secret log key, instead of the configured one.
+    pub log_key: Option<PathBuf>,
 }
 
 /// What a build did.
@@ -66,6 +69,8 @@ pub(crate) struct BuildReport {
     pub shards: ShardScheme,
     /// Size of the largest shard.
     pub largest_shard: usize,
+    /// Log entries before and after this build.
+    pub log: (usize, usize),
     /// Time of each step.
     pub steps: Vec<(&'static str, Duration)>,
     /// What was left out (with `skip_invalid`).
@@ -100,6 +105,23 @@ pub(crate) enum BuildError {
     /// A file beside the site could not be written.
     #[error(transparent)]
     Fs(#[from] FsError),
+    /// No log key is configured.
+    #[error(
+        "没有发布者的日志密钥：在 certsite.toml 的 [log] 中设置 key = \"路径\"，或用 --log-key 指定（签名快照与日志检查点要用它）"
+    )]
+    NoLogKey,
+    /// The log key could not be read.
+    #[error("无法读取日志密钥 {}：{}", .0.display(), .1)]
+    LogKey(PathBuf, String),
+    /// The build would drop or change published statements.
+    #[error("{0}")]
+    Removed(String),
+    /// The log's state cannot be used.
+    #[error("{0}")]
+    Log(String),
+    /// The snapshot cannot be signed.
+    #[error(transparent)]
+    Snapshot(#[from] crate::site::snapshot::SnapshotError),
 }
 
 /// What the load step reads.
@@ -165,16 +187,24 @@ pub(crate) fn load(data: &Path) -> Result<Loaded, Vec<Problem>> {
     })
 }
 
-/// Builds the site in memory: every page, shard, institution file and the manifest.
-pub(crate) fn render(
-    chain: &Chain,
-    loaded: &Loaded,
-) -> Result<(Files, ShardScheme, usize), BuildError> {
+/// The site in memory, before the log step and the manifest.
+pub(crate) struct Rendered {
+    /// Every page, shard and institution file.
+    pub files: Files,
+    /// The shard scheme.
+    pub scheme: ShardScheme,
+    /// Size of the largest shard.
+    pub largest: usize,
+    /// The model the pages were rendered from.
+    pub model: SiteModel,
+}
+
+/// Builds the site in memory: every page, shard and institution file.
+pub(crate) fn render(chain: &Chain, loaded: &Loaded) -> Result<Rendered, BuildError> {
     let mut model = SiteModel::new(chain, &loaded.folder.root);
     let mut files = Files::new();
     let (scheme, largest) = shard(chain, &loaded.config, &mut files);
-    model.shard_bits = scheme.bits;
-    model.shard_width = scheme.name_width();
+    model.snapshot_hints = crate::site::snapshot::hints(scheme, chain.history.len());
     model.policy = PagePolicy {
         min_iterations: loaded.config.privacy.min_iterations,
         access_controlled: Some(Catalogue::builtin().access_controlled()),
@@ -206,9 +236,12 @@ pub(crate) fn render(
             lines.into_bytes(),
         );
     }
-    let manifest = manifest(chain, loaded, &model, scheme, &files);
-    files.insert(MANIFEST.to_string(), manifest);
-    Ok((files, scheme, largest))
+    Ok(Rendered {
+        files,
+        scheme,
+        largest,
+        model,
+    })
 }
 
 fn shard(chain: &Chain, config: &Config, files: &mut Files) -> (ShardScheme, usize) {
@@ -275,23 +308,30 @@ pub(crate) fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     }
 
     let t = Instant::now();
-    let (files, shards, largest_shard) = render(&chain, &loaded)?;
+    let Rendered {
+        mut files,
+        scheme: shards,
+        largest: largest_shard,
+        model,
+    } = render(&chain, &loaded)?;
     timed("render and shard", t);
 
     let t = Instant::now();
-    write_site(&opts.out, &files)?;
-    let skipped_report = if problems.is_empty() {
-        None
-    } else {
-        let path = skipped_report_path(&opts.out);
-        let text = format!(
-            "以下 {} 个问题涉及的记录未发布（--skip-invalid）：\n{}",
-            problems.len(),
-            crate::trust::problem::report(&problems)
-        );
-        dataset::write_atomic(&path, text.as_bytes())?;
-        Some(path)
-    };
+    let plan = log_step::prepare(
+        &chain,
+        &loaded,
+        &mut files,
+        shards,
+        &model.data_date,
+        opts.log_key.as_deref(),
+    )?;
+    let manifest = manifest(&chain, &loaded, &model, shards, &files);
+    files.insert(MANIFEST.to_string(), manifest);
+    timed("log and snapshot", t);
+
+    let t = Instant::now();
+    plan.publish(&opts.out, &files)?;
+    let skipped_report = write_skipped_report(&opts.out, &problems)?;
     if let Some(dir) = &opts.qr_out {
         write_qr_codes(dir, &chain, &loaded.config)?;
     }
@@ -305,10 +345,26 @@ pub(crate) fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         bytes: files.values().map(|b| b.len() as u64).sum(),
         shards,
         largest_shard,
+        log: plan.sizes(),
         steps,
         skipped: problems,
         skipped_report,
     })
+}
+
+/// Lists what `--skip-invalid` left out, beside the site; None if nothing.
+fn write_skipped_report(out: &Path, problems: &[Problem]) -> Result<Option<PathBuf>, FsError> {
+    if problems.is_empty() {
+        return Ok(None);
+    }
+    let path = skipped_report_path(out);
+    let text = format!(
+        "以下 {} 个问题涉及的记录未发布（--skip-invalid）：\n{}",
+        problems.len(),
+        crate::trust::problem::report(problems)
+    );
+    dataset::write_atomic(&path, text.as_bytes())?;
+    Ok(Some(path))
 }
 
 /// `<out>.skipped.txt`, beside the site and never inside it.

@@ -1,5 +1,7 @@
 //! `manifest.json`: the format version, shard parameters, root key, counts,
-//! the data date and the SHA-256 of every other file of the site.
+//! the data date and the SHA-256 of every other file of the site but the
+//! log's tiles (`log/tile/`, copied from the log's state and authenticated
+//! by `log/checkpoint`).
 
 use std::collections::BTreeMap;
 

@@ -4,6 +4,7 @@
 //! write everything atomically. `serve` previews the result.
 
 pub(crate) mod build;
+pub(crate) mod log_step;
 pub(crate) mod manifest;
 pub(crate) mod markdown;
 pub(crate) mod model;
@@ -11,4 +12,5 @@ pub(crate) mod render;
 pub(crate) mod search_index;
 pub(crate) mod serve;
 pub mod shard;
+pub mod snapshot;
 pub(crate) mod write;

@@ -181,6 +181,45 @@ pub(crate) struct PagePolicy {
     pub access_controlled: Option<AccessControlled>,
 }
 
+/// The publisher on the trust page.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct PublisherView {
+    /// Who publishes the site.
+    pub name: String,
+    /// The log's origin.
+    pub origin: String,
+    /// When the root signed the statement.
+    pub issued_on: String,
+    /// The log keys: kid, fingerprint and window.
+    pub keys: Vec<serde_json::Value>,
+}
+
+impl PublisherView {
+    fn new(p: &crate::trust::statement::Publisher) -> PublisherView {
+        let keys = p
+            .keys
+            .iter()
+            .map(|k| {
+                let fingerprint = PublicKey::from_base64(&k.public_key)
+                    .map(|pk| pk.fingerprint())
+                    .unwrap_or_default();
+                serde_json::json!({
+                    "kid": k.kid,
+                    "fingerprint": fingerprint,
+                    "valid_from": k.valid_from,
+                    "valid_until": k.valid_until,
+                })
+            })
+            .collect();
+        PublisherView {
+            name: p.name.clone(),
+            origin: p.origin.clone(),
+            issued_on: p.issued_on.clone(),
+            keys,
+        }
+    }
+}
+
 /// Everything the pages need.
 #[derive(Clone, Debug, Serialize)]
 pub(crate) struct SiteModel {
@@ -192,6 +231,8 @@ pub(crate) struct SiteModel {
     pub root_fingerprint: String,
     /// Root public key, base64.
     pub root_public_key: String,
+    /// The publisher and its log keys, as the newest publisher statement lists them.
+    pub publisher: Option<PublisherView>,
     /// Cities in the notice's order, those with institutions only.
     pub cities: Vec<CityView>,
     /// Institutions.
@@ -206,10 +247,10 @@ pub(crate) struct SiteModel {
     pub by_city: CountTable,
     /// By year of issue.
     pub by_year: CountTable,
-    /// Leading bits of SHA-256(code) that name a shard (set by the build).
-    pub shard_bits: u8,
-    /// Hex digits of a shard name.
-    pub shard_width: usize,
+    /// The snapshot's tree parameters (set by the build): the pages fetch
+    /// every file of a lookup at once with them, then check them against
+    /// the signed snapshot.
+    pub snapshot_hints: serde_json::Value,
     /// What the browser judges by besides signatures (set by the build).
     pub policy: PagePolicy,
 }
@@ -229,9 +270,11 @@ pub(crate) fn data_date(chain: &Chain) -> String {
         .institutions()
         .into_values()
         .map(|i| &i.statement.issued_on);
+    let publisher = chain.publisher.iter().map(|p| &p.statement.issued_on);
     certs
         .chain(revs)
         .chain(insts)
+        .chain(publisher)
         .max()
         .cloned()
         .unwrap_or_default()
@@ -378,6 +421,10 @@ impl SiteModel {
             root_kid: root.kid(),
             root_fingerprint: root.fingerprint(),
             root_public_key: root.to_base64(),
+            publisher: chain
+                .publisher
+                .last()
+                .map(|p| PublisherView::new(&p.statement)),
             institution_count: chain.history.len(),
             certificate_count: chain.certificates.len(),
             revocation_count: chain.revocations.len(),
@@ -385,8 +432,7 @@ impl SiteModel {
             by_occupation,
             by_city,
             by_year,
-            shard_bits: 0,
-            shard_width: 1,
+            snapshot_hints: serde_json::Value::Null,
             policy: PagePolicy::default(),
         }
     }

@@ -20,8 +20,16 @@ pub(crate) enum WriteError {
 }
 
 /// Writes the site into a fresh folder beside `out`, then swaps it in.
+/// `linked` files (site path, source file) are copied in from elsewhere:
+/// the log's tiles. Copied, not hard-linked, so that nothing done to the
+/// published copy (or to the log's state) can reach the other; the kernel
+/// shares the blocks where the file system can (copy_file_range, reflinks).
 /// Refuses to replace a non-empty folder that is not a certsite site.
-pub(crate) fn write_site(out: &Path, files: &Files) -> Result<(), WriteError> {
+pub(crate) fn write_site(
+    out: &Path,
+    files: &Files,
+    linked: &[(String, PathBuf)],
+) -> Result<(), WriteError> {
     if out.exists() {
         let is_site = out.join(MANIFEST).is_file();
         let is_empty = std::fs::read_dir(out)
@@ -51,6 +59,13 @@ pub(crate) fn write_site(out: &Path, files: &Files) -> Result<(), WriteError> {
                 std::fs::create_dir_all(dir).fs(FsAction::CreateDir, dir)?;
             }
             std::fs::write(&target, bytes).fs(FsAction::Write, &target)?;
+        }
+        for (path, source) in linked {
+            let target = staging.join(path);
+            if let Some(dir) = target.parent() {
+                std::fs::create_dir_all(dir).fs(FsAction::CreateDir, dir)?;
+            }
+            std::fs::copy(source, &target).fs(FsAction::Write, &target)?;
         }
         Ok(())
     })();

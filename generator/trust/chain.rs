@@ -18,7 +18,9 @@ use crate::trust::envelope::{Envelope, signature_verifies};
 use crate::trust::keys::PublicKey;
 use crate::trust::problem::{FieldProblem, Problem};
 use crate::trust::rules::Rule;
-use crate::trust::statement::{Certificate, Institution, Revocation, Statement, scope_range};
+use crate::trust::statement::{
+    Certificate, Institution, Publisher, Revocation, Statement, scope_range,
+};
 use crate::trust::verifier::VerifyOptions;
 
 /// A statement that passed, with its envelope and origin.
@@ -48,6 +50,9 @@ pub struct Chain {
     pub certificates: BTreeMap<String, Signed<Certificate>>,
     /// The effective (earliest) revocation of each revoked certificate.
     pub revocations: BTreeMap<String, Signed<Revocation>>,
+    /// Every valid publisher statement, oldest first: the newest lists the
+    /// keys that sign the site's snapshots and log checkpoints.
+    pub publisher: Vec<Signed<Publisher>>,
     /// Envelopes read, valid or not.
     pub lines_read: usize,
 }
@@ -135,8 +140,8 @@ pub(crate) fn verify(
     let parsed: Vec<Result<(Statement, Parsed), Problem>> =
         lines.into_par_iter().map(parse).collect();
     let mut problems = Vec::new();
-    let (mut institutions, mut certificates, mut revocations) =
-        (Vec::new(), Vec::new(), Vec::new());
+    let (mut institutions, mut certificates, mut revocations, mut publishers) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for p in parsed {
         match p {
             Err(e) => problems.push(e),
@@ -144,9 +149,20 @@ pub(crate) fn verify(
                 Statement::Institution(s) => institutions.push((s, p)),
                 Statement::Certificate(s) => certificates.push((s, p)),
                 Statement::Revocation(s) => revocations.push((s, p)),
+                Statement::Publisher(s) => publishers.push((s, p)),
+                Statement::Snapshot(_) => problems.push(
+                    Problem::field(
+                        &p.src.file,
+                        p.src.line,
+                        "type",
+                        "快照由构建生成，不是数据：请从数据目录中删除这一行",
+                    )
+                    .rule(Rule::Schema),
+                ),
             },
         }
     }
+    check_publishers(root, publishers, &mut chain, &mut problems);
     let seen_codes: BTreeSet<String> = certificates.iter().map(|(c, _)| c.code.clone()).collect();
     check_institutions(root, institutions, catalogue, &mut chain, &mut problems);
     check_certificates(certificates, catalogue, opts, &mut chain, &mut problems);
@@ -212,6 +228,60 @@ fn check_institutions(
         }
         chain.superseded += history.len() - 1;
         chain.history.insert(filing, history);
+    }
+}
+
+fn check_publishers(
+    root: &PublicKey,
+    items: Vec<(Publisher, Parsed)>,
+    chain: &mut Chain,
+    problems: &mut Vec<Problem>,
+) {
+    let mut versions = Vec::new();
+    for (s, p) in items {
+        if p.kid != root.kid() {
+            problems.push(
+                Problem::field(
+                    &p.src.file,
+                    p.src.line,
+                    "kid",
+                    format!("发布者声明须由根密钥 {} 签名，此处为 {}", root.kid(), p.kid),
+                )
+                .rule(Rule::PublisherSigner),
+            );
+        } else if !p.verifies_with(root) {
+            problems.push(bad_signature(&p));
+        } else {
+            let local = s.check();
+            if local.is_empty() {
+                versions.push(signed(p, s));
+            } else {
+                problems.extend(local.into_iter().map(|f| f.at(&p.src.file, p.src.line)));
+            }
+        }
+    }
+    versions.sort_by(|a, b| a.statement.issued_on.cmp(&b.statement.issued_on));
+    versions.dedup_by(|a, b| a.statement == b.statement);
+    for version in versions {
+        match chain.publisher.last() {
+            Some(kept) if kept.statement.issued_on == version.statement.issued_on => {
+                problems.push(
+                    Problem::field(
+                        &version.file,
+                        version.line,
+                        "issued_on",
+                        format!(
+                            "同一签发日期 {} 有两份内容不同的发布者声明（另见 {}:{}）",
+                            version.statement.issued_on,
+                            kept.file.display(),
+                            kept.line
+                        ),
+                    )
+                    .rule(Rule::PublisherKeys),
+                );
+            }
+            _ => chain.publisher.push(version),
+        }
     }
 }
 

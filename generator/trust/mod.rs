@@ -11,5 +11,6 @@ pub mod keys;
 pub mod privacy;
 pub mod problem;
 pub mod rules;
+pub mod snapshot;
 pub mod statement;
 pub mod verifier;

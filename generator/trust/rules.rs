@@ -99,6 +99,20 @@ pub enum Rule {
     RevocationSigner,
     /// A revocation is not dated before the certificate's issue.
     RevocationDate,
+    /// A publisher statement is signed by the root key.
+    PublisherSigner,
+    /// A publisher lists at least one log key, each valid, named by its own
+    /// key id, once, with an ordered window; one statement a day.
+    PublisherKeys,
+    /// A snapshot is signed by a log key the newest publisher statement
+    /// lists, and its data date is inside that key's window.
+    SnapshotSigner,
+    /// Every file a verdict reads is the one the snapshot commits to: nothing
+    /// stripped, edited, older or from another build.
+    SnapshotFiles,
+    /// A newer snapshot extends the log of every earlier one: the site did
+    /// not go back, and no two visitors see two histories.
+    LogConsistency,
 }
 
 impl Rule {
@@ -146,6 +160,11 @@ impl Rule {
         Rule::RevocationTarget,
         Rule::RevocationSigner,
         Rule::RevocationDate,
+        Rule::PublisherSigner,
+        Rule::PublisherKeys,
+        Rule::SnapshotSigner,
+        Rule::SnapshotFiles,
+        Rule::LogConsistency,
     ];
 
     /// The rule's name, as the browser and the corpus write it.
@@ -193,6 +212,11 @@ impl Rule {
             Rule::RevocationTarget => "revocation-target",
             Rule::RevocationSigner => "revocation-signer",
             Rule::RevocationDate => "revocation-date",
+            Rule::PublisherSigner => "publisher-signer",
+            Rule::PublisherKeys => "publisher-keys",
+            Rule::SnapshotSigner => "snapshot-signer",
+            Rule::SnapshotFiles => "snapshot-files",
+            Rule::LogConsistency => "log-consistency",
         }
     }
 }

@@ -37,6 +37,73 @@ pub enum Statement {
     Certificate(Certificate),
     /// Revocation, signed by the issuer or the root.
     Revocation(Revocation),
+    /// The publisher's log keys, signed by the root.
+    Publisher(Publisher),
+    /// One build of the site, signed by a publisher's log key. Never data:
+    /// a snapshot in a data folder is refused.
+    Snapshot(Snapshot),
+}
+
+/// The publisher of the site, as the root names it: the keys that sign the
+/// site's snapshots and the log's checkpoints, each with a window. Like an
+/// institution statement, a newer one supersedes it, and every one stays
+/// published.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Publisher {
+    /// Schema version.
+    pub v: i64,
+    /// Who publishes the site.
+    pub name: String,
+    /// The log's origin (C2SP checkpoint): the log's URL without scheme or
+    /// trailing slash, e.g. `certsite.example/log`.
+    pub origin: String,
+    /// The log keys, each with an inclusive window for the data date of
+    /// what it signs.
+    pub keys: Vec<KeyEntry>,
+    /// Date the root signed this statement.
+    pub issued_on: String,
+}
+
+/// What one build published: the roots of the trees over its certificate
+/// shards and its institution files, and the log's size and root hash.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Snapshot {
+    /// Schema version.
+    pub v: i64,
+    /// The log's origin, as the publisher statement names it.
+    pub origin: String,
+    /// The newest date of the published data (数据截至).
+    pub data_date: String,
+    /// The tree over the certificate shards.
+    pub shards: TreeHead,
+    /// The tree over the institution files.
+    pub issuers: TreeHead,
+    /// The append-only log of every statement ever published.
+    pub log: LogHead,
+}
+
+/// A keyed tree of a snapshot (see `site::snapshot`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TreeHead {
+    /// The tree has 2^bits buckets.
+    pub bits: i64,
+    /// Tile heights, bottom first.
+    pub tiles: Vec<i64>,
+    /// Base64 of the nodes above the last tile, left to right.
+    pub top: Vec<String>,
+}
+
+/// The log's size and RFC 6962 root hash at this build.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogHead {
+    /// Number of entries.
+    pub size: i64,
+    /// Base64 of the root hash.
+    pub root: String,
 }
 
 /// An institution's directory entry (附件4) and signing keys.
@@ -249,6 +316,92 @@ pub(crate) fn scope_range(entry: &ScopeEntry) -> Option<LevelRange> {
     (low >= high).then(|| LevelRange::new(low, high))
 }
 
+impl Publisher {
+    /// The rules a publisher statement keeps on its own.
+    pub(crate) fn check(&self) -> Vec<FieldProblem> {
+        let mut c = Checks::default();
+        c.version(self.v);
+        for (field, text) in [("name", &self.name), ("origin", &self.origin)] {
+            c.non_empty(field, text);
+            c.visible(field, text);
+        }
+        c.date("issued_on", &self.issued_on);
+        check_key_list(&self.keys, Rule::PublisherKeys, &mut c);
+        c.0
+    }
+
+    /// The key with this id, if listed.
+    pub(crate) fn key(&self, kid: &str) -> Option<&KeyEntry> {
+        self.keys.iter().find(|k| k.kid == kid)
+    }
+}
+
+impl Snapshot {
+    /// The rules a snapshot keeps on its own: a real data date, and tree
+    /// heads a visitor can follow (see `log::keyed_tree`).
+    pub(crate) fn check(&self) -> Vec<FieldProblem> {
+        let mut c = Checks::default();
+        c.version(self.v);
+        c.non_empty("origin", &self.origin);
+        c.visible("origin", &self.origin);
+        c.date("data_date", &self.data_date);
+        for (field, head) in [("shards", &self.shards), ("issuers", &self.issuers)] {
+            if let Err(e) = head.shape() {
+                c.add(Rule::Schema, field, e);
+            }
+        }
+        if self.log.size < 0 || !is_hash(&self.log.root) {
+            c.add(
+                Rule::Schema,
+                "log",
+                "日志大小应为非负整数，根为 32 字节哈希的 base64",
+            );
+        }
+        c.0
+    }
+}
+
+impl TreeHead {
+    /// The bits and tile heights as numbers, if the head is one a visitor
+    /// can follow: at most 24 bits, tiles of height 1-16 (the first may be
+    /// 0), no higher than the tree, and one 32-byte top node for each
+    /// subtree above the tiles, fewer than 64.
+    pub(crate) fn shape(&self) -> Result<(u32, Vec<u32>), String> {
+        let bits = u32::try_from(self.bits).ok().filter(|b| *b <= 24);
+        let heights: Option<Vec<u32>> = self
+            .tiles
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                u32::try_from(*h)
+                    .ok()
+                    .filter(|h| *h <= 16 && (i == 0 || *h > 0))
+            })
+            .collect();
+        let (Some(bits), Some(heights)) = (bits, heights) else {
+            return Err("bits 应为 0-24，tiles 应为 1-16 的高度".into());
+        };
+        let reach: u32 = heights.iter().sum();
+        if heights.is_empty() || reach > bits || bits - reach >= 6 {
+            return Err(format!("tiles {heights:?} 与 bits {bits} 不符"));
+        }
+        if self.top.len() != 1 << (bits - reach) || !self.top.iter().all(|t| is_hash(t)) {
+            return Err(format!("top 应为 {} 个 32 字节哈希", 1 << (bits - reach)));
+        }
+        Ok((bits, heights))
+    }
+
+    /// The top nodes, decoded (call after [`TreeHead::shape`]).
+    pub(crate) fn top_hashes(&self) -> Vec<[u8; 32]> {
+        use base64::Engine;
+        self.top
+            .iter()
+            .filter_map(|t| base64::engine::general_purpose::STANDARD.decode(t).ok())
+            .filter_map(|b| <[u8; 32]>::try_from(b.as_slice()).ok())
+            .collect()
+    }
+}
+
 impl Institution {
     /// The rules an institution statement keeps on its own.
     pub(crate) fn check(&self, catalogue: &Catalogue) -> Vec<FieldProblem> {
@@ -349,45 +502,8 @@ impl Institution {
 
     /// The signing keys: valid, named by their own kid, each once, with a window.
     fn check_keys(&self, c: &mut Checks) {
-        if self.keys.is_empty() {
-            c.add(Rule::InstitutionKeys, "keys", "至少要有一个签名公钥");
-        }
-        let mut kids = std::collections::BTreeSet::new();
-        for (i, k) in self.keys.iter().enumerate() {
-            let field = format!("keys[{i}]");
-            match PublicKey::from_base64(&k.public_key) {
-                Err(e) => c.add(Rule::InstitutionKeys, &field, format!("public_key: {e}")),
-                Ok(pk) if pk.kid() != k.kid => c.add(
-                    Rule::InstitutionKeys,
-                    &field,
-                    format!("kid 为 {}，但由公钥导出应为 {}", k.kid, pk.kid()),
-                ),
-                Ok(_) => {}
-            }
-            let from = c.date(&format!("{field}.valid_from"), &k.valid_from);
-            let to = k
-                .valid_until
-                .as_deref()
-                .and_then(|u| c.date(&format!("{field}.valid_until"), u));
-            if let (Some(f), Some(t)) = (from, to)
-                && t < f
-            {
-                c.add(
-                    Rule::InstitutionKeys,
-                    &field,
-                    format!("有效期止 {t} 早于起 {f}"),
-                );
-            }
-            if !kids.insert(k.kid.clone()) {
-                c.add(
-                    Rule::InstitutionKeys,
-                    &field,
-                    format!("密钥 {} 重复出现", k.kid),
-                );
-            }
-        }
+        check_key_list(&self.keys, Rule::InstitutionKeys, c);
     }
-
     /// The key with this id, if listed.
     pub(crate) fn key(&self, kid: &str) -> Option<&KeyEntry> {
         self.keys.iter().find(|k| k.kid == kid)
@@ -421,6 +537,40 @@ impl KeyEntry {
 }
 
 /// Whether a masked document number shows no more than the allowed tail.
+/// A list of signing keys: at least one, each valid (canonical, not of small
+/// order), named by its own kid, once, with an ordered window.
+fn check_key_list(keys: &[KeyEntry], rule: Rule, c: &mut Checks) {
+    if keys.is_empty() {
+        c.add(rule, "keys", "至少要有一个签名公钥");
+    }
+    let mut kids = std::collections::BTreeSet::new();
+    for (i, k) in keys.iter().enumerate() {
+        let field = format!("keys[{i}]");
+        match PublicKey::from_base64(&k.public_key) {
+            Err(e) => c.add(rule, &field, format!("public_key: {e}")),
+            Ok(pk) if pk.kid() != k.kid => c.add(
+                rule,
+                &field,
+                format!("kid 为 {}，但由公钥导出应为 {}", k.kid, pk.kid()),
+            ),
+            Ok(_) => {}
+        }
+        let from = c.date(&format!("{field}.valid_from"), &k.valid_from);
+        let to = k
+            .valid_until
+            .as_deref()
+            .and_then(|u| c.date(&format!("{field}.valid_until"), u));
+        if let (Some(f), Some(t)) = (from, to)
+            && t < f
+        {
+            c.add(rule, &field, format!("有效期止 {t} 早于起 {f}"));
+        }
+        if !kids.insert(k.kid.clone()) {
+            c.add(rule, &field, format!("密钥 {} 重复出现", k.kid));
+        }
+    }
+}
+
 fn id_mask_ok(masked: &str) -> bool {
     let n = masked.chars().count();
     n > ID_VISIBLE_TAIL && masked.chars().take(n - ID_VISIBLE_TAIL).all(|c| c == '*')

@@ -6,36 +6,20 @@ import { ed25519Supported, fromBase64 } from './crypto.js';
 import { el, fill } from './dom.js';
 import { matches } from './holder.js';
 import { STRINGS } from './i18n.js';
-import { shardName } from './shard.js';
-import { readPolicy, verifyCertificate } from './verify.js';
+import { Site, localMemory, readHints } from './lookup.js';
+import { readPolicy } from './verify.js';
 
 const app = document.getElementById('batch-app');
 const base = app.dataset.base;
 const rootKey = fromBase64(app.dataset.rootKey);
-const bits = Number(app.dataset.shardBits);
-const width = Number(app.dataset.shardWidth);
 const policy = readPolicy(app.dataset.policy);
+const site = new Site({ base, rootKey, hints: readHints(app.dataset.snapshot), policy, memory: localMemory() });
 const status = document.getElementById('batch-status');
 const table = document.getElementById('batch-table');
 const body = table.querySelector('tbody');
 const download = document.getElementById('batch-download');
 const t = STRINGS.zh;
 const PARALLEL = 6;
-
-const cache = new Map();
-function fetchText(path) {
-  if (!cache.has(path)) {
-    cache.set(
-      path,
-      fetch(base + path).then((r) => {
-        if (r.status === 404) return null;
-        if (!r.ok) throw new Error(`${path}: HTTP ${r.status}`);
-        return r.text();
-      }),
-    );
-  }
-  return cache.get(path);
-}
 
 /** Lines of `code[,| ]name`; a header row of 证书编号 is skipped. */
 export function parseLines(text) {
@@ -59,15 +43,12 @@ async function checkOne(item) {
     throw e;
   }
   try {
-    const shard = await shardName(code.code, bits, width);
-    const [shardText, institutionText] = await Promise.all([fetchText(`c/${shard}`), fetchText(`i/${code.filing_no}.jsonl`)]);
-    if (shardText === null) throw new Error('shard missing');
-    const r = await verifyCertificate({ code: code.code, rootKey, institutionText, shardText, policy });
+    const r = await site.lookup(code);
     let nameCheck = '';
     if (item.name && r.certificate && (r.verdict === 'verified' || r.verdict === 'revoked')) {
       nameCheck = (await matches('name', item.name, r.certificate)) ? t.match : t.mismatch;
     }
-    const [text] = r.reason === 'record-invalid' ? t.recordInvalid : t.verdicts[r.verdict];
+    const [text] = t.titleFor(r);
     return { item, code: code.code, verdict: r.verdict, result: r, text, nameCheck };
   } catch {
     return { item, code: code.code, verdict: 'load-error', text: t.verdicts['load-error'][0] };
@@ -132,7 +113,9 @@ async function run(items) {
   const counts = {};
   for (const r of results) counts[r.verdict] = (counts[r.verdict] ?? 0) + 1;
   const summary = Object.entries(counts).map(([v, n]) => `${t.verdicts[v][0]} ${n}`).join('，');
-  status.textContent = `完成：${items.length} 份（${summary}），用时 ${((performance.now() - started) / 1000).toFixed(1)} 秒。`;
+  const dated = results.find((r) => r.result?.dataDate);
+  const asOf = dated ? `${t.dataDate(dated.result.dataDate)}。` : '';
+  status.textContent = `完成：${items.length} 份（${summary}），用时 ${((performance.now() - started) / 1000).toFixed(1)} 秒。${asOf}`;
   status.dataset.done = String(items.length);
   const header = ['序号', '证书编号', '查验结果', 'verdict', '发证机构', '职业', '工种', '等级', '发证日期', '撤销日期', '撤销原因', '姓名核对'];
   const lines = results.map((r, i) => {

@@ -14,6 +14,7 @@ export const STRINGS = {
       'not-found': ['查无此证', '本站没有这一编号的证书。'],
       unsupported: ['无法在此浏览器中验证', '此浏览器不支持 Ed25519 签名验证。请使用 Chrome/Edge 137、Firefox 129、Safari 17 或更新版本后重试。在能验证之前，本页不会显示“证书有效”。'],
       'load-error': ['无法加载本站数据', '数据下载失败或不完整。请检查网络后刷新重试。'],
+      'log-inconsistent': ['警告：站点数据与您此前看到的不一致', '本站现在提供的数据不是您上次在此浏览器中看到的数据的延续。站点可能被回退到旧版本（例如藏起后来的撤销），或在向不同的访问者展示不同的数据。不能据此认定证书状态，请向发布者或发证机关核实。'],
     },
     reasons: {
       'issuer-not-listed': '发证机构不在机构目录中。',
@@ -28,9 +29,15 @@ export const STRINGS = {
       'out-of-scope': '职业或等级不在机构备案的范围内。',
       'record-invalid': '证书记录不符合规则，本站的生成程序也会拒收这样的记录。',
       'institution-invalid': '机构信息不符合规则。',
+      'data-altered': '站点上的数据与发布者签名的快照不符：有记录被删除、改动，或混入了旧版本的文件（例如撤销记录被拿掉）。',
+      'snapshot-invalid': '站点快照的签名无效，或不是根密钥登记的发布者所签。无法确认数据完整。',
+      'log-rollback': '日志比您上次看到的短：站点回退到了旧版本。',
+      'log-fork': '日志不是您上次看到的日志的延续：站点的历史被改写，或出现了分叉。',
     },
+    dataDate: (d) => `数据截至 ${d}（发布者签名的快照）`,
     rule: '规则：',
     recordInvalid: ['证书记录无效', '这条记录由登记的密钥签名，但不符合证书记录的规则，不能视为有效证书。'],
+    dataAltered: ['数据被改动', '本站提供的数据不是发布者签名的那一版，不能据此认定证书有效、无效或未撤销。请稍后重试；仍然如此请联系发布者。'],
     fields: {
       name: '姓名', id_type: '证件类型', id_number: '证件号码', occupation: '职业名称', subtype: '工种名称',
       level: '职业技能等级', code: '证书编号', issued_on: '发证日期', institution: '发证机构',
@@ -72,6 +79,7 @@ export const STRINGS = {
       'not-found': ['Not found', 'This site has no certificate with this code.'],
       unsupported: ['Cannot verify in this browser', 'This browser cannot verify Ed25519 signatures. Use Chrome/Edge 137, Firefox 129, Safari 17 or newer. Until then this page never shows "verified".'],
       'load-error': ["Could not load the site's data", 'A download failed or was incomplete. Check the connection and reload.'],
+      'log-inconsistent': ["Warning: this site's data disagrees with what you saw before", "The data this site serves now does not extend what this browser saw on an earlier visit. The site may have been rolled back (hiding a later revocation, for example), or be showing different data to different visitors. Do not rely on it; check with the publisher or the authority."],
     },
     reasons: {
       'issuer-not-listed': 'The issuer is not in the directory.',
@@ -86,9 +94,15 @@ export const STRINGS = {
       'out-of-scope': "The occupation or level is outside the issuer's filed scope.",
       'record-invalid': 'The certificate record breaks a rule; the site generator refuses such records too.',
       'institution-invalid': "The issuer's statement breaks a rule.",
+      'data-altered': "The site's data does not match the snapshot the publisher signed: a record was removed or changed, or a file from another version was mixed in (a revocation may have been stripped).",
+      'snapshot-invalid': "The site's snapshot is not signed by the publisher the root lists. The data cannot be shown to be complete.",
+      'log-rollback': 'The log is shorter than the one you saw before: the site went back to an older version.',
+      'log-fork': 'The log does not extend the one you saw before: its history was rewritten, or has forked.',
     },
+    dataDate: (d) => `Data as of ${d} (the publisher's signed snapshot)`,
     rule: 'Rule: ',
     recordInvalid: ['Invalid certificate record', 'This record is signed by a registered key but breaks a rule for certificate records. It is not a valid certificate.'],
+    dataAltered: ['Data altered', "The data this site served is not the version the publisher signed; nothing can be concluded from it (valid, invalid or not revoked). Try again later; if it persists, contact the publisher."],
     fields: {
       name: 'Name', id_type: 'ID document', id_number: 'ID number', occupation: 'Occupation', subtype: 'Specialty',
       level: 'Skill level', code: 'Certificate code', issued_on: 'Issued on', institution: 'Issuer',
@@ -119,3 +133,12 @@ export const STRINGS = {
     enterCode: 'Enter a certificate code.',
   },
 };
+
+/** The title and text of a verdict: a broken rule or altered data is said as such. */
+for (const t of Object.values(STRINGS)) {
+  t.titleFor = (result) => {
+    if (result.reason === 'record-invalid') return t.recordInvalid;
+    if (result.reason === 'data-altered' || result.reason === 'snapshot-invalid') return t.dataAltered;
+    return t.verdicts[result.verdict];
+  };
+}

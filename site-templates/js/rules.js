@@ -13,7 +13,7 @@ export const RULES = Object.freeze([
   'kdf', 'iterations', 'id-type', 'occupation-name', 'access-controlled', 'level-digit', 'code-level',
   'code-year', 'tier', 'unknown-issuer', 'key-not-listed', 'key-window', 'filing-period',
   'institution-name', 'scope', 'scope-level', 'duplicate-code', 'revocation-target', 'revocation-signer',
-  'revocation-date',
+  'revocation-date', 'publisher-signer', 'publisher-keys', 'snapshot-signer', 'snapshot-files', 'log-consistency',
 ]);
 
 export const ID_TYPES = Object.freeze(['居民身份证', '港澳台居民居住证', '外国人永久居留身份证', '护照', '港澳居民来往内地通行证', '台湾居民来往大陆通行证']);
@@ -78,9 +78,22 @@ const FIELDS = {
     optional: { subtype: 's' },
   },
   key: { required: { kid: 's', public_key: 's', valid_from: 's' }, optional: { valid_until: 's' } },
+  publisher: { required: { type: 's', v: 'i', name: 's', origin: 's', keys: 'a', issued_on: 's' }, optional: {} },
+  snapshot: {
+    required: { type: 's', v: 'i', origin: 's', data_date: 's', shards: 'o', issuers: 'o', log: 'o' },
+    optional: {},
+  },
+  tree: { required: { bits: 'i', tiles: 'a', top: 'a' }, optional: {} },
+  log: { required: { size: 'i', root: 's' }, optional: {} },
 };
 
-const KIND_OF = { s: (v) => typeof v === 'string', i: Number.isSafeInteger, a: Array.isArray };
+const KIND_OF = {
+  s: (v) => typeof v === 'string',
+  i: Number.isSafeInteger,
+  a: Array.isArray,
+  o: (v) => v !== null && typeof v === 'object' && !Array.isArray(v),
+};
+const NESTED = ['scope', 'key', 'tree', 'log'];
 
 /** Exactly the fields of `shape`, each of its kind (Rust: serde, deny_unknown_fields). */
 function hasShape(obj, shape) {
@@ -95,9 +108,16 @@ function hasShape(obj, shape) {
 
 /** Whether a statement has the schema of its `type`, nested entries included. */
 export function schemaOk(s) {
-  if (!s || !Object.hasOwn(FIELDS, s.type) || ['scope', 'key'].includes(s.type) || !hasShape(s, s.type)) return false;
-  if (s.type !== 'institution') return true;
-  return s.occupations.every((o) => hasShape(o, 'scope')) && s.keys.every((k) => hasShape(k, 'key'));
+  if (!s || !Object.hasOwn(FIELDS, s.type) || NESTED.includes(s.type) || !hasShape(s, s.type)) return false;
+  if (s.type === 'institution') {
+    return s.occupations.every((o) => hasShape(o, 'scope')) && s.keys.every((k) => hasShape(k, 'key'));
+  }
+  if (s.type === 'publisher') return s.keys.every((k) => hasShape(k, 'key'));
+  if (s.type === 'snapshot') {
+    const tree = (t) => hasShape(t, 'tree') && t.tiles.every(Number.isSafeInteger) && t.top.every((x) => typeof x === 'string');
+    return tree(s.shards) && tree(s.issuers) && hasShape(s.log, 'log');
+  }
+  return true;
 }
 
 /** Collects the first rule broken, in the order Rust checks them. */
@@ -194,22 +214,65 @@ export async function checkInstitution(s) {
     if (seen.has(key)) c.fail('scope-entries');
     seen.add(key);
   }
-  if (s.keys.length === 0) c.fail('institution-keys');
+  await checkKeyList(s.keys, 'institution-keys', c);
+  return c.rule;
+}
+
+/** A list of signing keys: at least one, valid, named by its own kid, once, with an ordered window. */
+async function checkKeyList(keys, rule, c) {
+  if (keys.length === 0) c.fail(rule);
   const kids = new Set();
-  for (const k of s.keys) {
+  for (const k of keys) {
     let bytes = null;
     try {
       bytes = fromBase64(k.public_key);
     } catch {
-      c.fail('institution-keys');
+      c.fail(rule);
     }
-    if (bytes && (publicKeyProblem(bytes) || (await keyId(bytes)) !== k.kid)) c.fail('institution-keys');
+    if (bytes && (publicKeyProblem(bytes) || (await keyId(bytes)) !== k.kid)) c.fail(rule);
     const from = c.date(k.valid_from);
     const to = k.valid_until === undefined ? null : c.date(k.valid_until);
-    if (from && to && to < from) c.fail('institution-keys');
-    if (kids.has(k.kid)) c.fail('institution-keys');
+    if (from && to && to < from) c.fail(rule);
+    if (kids.has(k.kid)) c.fail(rule);
     kids.add(k.kid);
   }
+}
+
+/** The rules a publisher statement keeps on its own; the first rule broken or null. */
+export async function checkPublisher(s) {
+  const c = new Checks();
+  c.version(s.v);
+  for (const text of [s.name, s.origin]) {
+    c.nonEmpty(text);
+    c.visible(text);
+  }
+  c.date(s.issued_on);
+  await checkKeyList(s.keys, 'publisher-keys', c);
+  return c.rule;
+}
+
+/**
+ * A tree head a visitor can follow (Rust TreeHead::shape): at most 24 bits,
+ * tiles of height 1-16 (the first may be 0) reaching no higher than the tree
+ * and leaving fewer than 6 levels, one 32-byte top node per subtree above.
+ */
+export function treeShapeOk(t) {
+  if (t.bits < 0 || t.bits > 24 || t.tiles.length === 0) return false;
+  if (!t.tiles.every((h, i) => h >= 0 && h <= 16 && (i === 0 || h > 0))) return false;
+  const reach = t.tiles.reduce((a, b) => a + b, 0);
+  if (reach > t.bits || t.bits - reach >= 6) return false;
+  return t.top.length === 2 ** (t.bits - reach) && t.top.every(isHash);
+}
+
+/** The rules a snapshot keeps on its own; the first rule broken or null. */
+export function checkSnapshot(s) {
+  const c = new Checks();
+  c.version(s.v);
+  c.nonEmpty(s.origin);
+  c.visible(s.origin);
+  c.date(s.data_date);
+  if (!treeShapeOk(s.shards) || !treeShapeOk(s.issuers)) c.fail('schema');
+  if (s.log.size < 0 || !isHash(s.log.root)) c.fail('schema');
   return c.rule;
 }
 

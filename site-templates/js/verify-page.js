@@ -8,8 +8,8 @@ import { el, fill } from './dom.js';
 import { matches, normalizeName } from './holder.js';
 import { isDate } from './rules.js';
 import { STRINGS } from './i18n.js';
-import { shardName } from './shard.js';
-import { readPolicy, verifyCertificate } from './verify.js';
+import { Site, localMemory, readHints } from './lookup.js';
+import { readPolicy } from './verify.js';
 
 const app = document.getElementById('verify-app');
 const verdictBox = document.getElementById('verdict');
@@ -20,9 +20,9 @@ const codeInput = document.getElementById('code');
 const rootBox = document.getElementById('root-key');
 const base = app.dataset.base;
 const rootKey = fromBase64(app.dataset.rootKey);
-const bits = Number(app.dataset.shardBits);
-const width = Number(app.dataset.shardWidth);
 const policy = readPolicy(app.dataset.policy);
+const site = new Site({ base, rootKey, hints: readHints(app.dataset.snapshot), policy, memory: localMemory() });
+site.prefetch();
 
 let lang = localStorageGet('certsite.lang') === 'en' ? 'en' : 'zh';
 let current = null; // { result, meta, matchedName, idMatch }
@@ -41,14 +41,6 @@ function localStorageSet(key, value) {
   } catch {
     // Storage disabled: nothing is remembered, nothing breaks.
   }
-}
-
-/** GET a text file; null on 404; throws on anything else. */
-async function fetchText(path) {
-  const response = await fetch(base + path, { cache: 'no-cache' });
-  if (response.status === 404) return null;
-  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
-  return response.text();
 }
 
 /** `#CODE&name=…&id=…` → { code, name, id }; `badFragment` when it cannot be decoded. */
@@ -106,11 +98,12 @@ function render() {
     return;
   }
   // A signed record that breaks a rule is not "altered": say what it is.
-  const [title, text] = result.reason === 'record-invalid' ? t.recordInvalid : t.verdicts[result.verdict];
+  const [title, text] = t.titleFor(result);
   setVerdict(result.verdict, result.reason, result.rule);
   const lines = [el('h2', { class: 'verdict-title' }, title), el('p', {}, text)];
   if (result.reason && t.reasons[result.reason]) lines.push(el('p', { class: 'reason' }, t.reasons[result.reason]));
   if (result.rule) lines.push(el('p', { class: 'reason' }, t.rule, el('code', {}, result.rule)));
+  if (result.dataDate) lines.push(el('p', { class: 'data-date' }, t.dataDate(result.dataDate)));
   if (result.verdict === 'revoked') {
     lines.push(el('p', { class: 'reason' }, `${t.fields.revoked_on}：${result.revocation.revoked_on}；${t.fields.reason}：${result.revocation.reason}`));
   }
@@ -244,15 +237,9 @@ async function verify(params) {
     result = { verdict: 'unsupported', code };
   } else {
     try {
-      const shard = await shardName(code.code, bits, width);
-      const [shardText, institutionText] = await Promise.all([
-        fetchText(`c/${shard}`),
-        fetchText(`i/${code.filing_no}.jsonl`),
-      ]);
-      if (shardText === null) throw new Error('shard missing');
-      result = await verifyCertificate({ code: code.code, rootKey, institutionText, shardText, policy });
+      result = await site.lookup(code);
       if (result.verdict === 'not-found' && result.institution) {
-        meta = await fetchMeta(code.filing_no);
+        meta = await fetchMeta(code.filing_no, result.issuerPath);
       }
     } catch {
       result = { verdict: 'load-error', code };
@@ -267,12 +254,13 @@ async function verify(params) {
 }
 
 /**
- * The unsigned facts of `i/<filing>.json` the "not found" text uses: only a
- * real date survives, and it is labelled as unsigned where shown.
+ * The unsigned facts of `i/<filing>.json` the "not found" text uses, as the
+ * snapshot commits to them: only a real date survives, and it is labelled
+ * as a site statistic where shown.
  */
-async function fetchMeta(filingNo) {
+async function fetchMeta(filingNo, issuerPath) {
   try {
-    const meta = JSON.parse(await fetchText(`i/${filingNo}.json`));
+    const meta = await site.meta(filingNo, issuerPath);
     return isDate(meta?.newest_issue) ? { newest_issue: meta.newest_issue } : null;
   } catch {
     return null;

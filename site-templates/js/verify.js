@@ -18,6 +18,7 @@ export const VERDICTS = Object.freeze([
   'not-found',
   'unsupported',
   'load-error',
+  'log-inconsistent',
 ]);
 
 /** Today in China (the date every judgment is made on), `YYYY-MM-DD`. */

@@ -1,40 +1,68 @@
 // The verdict corpus (tests/vectors/verdicts.json) in the page itself: for
 // every case, headless Chromium opens verify/#CODE on the built demo site
-// while the host serves the case's issuer statements and shard (and the
-// case's root key is the one pinned in the page), on the case's date. The
-// page must show the verdict and rule the corpus states, as Rust decided.
+// while the host serves exactly the case's files (issuer statements, shard,
+// snapshot, tiles, log), the case's root key is the one pinned in the page,
+// and the clock is the case's date. The page must show the verdict and rule
+// the corpus states, as Rust decided. The snapshot cases are the host's and
+// mirror's attacks: stripped or edited lines, older files, forged
+// snapshots, and, after a remembered visit, a rolled-back or forked log.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { useDemoSite, watchConsole } from './site.mjs';
 
 const corpus = JSON.parse(readFileSync(new URL('../vectors/verdicts.json', import.meta.url)));
-const VERDICTS = ['verified', 'invalid-signature', 'unknown-issuer', 'key-not-valid', 'revoked', 'not-found', 'unsupported', 'load-error'];
+const VERDICTS = ['verified', 'invalid-signature', 'unknown-issuer', 'key-not-valid', 'revoked', 'not-found', 'unsupported', 'load-error', 'log-inconsistent'];
 const demo = useDemoSite();
 
+const lines = (ls) => Buffer.from(ls.map((l) => `${l}\n`).join(''));
+/** Paths of the data a lookup reads: served from the case, or 404. */
+const DATA = /^(c\/|i\/|snap\/|log\/|snapshot\.jsonl$)/;
+
+/** Every file the case's host serves, path → bytes. */
+function hostOf(c) {
+  const files = new Map(Object.entries(c.host).map(([p, b]) => [p, Buffer.from(b, 'base64')]));
+  if (c.shard) files.set('c/0.jsonl', lines(c.shard));
+  if (c.directory?.length) files.set(`i/${c.code.slice(0, 13)}.jsonl`, lines(c.directory));
+  return files;
+}
+
 async function judgeInPage(c) {
+  const files = hostOf(c);
   const context = await demo.browser.newContext();
   await context.clock.setFixedTime(new Date(`${c.today}T12:00:00+08:00`));
+  if (c.seen) {
+    await context.addInitScript((seen) => window.localStorage.setItem('certsite.log', seen), JSON.stringify(c.seen));
+  }
   await context.route(/\/verify\/(index\.html)?$/, async (route) => {
     const response = await route.fetch();
-    const body = (await response.text()).replace(/data-root-key="[^"]*"/, `data-root-key="${corpus.root_public_key}"`);
+    const body = (await response.text())
+      .replace(/data-root-key="[^"]*"/, `data-root-key="${corpus.root_public_key}"`)
+      .replace(/data-snapshot='[^']*'/, `data-snapshot='${JSON.stringify(c.hints)}'`);
     await route.fulfill({ response, body });
   });
-  await context.route(/\/c\/[0-9a-f]+\.jsonl$/, (route) =>
-    route.fulfill({ body: `${c.shard.join('\n')}\n`, contentType: 'application/jsonl; charset=utf-8' }),
-  );
-  await context.route(/\/i\/[^/]+\.jsonl$/, (route) =>
-    c.directory.length
-      ? route.fulfill({ body: `${c.directory.join('\n')}\n`, contentType: 'application/jsonl; charset=utf-8' })
-      : route.fulfill({ status: 404, body: '' }),
+  await context.route(
+    (url) => DATA.test(url.pathname.slice(1)),
+    (route) => {
+      const path = new URL(route.request().url()).pathname.slice(1);
+      return files.has(path) ? route.fulfill({ body: files.get(path) }) : route.fulfill({ status: 404, body: '' });
+    },
   );
   const page = await context.newPage();
   const problems = watchConsole(page);
   await page.goto(`${demo.site.url}verify/#${c.code}`);
   await page.waitForFunction((vs) => vs.includes(document.getElementById('verdict').dataset.verdict), VERDICTS, { timeout: 30000 });
   const box = page.locator('#verdict');
-  const out = { verdict: await box.getAttribute('data-verdict'), rule: await box.getAttribute('data-rule'), page, problems, context };
-  return out;
+  const read = async (name) => box.getAttribute(name);
+  return { verdict: await read('data-verdict'), rule: await read('data-rule'), reason: await read('data-reason'), page, problems, context };
+}
+
+async function checkCommon(c, r) {
+  // Nothing of a record is shown beside a verdict that is not a valid one.
+  const shown = await r.page.locator('#certificate').isVisible();
+  assert.equal(shown, ['verified', 'revoked'].includes(c.page.verdict));
+  // 404s of the case's own host are expected; nothing else may go wrong.
+  assert.deepEqual(r.problems.filter((p) => !p.includes('404')), []);
 }
 
 for (const c of corpus.cases) {
@@ -43,14 +71,36 @@ for (const c of corpus.cases) {
     assert.equal(r.verdict, c.page.verdict);
     assert.equal(r.rule, c.page.rule);
     // A signed record that breaks a rule is called invalid, not altered.
-    if ((await r.page.locator('#verdict').getAttribute('data-reason')) === 'record-invalid') {
+    if (r.reason === 'record-invalid') {
       assert.match(await r.page.locator('#verdict h2').innerText(), /证书记录无效/);
     }
-    // Nothing of a record is shown beside a verdict that is not a valid one.
-    const shown = await r.page.locator('#certificate').isVisible();
-    assert.equal(shown, ['verified', 'revoked'].includes(c.page.verdict));
-    // 404s of the case's own host are expected; nothing else may go wrong.
-    assert.deepEqual(r.problems.filter((p) => !p.includes('404')), []);
+    // The data date of the signed snapshot is beside every verdict.
+    assert.match(await r.page.locator('#verdict').innerText(), new RegExp(`数据截至 ${c.today}`));
+    await checkCommon(c, r);
+    await r.context.close();
+  });
+}
+
+const TITLES = {
+  'data-altered': /数据被改动/,
+  'snapshot-invalid': /数据被改动/,
+  'log-rollback': /站点数据与您此前看到的不一致/,
+  'log-fork': /站点数据与您此前看到的不一致/,
+};
+
+for (const c of corpus.snapshot_cases) {
+  test(`in Chromium, snapshot: ${c.name}`, async () => {
+    const r = await judgeInPage(c);
+    assert.equal(r.verdict, c.page.verdict);
+    assert.equal(r.rule, c.page.rule);
+    if (c.page.reason) {
+      assert.equal(r.reason, c.page.reason);
+      assert.match(await r.page.locator('#verdict h2').innerText(), TITLES[c.page.reason]);
+    }
+    await checkCommon(c, r);
+    // An inconsistent log is never remembered as the newest one seen.
+    const seen = await r.page.evaluate(() => window.localStorage.getItem('certsite.log'));
+    if (c.page.verdict === 'log-inconsistent') assert.deepEqual(JSON.parse(seen), c.seen);
     await r.context.close();
   });
 }

@@ -8,8 +8,9 @@ use certsite::trust::statement::Statement;
 
 use crate::support::*;
 
-const CONFIG: &str =
-    "title = \"测试站点\"\nauthority = \"测试根\"\nbase_url = \"https://certsite.example/sub/\"\n";
+const CONFIG: &str = "title = \"测试站点\"\nauthority = \"测试根\"\nbase_url = \"https://certsite.example/sub/\"\n\n[log]\nkey = \"keys/log.key\"\n";
+/// The log's origin for the fixture's base URL.
+const ORIGIN: &str = "certsite.example/sub/log";
 
 /// A data folder with the small world: directory plus the given certificate lines.
 fn fixture(dir: &Path, w: &World, certs: &[String], extra: &[(&str, Vec<String>)]) -> PathBuf {
@@ -33,6 +34,12 @@ fn fixture(dir: &Path, w: &World, certs: &[String], extra: &[(&str, Vec<String>)
             line(Statement::Institution(w.heavy()), &w.root),
         ],
     );
+    write_lines(
+        &data.join("publisher.jsonl"),
+        &[line(Statement::Publisher(w.publisher(ORIGIN)), &w.root)],
+    );
+    fs::create_dir_all(data.join("keys")).unwrap();
+    certsite::trust::keys::write_pair(&w.log, &data.join("keys/log"), "test log key").unwrap();
     write_lines(&data.join("certs.jsonl"), certs);
     for (name, lines) in extra {
         write_lines(&data.join(name), lines);
@@ -149,14 +156,15 @@ fn shards_serve_each_envelope_unchanged_with_its_revocation() {
         .position(|l| *l == certs[1])
         .expect("the envelope, byte for byte");
     assert_eq!(lines[at + 1], revocation, "its revocation follows it");
-    // Every shard exists; the manifest hashes every file.
+    // Every shard exists; the manifest hashes every file but the log's
+    // tiles (copied from the log's state, and authenticated by its checkpoint).
     assert_eq!(manifest["shards"]["count"].as_u64().unwrap(), 1 << bits);
     for i in 0..scheme.count() {
         assert!(out.join("c").join(scheme.name(i)).is_file());
     }
     let files = manifest["files"].as_object().unwrap();
     for (path, bytes) in tree(&out) {
-        if path == "manifest.json" {
+        if path == "manifest.json" || path.starts_with("log/tile/") {
             continue;
         }
         let hash = certsite::trust::keys::hex(&<sha2::Sha256 as sha2::Digest>::digest(&bytes));
@@ -384,11 +392,13 @@ fn the_embedded_default_builds_and_matches_the_snapshots() {
     );
     let files = tree(&out);
     // The file tree, with shards and institution files summarised.
+    let summarised = ["c/", "i/", "directory/Y", "snap/", "log/tile/"];
     let listing: Vec<String> = files
         .keys()
-        .filter(|p| !p.starts_with("c/") && !p.starts_with("i/") && !(p.starts_with("directory/Y")))
+        .filter(|p| !summarised.iter().any(|s| p.starts_with(s)))
         .cloned()
         .collect();
+    let count = |prefix: &str| files.keys().filter(|p| p.starts_with(prefix)).count();
     let shards = files.keys().filter(|p| p.starts_with("c/")).count();
     let institutions = files.keys().filter(|p| p.starts_with("i/")).count();
     let pages = files
@@ -398,8 +408,10 @@ fn the_embedded_default_builds_and_matches_the_snapshots() {
     insta::assert_snapshot!(
         "demo_tree",
         format!(
-            "{}\nc/*.jsonl: {shards}\ni/*.jsonl: {institutions}\ndirectory/Y*.html: {pages}\n",
-            listing.join("\n")
+            "{}\nc/*.jsonl: {shards}\ni/*.jsonl: {institutions}\ndirectory/Y*.html: {pages}\nsnap/: {}\nlog/tile/: {}\n",
+            listing.join("\n"),
+            count("snap/"),
+            count("log/tile/")
         )
     );
     for page in [
@@ -501,4 +513,115 @@ fn an_adjusted_directory_entry_shows_its_history() {
     );
     // An institution with one entry has no history section.
     assert!(!text(&out, "directory/Y000021013002.html").contains("目录调整记录"));
+}
+
+#[test]
+fn a_rebuild_only_appends_and_one_that_drops_or_edits_a_published_line_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = World::new();
+    let certs = good_certs(&w);
+    let data = fixture(dir.path(), &w, &certs, &[]);
+    let out = dir.path().join("public");
+    let (code, stdout, err) = build(&data, &out, &[]);
+    assert_eq!(code, 0, "{stdout}{err}");
+    // 1 publisher, 2 institutions, 3 certificates.
+    assert!(stdout.contains("日志：6 条（本次新增 6 条）"), "{stdout}");
+    let first_checkpoint = text(&out, "log/checkpoint");
+
+    // A revocation is a new statement: appended.
+    let revoked = line(
+        Statement::Revocation(revocation("Y000021013002243000001", "2024-06-01")),
+        &w.blower_b,
+    );
+    write_lines(
+        &data.join("revocations.jsonl"),
+        std::slice::from_ref(&revoked),
+    );
+    let (code, stdout, err) = build(&data, &out, &[]);
+    assert_eq!(code, 0, "{stdout}{err}");
+    assert!(stdout.contains("日志：7 条（本次新增 1 条）"), "{stdout}");
+    assert_ne!(text(&out, "log/checkpoint"), first_checkpoint);
+    // The older checkpoint's partial tile is still served.
+    assert!(out.join("log/tile/0/000.p/6").is_file());
+    assert!(out.join("log/tile/0/000.p/7").is_file());
+
+    // Dropping a published certificate, or editing a published revocation,
+    // fails and changes neither the site nor the log's state.
+    let site_before = tree(&out);
+    let state_before = tree(&data.join("log"));
+    write_lines(&data.join("certs.jsonl"), &certs[1..]);
+    let (code, _, err) = build(&data, &out, &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("已发布的 1 条声明不在本次数据中"), "{err}");
+    assert!(err.contains("certificate Y000021013002233000001"), "{err}");
+    assert!(tree(&out) == site_before, "the site changed");
+    assert!(
+        tree(&data.join("log")) == state_before,
+        "the log state changed"
+    );
+
+    write_lines(&data.join("certs.jsonl"), &certs);
+    let mut edited = revocation("Y000021013002243000001", "2024-06-01");
+    edited.reason = "另一个原因".into();
+    write_lines(
+        &data.join("revocations.jsonl"),
+        &[line(Statement::Revocation(edited), &w.blower_b)],
+    );
+    let (code, _, err) = build(&data, &out, &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("revocation Y000021013002243000001"), "{err}");
+    assert!(tree(&out) == site_before, "the site changed");
+    assert!(
+        tree(&data.join("log")) == state_before,
+        "the log state changed"
+    );
+
+    // A damaged state is refused, not extended.
+    write_lines(&data.join("revocations.jsonl"), &[revoked]);
+    let tile = data.join("log/tile/0/000.p/7");
+    let mut bytes = fs::read(&tile).unwrap();
+    bytes[0] ^= 1;
+    fs::write(&tile, bytes).unwrap();
+    let (code, _, err) = build(&data, &out, &[]);
+    assert_ne!(code, 0);
+    assert!(err.contains("已损坏"), "{err}");
+    assert!(tree(&out) == site_before, "the site changed");
+}
+
+#[test]
+fn a_build_without_a_log_key_or_publisher_says_what_is_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = World::new();
+    let data = fixture(dir.path(), &w, &good_certs(&w), &[]);
+    let out = dir.path().join("public");
+    fs::write(
+        data.join("certsite.toml"),
+        CONFIG.replace("key = \"keys/log.key\"", ""),
+    )
+    .unwrap();
+    let (code, _, err) = build(&data, &out, &[]);
+    assert_ne!(code, 0);
+    assert!(err.contains("没有发布者的日志密钥"), "{err}");
+    assert!(!out.exists());
+    fs::write(data.join("certsite.toml"), CONFIG).unwrap();
+    fs::remove_file(data.join("publisher.jsonl")).unwrap();
+    let (code, _, err) = build(&data, &out, &[]);
+    assert_ne!(code, 0);
+    assert!(err.contains("数据中没有发布者声明"), "{err}");
+    // Another key than the publisher lists is refused too.
+    write_lines(
+        &data.join("publisher.jsonl"),
+        &[line(Statement::Publisher(w.publisher(ORIGIN)), &w.root)],
+    );
+    let other = dir.path().join("other");
+    certsite::trust::keys::write_pair(&w.heavy, &other, "not the log key").unwrap();
+    let (code, _, err) = build(
+        &data,
+        &out,
+        &["--log-key", other.with_extension("key").to_str().unwrap()],
+    );
+    assert_ne!(code, 0);
+    assert!(err.contains("不在最新的发布者声明中"), "{err}");
+    assert!(!out.exists());
+    assert!(!data.join("log/checkpoint").exists());
 }

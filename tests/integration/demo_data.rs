@@ -128,6 +128,11 @@ fn the_embedded_default_is_what_the_demo_command_generates() {
             );
             continue;
         }
+        if rel.starts_with("log/") {
+            // The log holds the certificate lines, hashes and all: the same
+            // files, but not the same bytes at one iteration.
+            continue;
+        }
         if !rel.starts_with("certificates/") {
             assert!(theirs == &bytes, "data/{rel} differs from a fresh demo");
             continue;

@@ -54,3 +54,23 @@ fn an_independent_implementation_agrees_with_the_tiles_and_the_checkpoint() {
         }
     }
 }
+
+#[test]
+fn the_demo_sites_log_checks_independently_and_holds_every_published_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    let (code, stdout, err) = run(certsite().args([
+        "build",
+        "--data",
+        repo().join("data").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    assert_eq!(code, 0, "{stdout}{err}");
+    let text = std::fs::read_to_string(repo().join("data/demo-keys/log.pub")).unwrap();
+    let key = certsite::trust::keys::PublicKey::from_base64(text.lines().last().unwrap()).unwrap();
+    let (ok, report) = python_check(&out.join("log"), &vkey("certsite.example/log", &key));
+    assert!(ok, "{report}");
+    // 1 publisher statement, 59 institution statements, 3000 certificates, 10 revocations.
+    assert!(report.starts_with("certsite.example/log 3070 "), "{report}");
+}

@@ -8,7 +8,7 @@ use certsite::constants::KDF_NAME;
 use certsite::trust::envelope::Envelope;
 use certsite::trust::keys::SecretKey;
 use certsite::trust::statement::{
-    Certificate, Institution, KeyEntry, Revocation, ScopeEntry, Statement,
+    Certificate, Institution, KeyEntry, Publisher, Revocation, ScopeEntry, Statement,
 };
 
 /// Iterations used by fixtures: the stated count must meet the privacy floor,
@@ -57,6 +57,8 @@ pub struct World {
     pub blower_b: SecretKey,
     /// 北方重工集团有限公司.
     pub heavy: SecretKey,
+    /// The publisher's log key (snapshots and checkpoints).
+    pub log: SecretKey,
 }
 
 pub const BLOWER: &str = "Y000021013002";
@@ -71,6 +73,19 @@ impl World {
             blower_a: SecretKey::from_seed([2; 32]),
             blower_b: SecretKey::from_seed([3; 32]),
             heavy: SecretKey::from_seed([4; 32]),
+            log: SecretKey::from_seed([5; 32]),
+        }
+    }
+
+    /// The publisher statement of a site whose log has `origin`, listing the
+    /// log key from 2020-01-01.
+    pub fn publisher(&self, origin: &str) -> Publisher {
+        Publisher {
+            v: 1,
+            name: "测试发布者".into(),
+            origin: origin.into(),
+            keys: vec![Self::key_entry(&self.log, "2020-01-01", None)],
+            issued_on: "2020-01-01".into(),
         }
     }
 

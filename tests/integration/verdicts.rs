@@ -25,6 +25,7 @@ use certsite::trust::statement::{Certificate, Institution, Statement};
 use certsite::trust::verifier::{Verifier, VerifyOptions};
 
 use crate::support::*;
+use crate::verdicts_snapshot;
 
 const PATH: &str = "tests/vectors/verdicts.json";
 const TODAY: &str = "2026-11-30";
@@ -978,6 +979,7 @@ fn check_parity(case: &Case, problems: &[Value]) {
 
 fn corpus() -> Value {
     let catalogue = Catalogue::builtin();
+    let w = World::new();
     let cases: Vec<Value> = cases()
         .iter()
         .map(|c| {
@@ -989,6 +991,8 @@ fn corpus() -> Value {
                 "code": c.code,
                 "directory": c.directory,
                 "shard": c.shard,
+                "host": verdicts_snapshot::honest(&w, c.code, &c.shard, &c.directory, c.today),
+                "hints": verdicts_snapshot::hints(),
                 "rust": problems,
                 "page": {
                     "verdict": c.page.verdict,
@@ -1009,6 +1013,7 @@ fn corpus() -> Value {
         "format_characters": FORMAT_CHARACTERS,
         "small_order_keys": small_order_keys(),
         "cases": cases,
+        "snapshot_cases": verdicts_snapshot::corpus_cases(&w),
     })
 }
 
@@ -1037,13 +1042,20 @@ fn the_verdict_corpus_is_current() {
 #[test]
 fn every_rule_has_a_case() {
     let corpus = corpus();
-    let seen: BTreeSet<&str> = corpus["cases"]
+    let mut seen: BTreeSet<&str> = corpus["cases"]
         .as_array()
         .unwrap()
         .iter()
         .flat_map(|c| c["rust"].as_array().unwrap())
         .filter_map(|p| p["rule"].as_str())
         .collect();
+    seen.extend(
+        corpus["snapshot_cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|c| c["rust"]["rule"].as_str()),
+    );
     let missing: Vec<&str> = Rule::ALL
         .iter()
         .map(|r| r.id())

@@ -6,6 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fromBase64, SMALL_ORDER_KEYS } from '../../site-templates/js/crypto.js';
+import { parseCode } from '../../site-templates/js/code.js';
+import { Site } from '../../site-templates/js/lookup.js';
 import { verifyCertificate } from '../../site-templates/js/verify.js';
 import { FORMAT_CHARACTERS, RULES, isHidden } from '../../site-templates/js/rules.js';
 
@@ -23,6 +25,30 @@ const judge = (c) =>
     policy,
   });
 
+const BASE = 'https://host.example/';
+const text = (lines) => new TextEncoder().encode(lines.map((l) => `${l}\n`).join(''));
+
+/** A host serving exactly `files` (path → bytes); anything else is a 404. */
+function hostOf(files) {
+  const fetched = [];
+  const fetch = async (url) => {
+    const path = url.slice(BASE.length);
+    fetched.push(path);
+    return files.has(path) ? new Response(files.get(path)) : new Response('', { status: 404 });
+  };
+  return { fetch, fetched };
+}
+
+/** The whole lookup, as the pages run it, against a case's host. */
+function lookup(c, files, seen = null) {
+  const memory = { value: seen, read() { return this.value; }, write(v) { this.value = v; } };
+  const { fetch, fetched } = hostOf(files);
+  const site = new Site({ base: BASE, rootKey, hints: c.hints, policy, fetch, today: () => c.today, memory });
+  return { run: () => site.lookup(parseCode(c.code)), fetched, memory };
+}
+
+const decode = (host) => new Map(Object.entries(host).map(([p, b]) => [p, fromBase64(b)]));
+
 for (const c of corpus.cases) {
   test(`verdict: ${c.name}`, async () => {
     const r = await judge(c);
@@ -30,10 +56,63 @@ for (const c of corpus.cases) {
     assert.equal(r.rule ?? null, c.page.rule);
     assert.deepEqual([...r.ignored].sort(), [...c.page.ignored].sort());
   });
+
+  test(`verdict through the honest host's snapshot: ${c.name}`, async () => {
+    const files = decode(c.host);
+    files.set('c/0.jsonl', text(c.shard));
+    if (c.directory.length) files.set(`i/${c.code.slice(0, 13)}.jsonl`, text(c.directory));
+    const r = await lookup(c, files).run();
+    assert.equal(r.verdict, c.page.verdict, JSON.stringify({ reason: r.reason, rule: r.rule }));
+    assert.equal(r.rule ?? null, c.page.rule);
+    assert.equal(r.dataDate, c.today);
+  });
 }
 
+for (const c of corpus.snapshot_cases) {
+  test(`snapshot: ${c.name}`, async () => {
+    const l = lookup(c, decode(c.host), c.seen);
+    const r = await l.run();
+    assert.equal(r.verdict, c.page.verdict, JSON.stringify({ reason: r.reason, rule: r.rule }));
+    assert.equal(r.reason ?? null, ['verified', 'revoked', 'not-found', 'key-not-valid'].includes(c.page.verdict) ? r.reason ?? null : c.page.reason);
+    assert.equal(r.rule ?? null, c.page.rule);
+    // A newer consistent log is remembered; an inconsistent one never is.
+    if (c.page.verdict === 'log-inconsistent') assert.deepEqual(l.memory.value, c.seen);
+  });
+}
+
+test('one round trip: every file of a lookup is requested before any arrives', async () => {
+  const c = corpus.snapshot_cases[0];
+  const files = decode(c.host);
+  let inFlight = 0;
+  let most = 0;
+  const gate = [];
+  const fetch = (url) => {
+    inFlight++;
+    most = Math.max(most, inFlight);
+    return new Promise((resolve) => gate.push(() => {
+      inFlight--;
+      const path = url.slice(BASE.length);
+      resolve(files.has(path) ? new Response(files.get(path)) : new Response('', { status: 404 }));
+    }));
+  };
+  const site = new Site({ base: BASE, rootKey, hints: c.hints, policy, fetch, today: () => c.today });
+  const pending = site.lookup(parseCode(c.code));
+  await new Promise((r) => setTimeout(r, 50));
+  // snapshot, shard, issuer file, one shard tile, one issuer tile.
+  assert.equal(most, 5);
+  assert.ok(most <= 8);
+  for (const open of gate.splice(0)) open();
+  assert.equal((await pending).verdict, 'revoked');
+  // A second lookup fetches nothing again.
+  const before = gate.length;
+  await site.lookup(parseCode(c.code));
+  assert.equal(gate.length, before);
+});
+
 test('every rule the page applies has a case, and only builder-only rules lack one', () => {
-  const decided = new Set(corpus.cases.flatMap((c) => [c.page.rule, ...c.page.ignored]).filter(Boolean));
+  const decided = new Set(
+    [...corpus.cases.flatMap((c) => [c.page.rule, ...c.page.ignored]), ...corpus.snapshot_cases.map((c) => c.page.rule)].filter(Boolean),
+  );
   assert.deepEqual(RULES.filter((r) => !decided.has(r)), []);
   assert.deepEqual([...decided].filter((r) => !RULES.includes(r)), []);
   // The page cannot meet `code`: a record is looked up by its canonical code.

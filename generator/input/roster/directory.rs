@@ -350,7 +350,11 @@ fn key_entries(
 }
 
 /// Reads `KEY [FROM[~UNTIL]]` (see the module docs).
-fn parse_key_entry(text: &str, base: &Path, approved: Option<Date>) -> Result<KeyEntry, String> {
+pub(crate) fn parse_key_entry(
+    text: &str,
+    base: &Path,
+    approved: Option<Date>,
+) -> Result<KeyEntry, String> {
     let mut parts = text.splitn(2, char::is_whitespace);
     let key_text = parts.next().unwrap_or("");
     let window = parts.next().unwrap_or("").trim();

@@ -1,0 +1,514 @@
+//! `certsite log verify`: an auditor's check of a mirrored site, from the
+//! root key alone. The snapshot and its publisher statements verify from
+//! the root; the checkpoint is signed by the snapshot's log key and names
+//! the snapshot's log; every entry bundle and hash tile (older partial
+//! tiles included) is what the entries imply; every statement the site
+//! serves is in the log; every shard and institution file is the one the
+//! snapshot commits to; and an earlier checkpoint, if given, is a prefix.
+//! `certsite log diff` lists what a log added between two checkpoints.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+
+use crate::log::keyed_tree::{FileEntry, KeyedTree, bucket_of, record};
+use crate::log::merkle::{Hash, leaf_hash, root};
+use crate::log::note;
+use crate::log::tiles::{TILE_WIDTH, tile_path};
+use crate::site::shard::ShardScheme;
+use crate::trust::keys::PublicKey;
+use crate::trust::snapshot::TrustedSnapshot;
+use crate::trust::statement::TreeHead;
+
+/// What an audit found.
+#[derive(Debug, Default)]
+pub(crate) struct Audit {
+    /// The log's size and root, as the checkpoint signs them.
+    pub size: usize,
+    /// Root hash.
+    pub root: Hash,
+    /// The snapshot's data date.
+    pub data_date: String,
+    /// Tile and bundle files checked.
+    pub tiles: usize,
+    /// Statement lines the site serves, all checked against the log.
+    pub statements: usize,
+    /// Shard and institution files checked against the snapshot.
+    pub files: usize,
+    /// Every problem, in words.
+    pub problems: Vec<String>,
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|e| format!("{}：{}", path.display(), crate::error::os_message(&e)))
+}
+
+/// A checkpoint's size and root, if `text` is one signed by one of `keys`
+/// under `origin`.
+pub(crate) fn open_checkpoint(
+    text: &str,
+    origin: &str,
+    keys: &[PublicKey],
+) -> Result<(usize, Hash), String> {
+    let body = keys
+        .iter()
+        .find_map(|k| note::open(text, origin, k).ok())
+        .ok_or_else(|| format!("检查点不是发布者的日志密钥以 {origin} 签名的"))?;
+    let mut lines = body.lines();
+    let (o, size, root) = (lines.next(), lines.next(), lines.next());
+    let size = size.and_then(|s| s.parse().ok());
+    let root = root
+        .and_then(|r| STANDARD.decode(r).ok())
+        .and_then(|b| b.try_into().ok());
+    match (o, size, root) {
+        (Some(o), Some(s), Some(r)) if o == origin => Ok((s, r)),
+        _ => Err("检查点的正文不是 来源/大小/根哈希".into()),
+    }
+}
+
+/// The log keys the newest publisher statement lists.
+pub(crate) fn log_keys(trusted: &TrustedSnapshot) -> Vec<PublicKey> {
+    trusted
+        .publisher
+        .keys
+        .iter()
+        .filter_map(|k| PublicKey::from_base64(&k.public_key).ok())
+        .collect()
+}
+
+/// The entries of a log of `size` from its bundles under `dir` (`log/`).
+pub(crate) fn entries(dir: &Path, size: usize) -> Result<Vec<Vec<u8>>, String> {
+    let mut out = Vec::with_capacity(size);
+    for n in 0..size.div_ceil(TILE_WIDTH) {
+        let width = (size - n * TILE_WIDTH).min(TILE_WIDTH);
+        let rel = tile_path(None, n as u64, width);
+        let bytes = read(&dir.join(&rel))?;
+        let mut rest = bytes.as_slice();
+        while let Some((len, tail)) = rest.split_first_chunk::<2>() {
+            let len = usize::from(u16::from_be_bytes(*len));
+            let entry = tail.get(..len).ok_or_else(|| format!("{rel} 被截断"))?;
+            out.push(entry.to_vec());
+            rest = &tail[len..];
+        }
+        if !rest.is_empty() || out.len() != n * TILE_WIDTH + width {
+            return Err(format!("{rel} 的条目数不对"));
+        }
+    }
+    Ok(out)
+}
+
+/// `tile/0/x001/234.p/17` → (Some(0), 1234, 17); entries → None.
+fn parse_tile_path(rel: &str) -> Option<(Option<u8>, u64, usize)> {
+    let rest = rel.strip_prefix("tile/")?;
+    let (level, rest) = rest.split_once('/')?;
+    let level = if level == "entries" {
+        None
+    } else {
+        Some(level.parse().ok()?)
+    };
+    let (index, width) = match rest.split_once(".p/") {
+        Some((i, w)) => (i, w.parse().ok().filter(|w| (1..TILE_WIDTH).contains(w))?),
+        None => (rest, TILE_WIDTH),
+    };
+    let groups: Vec<&str> = index.split('/').collect();
+    let (last, lead) = groups.split_last()?;
+    let mut n: u64 = 0;
+    for g in lead {
+        let g = g.strip_prefix('x').filter(|g| g.len() == 3)?;
+        n = n * 1000 + g.parse::<u64>().ok()?;
+    }
+    (last.len() == 3).then_some(())?;
+    let n = n * 1000 + last.parse::<u64>().ok()?;
+    // Written canonically, as the specification does.
+    (tile_path(level, n, width) == rel).then_some((level, n, width))
+}
+
+/// Every hash tile and bundle file under `dir/tile` is what `entries` imply.
+fn check_tiles(dir: &Path, entries: &[Vec<u8>], leaves: &[Hash], audit: &mut Audit) {
+    let mut levels = vec![leaves.to_vec()];
+    while levels.last().is_some_and(|l| l.len() >= TILE_WIDTH) {
+        let next = levels
+            .last()
+            .unwrap()
+            .chunks_exact(TILE_WIDTH)
+            .map(root)
+            .collect();
+        levels.push(next);
+    }
+    let mut needed: HashSet<String> = crate::log::tiles::tiles(entries)
+        .map(|t| t.into_keys().collect())
+        .unwrap_or_default();
+    let tiles = dir.join("tile");
+    for entry in walkdir::WalkDir::new(&tiles)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry
+            .path()
+            .strip_prefix(dir)
+            .unwrap_or(entry.path())
+            .to_string_lossy()
+            .replace('\\', "/");
+        audit.tiles += 1;
+        needed.remove(&rel);
+        let Some((level, n, width)) = parse_tile_path(&rel) else {
+            audit
+                .problems
+                .push(format!("log/{rel}：不是 tlog-tiles 的文件名"));
+            continue;
+        };
+        let start = n as usize * TILE_WIDTH;
+        let expected: Option<Vec<u8>> = match level {
+            None => entries.get(start..start + width).map(|es| {
+                es.iter()
+                    .flat_map(|e| {
+                        (e.len() as u16)
+                            .to_be_bytes()
+                            .into_iter()
+                            .chain(e.iter().copied())
+                    })
+                    .collect()
+            }),
+            Some(l) => levels
+                .get(usize::from(l))
+                .and_then(|hs| hs.get(start..start + width))
+                .map(|hs| hs.concat()),
+        };
+        match (expected, std::fs::read(entry.path())) {
+            (Some(want), Ok(got)) if want == got => {}
+            (None, _) => audit
+                .problems
+                .push(format!("log/{rel}：超出日志的大小 {}", entries.len())),
+            _ => audit
+                .problems
+                .push(format!("log/{rel}：内容与日志条目不符")),
+        }
+    }
+    for rel in needed {
+        audit.problems.push(format!("log/{rel}：缺失"));
+    }
+}
+
+/// The tree the snapshot signs for `head`, rebuilt from the site's files.
+fn rebuilt(head: &TreeHead, records: &[Vec<u8>]) -> Option<KeyedTree> {
+    let (bits, hs) = head.shape().ok()?;
+    (records.len() == 1 << bits).then(|| KeyedTree::build(records, bits, &hs))
+}
+
+/// Every shard and institution file is the one the snapshot commits to,
+/// and every snapshot tile is the one the files imply.
+fn check_files(site: &Path, trusted: &TrustedSnapshot, audit: &mut Audit) {
+    let s = &trusted.snapshot;
+    let bits = s.shards.bits as u8;
+    let scheme = ShardScheme { bits };
+    let mut shard_records = Vec::new();
+    for i in 0..scheme.count() {
+        let path = site.join("c").join(scheme.name(i));
+        match read(&path) {
+            Ok(bytes) => shard_records.push(record(&[FileEntry::of("", &bytes)])),
+            Err(e) => {
+                audit.problems.push(e);
+                shard_records.push(Vec::new());
+            }
+        }
+        audit.files += 1;
+    }
+    let mut filings: Vec<String> = list(&site.join("i"))
+        .into_iter()
+        .filter_map(|n| n.strip_suffix(".jsonl").map(str::to_string))
+        .collect();
+    filings.sort();
+    let ibits = s.issuers.bits as u32;
+    let mut buckets: Vec<Vec<FileEntry>> = vec![Vec::new(); 1 << ibits.min(24)];
+    for filing in &filings {
+        for ext in ["jsonl", "json"] {
+            let name = format!("{filing}.{ext}");
+            if let Ok(bytes) = std::fs::read(site.join("i").join(&name)) {
+                buckets[bucket_of(filing, ibits) as usize].push(FileEntry::of(&name, &bytes));
+                audit.files += 1;
+            }
+        }
+    }
+    let issuer_records: Vec<Vec<u8>> = buckets.iter().map(|b| record(b)).collect();
+    for (tree, head, records) in [
+        ("c", &s.shards, shard_records),
+        ("i", &s.issuers, issuer_records),
+    ] {
+        let Some(t) = rebuilt(head, &records) else {
+            audit.problems.push(format!("快照的 {tree} 树头无法重建"));
+            continue;
+        };
+        if t.top.iter().map(|h| STANDARD.encode(h)).collect::<Vec<_>>() != head.top {
+            audit.problems.push(format!(
+                "{tree}/ 的文件与签名快照不符：有文件被删改、缺失、多出或来自另一次构建"
+            ));
+            name_culprits(site, tree, head, &records, &t, audit);
+        }
+        for (level, index, bytes) in &t.tiles {
+            let rel = format!("snap/{tree}/{level}/{index}");
+            if std::fs::read(site.join(&rel)).ok().as_ref() != Some(bytes) {
+                audit.problems.push(format!("{rel}：与文件不符或缺失"));
+            }
+        }
+    }
+}
+
+/// Names the buckets whose records differ from the tiles the site serves,
+/// where those tiles still lead to the signed top (run only on a mismatch).
+fn name_culprits(
+    site: &Path,
+    tree: &str,
+    head: &TreeHead,
+    records: &[Vec<u8>],
+    rebuilt: &KeyedTree,
+    audit: &mut Audit,
+) {
+    let Ok((_, hs)) = head.shape() else { return };
+    let top = head.top_hashes();
+    let served: std::collections::HashMap<(usize, u32), Vec<u8>> = rebuilt
+        .tiles
+        .iter()
+        .filter_map(|(l, i, _)| {
+            Some((
+                (*l, *i),
+                std::fs::read(site.join(format!("snap/{tree}/{l}/{i}"))).ok()?,
+            ))
+        })
+        .collect();
+    let mut named = 0;
+    for (bucket, own) in records.iter().enumerate() {
+        let tiles: Vec<&[u8]> = crate::log::keyed_tree::path(&hs, bucket as u32)
+            .iter()
+            .map(|k| served.get(k).map_or(&[][..], Vec::as_slice))
+            .collect();
+        let listed = crate::log::keyed_tree::record_in_tile(
+            tiles.first().copied().unwrap_or(&[]),
+            hs[0],
+            bucket as u32,
+        );
+        if listed.as_deref() != Some(own.as_slice())
+            && crate::log::keyed_tree::leads_to_top(&hs, &top, bucket as u32, &tiles)
+        {
+            named += 1;
+            if named <= 20 {
+                let names = if tree == "c" {
+                    vec![
+                        ShardScheme {
+                            bits: head.bits as u8,
+                        }
+                        .name(bucket as u32),
+                    ]
+                } else {
+                    crate::log::keyed_tree::names(own)
+                };
+                audit
+                    .problems
+                    .push(format!("  {tree}/{}：与签名快照所列不同", names.join("、")));
+            }
+        }
+    }
+}
+
+fn list(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Every statement line the site serves, with where it is.
+fn served_lines(site: &Path) -> Vec<(PathBuf, usize, String)> {
+    let mut out = Vec::new();
+    let mut files: Vec<PathBuf> = ["c", "i"]
+        .iter()
+        .flat_map(|d| {
+            list(&site.join(d))
+                .into_iter()
+                .filter(|n| n.ends_with(".jsonl"))
+                .map(move |n| site.join(d).join(n))
+        })
+        .collect();
+    files.sort();
+    let snapshot = site.join(crate::site::snapshot::SNAPSHOT_FILE);
+    for file in files.iter().chain(std::iter::once(&snapshot)) {
+        let text = std::fs::read_to_string(file).unwrap_or_default();
+        let mut lines: Vec<&str> = text.lines().filter(|l| !l.is_empty()).collect();
+        if file == &snapshot {
+            lines.pop(); // the snapshot itself is not a statement of the log
+        }
+        out.extend(
+            lines
+                .iter()
+                .enumerate()
+                .map(|(i, l)| (file.clone(), i + 1, (*l).to_string())),
+        );
+    }
+    out
+}
+
+/// An earlier checkpoint is a prefix of the log (`--from`).
+fn check_from(
+    old: &str,
+    origin: &str,
+    trusted: &TrustedSnapshot,
+    leaves: &[Hash],
+    audit: &mut Audit,
+) {
+    let size = leaves.len();
+    match open_checkpoint(old, origin, &log_keys(trusted)) {
+        Err(e) => audit.problems.push(format!("--from：{e}")),
+        Ok((old_size, _)) if old_size > size => {
+            audit.problems.push(format!(
+                "日志回退：--from 的检查点有 {old_size} 条，站点只有 {size} 条"
+            ));
+        }
+        Ok((old_size, old_root)) if root(&leaves[..old_size]) != old_root => {
+            audit.problems.push(format!(
+                "日志分叉：站点日志的前 {old_size} 条与 --from 的检查点不同"
+            ));
+        }
+        Ok(_) => {}
+    }
+}
+
+/// Audits the site in `site` against `root`, and against an earlier
+/// checkpoint `from` if given.
+pub(crate) fn audit(site: &Path, root_key: &PublicKey, from: Option<&str>) -> Audit {
+    let mut audit = Audit::default();
+    let snapshot_text = match read(&site.join(crate::site::snapshot::SNAPSHOT_FILE)) {
+        Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+        Err(e) => {
+            audit.problems.push(e);
+            return audit;
+        }
+    };
+    let trusted = match crate::trust::snapshot::read(&snapshot_text, root_key) {
+        Ok(t) => t,
+        Err(e) => {
+            audit
+                .problems
+                .push(format!("snapshot.jsonl：{e}（{}）", e.rule.id()));
+            return audit;
+        }
+    };
+    audit.data_date = trusted.snapshot.data_date.clone();
+    let log = site.join("log");
+    let origin = trusted.publisher.origin.clone();
+    let checkpoint =
+        match read(&log.join("checkpoint")).map(|b| String::from_utf8_lossy(&b).into_owned()) {
+            Ok(t) => t,
+            Err(e) => {
+                audit.problems.push(e);
+                return audit;
+            }
+        };
+    let (size, want) = match open_checkpoint(&checkpoint, &origin, &[trusted.key]) {
+        Ok(h) => h,
+        Err(e) => {
+            audit.problems.push(format!("log/checkpoint：{e}"));
+            return audit;
+        }
+    };
+    (audit.size, audit.root) = (size, want);
+    if size as i64 != trusted.snapshot.log.size
+        || STANDARD.encode(want) != trusted.snapshot.log.root
+    {
+        audit
+            .problems
+            .push("log/checkpoint 与快照签名的日志大小或根哈希不同".into());
+    }
+    let entries = match entries(&log, size) {
+        Ok(e) => e,
+        Err(e) => {
+            audit.problems.push(format!("log/{e}"));
+            return audit;
+        }
+    };
+    let leaves: Vec<Hash> = entries.iter().map(|e| leaf_hash(e)).collect();
+    if root(&leaves) != want {
+        audit.problems.push("日志条目的根哈希与检查点不符".into());
+    }
+    check_tiles(&log, &entries, &leaves, &mut audit);
+    let logged: HashSet<&Hash> = leaves.iter().collect();
+    for (file, line, text) in served_lines(site) {
+        audit.statements += 1;
+        if !logged.contains(&leaf_hash(text.as_bytes())) {
+            audit
+                .problems
+                .push(format!("{}:{line}：这条声明不在日志中", file.display()));
+        }
+    }
+    check_files(site, &trusted, &mut audit);
+    if let Some(old) = from {
+        check_from(old, &origin, &trusted, &leaves, &mut audit);
+    }
+    audit
+}
+
+/// What a log added between two of its checkpoints: (index, summary) of
+/// every entry after `old`, read from the log in `dir` at size `new`, after
+/// checking that both checkpoints are prefixes of those entries.
+pub(crate) fn diff(
+    dir: &Path,
+    old: (usize, Hash),
+    new: (usize, Hash),
+) -> Result<Vec<(usize, String)>, String> {
+    if old.0 > new.0 {
+        return Err(format!(
+            "较旧的检查点有 {} 条，比较新的 {} 条还多：日志回退了",
+            old.0, new.0
+        ));
+    }
+    let entries = entries(dir, new.0)?;
+    let leaves: Vec<Hash> = entries.iter().map(|e| leaf_hash(e)).collect();
+    if root(&leaves) != new.1 {
+        return Err("日志条目与较新的检查点不符".into());
+    }
+    if root(&leaves[..old.0]) != old.1 {
+        return Err(format!("日志分叉：前 {} 条与较旧的检查点不同", old.0));
+    }
+    Ok(entries[old.0..]
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            (
+                old.0 + i,
+                crate::log::state::summary(&String::from_utf8_lossy(e)),
+            )
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tile_paths_are_read_only_in_their_canonical_form() {
+        assert_eq!(
+            parse_tile_path("tile/0/x001/234.p/17"),
+            Some((Some(0), 1234, 17))
+        );
+        assert_eq!(parse_tile_path("tile/entries/000"), Some((None, 0, 256)));
+        assert_eq!(parse_tile_path("tile/2/000.p/1"), Some((Some(2), 0, 1)));
+        for bad in [
+            "tile/0/1234",
+            "tile/0/x000/001",
+            "tile/0/000.p/256",
+            "tile/0/000.p/0",
+            "tile/0/00a",
+            "snap/0/0",
+        ] {
+            assert_eq!(parse_tile_path(bad), None, "{bad}");
+        }
+    }
+}

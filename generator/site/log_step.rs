@@ -1,0 +1,231 @@
+//! The log step of a build, between render and write: append what this
+//! build publishes to the log kept in the data folder (refusing a build that
+//! drops or edits a published statement), sign the checkpoint and the
+//! snapshot with the publisher's log key, and publish the log's tiles under
+//! `log/`. The state's new tiles are written before the site and its
+//! checkpoint after it, so an interrupted build leaves the state as it was
+//! (tile names never change content, and the next build writes the same).
+
+use std::path::{Path, PathBuf};
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+
+use crate::data::dataset::write_atomic;
+use crate::error::{FsAction, FsContext, FsError};
+use crate::log::note;
+use crate::log::state::{Appended, CHECKPOINT, LogError, LogState};
+use crate::site::build::{BuildError, Loaded};
+use crate::site::render::Files;
+use crate::site::shard::ShardScheme;
+use crate::site::snapshot::{SnapshotInput, add_snapshot, origin};
+use crate::site::write::write_site;
+use crate::trust::chain::Chain;
+use crate::trust::keys::SecretKey;
+use crate::trust::statement::LogHead;
+
+/// Folder of the log in the site.
+pub(crate) const LOG_DIR: &str = "log/";
+
+/// Every line the site serves, in the order new statements enter the log:
+/// publisher statements, institution statements (by filing number, oldest
+/// first), certificates with their revocations (by code).
+pub(crate) fn published_lines(chain: &Chain) -> Vec<&str> {
+    let mut lines: Vec<&str> = chain.publisher.iter().map(|p| p.raw.as_str()).collect();
+    for history in chain.history.values() {
+        lines.extend(history.iter().map(|s| s.raw.as_str()));
+    }
+    for (code, c) in &chain.certificates {
+        lines.push(&c.raw);
+        if let Some(r) = chain.revocations.get(code) {
+            lines.push(&r.raw);
+        }
+    }
+    lines
+}
+
+/// The log after this build, ready to be written.
+pub(crate) struct LogPlan {
+    state: PathBuf,
+    appended: Appended,
+    checkpoint: String,
+}
+
+/// Where the publisher's secret log key is: `--log-key`, else the config.
+fn key_path(loaded: &Loaded, data: &Path, flag: Option<&Path>) -> Result<PathBuf, BuildError> {
+    match (flag, &loaded.config.log.key) {
+        (Some(p), _) => Ok(p.to_path_buf()),
+        (None, Some(p)) => Ok(data.join(p)),
+        (None, None) => Err(BuildError::NoLogKey),
+    }
+}
+
+/// Appends to the log, signs the checkpoint and the snapshot, and adds both
+/// to `files`. Nothing is written yet.
+pub(crate) fn prepare(
+    chain: &Chain,
+    loaded: &Loaded,
+    files: &mut Files,
+    scheme: ShardScheme,
+    data_date: &str,
+    key_flag: Option<&Path>,
+) -> Result<LogPlan, BuildError> {
+    let data = &loaded.folder.path;
+    let path = key_path(loaded, data, key_flag)?;
+    let key =
+        SecretKey::read(&path).map_err(|e| BuildError::LogKey(path.clone(), e.to_string()))?;
+    let state = data.join(&loaded.config.log.state);
+    let appended = LogState::open(&state)?.append(&published_lines(chain))?;
+    let origin = origin(&loaded.config.base_url);
+    let body = note::checkpoint_text(&origin, appended.size as u64, &appended.root);
+    let checkpoint = note::sign(&body, &origin, &key);
+    let input = SnapshotInput {
+        chain,
+        scheme,
+        data_date,
+        base_url: &loaded.config.base_url,
+        log: LogHead {
+            size: appended.size as i64,
+            root: STANDARD.encode(appended.root),
+        },
+        key: &key,
+    };
+    add_snapshot(files, &input)?;
+    files.insert(
+        format!("{LOG_DIR}{CHECKPOINT}"),
+        checkpoint.clone().into_bytes(),
+    );
+    Ok(LogPlan {
+        state,
+        appended,
+        checkpoint,
+    })
+}
+
+impl LogPlan {
+    /// Entries before and after this build.
+    pub(crate) fn sizes(&self) -> (usize, usize) {
+        (self.appended.old_size, self.appended.size)
+    }
+
+    /// Writes the state's new tiles; returns what it created, for [`LogPlan::undo`].
+    pub(crate) fn write_tiles(&self) -> Result<Vec<PathBuf>, FsError> {
+        let mut created = Vec::new();
+        for (rel, bytes) in &self.appended.new_files {
+            let path = self.state.join(rel);
+            if let Err(e) = write_tile(&path, bytes) {
+                Self::undo(&created);
+                return Err(e);
+            }
+            created.push(path);
+        }
+        Ok(created)
+    }
+
+    /// Removes tiles a failed build created.
+    pub(crate) fn undo(created: &[PathBuf]) {
+        for path in created {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+
+    /// Every tile of the state, as `(site path, file)`, for the site to copy.
+    pub(crate) fn linked(&self) -> Result<Vec<(String, PathBuf)>, FsError> {
+        let tiles = self.state.join("tile");
+        if !tiles.is_dir() {
+            return Ok(Vec::new());
+        }
+        let mut out = Vec::new();
+        for entry in walkdir::WalkDir::new(&tiles).sort_by_file_name() {
+            let entry = entry.map_err(|e| {
+                let path = e.path().unwrap_or(&tiles).to_path_buf();
+                FsError {
+                    action: FsAction::List,
+                    path,
+                    source: e.into(),
+                }
+            })?;
+            if entry.file_type().is_file() {
+                let rel = entry.path().strip_prefix(&self.state).expect("inside");
+                let rel = rel.to_string_lossy().replace('\\', "/");
+                out.push((format!("{LOG_DIR}{rel}"), entry.path().to_path_buf()));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Writes the site with the log: the state's new tiles first, then the
+    /// site (swapped in whole), then the state's checkpoint. A failure
+    /// removes the tiles it wrote and leaves the old site and state.
+    pub(crate) fn publish(&self, out: &Path, files: &Files) -> Result<(), BuildError> {
+        let created = self.write_tiles()?;
+        let written = self
+            .linked()
+            .map_err(BuildError::from)
+            .and_then(|linked| Ok(write_site(out, files, &linked)?));
+        if let Err(e) = written {
+            Self::undo(&created);
+            return Err(e);
+        }
+        Ok(self.commit()?)
+    }
+
+    /// Records the new size in the state: the last step of a build.
+    pub(crate) fn commit(&self) -> Result<(), FsError> {
+        write_atomic(&self.state.join(CHECKPOINT), self.checkpoint.as_bytes())
+    }
+}
+
+impl From<LogError> for BuildError {
+    fn from(e: LogError) -> BuildError {
+        match e {
+            LogError::Removed(list) => BuildError::Removed(LogError::Removed(list).to_string()),
+            other => BuildError::Log(other.to_string()),
+        }
+    }
+}
+
+/// Starts (or extends) the log of a data folder as a build on `today`
+/// would, without building a site: `demo` uses it so that its data folder
+/// comes with its log. Returns the log's size.
+pub(crate) fn start_log(data: &Path, today: jiff::civil::Date) -> Result<usize, BuildError> {
+    let mut loaded = crate::site::build::load(data).map_err(BuildError::Problems)?;
+    let (chain, problems) = loaded
+        .folder
+        .verifier(today)
+        .verify_lines(std::mem::take(&mut loaded.lines));
+    if !problems.is_empty() {
+        return Err(BuildError::Problems(problems));
+    }
+    let path = key_path(&loaded, data, None)?;
+    let key =
+        SecretKey::read(&path).map_err(|e| BuildError::LogKey(path.clone(), e.to_string()))?;
+    let state = data.join(&loaded.config.log.state);
+    let appended = LogState::open(&state)?.append(&published_lines(&chain))?;
+    let origin = origin(&loaded.config.base_url);
+    let body = note::checkpoint_text(&origin, appended.size as u64, &appended.root);
+    let plan = LogPlan {
+        state,
+        checkpoint: note::sign(&body, &origin, &key),
+        appended,
+    };
+    plan.write_tiles()?;
+    plan.commit()?;
+    Ok(plan.appended.size)
+}
+
+/// Writes one tile under a temporary name and renames it into place, so a
+/// tile is whole or absent. Not synced one by one (a first build writes
+/// thousands): a crash before the checkpoint is synced leaves a state that
+/// [`LogState::open`] recognises as damaged, never a silently wrong one.
+fn write_tile(path: &Path, bytes: &[u8]) -> Result<(), FsError> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).fs(FsAction::CreateDir, dir)?;
+    let tmp = dir.join(format!(".tile.{}.tmp", std::process::id()));
+    std::fs::write(&tmp, bytes).fs(FsAction::Write, path)?;
+    std::fs::rename(&tmp, path)
+        .fs(FsAction::Rename, path)
+        .inspect_err(|_| {
+            let _ = std::fs::remove_file(&tmp);
+        })
+}

@@ -1,0 +1,134 @@
+// Whether the site's log extends the newest one this browser has seen:
+// the twin of generator/log/consistency.rs. The subtree roots an RFC 6962
+// consistency proof needs are read from the log's hash tiles (C2SP
+// tlog-tiles) at the newer size, and the proof is verified (RFC 9162
+// 2.1.4.2), so tiles that agree with only one of the two roots fail.
+import { fromBase64, sha256 } from './crypto.js';
+
+const WIDTH = 256;
+
+const nodeHash = async (a, b) => {
+  const bytes = new Uint8Array(65);
+  bytes[0] = 1;
+  bytes.set(a, 1);
+  bytes.set(b, 33);
+  return sha256(bytes);
+};
+const same = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** `x001/x234/067` for 1234067. */
+export function indexPath(n) {
+  const groups = [String(n % 1000).padStart(3, '0')];
+  for (let rest = Math.floor(n / 1000); rest > 0; rest = Math.floor(rest / 1000)) {
+    groups.unshift(`x${String(rest % 1000).padStart(3, '0')}`);
+  }
+  return groups.join('/');
+}
+
+/** The path of hash tile `n` at `level`, `width` hashes wide. */
+export function tilePath(level, n, width) {
+  return `tile/${level}/${indexPath(n)}${width < WIDTH ? `.p/${width}` : ''}`;
+}
+
+const largestPowerBelow = (n) => 2 ** Math.floor(Math.log2(n - 1));
+
+/** Subtree roots of a log of `size` entries, from `getTile(path)` (bytes or null). */
+class TileReader {
+  constructor(size, getTile) {
+    Object.assign(this, { size, getTile });
+  }
+
+  async perfect(start, h) {
+    const level = Math.floor(h / 8);
+    const rest = h % 8;
+    const first = Math.floor(start / 256 ** level);
+    const n = Math.floor(first / WIDTH);
+    const width = Math.min(WIDTH, Math.floor(this.size / 256 ** level) - n * WIDTH);
+    const tile = await this.getTile(tilePath(level, n, width));
+    if (!tile || tile.length !== width * 32) return null;
+    const at = first - n * WIDTH;
+    if (at + 2 ** rest > width) return null;
+    let nodes = Array.from({ length: 2 ** rest }, (_, i) => tile.subarray((at + i) * 32, (at + i + 1) * 32));
+    while (nodes.length > 1) {
+      const next = [];
+      for (let i = 0; i < nodes.length; i += 2) next.push(nodeHash(nodes[i], nodes[i + 1]));
+      nodes = await Promise.all(next);
+    }
+    return nodes[0];
+  }
+
+  async root(start, n) {
+    if ((n & (n - 1)) === 0) return this.perfect(start, Math.log2(n));
+    const k = largestPowerBelow(n);
+    const [a, b] = await Promise.all([this.root(start, k), this.root(start + k, n - k)]);
+    return a && b ? nodeHash(a, b) : null;
+  }
+}
+
+/** RFC 6962 PROOF(m, D[0:n]) from a source of subtree roots; null if one is missing. */
+async function proof(m, n, root) {
+  const out = [];
+  async function sub(k, start, size, complete) {
+    if (k === size) {
+      if (!complete) out.push(await root(start, size));
+      return;
+    }
+    const split = largestPowerBelow(size);
+    if (k <= split) {
+      await sub(k, start, split, complete);
+      out.push(await root(start + split, size - split));
+    } else {
+      await sub(k - split, start + split, size - split, false);
+      out.push(await root(start, split));
+    }
+  }
+  await sub(m, 0, n, true);
+  return out.every(Boolean) ? out : null;
+}
+
+/** RFC 9162 2.1.4.2: whether `path` shows tree (m, oldRoot) is a prefix of (n, newRoot). */
+async function verifyConsistency(m, n, oldRoot, newRoot, path) {
+  if (m === 0 || m > n) return false;
+  if (m === n) return path.length === 0 && same(oldRoot, newRoot);
+  const p = (m & (m - 1)) === 0 ? [oldRoot, ...path] : path;
+  if (p.length === 0) return false;
+  let fn = m - 1;
+  let sn = n - 1;
+  while (fn % 2 === 1) {
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  let fr = p[0];
+  let sr = p[0];
+  for (const c of p.slice(1)) {
+    if (sn === 0) return false;
+    if (fn % 2 === 1 || fn === sn) {
+      fr = await nodeHash(c, fr);
+      sr = await nodeHash(c, sr);
+      while (fn % 2 === 0 && fn !== 0) {
+        fn = Math.floor(fn / 2);
+        sn = Math.floor(sn / 2);
+      }
+    } else {
+      sr = await nodeHash(sr, c);
+    }
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  return same(fr, oldRoot) && same(sr, newRoot) && sn === 0;
+}
+
+/**
+ * Whether the log `{ size, root }` (root in base64, from the signed
+ * snapshot) extends `seen` (what this browser saw before), reading hash
+ * tiles through `getTile`. `'ok'`, `'rollback'` or `'fork'`.
+ */
+export async function extendsSeen(seen, log, getTile) {
+  if (log.size < seen.size) return 'rollback';
+  const oldRoot = fromBase64(seen.root);
+  const newRoot = fromBase64(log.root);
+  if (log.size === seen.size) return same(oldRoot, newRoot) ? 'ok' : 'fork';
+  const reader = new TileReader(log.size, getTile);
+  const path = await proof(seen.size, log.size, (s, n) => reader.root(s, n));
+  return path && (await verifyConsistency(seen.size, log.size, oldRoot, newRoot, path)) ? 'ok' : 'fork';
+}

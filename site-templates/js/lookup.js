@@ -1,0 +1,174 @@
+// One lookup as the pages make it: once the code is known, the shard, the
+// issuer's file, the snapshot and the tiles on both paths are fetched at
+// once (no request waits on another), the snapshot is checked from the root,
+// both files are checked against it, and only then are the records judged
+// (verify.js). A file the snapshot does not commit to is never judged: the
+// verdict says the data was altered. Shared by the verify and batch pages.
+import { extendsSeen } from './log.js';
+import { shardName } from './shard.js';
+import { bucketOf, fileInSnapshot, readSnapshot, tilePaths } from './snapshot.js';
+import { todayInChina, verifyCertificate } from './verify.js';
+
+/** The tree parameters a page carries in `data-snapshot` (unsigned hints, checked against the snapshot). */
+export function readHints(text) {
+  const h = JSON.parse(text);
+  return { shards: h.shards, issuers: h.issuers, width: h.width };
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+const sameHead = (hint, head) => hint.bits === head.bits && hint.tiles.join() === head.tiles.join();
+const altered = (rule = 'snapshot-files') => ({ verdict: 'invalid-signature', reason: 'data-altered', rule });
+
+/** What a browser remembers of the newest log it saw: nothing, by default. */
+const NO_MEMORY = { read: () => null, write: () => {} };
+
+const isSeen = (v) =>
+  v !== null && typeof v === 'object' && typeof v.origin === 'string' && Number.isSafeInteger(v.size) &&
+  v.size >= 0 && typeof v.root === 'string' && /^[A-Za-z0-9+/]{43}=$/.test(v.root);
+
+/**
+ * The newest log this browser saw on this site, kept in localStorage across
+ * visits (and shared by the pages). Unreadable or disabled storage
+ * remembers nothing and breaks nothing.
+ */
+export function localMemory(key = 'certsite.log') {
+  return {
+    read() {
+      try {
+        const v = JSON.parse(window.localStorage.getItem(key) ?? 'null');
+        return isSeen(v) ? v : null;
+      } catch {
+        return null;
+      }
+    },
+    write(seen) {
+      try {
+        window.localStorage.setItem(key, JSON.stringify(seen));
+      } catch {
+        // Storage disabled: nothing is remembered.
+      }
+    },
+  };
+}
+
+/** The site as one visitor sees it: fetched files are kept for the page's life. */
+export class Site {
+  constructor({ base, rootKey, hints, policy, fetch = globalThis.fetch.bind(globalThis), today = todayInChina, memory = NO_MEMORY }) {
+    Object.assign(this, { base, rootKey, hints, policy, fetchImpl: fetch, today, memory });
+    this.files = new Map();
+    this.fresh = false;
+    this.logChecked = null;
+  }
+
+  /**
+   * Whether the snapshot's log extends the newest one this browser saw
+   * ('ok', 'rollback' or 'fork'); a newer consistent log is remembered.
+   */
+  async checkLog(snapshot) {
+    if (this.logChecked?.root === snapshot.log.root) return this.logChecked.result;
+    const seen = this.memory.read();
+    let result = 'ok';
+    if (seen && seen.origin === snapshot.origin) {
+      result = await extendsSeen(seen, snapshot.log, (p) => this.get(`log/${p}`).catch(() => null));
+    }
+    if (result === 'ok' && (!seen || seen.origin !== snapshot.origin || snapshot.log.size > seen.size)) {
+      this.memory.write({ origin: snapshot.origin, size: snapshot.log.size, root: snapshot.log.root });
+    }
+    this.logChecked = { root: snapshot.log.root, result };
+    return result;
+  }
+
+  /** The bytes of a site file; null on 404; throws on any other failure. */
+  get(path) {
+    if (!this.files.has(path)) {
+      const cache = this.fresh ? 'reload' : 'no-cache';
+      const bytes = this.fetchImpl(this.base + path, { cache }).then(async (r) => {
+        if (r.status === 404) return null;
+        if (!r.ok) throw new Error(`${path}: HTTP ${r.status}`);
+        return new Uint8Array(await r.arrayBuffer());
+      });
+      this.files.set(path, bytes);
+      bytes.catch(() => this.files.delete(path));
+    }
+    return this.files.get(path);
+  }
+
+  /** Starts fetching the snapshot before any code is known. */
+  prefetch() {
+    this.get('snapshot.jsonl').catch(() => {});
+  }
+
+  /** The snapshot, read from the root: `{ snapshot }`, `{ rule }`, or `{ missing }` on a 404. */
+  async snapshot() {
+    const bytes = await this.get('snapshot.jsonl');
+    if (bytes === null) return { missing: true, rule: 'snapshot-files' };
+    return readSnapshot(decoder.decode(bytes), this.rootKey);
+  }
+
+  /**
+   * The verdict on a parsed code. A mismatch with the snapshot is retried
+   * once with everything fetched afresh (a deploy may have been halfway);
+   * a second mismatch is the verdict.
+   */
+  async lookup(code) {
+    const first = await this.attempt(code);
+    const retry = first.reason === 'data-altered' || first.verdict === 'log-inconsistent';
+    if (!retry || this.fresh) return first;
+    this.files.clear();
+    this.logChecked = null;
+    this.fresh = true;
+    return this.attempt(code);
+  }
+
+  async attempt(code) {
+    const { shards, issuers } = this.hints;
+    const shard = await shardName(code.code, shards.bits, this.hints.width);
+    const shardIndex = parseInt(shard, 16);
+    const bucket = await bucketOf(code.filing_no, issuers.bits);
+    const issuerName = `${code.filing_no}.jsonl`;
+    const shardTilePaths = tilePaths('c', shards.tiles, shardIndex);
+    const issuerTilePaths = tilePaths('i', issuers.tiles, bucket);
+    const all = (paths) => Promise.all(paths.map((p) => this.get(p)));
+    const [read, shardBytes, issuerBytes, shardTiles, issuerTiles] = await Promise.all([
+      this.snapshot(),
+      this.get(`c/${shard}`),
+      this.get(`i/${issuerName}`),
+      all(shardTilePaths),
+      all(issuerTilePaths),
+    ]);
+    if (read.missing) return altered();
+    if (read.rule) return { verdict: 'invalid-signature', reason: 'snapshot-invalid', rule: read.rule };
+    const { snapshot } = read;
+    if (!sameHead(shards, snapshot.shards) || !sameHead(issuers, snapshot.issuers)) {
+      // The page is older or newer than the snapshot: follow the signed trees.
+      const width = Math.max(1, Math.ceil(snapshot.shards.bits / 4));
+      this.hints = { shards: snapshot.shards, issuers: snapshot.issuers, width };
+      return altered();
+    }
+    const shardOk = await fileInSnapshot(snapshot.shards, shardIndex, shardTiles, '', shardBytes);
+    const issuerOk = await fileInSnapshot(snapshot.issuers, bucket, issuerTiles, issuerName, issuerBytes);
+    if (!shardOk || !issuerOk) return altered();
+    const log = await this.checkLog(snapshot);
+    if (log !== 'ok') {
+      return { verdict: 'log-inconsistent', reason: `log-${log}`, rule: 'log-consistency', dataDate: snapshot.data_date };
+    }
+    const result = await verifyCertificate({
+      code: code.code,
+      rootKey: this.rootKey,
+      institutionText: issuerBytes === null ? null : decoder.decode(issuerBytes),
+      shardText: decoder.decode(shardBytes),
+      today: this.today(),
+      policy: this.policy,
+    });
+    return { ...result, dataDate: snapshot.data_date, issuerPath: { bucket, tiles: issuerTiles } };
+  }
+
+  /** The unsigned facts of `i/<filing>.json`, only if the snapshot commits to them. */
+  async meta(filingNo, issuerPath) {
+    const name = `${filingNo}.json`;
+    const [read, bytes] = await Promise.all([this.snapshot(), this.get(`i/${name}`)]);
+    if (read.rule || bytes === null) return null;
+    if (!(await fileInSnapshot(read.snapshot.issuers, issuerPath.bucket, issuerPath.tiles, name, bytes))) return null;
+    return JSON.parse(decoder.decode(bytes));
+  }
+}

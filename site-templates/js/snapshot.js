@@ -1,0 +1,146 @@
+// The signed snapshot of a build, as a visitor checks it: the twin of
+// generator/trust/snapshot.rs (reading snapshot.jsonl) and
+// generator/log/keyed_tree.rs (the trees and their tiles), bound by the
+// verdict corpus. A file a verdict reads counts only if the snapshot, signed
+// by the publisher's log key that the root lists, commits to its exact bytes.
+import { fromBase64, keyId, sha256 } from './crypto.js';
+import { canonicalize } from './jcs.js';
+import { checkPublisher, checkSnapshot, schemaOk } from './rules.js';
+import { envelopeVerifies, parseEnvelope } from './verify.js';
+
+const fail = (rule) => ({ rule });
+
+/**
+ * Reads snapshot.jsonl: publisher statements signed by the root, then the
+ * snapshot, signed by a log key the newest publisher statement lists, its
+ * data date inside that key's window. `{ snapshot, publisher }` or `{ rule }`.
+ */
+export async function readSnapshot(text, rootKey) {
+  const lines = text.split('\n').filter((l) => l !== '');
+  if (lines.length === 0) return fail('schema');
+  const rootKid = await keyId(rootKey);
+  let newest = null;
+  for (const line of lines.slice(0, -1)) {
+    const env = parseEnvelope(line);
+    if (!env) return fail('envelope');
+    const s = env.statement;
+    if (!schemaOk(s) || s.type !== 'publisher') return fail('schema');
+    if (env.kid !== rootKid) return fail('publisher-signer');
+    if (!(await envelopeVerifies(env, rootKey))) return fail('signature');
+    const rule = await checkPublisher(s);
+    if (rule) return fail(rule);
+    if (newest && newest.issued_on === s.issued_on && canonicalize(newest) !== canonicalize(s)) {
+      return fail('publisher-keys');
+    }
+    if (!newest || s.issued_on > newest.issued_on) newest = s;
+  }
+  if (!newest) return fail('publisher-signer');
+  const env = parseEnvelope(lines.at(-1));
+  if (!env) return fail('envelope');
+  const s = env.statement;
+  if (!schemaOk(s) || s.type !== 'snapshot') return fail('schema');
+  const entry = newest.keys.find((k) => k.kid === env.kid);
+  if (!entry) return fail('snapshot-signer');
+  if (!(await envelopeVerifies(env, fromBase64(entry.public_key)))) return fail('signature');
+  const rule = checkSnapshot(s);
+  if (rule) return fail(rule);
+  const inside = entry.valid_from <= s.data_date && (entry.valid_until === undefined || s.data_date <= entry.valid_until);
+  if (!inside || s.origin !== newest.origin) return fail('snapshot-signer');
+  return { snapshot: s, publisher: newest };
+}
+
+/** The bucket of a key: the leading `bits` bits of SHA-256(UTF-8 key). */
+export async function bucketOf(key, bits) {
+  const d = await sha256(key);
+  const top = ((d[0] << 24) | (d[1] << 16) | (d[2] << 8) | d[3]) >>> 0;
+  return bits === 0 ? 0 : top >>> (32 - bits);
+}
+
+/** The tiles on a bucket's path, bottom first, as site paths. */
+export function tilePaths(tree, tiles, bucket) {
+  let reach = 0;
+  return tiles.map((h, level) => {
+    reach += h;
+    return `snap/${tree}/${level}/${Math.floor(bucket / 2 ** reach)}`;
+  });
+}
+
+const concat = (...parts) => {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+};
+const leafHash = (record) => sha256(concat(new Uint8Array([0]), record));
+const nodeHash = (a, b) => sha256(concat(new Uint8Array([1]), a, b));
+const same = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+async function subtreeRoot(nodes) {
+  let level = nodes;
+  while (level.length > 1) {
+    const next = [];
+    for (let i = 0; i < level.length; i += 2) next.push(nodeHash(level[i], level[i + 1]));
+    level = await Promise.all(next);
+  }
+  return level[0];
+}
+
+/** The 2^h length-prefixed records of a level-0 tile, or null. */
+function records(bytes, h) {
+  const out = [];
+  let at = 0;
+  while (at < bytes.length) {
+    if (at + 2 > bytes.length) return null;
+    const len = (bytes[at] << 8) | bytes[at + 1];
+    if (at + 2 + len > bytes.length) return null;
+    out.push(bytes.subarray(at + 2, at + 2 + len));
+    at += 2 + len;
+  }
+  return out.length === 2 ** h ? out : null;
+}
+
+/** The hash a record lists for `name` (undefined if none), or null if malformed. */
+function listed(record, name) {
+  const want = new TextEncoder().encode(name);
+  let at = 0;
+  let found;
+  while (at < record.length) {
+    const len = record[at];
+    if (at + 1 + len + 32 > record.length) return null;
+    if (same(record.subarray(at + 1, at + 1 + len), want)) found = record.subarray(at + 1 + len, at + 33 + len);
+    at += 33 + len;
+  }
+  return found;
+}
+
+/**
+ * Whether `file` (bytes, or null when the host has none) is what the tree
+ * `head` of the snapshot lists under `name` in `bucket`, reading the tiles
+ * on its path (tilePaths order). Mirrors Rust keyed_tree::check_file.
+ */
+export async function fileInSnapshot(head, bucket, tiles, name, file) {
+  if (tiles.length !== head.tiles.length || tiles.some((t) => !t)) return false;
+  const h0 = head.tiles[0];
+  const recs = records(tiles[0], h0);
+  if (!recs) return false;
+  const hash = listed(recs[bucket % 2 ** h0], name);
+  if (hash === null) return false;
+  const actual = file === null ? undefined : await sha256(file);
+  if ((hash === undefined) !== (actual === undefined) || (hash && !same(hash, actual))) return false;
+  let node = await subtreeRoot(await Promise.all(recs.map(leafHash)));
+  let position = Math.floor(bucket / 2 ** h0);
+  for (let level = 1; level < head.tiles.length; level++) {
+    const h = head.tiles[level];
+    const tile = tiles[level];
+    if (tile.length !== 32 * 2 ** h) return false;
+    const hashes = Array.from({ length: 2 ** h }, (_, i) => tile.subarray(32 * i, 32 * i + 32));
+    if (!same(hashes[position % 2 ** h], node)) return false;
+    node = await subtreeRoot(hashes);
+    position = Math.floor(position / 2 ** h);
+  }
+  const top = head.top[position];
+  return top !== undefined && same(fromBase64(top), node);
+}
