@@ -79,6 +79,12 @@ enum LogCommand {
         /// 较早保存的检查点：站点的日志必须是它的延续
         #[arg(long, value_name = "CHECKPOINT_FILE")]
         from: Option<PathBuf>,
+        /// 要求其副署的见证人公钥（cosignature/v1 vkey），可重复
+        #[arg(long, value_name = "VKEY")]
+        witness: Vec<String>,
+        /// 至少几个见证人副署（默认：全部 --witness）
+        #[arg(long, value_name = "N")]
+        quorum: Option<usize>,
     },
     /// 列出两个检查点之间日志新增的声明（OLD、NEW 为站点目录或检查点文件，至少一个是站点目录）
     Diff {
@@ -680,16 +686,29 @@ fn serve_cmd(a: &ServeArgs) -> CmdResult {
 fn log_cmd(c: LogCommand) -> CmdResult {
     use crate::log::commands;
     match c {
-        LogCommand::Verify { site, root, from } => {
+        LogCommand::Verify {
+            site,
+            root,
+            from,
+            witness,
+            quorum,
+        } => {
             let root = PublicKey::read(&root)?;
             let from = match &from {
                 Some(p) => Some(std::fs::read_to_string(p).fs(FsAction::Read, p)?),
                 None => None,
             };
-            let audit = crate::log::audit::audit(&site, &root, from.as_deref());
-            Ok(ExitCode::from(u8::from(!commands::print_audit(
-                &site, &audit,
-            ))))
+            let witnesses = witness
+                .iter()
+                .map(|v| crate::log::witness::Witness::from_vkey(v))
+                .collect::<Result<Vec<_>, _>>()?;
+            let policy = crate::log::audit::WitnessPolicy {
+                quorum: quorum.unwrap_or(crate::log::witness::distinct(&witnesses)),
+                witnesses,
+            };
+            let audit = crate::log::audit::audit(&site, &root, from.as_deref(), &policy);
+            let passed = commands::print_audit(&site, &audit, from.is_some());
+            Ok(ExitCode::from(u8::from(!passed)))
         }
         LogCommand::Diff { old, new, root } => {
             let root = PublicKey::read(&root)?;

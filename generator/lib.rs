@@ -19,19 +19,24 @@
 //!   `trust::statement` (the rules each statement keeps on its own; roster
 //!   rows are checked by them as drafts), `trust::envelope`,
 //!   `trust::chain` (who may sign what), `trust::verifier` (the one
-//!   entry point: root, today, privacy floor), `trust::privacy` (masks and
+//!   entry point: root, today, privacy floor), `trust::snapshot` (a site's
+//!   signed snapshot, read from the root), `trust::privacy` (masks and
 //!   slow hashes), `trust::problem` (file, line, field).
 //! - `data`: a data folder on disk: `data::config` (`certsite.toml`),
 //!   `data::dataset` (JSON Lines files) and `data::folder` (its
 //!   configured root key; every command verifies a folder through it).
-//! - `site`: data → verify → render → shard → write: `site::build` (the
-//!   pipeline), `site::model` (what the pages show), `site::render`,
+//! - `site`: data → verify → render → shard → log → write: `site::build`
+//!   (the pipeline), `site::model` (what the pages show), `site::render`,
 //!   `site::markdown`, `site::shard`, `site::search_index`,
-//!   `site::serve` (the preview server).
-//! - [`log`]: the append-only log in the C2SP tlog-tiles layout:
-//!   [`log::merkle`] (RFC 6962 hashing, inclusion and consistency proofs),
-//!   [`log::tiles`] (hash tiles and entry bundles), [`log::note`] (the
-//!   checkpoint as a signed note).
+//!   `site::snapshot` (the signed snapshot, and the page's checks in Rust),
+//!   `site::log_step` (appending to the log), `site::serve` (the preview
+//!   server).
+//! - [`log`]: the append-only log in the C2SP tlog-tiles layout and the
+//!   snapshot's trees: [`log::merkle`] (RFC 6962 hashing, inclusion and
+//!   consistency proofs), [`log::tiles`] (hash tiles and entry bundles),
+//!   [`log::note`] (the checkpoint as a signed note), [`log::witness`]
+//!   (cosignatures), and the crate-internal state (builds only append),
+//!   consistency (proofs from tiles), keyed_tree, audit and commands.
 //! - `issuer`: what an enterprise prints and files: `issuer::qr`,
 //!   `issuer::print` (附件6), `issuer::report` (附件7).
 //! - `demo`: the synthetic default dataset in `data/`.

@@ -51,6 +51,22 @@ pub(crate) struct LogConfig {
     /// outside any published folder; `build --log-key` overrides it.
     #[serde(default)]
     pub key: Option<PathBuf>,
+    /// Witnesses each build asks to cosign the checkpoint (c2sp.org/tlog-witness).
+    #[serde(default)]
+    pub witnesses: Vec<WitnessConfig>,
+    /// How many witnesses must cosign (default: all of them).
+    #[serde(default)]
+    pub quorum: Option<usize>,
+}
+
+/// One witness: its cosignature/v1 verifier key and submission URL.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct WitnessConfig {
+    /// `<name>+<key id>+<base64(0x04 ‖ key)>`.
+    pub vkey: String,
+    /// The witness's submission prefix (`add-checkpoint` is appended).
+    pub url: String,
 }
 
 impl Default for LogConfig {
@@ -58,6 +74,8 @@ impl Default for LogConfig {
         LogConfig {
             state: default_log_state(),
             key: None,
+            witnesses: Vec::new(),
+            quorum: None,
         }
     }
 }

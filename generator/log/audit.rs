@@ -355,6 +355,57 @@ fn served_lines(site: &Path) -> Vec<(PathBuf, usize, String)> {
     out
 }
 
+/// An attribute of the page's app element, unescaped (minijinja escapes
+/// `&`, `<`, `>`, quotes and `/`).
+fn attribute(html: &str, name: &str) -> Option<String> {
+    let start = html.find(&format!("data-{name}="))? + name.len() + 6;
+    let quote = html[start..].chars().next()?;
+    let rest = &html[start + 1..];
+    let value = &rest[..rest.find(quote)?];
+    let mut out = value.to_string();
+    for (entity, ch) in [
+        ("&quot;", "\""),
+        ("&#x27;", "'"),
+        ("&#x2f;", "/"),
+        ("&lt;", "<"),
+        ("&gt;", ">"),
+        ("&amp;", "&"),
+    ] {
+        out = out.replace(entity, ch);
+    }
+    Some(out)
+}
+
+/// The verify and batch pages pin this root and name this snapshot's trees
+/// and log: a mirror that rewrites them points visitors elsewhere.
+fn check_pages(site: &Path, root_key: &PublicKey, trusted: &TrustedSnapshot, audit: &mut Audit) {
+    let s = &trusted.snapshot;
+    for page in ["verify/index.html", "batch/index.html"] {
+        let Ok(html) = std::fs::read_to_string(site.join(page)) else {
+            audit.problems.push(format!("{page}：缺失"));
+            continue;
+        };
+        if attribute(&html, "root-key").as_deref() != Some(root_key.to_base64().as_str()) {
+            audit
+                .problems
+                .push(format!("{page}：页面固定的根公钥不是所给的根公钥"));
+        }
+        let hints: Option<serde_json::Value> =
+            attribute(&html, "snapshot").and_then(|t| serde_json::from_str(&t).ok());
+        let head = |h: &TreeHead| serde_json::json!({ "bits": h.bits, "tiles": h.tiles });
+        let ok = hints.is_some_and(|h| {
+            h["origin"] == s.origin.as_str()
+                && h["shards"] == head(&s.shards)
+                && h["issuers"] == head(&s.issuers)
+        });
+        if !ok {
+            audit.problems.push(format!(
+                "{page}：页面的 data-snapshot 与签名快照不符（日志来源或树参数）"
+            ));
+        }
+    }
+}
+
 /// An earlier checkpoint is a prefix of the log (`--from`).
 fn check_from(
     old: &str,
@@ -380,9 +431,24 @@ fn check_from(
     }
 }
 
-/// Audits the site in `site` against `root`, and against an earlier
-/// checkpoint `from` if given.
-pub(crate) fn audit(site: &Path, root_key: &PublicKey, from: Option<&str>) -> Audit {
+/// The witnesses an auditor requires: at least `quorum` of them must have
+/// cosigned the site's checkpoint.
+#[derive(Debug, Default)]
+pub(crate) struct WitnessPolicy {
+    /// The witnesses.
+    pub witnesses: Vec<crate::log::witness::Witness>,
+    /// How many must cosign.
+    pub quorum: usize,
+}
+
+/// Audits the site in `site` against `root`, against an earlier
+/// checkpoint `from` if given, and against a witness policy.
+pub(crate) fn audit(
+    site: &Path,
+    root_key: &PublicKey,
+    from: Option<&str>,
+    policy: &WitnessPolicy,
+) -> Audit {
     let mut audit = Audit::default();
     let snapshot_text = match read(&site.join(crate::site::snapshot::SNAPSHOT_FILE)) {
         Ok(b) => String::from_utf8_lossy(&b).into_owned(),
@@ -419,6 +485,13 @@ pub(crate) fn audit(site: &Path, root_key: &PublicKey, from: Option<&str>) -> Au
         }
     };
     (audit.size, audit.root) = (size, want);
+    let cosigned = crate::log::witness::cosigned_by(&checkpoint, &policy.witnesses);
+    if cosigned < policy.quorum {
+        audit.problems.push(format!(
+            "log/checkpoint：见证人副署不足，需要 {} 个，有效的 {cosigned} 个",
+            policy.quorum
+        ));
+    }
     if size as i64 != trusted.snapshot.log.size
         || STANDARD.encode(want) != trusted.snapshot.log.root
     {
@@ -448,6 +521,7 @@ pub(crate) fn audit(site: &Path, root_key: &PublicKey, from: Option<&str>) -> Au
         }
     }
     check_files(site, &trusted, &mut audit);
+    check_pages(site, root_key, &trusted, &mut audit);
     if let Some(old) = from {
         check_from(old, &origin, &trusted, &leaves, &mut audit);
     }

@@ -14,8 +14,9 @@ use crate::trust::envelope::Envelope;
 use crate::trust::keys::{PublicKey, SecretKey};
 use crate::trust::statement::{KeyEntry, Publisher, Statement};
 
-/// Prints an audit; true when it found nothing wrong.
-pub(crate) fn print_audit(site: &Path, a: &Audit) -> bool {
+/// Prints an audit; true when it found nothing wrong. Without an earlier
+/// checkpoint it says that a rollback cannot be seen.
+pub(crate) fn print_audit(site: &Path, a: &Audit, with_from: bool) -> bool {
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "站点 {}", site.display());
     if a.size > 0 || a.problems.is_empty() {
@@ -40,6 +41,12 @@ pub(crate) fn print_audit(site: &Path, a: &Audit) -> bool {
     }
     if a.problems.is_empty() {
         let _ = writeln!(out, "全部通过。");
+        if !with_from {
+            let _ = writeln!(
+                out,
+                "（未给出 --from：无法判断站点是否回退到旧版本。保存这次的 log/checkpoint，下次用 --from 核对。）"
+            );
+        }
         return true;
     }
     drop(out);

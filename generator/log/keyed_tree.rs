@@ -185,12 +185,16 @@ fn records(bytes: &[u8], h: u32) -> Option<Vec<&[u8]>> {
     (out.len() == 1 << h).then_some(out)
 }
 
-/// The entries of a record, or None if malformed.
+/// The entries of a record, or None if malformed: cut short, or names not
+/// strictly ascending (so no name is listed twice).
 fn entries(mut record: &[u8]) -> Option<Vec<(&[u8], &[u8])>> {
-    let mut out = Vec::new();
+    let mut out: Vec<(&[u8], &[u8])> = Vec::new();
     while let Some((&len, tail)) = record.split_first() {
         let name = tail.get(..usize::from(len))?;
         let hash = tail.get(usize::from(len)..usize::from(len) + 32)?;
+        if out.last().is_some_and(|(previous, _)| *previous >= name) {
+            return None;
+        }
         out.push((name, hash));
         record = &tail[usize::from(len) + 32..];
     }

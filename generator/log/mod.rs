@@ -11,3 +11,4 @@ pub mod merkle;
 pub mod note;
 pub(crate) mod state;
 pub mod tiles;
+pub mod witness;

@@ -64,6 +64,8 @@ pub(crate) struct Appended {
     pub size: usize,
     /// The new root.
     pub root: Hash,
+    /// Every leaf hash, in log order (for consistency proofs).
+    pub leaves: Vec<Hash>,
     /// Tile and bundle files the state does not have yet: path → bytes.
     pub new_files: Vec<(String, Vec<u8>)>,
 }
@@ -143,15 +145,18 @@ impl LogState {
             }
         }
         let old_size = self.leaves.len();
+        // A file already there is kept only if it holds these bytes: one a
+        // build left behind without committing its checkpoint is replaced.
         let new_files = tiles_since(&entries, &leaves, old_size)?
             .into_iter()
-            .filter(|(path, _)| !self.dir.join(path).exists())
+            .filter(|(path, bytes)| std::fs::read(self.dir.join(path)).ok().as_ref() != Some(bytes))
             .collect();
         Ok(Appended {
             old_size,
             size: leaves.len(),
             root: root(&leaves),
             new_files,
+            leaves,
         })
     }
 

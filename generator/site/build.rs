@@ -204,7 +204,8 @@ pub(crate) fn render(chain: &Chain, loaded: &Loaded) -> Result<Rendered, BuildEr
     let mut model = SiteModel::new(chain, &loaded.folder.root);
     let mut files = Files::new();
     let (scheme, largest) = shard(chain, &loaded.config, &mut files);
-    model.snapshot_hints = crate::site::snapshot::hints(scheme, chain.history.len());
+    model.snapshot_hints =
+        crate::site::snapshot::hints(scheme, chain.history.len(), &loaded.config.base_url);
     model.policy = PagePolicy {
         min_iterations: loaded.config.privacy.min_iterations,
         access_controlled: Some(Catalogue::builtin().access_controlled()),

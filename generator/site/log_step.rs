@@ -13,8 +13,12 @@ use base64::engine::general_purpose::STANDARD;
 
 use crate::data::dataset::write_atomic;
 use crate::error::{FsAction, FsContext, FsError};
+use crate::log::merkle::consistency_proof;
 use crate::log::note;
 use crate::log::state::{Appended, CHECKPOINT, LogError, LogState};
+use crate::log::witness::{
+    AddError, Witness, add_checkpoint, cosigned_by, distinct, request_body, split_note,
+};
 use crate::site::build::{BuildError, Loaded};
 use crate::site::render::Files;
 use crate::site::shard::ShardScheme;
@@ -49,6 +53,8 @@ pub(crate) struct LogPlan {
     state: PathBuf,
     appended: Appended,
     checkpoint: String,
+    /// Witnesses have seen the checkpoint: it is history from now on.
+    witnessed: bool,
 }
 
 /// Where the publisher's secret log key is: `--log-key`, else the config.
@@ -78,7 +84,9 @@ pub(crate) fn prepare(
     let appended = LogState::open(&state)?.append(&published_lines(chain))?;
     let origin = origin(&loaded.config.base_url);
     let body = note::checkpoint_text(&origin, appended.size as u64, &appended.root);
-    let checkpoint = note::sign(&body, &origin, &key);
+    let signed = note::sign(&body, &origin, &key);
+    let checkpoint = witnessed(loaded, &state, &appended, signed.clone())?;
+    let witnessed = checkpoint != signed;
     let input = SnapshotInput {
         chain,
         scheme,
@@ -99,7 +107,80 @@ pub(crate) fn prepare(
         state,
         appended,
         checkpoint,
+        witnessed,
     })
+}
+
+/// The checkpoint with the configured witnesses' cosignatures: each is
+/// asked (tlog-witness add-checkpoint, from the size it last saw, with the
+/// consistency proof); fewer valid cosignatures than the quorum fail the
+/// build. An unchanged checkpoint keeps the cosignatures it already has.
+fn witnessed(
+    loaded: &Loaded,
+    state: &Path,
+    appended: &Appended,
+    checkpoint: String,
+) -> Result<String, BuildError> {
+    let cfg = &loaded.config.log;
+    if cfg.witnesses.is_empty() {
+        return Ok(checkpoint);
+    }
+    let witnesses = cfg
+        .witnesses
+        .iter()
+        .map(|w| Witness::from_vkey(&w.vkey).map(|v| (v, w.url.as_str())))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(BuildError::Log)?;
+    let all: Vec<Witness> = witnesses.iter().map(|(w, _)| w.clone()).collect();
+    let quorum = cfg.quorum.unwrap_or(distinct(&all));
+    let body = split_note(&checkpoint)
+        .map(|(b, _)| b.to_string())
+        .unwrap_or_default();
+    if let Ok(previous) = std::fs::read_to_string(state.join(CHECKPOINT))
+        && split_note(&previous).is_some_and(|(b, _)| b == body)
+        && cosigned_by(&previous, &all) >= quorum
+    {
+        return Ok(previous);
+    }
+    let mut out = checkpoint.clone();
+    let mut failures = Vec::new();
+    for (w, url) in &witnesses {
+        match ask(url, appended, &checkpoint) {
+            Ok(lines) => {
+                for l in lines.iter().filter(|l| w.verifies(&body, l)) {
+                    out.push_str(l);
+                    out.push('\n');
+                }
+            }
+            Err(e) => failures.push(format!("{}：{e}", w.name)),
+        }
+    }
+    let got = cosigned_by(&out, &all);
+    if got < quorum {
+        return Err(BuildError::Log(format!(
+            "见证人副署不足：需要 {quorum} 个，得到 {got} 个。{}",
+            failures.join("；")
+        )));
+    }
+    Ok(out)
+}
+
+/// One witness, from the size this log last published, then (on a 409)
+/// from the size the witness says it saw.
+fn ask(url: &str, appended: &Appended, checkpoint: &str) -> Result<Vec<String>, String> {
+    let mut old = appended.old_size;
+    for _ in 0..2 {
+        let proof = consistency_proof(old, &appended.leaves);
+        match add_checkpoint(url, &request_body(old, &proof, checkpoint)) {
+            Ok(lines) => return Ok(lines),
+            Err(AddError::Conflict(seen)) if seen != old && seen <= appended.size => old = seen,
+            Err(AddError::Conflict(seen)) => {
+                return Err(format!("见证人见过 {seen} 条，与本日志不符"));
+            }
+            Err(AddError::Refused(e)) => return Err(e),
+        }
+    }
+    Err("见证人两次拒绝".into())
 }
 
 impl LogPlan {
@@ -156,9 +237,18 @@ impl LogPlan {
 
     /// Writes the site with the log: the state's new tiles first, then the
     /// site (swapped in whole), then the state's checkpoint. A failure
-    /// removes the tiles it wrote and leaves the old site and state.
+    /// removes the tiles it wrote and leaves the old site and state, unless
+    /// witnesses have already cosigned the checkpoint.
     pub(crate) fn publish(&self, out: &Path, files: &Files) -> Result<(), BuildError> {
         let created = self.write_tiles()?;
+        if self.witnessed {
+            // Witnesses have cosigned this checkpoint: the log is this long
+            // now, whether or not the site is written, so that no later
+            // build signs another history of the same length.
+            self.commit()?;
+            let linked = self.linked()?;
+            return Ok(write_site(out, files, &linked)?);
+        }
         let written = self
             .linked()
             .map_err(BuildError::from)
@@ -208,6 +298,7 @@ pub(crate) fn start_log(data: &Path, today: jiff::civil::Date) -> Result<usize, 
         state,
         checkpoint: note::sign(&body, &origin, &key),
         appended,
+        witnessed: false,
     };
     plan.write_tiles()?;
     plan.commit()?;

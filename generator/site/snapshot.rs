@@ -12,6 +12,8 @@ use base64::engine::general_purpose::STANDARD;
 use crate::constants::STATEMENT_VERSION;
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
+
 use crate::log::keyed_tree::{
     FileEntry, ISSUER_TILE_HEIGHT, KeyedTree, TILE_HEIGHT, bucket_of, check_file, heights, path,
     record,
@@ -67,10 +69,11 @@ pub(crate) fn origin(base_url: &str) -> String {
 /// The trees' parameters as the pages carry them (`data-snapshot`): the
 /// same bits and tile heights the snapshot will sign, and the width of a
 /// shard's name.
-pub(crate) fn hints(scheme: ShardScheme, institutions: usize) -> serde_json::Value {
+pub(crate) fn hints(scheme: ShardScheme, institutions: usize, base_url: &str) -> serde_json::Value {
     let bits = u32::from(scheme.bits);
     let ibits = issuer_bits(institutions);
     serde_json::json!({
+        "origin": origin(base_url),
         "shards": { "bits": bits, "tiles": heights(bits, TILE_HEIGHT) },
         "issuers": { "bits": ibits, "tiles": heights(ibits, ISSUER_TILE_HEIGHT) },
         "width": scheme.name_width(),
@@ -99,6 +102,7 @@ fn add_tiles(files: &mut Files, tree: &KeyedTree, name: &str) {
 /// The tree over the certificate shards, one bucket per shard.
 fn shard_tree(files: &Files, scheme: ShardScheme) -> KeyedTree {
     let records: Vec<Vec<u8>> = (0..scheme.count())
+        .into_par_iter()
         .map(|i| {
             let path = format!("{SHARD_DIR}{}", scheme.name(i));
             record(&[FileEntry::of("", &files[&path])])
@@ -226,10 +230,12 @@ impl SignedSnapshot {
 
 /// What a visitor's page checks before it judges a lookup of `code`, over
 /// the files a host serves (`get` returns None for a missing file): the
-/// snapshot from the root, then the shard and the issuer's file against it.
+/// snapshot from the root and of this site's log (`origin`, as the page
+/// names it), then the shard and the issuer's file against it.
 /// The browser's twin is `site-templates/js/lookup.js`.
 pub fn check_lookup(
     root: &PublicKey,
+    origin: &str,
     get: impl Fn(&str) -> Option<Vec<u8>>,
     code: &str,
 ) -> Result<TrustedSnapshot, SnapshotProblem> {
@@ -240,6 +246,13 @@ pub fn check_lookup(
     })?;
     let trusted = crate::trust::snapshot::read(&String::from_utf8_lossy(&text), root)?;
     let s = &trusted.snapshot;
+    if s.origin != origin {
+        return Err(SnapshotProblem {
+            rule: Rule::SnapshotSigner,
+            line: 0,
+            message: format!("快照属于日志 {}，本站的日志是 {origin}", s.origin),
+        });
+    }
     let (bits, heights) = s.shards.shape().expect("checked by read");
     let scheme = ShardScheme { bits: bits as u8 };
     let index = scheme.index(code);

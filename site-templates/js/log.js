@@ -58,7 +58,7 @@ class TileReader {
   }
 
   async root(start, n) {
-    if ((n & (n - 1)) === 0) return this.perfect(start, Math.log2(n));
+    if (Number.isInteger(Math.log2(n))) return this.perfect(start, Math.log2(n));
     const k = largestPowerBelow(n);
     const [a, b] = await Promise.all([this.root(start, k), this.root(start + k, n - k)]);
     return a && b ? nodeHash(a, b) : null;
@@ -90,7 +90,7 @@ async function proof(m, n, root) {
 async function verifyConsistency(m, n, oldRoot, newRoot, path) {
   if (m === 0 || m > n) return false;
   if (m === n) return path.length === 0 && same(oldRoot, newRoot);
-  const p = (m & (m - 1)) === 0 ? [oldRoot, ...path] : path;
+  const p = Number.isInteger(Math.log2(m)) ? [oldRoot, ...path] : path;
   if (p.length === 0) return false;
   let fn = m - 1;
   let sn = n - 1;

@@ -4,39 +4,47 @@
 // both files are checked against it, and only then are the records judged
 // (verify.js). A file the snapshot does not commit to is never judged: the
 // verdict says the data was altered. Shared by the verify and batch pages.
+import { fromBase64 } from './crypto.js';
 import { extendsSeen } from './log.js';
 import { shardName } from './shard.js';
-import { bucketOf, fileInSnapshot, readSnapshot, tilePaths } from './snapshot.js';
+import { bucketOf, listedIn, readSnapshot, tilePaths, verifiedRecords } from './snapshot.js';
 import { todayInChina, verifyCertificate } from './verify.js';
 
 /** The tree parameters a page carries in `data-snapshot` (unsigned hints, checked against the snapshot). */
 export function readHints(text) {
   const h = JSON.parse(text);
-  return { shards: h.shards, issuers: h.issuers, width: h.width };
+  return { origin: h.origin, shards: h.shards, issuers: h.issuers, width: h.width };
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
+// The snapshot is read as Rust reads it (lossy): bad bytes fail its rules, not the page.
+const lenient = new TextDecoder('utf-8');
 const sameHead = (hint, head) => hint.bits === head.bits && hint.tiles.join() === head.tiles.join();
 const altered = (rule = 'snapshot-files') => ({ verdict: 'invalid-signature', reason: 'data-altered', rule });
 
 /** What a browser remembers of the newest log it saw: nothing, by default. */
 const NO_MEMORY = { read: () => null, write: () => {} };
 
-const isSeen = (v) =>
-  v !== null && typeof v === 'object' && typeof v.origin === 'string' && Number.isSafeInteger(v.size) &&
-  v.size >= 0 && typeof v.root === 'string' && /^[A-Za-z0-9+/]{43}=$/.test(v.root);
+const isSeen = (v) => {
+  try {
+    const ok = v !== null && typeof v === 'object' && typeof v.origin === 'string' && Number.isSafeInteger(v.size);
+    return ok && v.size >= 0 && fromBase64(v.root).length === 32;
+  } catch {
+    return false;
+  }
+};
 
 /**
  * The newest log this browser saw on this site, kept in localStorage across
- * visits (and shared by the pages). Unreadable or disabled storage
- * remembers nothing and breaks nothing.
+ * visits (and shared by the pages), one entry per log origin. Unreadable or
+ * disabled storage remembers nothing and breaks nothing.
  */
-export function localMemory(key = 'certsite.log') {
+export function localMemory(origin, key = `certsite.log:${origin}`) {
   return {
     read() {
       try {
         const v = JSON.parse(window.localStorage.getItem(key) ?? 'null');
-        return isSeen(v) ? v : null;
+        return isSeen(v) && v.origin === origin ? v : null;
       } catch {
         return null;
       }
@@ -56,8 +64,24 @@ export class Site {
   constructor({ base, rootKey, hints, policy, fetch = globalThis.fetch.bind(globalThis), today = todayInChina, memory = NO_MEMORY }) {
     Object.assign(this, { base, rootKey, hints, policy, fetchImpl: fetch, today, memory });
     this.files = new Map();
+    this.paths = new Map();
     this.fresh = false;
+    this.generation = 0;
     this.logChecked = null;
+  }
+
+  /**
+   * The records a tile path proves, once per path and snapshot (a batch
+   * shares tiles). Only a proof is kept: a failure is checked again.
+   */
+  records(tree, head, bucket, paths, tiles) {
+    const key = `${tree}\n${head.top.join()}\n${paths.join()}`;
+    if (!this.paths.has(key)) {
+      const proof = verifiedRecords(head, bucket, tiles);
+      this.paths.set(key, proof);
+      proof.then((r) => r === null && this.paths.get(key) === proof && this.paths.delete(key));
+    }
+    return this.paths.get(key);
   }
 
   /**
@@ -68,10 +92,10 @@ export class Site {
     if (this.logChecked?.root === snapshot.log.root) return this.logChecked.result;
     const seen = this.memory.read();
     let result = 'ok';
-    if (seen && seen.origin === snapshot.origin) {
-      result = await extendsSeen(seen, snapshot.log, (p) => this.get(`log/${p}`).catch(() => null));
+    if (seen) {
+      result = await extendsSeen(seen, snapshot.log, (p) => this.get(`log/${p}`).catch(() => null)).catch(() => 'fork');
     }
-    if (result === 'ok' && (!seen || seen.origin !== snapshot.origin || snapshot.log.size > seen.size)) {
+    if (result === 'ok' && (!seen || snapshot.log.size > seen.size)) {
       this.memory.write({ origin: snapshot.origin, size: snapshot.log.size, root: snapshot.log.root });
     }
     this.logChecked = { root: snapshot.log.root, result };
@@ -102,7 +126,7 @@ export class Site {
   async snapshot() {
     const bytes = await this.get('snapshot.jsonl');
     if (bytes === null) return { missing: true, rule: 'snapshot-files' };
-    return readSnapshot(decoder.decode(bytes), this.rootKey);
+    return readSnapshot(lenient.decode(bytes), this.rootKey);
   }
 
   /**
@@ -111,12 +135,19 @@ export class Site {
    * a second mismatch is the verdict.
    */
   async lookup(code) {
+    const generation = this.generation;
     const first = await this.attempt(code);
     const retry = first.reason === 'data-altered' || first.verdict === 'log-inconsistent';
-    if (!retry || this.fresh) return first;
-    this.files.clear();
-    this.logChecked = null;
-    this.fresh = true;
+    if (!retry) return first;
+    // Every lookup retries once; the caches are emptied once per generation
+    // (a batch's parallel lookups do not empty them under one another).
+    if (this.generation === generation) {
+      this.files.clear();
+      this.paths.clear();
+      this.logChecked = null;
+      this.fresh = true;
+      this.generation++;
+    }
     return this.attempt(code);
   }
 
@@ -139,14 +170,21 @@ export class Site {
     if (read.missing) return altered();
     if (read.rule) return { verdict: 'invalid-signature', reason: 'snapshot-invalid', rule: read.rule };
     const { snapshot } = read;
+    // The page names its log: a snapshot of another site, even one the root
+    // also authorised, is not this site's.
+    if (snapshot.origin !== this.hints.origin) {
+      return { verdict: 'invalid-signature', reason: 'snapshot-invalid', rule: 'snapshot-signer' };
+    }
     if (!sameHead(shards, snapshot.shards) || !sameHead(issuers, snapshot.issuers)) {
       // The page is older or newer than the snapshot: follow the signed trees.
       const width = Math.max(1, Math.ceil(snapshot.shards.bits / 4));
-      this.hints = { shards: snapshot.shards, issuers: snapshot.issuers, width };
+      this.hints = { origin: this.hints.origin, shards: snapshot.shards, issuers: snapshot.issuers, width };
       return altered();
     }
-    const shardOk = await fileInSnapshot(snapshot.shards, shardIndex, shardTiles, '', shardBytes);
-    const issuerOk = await fileInSnapshot(snapshot.issuers, bucket, issuerTiles, issuerName, issuerBytes);
+    const shardRecords = this.records('c', snapshot.shards, shardIndex, shardTilePaths, shardTiles);
+    const issuerRecords = this.records('i', snapshot.issuers, bucket, issuerTilePaths, issuerTiles);
+    const shardOk = await listedIn(await shardRecords, snapshot.shards, shardIndex, '', shardBytes);
+    const issuerOk = await listedIn(await issuerRecords, snapshot.issuers, bucket, issuerName, issuerBytes);
     if (!shardOk || !issuerOk) return altered();
     const log = await this.checkLog(snapshot);
     if (log !== 'ok') {
@@ -160,7 +198,7 @@ export class Site {
       today: this.today(),
       policy: this.policy,
     });
-    return { ...result, dataDate: snapshot.data_date, issuerPath: { bucket, tiles: issuerTiles } };
+    return { ...result, dataDate: snapshot.data_date, issuerPath: { bucket, records: issuerRecords } };
   }
 
   /** The unsigned facts of `i/<filing>.json`, only if the snapshot commits to them. */
@@ -168,7 +206,7 @@ export class Site {
     const name = `${filingNo}.json`;
     const [read, bytes] = await Promise.all([this.snapshot(), this.get(`i/${name}`)]);
     if (read.rule || bytes === null) return null;
-    if (!(await fileInSnapshot(read.snapshot.issuers, issuerPath.bucket, issuerPath.tiles, name, bytes))) return null;
+    if (!(await listedIn(await issuerPath.records, read.snapshot.issuers, issuerPath.bucket, name, bytes))) return null;
     return JSON.parse(decoder.decode(bytes));
   }
 }

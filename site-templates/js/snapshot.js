@@ -102,45 +102,64 @@ function records(bytes, h) {
   return out.length === 2 ** h ? out : null;
 }
 
-/** The hash a record lists for `name` (undefined if none), or null if malformed. */
+/** Byte order of two names. */
+const compare = (a, b) => {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return a.length - b.length;
+};
+
+/**
+ * The hash a record lists for `name` (undefined if none), or null if the
+ * record is malformed: entries cut short, or names not strictly ascending
+ * (so no name is listed twice).
+ */
 function listed(record, name) {
   const want = new TextEncoder().encode(name);
   let at = 0;
   let found;
+  let previous = null;
   while (at < record.length) {
     const len = record[at];
     if (at + 1 + len + 32 > record.length) return null;
-    if (same(record.subarray(at + 1, at + 1 + len), want)) found = record.subarray(at + 1 + len, at + 33 + len);
+    const entry = record.subarray(at + 1, at + 1 + len);
+    if (previous && compare(previous, entry) >= 0) return null;
+    if (same(entry, want)) found = record.subarray(at + 1 + len, at + 33 + len);
+    previous = entry;
     at += 33 + len;
   }
   return found;
 }
 
 /**
- * Whether `file` (bytes, or null when the host has none) is what the tree
- * `head` of the snapshot lists under `name` in `bucket`, reading the tiles
- * on its path (tilePaths order). Mirrors Rust keyed_tree::check_file.
+ * The records of the level-0 tile on a bucket's path, if the tiles (bottom
+ * first, tilePaths order) lead to the tree's signed top; null otherwise.
+ * Mirrors Rust keyed_tree::check_file; a page checks each path once.
  */
-export async function fileInSnapshot(head, bucket, tiles, name, file) {
-  if (tiles.length !== head.tiles.length || tiles.some((t) => !t)) return false;
+export async function verifiedRecords(head, bucket, tiles) {
+  if (tiles.length !== head.tiles.length || tiles.some((t) => !t)) return null;
   const h0 = head.tiles[0];
   const recs = records(tiles[0], h0);
-  if (!recs) return false;
-  const hash = listed(recs[bucket % 2 ** h0], name);
-  if (hash === null) return false;
-  const actual = file === null ? undefined : await sha256(file);
-  if ((hash === undefined) !== (actual === undefined) || (hash && !same(hash, actual))) return false;
+  if (!recs) return null;
   let node = await subtreeRoot(await Promise.all(recs.map(leafHash)));
   let position = Math.floor(bucket / 2 ** h0);
   for (let level = 1; level < head.tiles.length; level++) {
     const h = head.tiles[level];
     const tile = tiles[level];
-    if (tile.length !== 32 * 2 ** h) return false;
+    if (tile.length !== 32 * 2 ** h) return null;
     const hashes = Array.from({ length: 2 ** h }, (_, i) => tile.subarray(32 * i, 32 * i + 32));
-    if (!same(hashes[position % 2 ** h], node)) return false;
+    if (!same(hashes[position % 2 ** h], node)) return null;
     node = await subtreeRoot(hashes);
     position = Math.floor(position / 2 ** h);
   }
   const top = head.top[position];
-  return top !== undefined && same(fromBase64(top), node);
+  return top !== undefined && same(fromBase64(top), node) ? recs : null;
+}
+
+/** Whether `file` (bytes, or null when absent) is what `recs` list under `name` for `bucket`. */
+export async function listedIn(recs, head, bucket, name, file) {
+  if (!recs) return false;
+  const hash = listed(recs[bucket % 2 ** head.tiles[0]], name);
+  if (hash === null) return false;
+  const actual = file === null ? undefined : await sha256(file);
+  return (hash === undefined) === (actual === undefined) && (!hash || same(hash, actual));
 }

@@ -21,7 +21,8 @@ const rootBox = document.getElementById('root-key');
 const base = app.dataset.base;
 const rootKey = fromBase64(app.dataset.rootKey);
 const policy = readPolicy(app.dataset.policy);
-const site = new Site({ base, rootKey, hints: readHints(app.dataset.snapshot), policy, memory: localMemory() });
+const hints = readHints(app.dataset.snapshot);
+const site = new Site({ base, rootKey, hints, policy, memory: localMemory(hints.origin) });
 site.prefetch();
 
 let lang = localStorageGet('certsite.lang') === 'en' ? 'en' : 'zh';

@@ -32,7 +32,7 @@ async function judgeInPage(c) {
   const context = await demo.browser.newContext();
   await context.clock.setFixedTime(new Date(`${c.today}T12:00:00+08:00`));
   if (c.seen) {
-    await context.addInitScript((seen) => window.localStorage.setItem('certsite.log', seen), JSON.stringify(c.seen));
+    await context.addInitScript((seen) => window.localStorage.setItem(`certsite.log:${JSON.parse(seen).origin}`, seen), JSON.stringify(c.seen));
   }
   await context.route(/\/verify\/(index\.html)?$/, async (route) => {
     const response = await route.fetch();
@@ -99,7 +99,7 @@ for (const c of corpus.snapshot_cases) {
     }
     await checkCommon(c, r);
     // An inconsistent log is never remembered as the newest one seen.
-    const seen = await r.page.evaluate(() => window.localStorage.getItem('certsite.log'));
+    const seen = await r.page.evaluate(() => window.localStorage.getItem('certsite.log:certsite.example/log'));
     if (c.page.verdict === 'log-inconsistent') assert.deepEqual(JSON.parse(seen), c.seen);
     await r.context.close();
   });

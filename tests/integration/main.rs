@@ -6,6 +6,7 @@ mod cli_basics;
 mod demo_data;
 mod log_commands;
 mod log_tiles;
+mod log_witness;
 mod print_certificates;
 mod qr_codes;
 mod readme;

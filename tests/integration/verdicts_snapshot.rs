@@ -34,7 +34,7 @@ pub type Host = BTreeMap<String, Vec<u8>>;
 
 /// The hints a page carries for a corpus site: one shard, one issuer bucket.
 pub fn hints() -> Value {
-    json!({ "shards": { "bits": 0, "tiles": [0] }, "issuers": { "bits": 0, "tiles": [0] }, "width": 1 })
+    json!({ "origin": ORIGIN, "shards": { "bits": 0, "tiles": [0] }, "issuers": { "bits": 0, "tiles": [0] }, "width": 1 })
 }
 
 /// What a snapshot is made of, before it is signed.
@@ -378,6 +378,19 @@ fn signer_cases(w: &World, revoked: &Build, honest: &Host) -> Vec<SnapCase> {
         origin: "other.example/log".into(),
         ..Build::new(w, &revoked.shard, &revoked.directory, TODAY)
     };
+    // Another site the same root authorised: its own publisher, its own log.
+    let mirror = "mirror.example/log";
+    let elsewhere = Build {
+        origin: mirror.into(),
+        publisher: vec![line(Statement::Publisher(w.publisher(mirror)), &w.root)],
+        ..Build::new(w, &revoked.shard, &revoked.directory, TODAY)
+    };
+    out.push(SnapCase {
+        name: "the snapshot of another site the root also authorised",
+        host: elsewhere.host(&w.log),
+        records: "revoked",
+        seen: None,
+    });
     out.push(SnapCase {
         name: "a snapshot of another log",
         host: foreign.host(&w.log),
@@ -481,7 +494,7 @@ pub fn corpus_cases(w: &World) -> Vec<Value> {
         .into_iter()
         .map(|c| {
             let get = |p: &str| c.host.get(p).cloned();
-            let rust = check_lookup(&w.root.public(), get, CODE)
+            let rust = check_lookup(&w.root.public(), ORIGIN, get, CODE)
                 .and_then(|t| check_log(&t, c.seen, get).map(|()| t));
             let rolled_back = |t: &str| c.seen.is_some_and(|(size, _)| size > snapshot_log_size(t));
             let (verdict, reason, rule) = match &rust {
