@@ -178,6 +178,24 @@ pub(crate) fn verify(
     (chain, problems)
 }
 
+/// A statement only the root may sign (`what` names it): the root's key
+/// id (else `rule`), and a signature that verifies.
+fn root_signed(p: &Parsed, root: &PublicKey, what: &str, rule: Rule) -> Result<(), Problem> {
+    if p.kid != root.kid() {
+        return Err(Problem::field(
+            &p.src.file,
+            p.src.line,
+            "kid",
+            format!("{what}须由根密钥 {} 签名，此处为 {}", root.kid(), p.kid),
+        )
+        .rule(rule));
+    }
+    if !p.verifies_with(root) {
+        return Err(bad_signature(p));
+    }
+    Ok(())
+}
+
 fn check_institutions(
     root: &PublicKey,
     items: Vec<(Institution, Parsed)>,
@@ -187,20 +205,8 @@ fn check_institutions(
 ) {
     let mut by_filing: BTreeMap<String, Vec<Signed<Institution>>> = BTreeMap::new();
     for (s, p) in items {
-        if p.kid != root.kid() {
-            problems.push(
-                Problem::field(
-                    &p.src.file,
-                    p.src.line,
-                    "kid",
-                    format!("机构声明须由根密钥 {} 签名，此处为 {}", root.kid(), p.kid),
-                )
-                .rule(Rule::InstitutionSigner),
-            );
-            continue;
-        }
-        if !p.verifies_with(root) {
-            problems.push(bad_signature(&p));
+        if let Err(e) = root_signed(&p, root, "机构声明", Rule::InstitutionSigner) {
+            problems.push(e);
             continue;
         }
         let local = s.check(catalogue);
@@ -239,18 +245,8 @@ fn check_publishers(
 ) {
     let mut versions = Vec::new();
     for (s, p) in items {
-        if p.kid != root.kid() {
-            problems.push(
-                Problem::field(
-                    &p.src.file,
-                    p.src.line,
-                    "kid",
-                    format!("发布者声明须由根密钥 {} 签名，此处为 {}", root.kid(), p.kid),
-                )
-                .rule(Rule::PublisherSigner),
-            );
-        } else if !p.verifies_with(root) {
-            problems.push(bad_signature(&p));
+        if let Err(e) = root_signed(&p, root, "发布者声明", Rule::PublisherSigner) {
+            problems.push(e);
         } else {
             let local = s.check();
             if local.is_empty() {
