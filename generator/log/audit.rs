@@ -13,11 +13,13 @@ use std::path::{Path, PathBuf};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
-use crate::log::keyed_tree::{FileEntry, KeyedTree, bucket_of, record};
+use crate::log::keyed_tree::KeyedTree;
+use crate::log::keyed_tree::file_hash;
 use crate::log::merkle::{Hash, leaf_hash, root};
 use crate::log::note;
 use crate::log::tiles::{TILE_WIDTH, tile_path};
 use crate::site::shard::ShardScheme;
+use crate::site::snapshot::{issuer_records, shard_records};
 use crate::trust::keys::PublicKey;
 use crate::trust::snapshot::TrustedSnapshot;
 use crate::trust::statement::TreeHead;
@@ -205,37 +207,27 @@ fn rebuilt(head: &TreeHead, records: &[Vec<u8>]) -> Option<KeyedTree> {
 /// and every snapshot tile is the one the files imply.
 fn check_files(site: &Path, trusted: &TrustedSnapshot, audit: &mut Audit) {
     let s = &trusted.snapshot;
-    let bits = s.shards.bits as u8;
-    let scheme = ShardScheme { bits };
-    let mut shard_records = Vec::new();
-    for i in 0..scheme.count() {
-        let path = site.join("c").join(scheme.name(i));
-        match read(&path) {
-            Ok(bytes) => shard_records.push(record(&[FileEntry::of("", &bytes)])),
-            Err(e) => {
-                audit.problems.push(e);
-                shard_records.push(Vec::new());
-            }
-        }
-        audit.files += 1;
-    }
+    let found = std::sync::atomic::AtomicUsize::new(0);
+    let hash_of = |p: &str| {
+        let bytes = std::fs::read(site.join(p)).ok()?;
+        found.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Some(file_hash(&bytes))
+    };
+    // Trees as the build makes them, over the bits the snapshot signs: a
+    // missing, extra or changed file changes the top.
+    let shard_records = shard_records(
+        ShardScheme {
+            bits: s.shards.bits as u8,
+        },
+        hash_of,
+    );
     let mut filings: Vec<String> = list(&site.join("i"))
         .into_iter()
         .filter_map(|n| n.strip_suffix(".jsonl").map(str::to_string))
         .collect();
     filings.sort();
-    let ibits = s.issuers.bits as u32;
-    let mut buckets: Vec<Vec<FileEntry>> = vec![Vec::new(); 1 << ibits.min(24)];
-    for filing in &filings {
-        for ext in ["jsonl", "json"] {
-            let name = format!("{filing}.{ext}");
-            if let Ok(bytes) = std::fs::read(site.join("i").join(&name)) {
-                buckets[bucket_of(filing, ibits) as usize].push(FileEntry::of(&name, &bytes));
-                audit.files += 1;
-            }
-        }
-    }
-    let issuer_records: Vec<Vec<u8>> = buckets.iter().map(|b| record(b)).collect();
+    let issuer_records = issuer_records((s.issuers.bits as u32).min(24), &filings, hash_of);
+    audit.files += found.into_inner();
     for (tree, head, records) in [
         ("c", &s.shards, shard_records),
         ("i", &s.issuers, issuer_records),

@@ -39,12 +39,18 @@ pub(crate) struct FileEntry {
 
 impl FileEntry {
     /// The entry of a file's bytes.
+    #[cfg(test)]
     pub(crate) fn of(name: &str, bytes: &[u8]) -> FileEntry {
         FileEntry {
             name: name.to_string(),
-            hash: Sha256::digest(bytes).into(),
+            hash: file_hash(bytes),
         }
     }
+}
+
+/// The hash a record lists for a file: SHA-256 of its bytes.
+pub(crate) fn file_hash(bytes: &[u8]) -> Hash {
+    Sha256::digest(bytes).into()
 }
 
 /// The bucket of a key: the leading `bits` bits of SHA-256(key), as the
@@ -217,23 +223,36 @@ pub(crate) fn record_in_tile(tile: &[u8], h: u32, bucket: u32) -> Option<Vec<u8>
 
 /// Whether the tiles on a bucket's path lead to the signed `top`.
 pub(crate) fn leads_to_top(heights: &[u32], top: &[Hash], bucket: u32, tiles: &[&[u8]]) -> bool {
-    let Some(recs) = tiles.first().and_then(|t| records(t, heights[0])) else {
-        return false;
-    };
+    proven_records(heights, top, bucket, tiles).is_ok()
+}
+
+/// The records of the level-0 tile on a bucket's path, if the tiles
+/// (bottom first, [`path`] order) lead to the signed `top`.
+fn proven_records<'t>(
+    heights: &[u32],
+    top: &[Hash],
+    bucket: u32,
+    tiles: &[&'t [u8]],
+) -> Result<Vec<&'t [u8]>, Mismatch> {
+    if tiles.len() != heights.len() {
+        return Err(Mismatch::Tile(tiles.len().min(heights.len())));
+    }
+    let recs = records(tiles[0], heights[0]).ok_or(Mismatch::Tile(0))?;
     let leaves: Vec<Hash> = recs.iter().map(|r| leaf_hash(r)).collect();
     let mut node = subtree_root(&leaves);
     let mut position = bucket >> heights[0];
-    for (&h, tile) in heights.iter().zip(tiles).skip(1) {
-        let Some(hs) = hashes(tile, h) else {
-            return false;
-        };
+    for (level, (&h, tile)) in heights.iter().zip(tiles).enumerate().skip(1) {
+        let hs = hashes(tile, h).ok_or(Mismatch::Tile(level))?;
         if hs[(position & ((1 << h) - 1)) as usize] != node {
-            return false;
+            return Err(Mismatch::Tile(level - 1));
         }
         node = subtree_root(&hs);
         position >>= h;
     }
-    top.get(position as usize) == Some(&node)
+    match top.get(position as usize) {
+        Some(t) if *t == node => Ok(recs),
+        _ => Err(Mismatch::Tile(heights.len() - 1)),
+    }
 }
 
 /// Checks that `file` (None when the host has none) is what the tree with
@@ -247,33 +266,15 @@ pub(crate) fn check_file(
     name: &str,
     file: Option<&[u8]>,
 ) -> Result<(), Mismatch> {
-    if tiles.len() != heights.len() {
-        return Err(Mismatch::Tile(tiles.len().min(heights.len())));
-    }
-    let h0 = heights[0];
-    let recs = records(tiles[0], h0).ok_or(Mismatch::Tile(0))?;
-    let own = recs[(bucket & ((1 << h0) - 1)) as usize];
+    let recs = proven_records(heights, top, bucket, tiles)?;
+    let own = recs[(bucket & ((1 << heights[0]) - 1)) as usize];
     let listed = entries(own).ok_or(Mismatch::Tile(0))?;
     let listed = listed.iter().find(|(n, _)| *n == name.as_bytes());
-    let actual: Option<Hash> = file.map(|f| Sha256::digest(f).into());
+    let actual = file.map(file_hash);
     if listed.map(|(_, h)| h.to_vec()) != actual.map(|h| h.to_vec()) {
         return Err(Mismatch::File(name.to_string()));
     }
-    let leaves: Vec<Hash> = recs.iter().map(|r| leaf_hash(r)).collect();
-    let mut node = subtree_root(&leaves);
-    let mut position = bucket >> h0;
-    for (level, (&h, tile)) in heights.iter().zip(tiles).enumerate().skip(1) {
-        let hs = hashes(tile, h).ok_or(Mismatch::Tile(level))?;
-        if hs[(position & ((1 << h) - 1)) as usize] != node {
-            return Err(Mismatch::Tile(level - 1));
-        }
-        node = subtree_root(&hs);
-        position >>= h;
-    }
-    match top.get(position as usize) {
-        Some(t) if *t == node => Ok(()),
-        _ => Err(Mismatch::Tile(heights.len() - 1)),
-    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -66,6 +66,30 @@ fn key_path(loaded: &Loaded, data: &Path, flag: Option<&Path>) -> Result<PathBuf
     }
 }
 
+/// The log's state with this build's statements appended and the checkpoint
+/// signed by the log key (not yet witnessed); the key, for the snapshot.
+fn append_and_sign(
+    chain: &Chain,
+    loaded: &Loaded,
+    key_flag: Option<&Path>,
+) -> Result<(LogPlan, SecretKey), BuildError> {
+    let data = &loaded.folder.path;
+    let path = key_path(loaded, data, key_flag)?;
+    let key =
+        SecretKey::read(&path).map_err(|e| BuildError::LogKey(path.clone(), e.to_string()))?;
+    let state = data.join(&loaded.config.log.state);
+    let appended = LogState::open(&state)?.append(&published_lines(chain))?;
+    let origin = origin(&loaded.config.base_url);
+    let body = note::checkpoint_text(&origin, appended.size as u64, &appended.root);
+    let plan = LogPlan {
+        state,
+        checkpoint: note::sign(&body, &origin, &key),
+        appended,
+        witnessed: false,
+    };
+    Ok((plan, key))
+}
+
 /// Appends to the log, signs the checkpoint and the snapshot, and adds both
 /// to `files`. Nothing is written yet.
 pub(crate) fn prepare(
@@ -76,15 +100,13 @@ pub(crate) fn prepare(
     data_date: &str,
     key_flag: Option<&Path>,
 ) -> Result<LogPlan, BuildError> {
-    let data = &loaded.folder.path;
-    let path = key_path(loaded, data, key_flag)?;
-    let key =
-        SecretKey::read(&path).map_err(|e| BuildError::LogKey(path.clone(), e.to_string()))?;
-    let state = data.join(&loaded.config.log.state);
-    let appended = LogState::open(&state)?.append(&published_lines(chain))?;
-    let origin = origin(&loaded.config.base_url);
-    let body = note::checkpoint_text(&origin, appended.size as u64, &appended.root);
-    let signed = note::sign(&body, &origin, &key);
+    let (plan, key) = append_and_sign(chain, loaded, key_flag)?;
+    let LogPlan {
+        state,
+        appended,
+        checkpoint: signed,
+        ..
+    } = plan;
     let checkpoint = witnessed(loaded, &state, &appended, signed.clone())?;
     let witnessed = checkpoint != signed;
     let input = SnapshotInput {
@@ -128,7 +150,19 @@ fn witnessed(
     let witnesses = cfg
         .witnesses
         .iter()
-        .map(|w| Witness::from_vkey(&w.vkey).map(|v| (v, w.url.as_str())))
+        .enumerate()
+        .map(|(i, w)| {
+            Witness::from_vkey(&w.vkey)
+                .map(|v| (v, w.url.as_str()))
+                .map_err(|e| {
+                    let file = loaded.folder.path.join(crate::data::config::CONFIG_FILE);
+                    format!(
+                        "{}：[[log.witnesses]] 第 {} 项 vkey：{e}",
+                        file.display(),
+                        i + 1
+                    )
+                })
+        })
         .collect::<Result<Vec<_>, _>>()
         .map_err(BuildError::Log)?;
     let all: Vec<Witness> = witnesses.iter().map(|(w, _)| w.clone()).collect();
@@ -287,19 +321,7 @@ pub(crate) fn start_log(data: &Path, today: jiff::civil::Date) -> Result<usize, 
     if !problems.is_empty() {
         return Err(BuildError::Problems(problems));
     }
-    let path = key_path(&loaded, data, None)?;
-    let key =
-        SecretKey::read(&path).map_err(|e| BuildError::LogKey(path.clone(), e.to_string()))?;
-    let state = data.join(&loaded.config.log.state);
-    let appended = LogState::open(&state)?.append(&published_lines(&chain))?;
-    let origin = origin(&loaded.config.base_url);
-    let body = note::checkpoint_text(&origin, appended.size as u64, &appended.root);
-    let plan = LogPlan {
-        state,
-        checkpoint: note::sign(&body, &origin, &key),
-        appended,
-        witnessed: false,
-    };
+    let (plan, _) = append_and_sign(&chain, &loaded, None)?;
     plan.write_tiles()?;
     plan.commit()?;
     Ok(plan.appended.size)

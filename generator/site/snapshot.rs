@@ -15,9 +15,10 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 
 use crate::log::keyed_tree::{
-    FileEntry, ISSUER_TILE_HEIGHT, KeyedTree, TILE_HEIGHT, bucket_of, check_file, heights, path,
-    record,
+    FileEntry, ISSUER_TILE_HEIGHT, KeyedTree, TILE_HEIGHT, bucket_of, check_file, file_hash,
+    heights, path, record,
 };
+use crate::log::merkle::Hash;
 use crate::site::build::{INSTITUTION_DIR, SHARD_DIR};
 use crate::site::render::Files;
 use crate::site::shard::ShardScheme;
@@ -99,32 +100,57 @@ fn add_tiles(files: &mut Files, tree: &KeyedTree, name: &str) {
     }
 }
 
-/// The tree over the certificate shards, one bucket per shard.
-fn shard_tree(files: &Files, scheme: ShardScheme) -> KeyedTree {
-    let records: Vec<Vec<u8>> = (0..scheme.count())
+/// The shard tree's records, one per shard, from the hash of each shard's
+/// file (`hash_of` by site path; a missing file gives an empty record).
+/// The build and the auditor (`log::audit`) both build the tree with it.
+pub(crate) fn shard_records(
+    scheme: ShardScheme,
+    hash_of: impl Fn(&str) -> Option<Hash> + Sync,
+) -> Vec<Vec<u8>> {
+    (0..scheme.count())
         .into_par_iter()
         .map(|i| {
             let path = format!("{SHARD_DIR}{}", scheme.name(i));
-            record(&[FileEntry::of("", &files[&path])])
+            hash_of(&path).map_or_else(Vec::new, |hash| {
+                record(&[FileEntry {
+                    name: String::new(),
+                    hash,
+                }])
+            })
         })
-        .collect();
+        .collect()
+}
+
+/// The institution tree's records over 2^`bits` buckets: `<filing>.jsonl`
+/// and `<filing>.json` of each filing number, where `hash_of` finds them.
+pub(crate) fn issuer_records(
+    bits: u32,
+    filings: &[String],
+    hash_of: impl Fn(&str) -> Option<Hash>,
+) -> Vec<Vec<u8>> {
+    let mut buckets: Vec<Vec<FileEntry>> = vec![Vec::new(); 1 << bits];
+    for filing in filings {
+        for ext in ["jsonl", "json"] {
+            let name = format!("{filing}.{ext}");
+            if let Some(hash) = hash_of(&format!("{INSTITUTION_DIR}{name}")) {
+                buckets[bucket_of(filing, bits) as usize].push(FileEntry { name, hash });
+            }
+        }
+    }
+    buckets.iter().map(|b| record(b)).collect()
+}
+
+/// The tree over the certificate shards, one bucket per shard.
+fn shard_tree(files: &Files, scheme: ShardScheme) -> KeyedTree {
+    let records = shard_records(scheme, |p| files.get(p).map(|b| file_hash(b)));
     let bits = u32::from(scheme.bits);
     KeyedTree::build(&records, bits, &heights(bits, TILE_HEIGHT))
 }
 
 /// The tree over the institution files of `filings`.
-fn issuer_tree<'a>(files: &Files, filings: impl ExactSizeIterator<Item = &'a String>) -> KeyedTree {
+fn issuer_tree(files: &Files, filings: &[String]) -> KeyedTree {
     let bits = issuer_bits(filings.len());
-    let mut buckets: Vec<Vec<FileEntry>> = vec![Vec::new(); 1 << bits];
-    for filing in filings {
-        for ext in ["jsonl", "json"] {
-            let name = format!("{filing}.{ext}");
-            if let Some(bytes) = files.get(&format!("{INSTITUTION_DIR}{name}")) {
-                buckets[bucket_of(filing, bits) as usize].push(FileEntry::of(&name, bytes));
-            }
-        }
-    }
-    let records: Vec<Vec<u8>> = buckets.iter().map(|b| record(b)).collect();
+    let records = issuer_records(bits, filings, |p| files.get(p).map(|b| file_hash(b)));
     KeyedTree::build(&records, bits, &heights(bits, ISSUER_TILE_HEIGHT))
 }
 
@@ -210,7 +236,7 @@ impl SignedSnapshot {
     /// Adds `snapshot.jsonl` and the tiles to `files`, signed with `key`.
     pub fn add_to(&self, files: &mut BTreeMap<String, Vec<u8>>, key: &SecretKey) {
         let shards = shard_tree(files, self.scheme);
-        let issuers = issuer_tree(files, self.filings.iter());
+        let issuers = issuer_tree(files, &self.filings);
         let snapshot = Snapshot {
             v: STATEMENT_VERSION,
             origin: self.origin.clone(),

@@ -123,10 +123,16 @@ export class Site {
   }
 
   /** The snapshot, read from the root: `{ snapshot }`, `{ rule }`, or `{ missing }` on a 404. */
-  async snapshot() {
-    const bytes = await this.get('snapshot.jsonl');
-    if (bytes === null) return { missing: true, rule: 'snapshot-files' };
-    return readSnapshot(lenient.decode(bytes), this.rootKey);
+  snapshot() {
+    // Read once per fetched file: a batch checks its signatures a single time.
+    const fetched = this.get('snapshot.jsonl');
+    if (this.read?.fetched !== fetched) {
+      const result = fetched.then((bytes) =>
+        bytes === null ? { missing: true, rule: 'snapshot-files' } : readSnapshot(lenient.decode(bytes), this.rootKey),
+      );
+      this.read = { fetched, result };
+    }
+    return this.read.result;
   }
 
   /**
