@@ -17,7 +17,7 @@ use crate::log::keyed_tree::KeyedTree;
 use crate::log::keyed_tree::file_hash;
 use crate::log::merkle::{Hash, leaf_hash, root};
 use crate::log::note;
-use crate::log::tiles::{TILE_WIDTH, tile_path};
+use crate::log::tiles::{TILE_WIDTH, bundle_entries, tile_path};
 use crate::site::shard::ShardScheme;
 use crate::site::snapshot::{issuer_records, shard_records};
 use crate::trust::keys::PublicKey;
@@ -87,14 +87,9 @@ pub(crate) fn entries(dir: &Path, size: usize) -> Result<Vec<Vec<u8>>, String> {
         let width = (size - n * TILE_WIDTH).min(TILE_WIDTH);
         let rel = tile_path(None, n as u64, width);
         let bytes = read(&dir.join(&rel))?;
-        let mut rest = bytes.as_slice();
-        while let Some((len, tail)) = rest.split_first_chunk::<2>() {
-            let len = usize::from(u16::from_be_bytes(*len));
-            let entry = tail.get(..len).ok_or_else(|| format!("{rel} 被截断"))?;
-            out.push(entry.to_vec());
-            rest = &tail[len..];
-        }
-        if !rest.is_empty() || out.len() != n * TILE_WIDTH + width {
+        let bundle = bundle_entries(&bytes).ok_or_else(|| format!("{rel} 被截断"))?;
+        out.extend(bundle.iter().map(|e| e.to_vec()));
+        if out.len() != n * TILE_WIDTH + width {
             return Err(format!("{rel} 的条目数不对"));
         }
     }

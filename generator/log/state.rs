@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use crate::error::{FsAction, FsContext, FsError};
 use crate::log::merkle::{Hash, leaf_hash, root};
-use crate::log::tiles::{TILE_WIDTH, TileError, tile_path, tiles_since};
+use crate::log::tiles::{TILE_WIDTH, TileError, bundle_entries, tile_path, tiles_since};
 use crate::trust::envelope::Envelope;
 
 /// The checkpoint's name inside the tile folder.
@@ -179,16 +179,8 @@ impl LogState {
         let n = i / TILE_WIDTH;
         let width = (size - n * TILE_WIDTH).min(TILE_WIDTH);
         let bytes = std::fs::read(self.dir.join(tile_path(None, n as u64, width))).ok()?;
-        let mut rest = bytes.as_slice();
-        for k in 0..=i % TILE_WIDTH {
-            let (len, tail) = rest.split_first_chunk::<2>()?;
-            let len = usize::from(u16::from_be_bytes(*len));
-            if k == i % TILE_WIDTH {
-                return String::from_utf8(tail.get(..len)?.to_vec()).ok();
-            }
-            rest = tail.get(len..)?;
-        }
-        None
+        let entry = *bundle_entries(&bytes)?.get(i % TILE_WIDTH)?;
+        String::from_utf8(entry.to_vec()).ok()
     }
 }
 

@@ -47,6 +47,18 @@ pub fn tile_path(level: Option<u8>, n: u64, width: usize) -> String {
     format!("tile/{level}/{}{partial}", index_path(n))
 }
 
+/// The entries of an entry bundle (big-endian u16 length, then the
+/// entry), or None if it is cut short.
+pub(crate) fn bundle_entries(mut bytes: &[u8]) -> Option<Vec<&[u8]>> {
+    let mut out = Vec::new();
+    while let Some((len, tail)) = bytes.split_first_chunk::<2>() {
+        let len = usize::from(u16::from_be_bytes(*len));
+        out.push(tail.get(..len)?);
+        bytes = &tail[len..];
+    }
+    bytes.is_empty().then_some(out)
+}
+
 /// Every tile and entry bundle of the log of `entries` at its full size:
 /// path → bytes. Full tiles never change once written; the rightmost tile
 /// of each level is partial.
