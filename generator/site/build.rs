@@ -24,6 +24,7 @@ use crate::site::markdown;
 use crate::site::model::{PagePolicy, SiteModel};
 use crate::site::render::{Files, MarkdownSource, render_site};
 use crate::site::shard::{ShardScheme, prefix32};
+use crate::site::snapshot::{FileHashes, SnapshotInput, add_snapshot, hash_files};
 use crate::site::write::WriteError;
 use crate::trust::chain::Chain;
 use crate::trust::problem::Problem;
@@ -318,17 +319,28 @@ pub(crate) fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     timed("render and shard", t);
 
     let t = Instant::now();
-    let plan = log_step::prepare(
-        &chain,
-        &loaded,
-        &mut files,
-        shards,
-        &model.data_date,
-        opts.log_key.as_deref(),
-    )?;
-    let manifest = manifest(&chain, &loaded, &model, shards, &files);
+    let (plan, log_key) = log_step::prepare(&chain, &loaded, opts.log_key.as_deref())?;
+    timed("log", t);
+
+    let t = Instant::now();
+    let input = SnapshotInput {
+        chain: &chain,
+        scheme: shards,
+        data_date: &model.data_date,
+        base_url: &loaded.config.base_url,
+        log: plan.head(),
+        key: &log_key,
+    };
+    let hashes = hash_files(&files, FileHashes::new());
+    add_snapshot(&mut files, &input, &hashes)?;
+    plan.add_checkpoint(&mut files);
+    timed("snapshot", t);
+
+    let t = Instant::now();
+    let hashes = hash_files(&files, hashes);
+    let manifest = manifest(&chain, &loaded, &model, shards, &files, &hashes);
     files.insert(MANIFEST.to_string(), manifest);
-    timed("log and snapshot", t);
+    timed("manifest", t);
 
     let t = Instant::now();
     plan.publish(&opts.out, &files)?;

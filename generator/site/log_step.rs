@@ -21,8 +21,7 @@ use crate::log::witness::{
 };
 use crate::site::build::{BuildError, Loaded};
 use crate::site::render::Files;
-use crate::site::shard::ShardScheme;
-use crate::site::snapshot::{SnapshotInput, add_snapshot, origin};
+use crate::site::snapshot::origin;
 use crate::site::write::write_site;
 use crate::trust::chain::Chain;
 use crate::trust::keys::SecretKey;
@@ -90,47 +89,43 @@ fn append_and_sign(
     Ok((plan, key))
 }
 
-/// Appends to the log, signs the checkpoint and the snapshot, and adds both
-/// to `files`. Nothing is written yet.
+/// Appends to the log and signs its checkpoint, witnessed when witnesses
+/// are configured. Nothing is written yet. Returns the key, for the snapshot.
 pub(crate) fn prepare(
     chain: &Chain,
     loaded: &Loaded,
-    files: &mut Files,
-    scheme: ShardScheme,
-    data_date: &str,
     key_flag: Option<&Path>,
-) -> Result<LogPlan, BuildError> {
+) -> Result<(LogPlan, SecretKey), BuildError> {
     let (plan, key) = append_and_sign(chain, loaded, key_flag)?;
-    let LogPlan {
-        state,
-        appended,
-        checkpoint: signed,
-        ..
-    } = plan;
-    let checkpoint = witnessed(loaded, &state, &appended, signed.clone())?;
+    let signed = plan.checkpoint.clone();
+    let checkpoint = witnessed(loaded, &plan.state, &plan.appended, signed.clone())?;
     let witnessed = checkpoint != signed;
-    let input = SnapshotInput {
-        chain,
-        scheme,
-        data_date,
-        base_url: &loaded.config.base_url,
-        log: LogHead {
-            size: appended.size as i64,
-            root: STANDARD.encode(appended.root),
+    Ok((
+        LogPlan {
+            checkpoint,
+            witnessed,
+            ..plan
         },
-        key: &key,
-    };
-    add_snapshot(files, &input)?;
-    files.insert(
-        format!("{LOG_DIR}{CHECKPOINT}"),
-        checkpoint.clone().into_bytes(),
-    );
-    Ok(LogPlan {
-        state,
-        appended,
-        checkpoint,
-        witnessed,
-    })
+        key,
+    ))
+}
+
+impl LogPlan {
+    /// The log's size and root after this build, as the snapshot names them.
+    pub(crate) fn head(&self) -> LogHead {
+        LogHead {
+            size: self.appended.size as i64,
+            root: STANDARD.encode(self.appended.root),
+        }
+    }
+
+    /// Adds the checkpoint to the site's files.
+    pub(crate) fn add_checkpoint(&self, files: &mut Files) {
+        files.insert(
+            format!("{LOG_DIR}{CHECKPOINT}"),
+            self.checkpoint.clone().into_bytes(),
+        );
+    }
 }
 
 /// The checkpoint with the configured witnesses' cosignatures: each is

@@ -12,6 +12,7 @@ use crate::site::build::{INSTITUTION_DIR, Loaded, SHARD_DIR};
 use crate::site::model::SiteModel;
 use crate::site::render::Files;
 use crate::site::shard::ShardScheme;
+use crate::site::snapshot::FileHashes;
 use crate::trust::chain::Chain;
 use crate::trust::keys::hex;
 
@@ -26,10 +27,17 @@ pub(crate) fn manifest(
     model: &SiteModel,
     scheme: ShardScheme,
     files: &Files,
+    hashes: &FileHashes,
 ) -> Vec<u8> {
     let hashes: BTreeMap<&str, String> = files
         .iter()
-        .map(|(path, bytes)| (path.as_str(), hex(&Sha256::digest(bytes))))
+        .map(|(path, bytes)| {
+            let hash = hashes
+                .get(path)
+                .copied()
+                .unwrap_or_else(|| Sha256::digest(bytes).into());
+            (path.as_str(), hex(&hash))
+        })
         .collect();
     let value = json!({
         "format": SITE_FORMAT,

@@ -165,6 +165,8 @@ pub(crate) struct EntryView {
 /// A city of the directory.
 #[derive(Clone, Debug, Serialize)]
 pub(crate) struct CityView {
+    /// City number (附件5 第8-9位; 99 when unknown), which names its pages.
+    pub number: u8,
     /// City name.
     pub name: String,
     /// Its institutions, by filing number.
@@ -397,6 +399,7 @@ impl SiteModel {
             cities
                 .entry(number)
                 .or_insert_with(|| CityView {
+                    number,
                     name: s.city.clone(),
                     institutions: Vec::new(),
                 })

@@ -39,6 +39,7 @@ const TEMPLATES: &[(&str, &str)] = &[
         "directory.html",
         include_str!("../../site-templates/directory.html"),
     ),
+    ("city.html", include_str!("../../site-templates/city.html")),
     (
         "institution.html",
         include_str!("../../site-templates/institution.html"),
@@ -172,6 +173,26 @@ pub(crate) fn asset_paths() -> BTreeMap<&'static str, String> {
     paths
 }
 
+/// The path of the site on its host, from `base_url`: `/` for
+/// `https://example.org`, `/certs/` for `https://example.org/certs`.
+pub(crate) fn site_path(base_url: &str) -> String {
+    let rest = base_url.split_once("://").map_or(base_url, |(_, r)| r);
+    let path = rest.find('/').map_or("", |i| &rest[i..]);
+    format!("/{}/", path.trim_matches('/')).replace("//", "/")
+}
+
+/// Institutions on one page of a city's directory.
+pub(crate) const CITY_PAGE: usize = 100;
+
+/// Page `page` (from 1) of a city's directory.
+pub(crate) fn city_page(city: u8, page: usize) -> String {
+    if page == 1 {
+        format!("directory/city-{city:02}.html")
+    } else {
+        format!("directory/city-{city:02}-{page}.html")
+    }
+}
+
 /// The pages every site has besides the home page: path, template, title.
 const FIXED_PAGES: &[(&str, &str, &str)] = &[
     ("verify/index.html", "verify.html", "证书查验"),
@@ -228,9 +249,11 @@ impl Renderer<'_> {
         extra: Value,
     ) -> Result<(), minijinja::Error> {
         let config = self.config;
-        // The 404 page is served at any depth: its links are absolute.
+        // The 404 page is served at any depth: its links start from the
+        // site's path on the host ("/" or "/certs/"), never with a scheme
+        // and host, which the CSP of a copy on another host would block.
         let root = if path == "404.html" {
-            config.base_url.clone()
+            site_path(&config.base_url)
         } else {
             "../".repeat(path.matches('/').count())
         };
@@ -295,6 +318,39 @@ pub(crate) fn render_site(
     for (path, template, title) in FIXED_PAGES {
         r.page(&mut files, path, template, title, none())?;
     }
+    for city in &model.cities {
+        let pages: Vec<_> = city.institutions.chunks(CITY_PAGE).collect();
+        // Links from inside directory/: every page of the city.
+        let links: Vec<_> = (1..=pages.len())
+            .map(|p| {
+                city_page(city.number, p)
+                    .trim_start_matches("directory/")
+                    .to_string()
+            })
+            .collect();
+        for (n, institutions) in pages.iter().enumerate() {
+            let extra = context! {
+                links => &links,
+                city => context! { number => city.number, name => &city.name, count => city.institutions.len() },
+                institutions => Value::from(Serde(institutions)),
+                page => n + 1,
+                pages => pages.len(),
+                first => n * CITY_PAGE + 1,
+            };
+            let title = if pages.len() > 1 {
+                format!("{}（第 {} 页）", city.name, n + 1)
+            } else {
+                city.name.clone()
+            };
+            r.page(
+                &mut files,
+                &city_page(city.number, n + 1),
+                "city.html",
+                &title,
+                extra,
+            )?;
+        }
+    }
     for inst in model.institutions() {
         let path = format!("directory/{}.html", inst.filing_no);
         let extra = context! { inst => Value::from(Serde(inst)) };
@@ -319,6 +375,14 @@ pub(crate) fn render_site(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_site_path_is_the_base_urls_path() {
+        assert_eq!(site_path("https://certsite.example/"), "/");
+        assert_eq!(site_path("https://certsite.example"), "/");
+        assert_eq!(site_path("https://example.org/certs"), "/certs/");
+        assert_eq!(site_path("https://example.org/a/b/"), "/a/b/");
+    }
 
     #[test]
     fn every_script_in_the_folder_is_published() {

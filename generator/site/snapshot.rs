@@ -10,7 +10,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
 use crate::constants::STATEMENT_VERSION;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
 
@@ -141,17 +141,32 @@ pub(crate) fn issuer_records(
 }
 
 /// The tree over the certificate shards, one bucket per shard.
-fn shard_tree(files: &Files, scheme: ShardScheme) -> KeyedTree {
-    let records = shard_records(scheme, |p| files.get(p).map(|b| file_hash(b)));
+fn shard_tree(hashes: &FileHashes, scheme: ShardScheme) -> KeyedTree {
+    let records = shard_records(scheme, |p| hashes.get(p).copied());
     let bits = u32::from(scheme.bits);
     KeyedTree::build(&records, bits, &heights(bits, TILE_HEIGHT))
 }
 
 /// The tree over the institution files of `filings`.
-fn issuer_tree(files: &Files, filings: &[String]) -> KeyedTree {
+fn issuer_tree(hashes: &FileHashes, filings: &[String]) -> KeyedTree {
     let bits = issuer_bits(filings.len());
-    let records = issuer_records(bits, filings, |p| files.get(p).map(|b| file_hash(b)));
+    let records = issuer_records(bits, filings, |p| hashes.get(p).copied());
     KeyedTree::build(&records, bits, &heights(bits, ISSUER_TILE_HEIGHT))
+}
+
+/// SHA-256 of a site's files by path: hashed once, in parallel, for the
+/// snapshot's trees and then the manifest.
+pub type FileHashes = HashMap<String, Hash>;
+
+/// `known` with the hashes of the files of `files` it lacks.
+pub fn hash_files(files: &BTreeMap<String, Vec<u8>>, mut known: FileHashes) -> FileHashes {
+    let new: Vec<(String, Hash)> = files
+        .par_iter()
+        .filter(|(path, _)| !known.contains_key(path.as_str()))
+        .map(|(path, bytes)| (path.clone(), file_hash(bytes)))
+        .collect();
+    known.extend(new);
+    known
 }
 
 /// What a snapshot is signed with and over.
@@ -172,7 +187,11 @@ pub(crate) struct SnapshotInput<'a> {
 
 /// Adds `snapshot.jsonl` and the tiles to the site's files, which must hold
 /// every shard and institution file already.
-pub(crate) fn add_snapshot(files: &mut Files, input: &SnapshotInput) -> Result<(), SnapshotError> {
+pub(crate) fn add_snapshot(
+    files: &mut Files,
+    input: &SnapshotInput,
+    hashes: &FileHashes,
+) -> Result<(), SnapshotError> {
     let newest = input
         .chain
         .publisher
@@ -210,7 +229,7 @@ pub(crate) fn add_snapshot(files: &mut Files, input: &SnapshotInput) -> Result<(
         data_date: date.to_string(),
         log: input.log.clone(),
     };
-    signed.add_to(files, input.key);
+    signed.add_hashed(files, input.key, hashes);
     Ok(())
 }
 
@@ -235,8 +254,19 @@ pub struct SignedSnapshot {
 impl SignedSnapshot {
     /// Adds `snapshot.jsonl` and the tiles to `files`, signed with `key`.
     pub fn add_to(&self, files: &mut BTreeMap<String, Vec<u8>>, key: &SecretKey) {
-        let shards = shard_tree(files, self.scheme);
-        let issuers = issuer_tree(files, &self.filings);
+        let hashes = hash_files(files, FileHashes::new());
+        self.add_hashed(files, key, &hashes);
+    }
+
+    /// [`SignedSnapshot::add_to`] with the hashes of `files` known.
+    pub fn add_hashed(
+        &self,
+        files: &mut BTreeMap<String, Vec<u8>>,
+        key: &SecretKey,
+        hashes: &FileHashes,
+    ) {
+        let shards = shard_tree(hashes, self.scheme);
+        let issuers = issuer_tree(hashes, &self.filings);
         let snapshot = Snapshot {
             v: STATEMENT_VERSION,
             origin: self.origin.clone(),

@@ -2,7 +2,10 @@
 //! swapped in only when complete, so a failed build leaves the published site
 //! exactly as it was.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
 
 use crate::error::{FsAction, FsContext, FsError};
 use crate::site::manifest::MANIFEST;
@@ -53,21 +56,25 @@ pub(crate) fn write_site(
     let old = parent.join(format!(".{name}.old-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&staging);
     let written = (|| -> Result<(), FsError> {
-        for (path, bytes) in files {
-            let target = staging.join(path);
-            if let Some(dir) = target.parent() {
-                std::fs::create_dir_all(dir).fs(FsAction::CreateDir, dir)?;
-            }
-            std::fs::write(&target, bytes).fs(FsAction::Write, &target)?;
+        // Folders first, in order; then the files, in parallel (a province's
+        // site is half a million small files).
+        let targets = files.keys().chain(linked.iter().map(|(p, _)| p));
+        let dirs: BTreeSet<PathBuf> = targets
+            .filter_map(|p| staging.join(p).parent().map(Path::to_path_buf))
+            .collect();
+        for dir in &dirs {
+            std::fs::create_dir_all(dir).fs(FsAction::CreateDir, dir)?;
         }
-        for (path, source) in linked {
+        files.par_iter().try_for_each(|(path, bytes)| {
             let target = staging.join(path);
-            if let Some(dir) = target.parent() {
-                std::fs::create_dir_all(dir).fs(FsAction::CreateDir, dir)?;
-            }
-            std::fs::copy(source, &target).fs(FsAction::Write, &target)?;
-        }
-        Ok(())
+            std::fs::write(&target, bytes).fs(FsAction::Write, &target)
+        })?;
+        linked.par_iter().try_for_each(|(path, source)| {
+            let target = staging.join(path);
+            std::fs::copy(source, &target)
+                .map(drop)
+                .fs(FsAction::Write, &target)
+        })
     })();
     if let Err(e) = written {
         let _ = std::fs::remove_dir_all(&staging);

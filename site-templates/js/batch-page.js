@@ -19,10 +19,16 @@ const status = document.getElementById('batch-status');
 const table = document.getElementById('batch-table');
 const body = table.querySelector('tbody');
 const download = document.getElementById('batch-download');
+const runButton = document.getElementById('batch-run');
+const progress = document.getElementById('batch-progress');
 const t = STRINGS.zh;
 const PARALLEL = 6;
 
-/** Lines of `code[,| ]name`; a header row of 证书编号 is skipped. */
+/**
+ * Lines of `code[,| ]name`; a header row of 证书编号 is skipped. A line whose
+ * first word has no digit is no code (`hello world`): it is kept whole, to
+ * be reported as malformed rather than read as a code and a name.
+ */
 export function parseLines(text) {
   return text
     .replace(/^\uFEFF/, '')
@@ -31,6 +37,7 @@ export function parseLines(text) {
     .filter((line) => line && !/^证书编号/.test(line))
     .map((line) => {
       const [code, ...rest] = line.split(/[,，\t ]+/);
+      if (!/[0-9０-９]/.test(code)) return { code: line, name: '' };
       return { code, name: rest.join('').replace(/^"|"$/g, '') };
     });
 }
@@ -40,7 +47,7 @@ async function checkOne(item) {
   try {
     code = parseCode(item.code);
   } catch (e) {
-    if (e instanceof CodeError) return { item, verdict: 'not-found', text: `${t.codeError}：${e.message}` };
+    if (e instanceof CodeError) return { item, verdict: 'malformed', text: `${t.codeError}：${e.message}` };
     throw e;
   }
   try {
@@ -62,19 +69,25 @@ function shown(out) {
   return ok ? { c: out.result.certificate, inst: out.result.institution } : { c: undefined, inst: undefined };
 }
 
+// The column names, for the stacked rows a narrow screen shows.
+const LABELS = [...table.querySelectorAll('thead th')].map((th) => th.textContent);
+
 function rowFor(n, out) {
   const { c, inst } = shown(out);
   const revoked = out.verdict === 'revoked' ? `（${out.result.revocation.revoked_on}：${out.result.revocation.reason}）` : '';
+  const cells = [
+    String(n),
+    el('code', {}, out.code ?? out.item.code),
+    out.text + revoked,
+    inst?.name ?? '',
+    c ? `${c.occupation}${c.subtype ? `（${c.subtype}）` : ''} ${LEVELS[c.level - 1]}` : '',
+    c?.issued_on ?? '',
+    out.nameCheck ?? '',
+  ];
   return el(
     'tr',
     { 'data-verdict': out.verdict },
-    el('td', {}, String(n)),
-    el('td', {}, el('code', {}, out.code ?? out.item.code)),
-    el('td', { class: 'verdict-cell' }, out.text + revoked),
-    el('td', {}, inst?.name ?? ''),
-    el('td', {}, c ? `${c.occupation}${c.subtype ? `（${c.subtype}）` : ''} ${LEVELS[c.level - 1]}` : ''),
-    el('td', {}, c?.issued_on ?? ''),
-    el('td', {}, out.nameCheck ?? ''),
+    cells.map((cell, i) => el('td', { 'data-label': LABELS[i], class: i === 2 ? 'verdict-cell' : undefined }, cell)),
   );
 }
 
@@ -88,35 +101,59 @@ export function csvCell(value) {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** A row waiting for its verdict. */
+function pendingRow(n, item) {
+  return el('tr', { 'data-verdict': 'pending' }, el('td', {}, String(n)), el('td', {}, el('code', {}, item.code)), el('td', { colspan: '5', class: 'note' }, t.waiting));
+}
+
 async function run(items) {
   fill(body);
-  table.hidden = false;
   download.hidden = true;
+  delete status.dataset.done;
+  if (items.length === 0) {
+    table.hidden = true;
+    status.textContent = t.batchEmpty;
+    return;
+  }
+  table.hidden = false;
   if (!(await ed25519Supported())) {
     status.textContent = t.verdicts.unsupported[1];
     return;
   }
+  runButton.disabled = true;
+  progress.max = items.length;
+  progress.value = 0;
+  progress.hidden = false;
+  status.textContent = t.batchProgress(0, items.length);
+  const rows = items.map((item, i) => pendingRow(i + 1, item));
+  body.append(...rows);
   const results = new Array(items.length);
   let done = 0;
   let next = 0;
   const started = performance.now();
-  // A few lookups at a time: the shards load in parallel and the page stays responsive.
+  // A few lookups at a time: the shards load in parallel and the page stays
+  // responsive; each row is drawn as soon as its verdict is known.
   async function worker() {
     while (next < items.length) {
       const i = next++;
       results[i] = await checkOne(items[i]);
+      const row = rowFor(i + 1, results[i]);
+      rows[i].replaceWith(row);
+      rows[i] = row;
       done++;
-      if (done % 20 === 0 || done === items.length) status.textContent = `已查验 ${done} / ${items.length}`;
+      progress.value = done;
+      progress.textContent = t.batchProgress(done, items.length);
     }
   }
   await Promise.all(Array.from({ length: PARALLEL }, worker));
-  body.append(...results.map((r, i) => rowFor(i + 1, r)));
+  progress.hidden = true;
+  runButton.disabled = false;
   const counts = {};
   for (const r of results) counts[r.verdict] = (counts[r.verdict] ?? 0) + 1;
-  const summary = Object.entries(counts).map(([v, n]) => `${t.verdicts[v][0]} ${n}`).join('，');
+  const summary = Object.entries(counts).map(([v, n]) => `${v === 'malformed' ? t.codeError : t.verdicts[v][0]} ${n}`).join(t.listSeparator);
   const dated = results.find((r) => r.result?.dataDate);
   const asOf = dated ? `${t.dataDate(dated.result.dataDate)}。` : '';
-  status.textContent = `完成：${items.length} 份（${summary}），用时 ${((performance.now() - started) / 1000).toFixed(1)} 秒。${asOf}`;
+  status.textContent = `${t.batchDone(items.length, summary, ((performance.now() - started) / 1000).toFixed(1))}${asOf}`;
   status.dataset.done = String(items.length);
   const header = ['序号', '证书编号', '查验结果', 'verdict', '发证机构', '职业', '工种', '等级', '发证日期', '撤销日期', '撤销原因', '姓名核对'];
   const lines = results.map((r, i) => {

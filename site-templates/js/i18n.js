@@ -66,6 +66,11 @@ export const STRINGS = {
     codeError: '证书编号有误',
     badFragment: '链接中的证书编号无法解码（%编码有误），请核对链接或直接输入编号。',
     enterCode: '请输入证书编号。',
+    waiting: '等待查验……',
+    batchEmpty: '请输入至少一个证书编号。',
+    batchProgress: (done, all) => `已查验 ${done} / ${all}`,
+    batchDone: (all, summary, seconds) => `完成：${all} 份（${summary}），用时 ${seconds} 秒。`,
+    listSeparator: '，',
   },
   en: {
     toggle: '中文',
@@ -131,6 +136,11 @@ export const STRINGS = {
     codeError: 'The code is malformed',
     badFragment: 'The certificate code in the link cannot be decoded (a broken % escape). Check the link or type the code.',
     enterCode: 'Enter a certificate code.',
+    waiting: 'Waiting…',
+    batchEmpty: 'Enter at least one certificate code.',
+    batchProgress: (done, all) => `Checked ${done} of ${all}`,
+    batchDone: (all, summary, seconds) => `Done: ${all} (${summary}) in ${seconds} s. `,
+    listSeparator: ', ',
   },
 };
 

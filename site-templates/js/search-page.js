@@ -9,17 +9,30 @@ const results = document.getElementById('search-results');
 const base = form.dataset.base;
 const cache = new Map();
 
-async function fetchJson(path) {
+/** JSON at `path` under the site, once per page; `optional`: null when missing (404). */
+async function fetchJson(path, { optional = false } = {}) {
   if (!cache.has(path)) {
     cache.set(
       path,
       fetch(base + path).then((r) => {
+        if (r.status === 404) return null;
         if (!r.ok) throw new Error(`${path}: HTTP ${r.status}`);
         return r.json();
+      }).catch((e) => {
+        cache.delete(path); // a later search tries again
+        throw e;
       }),
     );
   }
-  return cache.get(path);
+  const value = await cache.get(path);
+  if (value === null && !optional) throw new Error(`${path}: HTTP 404`);
+  return value;
+}
+
+const PAGE = 20;
+
+function item(r) {
+  return el('li', {}, el('a', { href: `${r.filing_no}.html` }, r.name), ' ', el('code', {}, r.filing_no), el('br'), el('span', { class: 'note' }, r.occupations));
 }
 
 async function run() {
@@ -35,28 +48,37 @@ async function run() {
   }
   results.dataset.state = 'searching';
   fill(results, el('p', {}, '查找中……'));
+  const options = { fetchJson, city, kind, limit: PAGE };
   try {
-    const { results: found, tooShort } = await search(query, { fetchJson, city, kind });
+    const { total, results: found } = await search(query, options);
     results.dataset.state = 'done';
-    if (tooShort) {
-      fill(results, el('p', {}, '请至少输入两个字，或机构备案号的开头。'));
-      return;
-    }
-    if (found.length === 0) {
+    if (total === 0) {
       fill(results, el('p', {}, `没有找到与“${query}”相关的机构。`));
       return;
     }
-    fill(
-      results,
-      el('p', {}, `找到 ${found.length} 家机构：`),
-      el(
-        'ol',
-        { class: 'results' },
-        found.map((r) =>
-          el('li', {}, el('a', { href: `${r.filing_no}.html` }, r.name), ' ', el('code', {}, r.filing_no), el('br'), el('span', { class: 'note' }, r.occupations)),
-        ),
-      ),
-    );
+    const list = el('ol', { class: 'results' }, found.map(item));
+    const summary = el('p', {}, '');
+    const more = el('button', { type: 'button', class: 'secondary' }, '');
+    let shown = Math.min(PAGE, total);
+    const update = () => {
+      summary.textContent = shown < total ? `找到 ${total} 家机构，显示前 ${shown} 家：` : `找到 ${total} 家机构：`;
+      more.textContent = `再显示 ${Math.min(PAGE, total - shown)} 家`;
+      more.hidden = shown >= total;
+    };
+    more.addEventListener('click', async () => {
+      more.disabled = true;
+      try {
+        const next = await search(query, { ...options, offset: shown });
+        next.results.forEach((r) => list.append(item(r)));
+        shown = Math.min(shown + PAGE, total);
+      } catch {
+        results.append(el('p', { class: 'warning' }, '无法加载更多结果，请重试。'));
+      }
+      more.disabled = false;
+      update();
+    });
+    update();
+    fill(results, summary, list, more);
   } catch {
     results.dataset.state = 'error';
     fill(results, el('p', { class: 'warning' }, '无法加载搜索索引，请刷新重试。'));

@@ -1,25 +1,15 @@
-// Directory search over the index in s/ (see generator/search_index.rs): any
-// substring of two or more characters of a name or an occupation, or a
-// filing-number prefix. Fetches only the posting shards of the query's
-// bigrams and the document chunks of its hits.
+// Directory search over the index in s/ (see generator/site/search_index.rs):
+// any substring of a name (one character or more) or of an occupation or
+// work type (two or more), or any part of a filing number. The postings say
+// where each character pair occurs, so every match is exact and counted
+// before a single institution is downloaded; only the shown page's
+// document chunks are fetched.
 import { parseFiling } from './code.js';
 import { hashedName } from './shard.js';
 
 /** NFKC, no white space, lower case: as the index was built. */
 export function normalize(text) {
   return text.normalize('NFKC').replace(/\s+/gu, '').toLowerCase();
-}
-
-/** Character bigrams of normalised text. */
-export function bigrams(text) {
-  const chars = [...normalize(text)];
-  const out = [];
-  for (let i = 0; i + 1 < chars.length; i++) out.push(chars[i] + chars[i + 1]);
-  return [...new Set(out)];
-}
-
-async function gramShard(gram, meta) {
-  return `s/g/${await hashedName(gram, meta.gram_bits, meta.gram_width)}.json`;
 }
 
 /** Whether `text` is exactly a filing number, written canonically. */
@@ -36,64 +26,120 @@ export function filingParts(filing) {
   return { city: Number(filing.slice(7, 9)), kind: Number(filing.slice(9, 10)) };
 }
 
+// An occurrence: ((id·256 + name length)·256 + field)·256 + offset. Larger
+// than 2^32, so decoded with arithmetic, not bit operators.
+const B = 256;
+function decode(occ) {
+  const offset = occ % B;
+  const field = Math.floor(occ / B) % B;
+  const nameLength = Math.floor(occ / (B * B)) % B;
+  return { id: Math.floor(occ / (B * B * B)), nameLength, field, offset };
+}
+
+/**
+ * How well a match ranks, smaller first: the whole name, the start of the
+ * name, inside the name (earlier first), then an occupation (earlier listed
+ * first); within each, the shorter name.
+ */
+function rankOf({ nameLength, field, offset }, length) {
+  if (field === 0 && offset === 0 && nameLength === length) return [0, 0, 0];
+  if (field === 0 && offset === 0) return [1, 0, nameLength];
+  if (field === 0) return [2, offset, nameLength];
+  return [3, field, nameLength];
+}
+
+function compareRanks(a, b) {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return 0;
+}
+
+/** Posting list of one gram; a shard that is missing holds no grams. */
+async function postingList(gram, meta, fetchJson) {
+  const shard = `s/g/${await hashedName(gram, meta.gram_bits, meta.gram_width)}.json`;
+  const grams = await fetchJson(shard, { optional: true });
+  const list = grams && Object.hasOwn(grams, gram) ? grams[gram] : [];
+  return Array.isArray(list) ? list.filter(Number.isSafeInteger) : [];
+}
+
+/** Matches of normalised text `q` in names and occupations: id → rank. */
+async function textMatches(q, meta, fetchJson) {
+  const chars = [...q];
+  // One character: the names' single characters; longer: every pair, each
+  // at its offset from the first.
+  const grams = chars.length === 1 ? [q] : chars.slice(1).map((c, i) => chars[i] + c);
+  const lists = await Promise.all([...new Set(grams)].map(async (g) => [g, new Set(await postingList(g, meta, fetchJson))]));
+  const sets = new Map(lists);
+  const best = new Map();
+  for (const occ of sets.get(grams[0])) {
+    const at = decode(occ);
+    if (at.offset + grams.length - 1 >= B) continue;
+    if (!grams.every((g, j) => sets.get(g).has(occ + j))) continue;
+    const rank = rankOf(at, chars.length);
+    const old = best.get(at.id);
+    if (!old || compareRanks(rank, old) < 0) best.set(at.id, rank);
+  }
+  return best;
+}
+
+/** Matches of `q` in filing numbers: a prefix first, then any other part. */
+function filingMatches(q, filings) {
+  const best = new Map();
+  filings.forEach((f, id) => {
+    const at = typeof f === 'string' ? f.toLowerCase().indexOf(q) : -1;
+    if (at >= 0) best.set(id, [-1, at === 0 ? 0 : 1, 0]);
+  });
+  return best;
+}
+
+/** Whether a query can be (part of) a filing number: Y/S and digits, or four digits or more. */
+export function looksLikeFiling(q) {
+  return /^[ys][0-9]{0,12}$/.test(q) || /^[0-9]{4,13}$/.test(q);
+}
+
 /**
  * Searches the directory.
  * @param {string} query
- * @param {{fetchJson: (path: string) => Promise<any>, city?: number, kind?: number, limit?: number}} options
- * @returns {Promise<{results: {id: number, name: string, filing_no: string, occupations: string, rank: number}[], tooShort?: boolean}>}
+ * @param {{fetchJson: (path: string, options?: {optional?: boolean}) => Promise<any>, city?: number, kind?: number, offset?: number, limit?: number}} options
+ *   `fetchJson` resolves to null for a missing file when `optional` is set.
+ * @returns {Promise<{total: number, results: {id: number, name: string, filing_no: string, occupations: string, rank: number}[], empty?: boolean}>}
+ *   `total` counts every match; `results` are those from `offset`, at most `limit`.
  */
-export async function search(query, { fetchJson, city = 0, kind = 0, limit = 50 }) {
-  const meta = await fetchJson('s/meta.json');
+export async function search(query, { fetchJson, city = 0, kind = 0, offset = 0, limit = 20 }) {
   const q = normalize(query);
-  const chunks = new Map();
-  const chunk = async (n) => {
-    if (!chunks.has(n)) chunks.set(n, fetchJson(`s/d/${n}.json`));
-    return chunks.get(n);
-  };
-  let docs = [];
-  const passes = (r) => {
-    const p = filingParts(r[2]);
+  if (!q) return { total: 0, results: [], empty: true };
+  const meta = await fetchJson('s/meta.json');
+  const filingQuery = looksLikeFiling(q);
+  const filtered = city || kind;
+  const filings = filingQuery || filtered ? await fetchJson('s/f.json') : null;
+  // A letter and digits is a filing number, never a name: no name postings.
+  const best = /^[ys][0-9]/.test(q) ? new Map() : await textMatches(q, meta, fetchJson);
+  if (filingQuery) {
+    for (const [id, rank] of filingMatches(q, filings)) best.set(id, rank);
+  }
+  const passes = (id) => {
+    if (!filtered) return true;
+    const f = filings[id];
+    if (!isFilingNo(f)) return false;
+    const p = filingParts(f);
     return (!city || p.city === city) && (!kind || p.kind === kind);
   };
-  if (/^[ys][0-9]{0,12}$/.test(q)) {
-    // A filing-number prefix: the chunks whose range can hold it.
-    const prefix = q.toUpperCase();
-    const { filings } = meta;
-    const wanted = [];
-    for (let n = 0; n < filings.length; n++) {
-      const next = filings[n + 1];
-      if (filings[n].slice(0, prefix.length) <= prefix && (next === undefined || next.slice(0, prefix.length) >= prefix)) wanted.push(n);
-    }
-    const rows = (await Promise.all(wanted.map(chunk))).flat();
-    docs = rows.filter((r) => r[2].startsWith(prefix)).map((r) => [r, 1]);
-  } else {
-    const grams = bigrams(q);
-    if (grams.length === 0) return { results: [], tooShort: true };
-    const shards = await Promise.all(grams.map(async (g) => (await fetchJson(await gramShard(g, meta)))[g] ?? []));
-    const sets = shards.map((list) => new Set(list));
-    const ids = shards[0].filter((id) => sets.every((s) => s.has(id)));
-    // Fetch the hits' chunks a few at a time, and stop once enough real
-    // matches are in: a broad query must not download the whole directory.
-    const needed = [...new Set(ids.map((id) => Math.floor(id / meta.chunk)))];
-    const wantedIds = new Set(ids);
-    for (let i = 0; i < needed.length && docs.length < limit; i += 4) {
-      const rows = (await Promise.all(needed.slice(i, i + 4).map(chunk))).flat();
-      for (const r of rows) {
-        if (!wantedIds.has(r[0])) continue;
-        const name = normalize(r[1]);
-        // Bigrams can match out of order: keep only real substrings.
-        const rank = name === q ? 0 : name.startsWith(q) ? 1 : name.includes(q) ? 2 : normalize(r[3]).includes(q) ? 3 : -1;
-        if (rank >= 0 && passes(r)) docs.push([r, rank]);
-      }
-    }
+  const ranked = [...best].filter(([id]) => Number.isSafeInteger(id) && id >= 0 && passes(id)).sort((a, b) => compareRanks(a[1], b[1]) || a[0] - b[0]);
+  const page = ranked.slice(offset, offset + limit);
+  const chunks = new Map();
+  for (const [id] of page) {
+    const n = Math.floor(id / meta.chunk);
+    if (!chunks.has(n)) chunks.set(n, fetchJson(`s/d/${n}.json`));
   }
-  const results = docs
-    .filter(([r]) => passes(r))
-    .sort((a, b) => a[1] - b[1] || (a[0][2] < b[0][2] ? -1 : 1))
-    .slice(0, limit)
-    .map(([r, rank]) => ({ id: r[0], name: r[1], filing_no: r[2], occupations: r[3], rank }))
+  const rows = new Map();
+  for (const list of await Promise.all(chunks.values())) {
+    for (const r of Array.isArray(list) ? list : []) if (Array.isArray(r)) rows.set(r[0], r);
+  }
+  const results = page
+    .map(([id, rank]) => ({ row: rows.get(id), rank: rank[0] }))
+    .filter(({ row }) => row)
+    .map(({ row, rank }) => ({ id: row[0], name: row[1], filing_no: row[2], occupations: row[3], rank }))
     // The index is not signed: a result becomes a link only when its filing
     // number is one (附件5), so a host cannot point a result elsewhere.
     .filter((r) => isFilingNo(r.filing_no) && typeof r.name === 'string' && typeof r.occupations === 'string');
-  return { results };
+  return { total: ranked.length, results };
 }

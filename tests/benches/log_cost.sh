@@ -34,8 +34,9 @@ best() { awk -v a="$1" -v b="$2" 'BEGIN { print (a < b ? a : b) }'; }
 read -r t0 m0 < <(measure "$base" build --data "$work/data-base" --out "$work/site-base")
 read -r t1 m1 < <(measure "$bin" build --data "$work/data" --out "$work/site")
 rm -rf "$work/site-base" "$work/site" "$work/data/log"
-read -r u0 _ < <(measure "$base" build --data "$work/data-base" --out "$work/site-base")
+# The second round in the other order, so neither build always follows the other.
 read -r u1 _ < <(measure "$bin" build --data "$work/data" --out "$work/site")
+read -r u0 _ < <(measure "$base" build --data "$work/data-base" --out "$work/site-base")
 t0=$(best "$t0" "$u0")
 t1=$(best "$t1" "$u1")
 read -r r0 n0 < <(measure "$base" build --data "$work/data-base" --out "$work/site-base")

@@ -18,18 +18,27 @@ test('mixed codes get a verdict each, names are checked, results download as CSV
   const problems = watchConsole(page);
   await page.goto(`${demo.site.url}batch/index.html`);
   const revoked = [...REVOKED][0];
-  const lines = [`${CODE},${NAME}`, `${CODE} ${NAME}甲`, revoked, 'Y000021013002245999999', 'Y000021013002247000001'];
+  // Nothing to download before a run.
+  assert.equal(await page.locator('#batch-download').isVisible(), false);
+  const lines = [`${CODE},${NAME}`, `${CODE} ${NAME}甲`, revoked, 'Y000021013002245999999', 'Y000021013002247000001', 'hello world', 'Y00002101300224500001 张三'];
   await page.fill('#batch-input', lines.join('\n'));
   await page.click('#batch-run');
-  await page.waitForFunction(() => document.getElementById('batch-status').dataset.done === '5', null, { timeout: 60000 });
+  await page.waitForFunction(() => document.getElementById('batch-status').dataset.done === '7', null, { timeout: 60000 });
   const verdicts = await page.locator('#batch-table tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.verdict));
-  assert.deepEqual(verdicts, ['verified', 'verified', 'revoked', 'not-found', 'not-found']);
+  // 247000001: level 7 does not exist, so that code is malformed too.
+  assert.deepEqual(verdicts, ['verified', 'verified', 'revoked', 'not-found', 'malformed', 'malformed', 'malformed']);
+  // `hello world` is one malformed line, not a code and a name.
+  assert.match(await page.locator('#batch-table tbody tr >> nth=5').innerText(), /hello world[\s\S]*证书编号有误/);
+  const status = await page.locator('#batch-status').innerText();
+  assert.match(status, /查无此证 1/);
+  assert.match(status, /证书编号有误 3/);
+  assert.equal(await page.locator('#batch-download').isVisible(), true);
   const names = await page.locator('#batch-table tbody tr td:last-child').allInnerTexts();
   assert.deepEqual(names.slice(0, 2), ['一致', '不一致']);
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#batch-download')]);
   const csv = readFileSync(await download.path(), 'utf8');
   assert.ok(csv.startsWith('\uFEFF序号,证书编号,查验结果,verdict'), csv.slice(0, 80));
-  assert.equal(csv.trim().split('\r\n').length, 6);
+  assert.equal(csv.trim().split('\r\n').length, 8);
   assert.match(csv, new RegExp(`${revoked},证书已撤销,revoked`));
   assert.deepEqual(problems, []);
   await page.close();
@@ -51,7 +60,23 @@ test('1,000 codes are all verified in one run, each shard fetched once', async (
   await page.fill('#batch-input', codes.join('\n'));
   const started = Date.now();
   await page.click('#batch-run');
+  // While it runs: rows are drawn as they are verified, the bar moves, the
+  // button waits and there is nothing to download yet.
+  await page.waitForFunction(() => {
+    const rows = [...document.querySelectorAll('#batch-table tbody tr')];
+    return rows.some((r) => r.dataset.verdict === 'verified') && rows.some((r) => r.dataset.verdict === 'pending');
+  });
+  const during = await page.evaluate(() => ({
+    disabled: document.getElementById('batch-run').disabled,
+    value: document.getElementById('batch-progress').value,
+    max: document.getElementById('batch-progress').max,
+    bar: !document.getElementById('batch-progress').hidden,
+    download: document.getElementById('batch-download').checkVisibility(),
+  }));
+  assert.deepEqual({ ...during, value: during.value > 0 && during.value < 1000 }, { disabled: true, value: true, max: 1000, bar: true, download: false });
   await page.waitForFunction(() => document.getElementById('batch-status').dataset.done === '1000', null, { timeout: 180000 });
+  assert.equal(await page.locator('#batch-run').isDisabled(), false);
+  assert.equal(await page.locator('#batch-progress').isVisible(), false);
   const seconds = (Date.now() - started) / 1000;
   const verdicts = await page.locator('#batch-table tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.verdict));
   const expected = codes.map((c) => (REVOKED.has(c) ? 'revoked' : 'verified'));

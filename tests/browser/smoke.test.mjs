@@ -30,11 +30,19 @@ for (const [path, heading] of PAGES) {
   });
 }
 
-test('a missing page gets the 404 page with status 404', async () => {
+test('a missing page at any depth gets the 404 page, styled, with working links', async () => {
   const page = await demo.browser.newPage();
-  const response = await page.goto(demo.site.url + 'no/such/page.html');
+  const problems = watchConsole(page);
+  const response = await page.goto(demo.site.url + 'no/such/deep/page.html');
   assert.equal(response.status(), 404);
   assert.match(await page.locator('h1').innerText(), /找不到页面/);
+  // The stylesheet loaded under the CSP, from this host (the demo's
+  // base_url names another one).
+  const header = await page.locator('.site-header').evaluate((el) => getComputedStyle(el).backgroundColor);
+  assert.equal(header, 'rgb(13, 59, 102)');
+  await page.click('nav a[href$="verify/index.html"]');
+  await page.waitForURL(`${demo.site.url}verify/index.html`);
+  assert.deepEqual(problems.filter((p) => !p.includes('404')), []);
   await page.close();
 });
 
@@ -57,6 +65,8 @@ test('the static pages also work from file:// (relative links, no server)', asyn
   await page.goto(`file://${demo.site.out}/index.html`);
   await page.getByRole('link', { name: '机构目录', exact: true }).first().click();
   await page.waitForURL(/directory\/index\.html$/);
+  await page.getByRole('link', { name: /^沈阳市/ }).click();
+  await page.waitForURL(/directory\/city-01\.html$/);
   await page.getByRole('link', { name: '沈阳鼓风机集团股份有限公司' }).click();
   await page.waitForURL(/directory\/Y000021013002\.html$/);
   const header = await page.locator('.site-header').evaluate((el) => getComputedStyle(el).backgroundColor);
