@@ -131,21 +131,35 @@ async function run(items) {
   let done = 0;
   let next = 0;
   const started = performance.now();
+  // Rows verified since the last frame, drawn together once per frame.
+  const ready = [];
+  let scheduled = false;
+  const draw = () => {
+    scheduled = false;
+    for (const i of ready.splice(0)) {
+      const row = rowFor(i + 1, results[i]);
+      rows[i].replaceWith(row);
+      rows[i] = row;
+    }
+    progress.value = done;
+    progress.textContent = t.batchProgress(done, items.length);
+  };
   // A few lookups at a time: the shards load in parallel and the page stays
-  // responsive; each row is drawn as soon as its verdict is known.
+  // responsive; each row is drawn in the frame after its verdict is known.
   async function worker() {
     while (next < items.length) {
       const i = next++;
       results[i] = await checkOne(items[i]);
-      const row = rowFor(i + 1, results[i]);
-      rows[i].replaceWith(row);
-      rows[i] = row;
       done++;
-      progress.value = done;
-      progress.textContent = t.batchProgress(done, items.length);
+      ready.push(i);
+      if (!scheduled) {
+        scheduled = true;
+        requestAnimationFrame(draw);
+      }
     }
   }
   await Promise.all(Array.from({ length: PARALLEL }, worker));
+  draw();
   progress.hidden = true;
   runButton.disabled = false;
   const counts = {};
