@@ -114,6 +114,9 @@ pub(crate) struct InstitutionView {
     pub name: String,
     /// City name.
     pub city: String,
+    /// Its city's directory page (inside `directory/`), filled in when the
+    /// directory is grouped by city.
+    pub city_page: String,
     /// Institution kind.
     pub kind: String,
     /// 详细地址, 联系人, 联系方式 (may be empty).
@@ -162,11 +165,22 @@ pub(crate) struct EntryView {
     pub occupations: usize,
 }
 
+/// Page `page` (from 1) of a city's directory, inside `directory/`.
+pub(crate) fn city_file(city: u8, page: usize) -> String {
+    if page == 1 {
+        format!("city-{city:02}.html")
+    } else {
+        format!("city-{city:02}-{page}.html")
+    }
+}
+
 /// A city of the directory.
 #[derive(Clone, Debug, Serialize)]
 pub(crate) struct CityView {
     /// City number (附件5 第8-9位; 99 when unknown), which names its pages.
     pub number: u8,
+    /// Its first directory page (inside `directory/`).
+    pub page: String,
     /// City name.
     pub name: String,
     /// Its institutions, by filing number.
@@ -315,6 +329,7 @@ impl InstitutionView {
             filing_no: s.filing_no.clone(),
             name: s.name.clone(),
             city: s.city.clone(),
+            city_page: String::new(),
             kind: s.kind.clone(),
             address: s.address.clone().unwrap_or_default(),
             contact: s.contact.clone().unwrap_or_default(),
@@ -396,10 +411,12 @@ impl SiteModel {
             }
             let city = FilingNo::parse(filing).map(|f| f.city).ok();
             let number = city.map_or(99, City::number);
+            view.city_page = city_file(number, 1);
             cities
                 .entry(number)
                 .or_insert_with(|| CityView {
                     number,
+                    page: city_file(number, 1),
                     name: s.city.clone(),
                     institutions: Vec::new(),
                 })

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 
 use crate::data::config::Config;
 use crate::site::markdown::MarkdownPage;
-use crate::site::model::{LEVEL_COLUMNS, SiteModel};
+use crate::site::model::{LEVEL_COLUMNS, SiteModel, city_file};
 use crate::trust::keys::hex;
 
 /// Output files: path relative to the site root → bytes.
@@ -184,15 +184,6 @@ pub(crate) fn site_path(base_url: &str) -> String {
 /// Institutions on one page of a city's directory.
 pub(crate) const CITY_PAGE: usize = 100;
 
-/// Page `page` (from 1) of a city's directory.
-pub(crate) fn city_page(city: u8, page: usize) -> String {
-    if page == 1 {
-        format!("directory/city-{city:02}.html")
-    } else {
-        format!("directory/city-{city:02}-{page}.html")
-    }
-}
-
 /// The pages every site has besides the home page: path, template, title.
 const FIXED_PAGES: &[(&str, &str, &str)] = &[
     ("verify/index.html", "verify.html", "证书查验"),
@@ -322,11 +313,7 @@ pub(crate) fn render_site(
         let pages: Vec<_> = city.institutions.chunks(CITY_PAGE).collect();
         // Links from inside directory/: every page of the city.
         let links: Vec<_> = (1..=pages.len())
-            .map(|p| {
-                city_page(city.number, p)
-                    .trim_start_matches("directory/")
-                    .to_string()
-            })
+            .map(|p| city_file(city.number, p))
             .collect();
         for (n, institutions) in pages.iter().enumerate() {
             let extra = context! {
@@ -344,7 +331,7 @@ pub(crate) fn render_site(
             };
             r.page(
                 &mut files,
-                &city_page(city.number, n + 1),
+                &format!("directory/{}", links[n]),
                 "city.html",
                 &title,
                 extra,

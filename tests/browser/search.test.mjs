@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, buildSite, launchBrowser, serveDir, tempDir, watchConsole } from './site.mjs';
-import { normalize, search } from '../../site-templates/js/search.js';
+import { looksLikeFiling, normalize, search } from '../../site-templates/js/search.js';
 
 const ctx = {};
 
@@ -46,7 +46,7 @@ function bruteForce(query) {
   const fields = (row) => row[3].split('、').flatMap((o) => o.replace('）', '').split('（'));
   return ctx.rows.filter((row) => {
     if (normalize(row[1]).includes(q)) return true;
-    if (/^[ys][0-9]{0,12}$|^[0-9]{4,13}$/.test(q) && row[2].toLowerCase().includes(q)) return true;
+    if (looksLikeFiling(q) && row[2].toLowerCase().includes(q)) return true;
     return [...q].length >= 2 && fields(row).some((f) => normalize(f).includes(q));
   });
 }
