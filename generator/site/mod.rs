@@ -4,6 +4,7 @@
 //! write everything atomically. `serve` previews the result.
 
 pub(crate) mod build;
+pub(crate) mod bundle;
 pub(crate) mod log_step;
 pub(crate) mod manifest;
 pub(crate) mod markdown;

@@ -13,6 +13,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::data::config::Config;
+use crate::site::bundle;
 use crate::site::markdown::MarkdownPage;
 use crate::site::model::{LEVEL_COLUMNS, SiteModel, city_file};
 use crate::trust::keys::hex;
@@ -94,11 +95,10 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
 static JS_DIR: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/site-templates/js");
 
 /// The browser client: plain ES modules, every `*.js` file of
-/// `site-templates/js/` as (file name, source), published together in one
-/// folder named by a hash of all of them, so their relative imports stay as
-/// written. Sorted by file stem (`search.js` before `search-boot.js`), the
-/// order the folder's hash has always been computed in: byte order of the
-/// file names would rename the folder.
+/// `site-templates/js/` as (file name, source), joined into one script per
+/// page ([`bundle`]) and published in one folder named by their hash.
+/// Sorted by file stem (`search.js` before `search-boot.js`), the order the
+/// folder's hash is computed in.
 static SCRIPTS: LazyLock<Vec<(&'static str, &'static str)>> = LazyLock::new(|| {
     let mut scripts: Vec<(&str, &str)> = JS_DIR
         .files()
@@ -114,10 +114,16 @@ static SCRIPTS: LazyLock<Vec<(&'static str, &'static str)>> = LazyLock::new(|| {
     scripts
 });
 
-/// The folder the scripts are published in, e.g. `assets/js-1a2b3c4d5e/`.
+/// The published scripts, joined once: (file name, source).
+static PUBLISHED: LazyLock<Vec<(String, String)>> =
+    LazyLock::new(|| bundle::bundles(&SCRIPTS).expect("the client's modules can be joined"));
+
+/// The folder the scripts are published in, e.g. `assets/js-1a2b3c4d5e/`:
+/// named by what is published, so a change to a script or to the way they
+/// are joined gives the folder a new name.
 pub(crate) fn script_dir() -> String {
     let mut hasher = Sha256::new();
-    for (name, source) in SCRIPTS.iter() {
+    for (name, source) in PUBLISHED.iter() {
         hasher.update(name.as_bytes());
         hasher.update([0]);
         hasher.update(source.as_bytes());
@@ -126,9 +132,10 @@ pub(crate) fn script_dir() -> String {
     format!("assets/js-{}/", &hex(&hasher.finalize())[..10])
 }
 
-/// Adds every script to the site under `dir` (from [`script_dir`]).
+/// Adds each page's script (see [`bundle`]) to the site under `dir` (from
+/// [`script_dir`]).
 fn publish_scripts(files: &mut Files, dir: &str) {
-    for (name, source) in SCRIPTS.iter() {
+    for (name, source) in PUBLISHED.iter() {
         files.insert(format!("{dir}{name}"), source.as_bytes().to_vec());
     }
 }
@@ -374,29 +381,53 @@ mod tests {
     #[test]
     fn every_script_in_the_folder_is_published() {
         let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("site-templates/js");
-        let mut on_disk: Vec<(String, Vec<u8>)> = std::fs::read_dir(&folder)
+        let mut on_disk: Vec<(String, String)> = std::fs::read_dir(&folder)
             .unwrap()
             .map(|e| e.unwrap().path())
             .filter(|p| p.extension().is_some_and(|x| x == "js"))
             .map(|p| {
                 let name = p.file_name().unwrap().to_str().unwrap().to_string();
-                (name, std::fs::read(&p).unwrap())
+                (name, std::fs::read_to_string(&p).unwrap())
             })
             .collect();
         on_disk.sort();
-        assert!(on_disk.len() > 10, "{} scripts", on_disk.len());
+        let mut compiled: Vec<(String, String)> = SCRIPTS
+            .iter()
+            .map(|(n, s)| (n.to_string(), s.to_string()))
+            .collect();
+        compiled.sort();
+        // A stale build (a file added since the last compile) fails here.
+        assert_eq!(
+            compiled, on_disk,
+            "site-templates/js changed since the last compile"
+        );
         let dir = script_dir();
         let mut files = Files::new();
         publish_scripts(&mut files, &dir);
-        for (name, bytes) in &on_disk {
-            // A stale build (a file added since the last compile) fails here too.
-            assert_eq!(
-                files.get(&format!("{dir}{name}")),
-                Some(bytes),
-                "site-templates/js/{name} is not published as it is on disk"
+        let published: Vec<&str> = files
+            .keys()
+            .map(|k| k.strip_prefix(&dir).unwrap())
+            .collect();
+        assert_eq!(
+            published,
+            [
+                "batch-page.js",
+                "home.js",
+                "search-boot.js",
+                "search-page.js",
+                "verify-early.js",
+                "verify-page.js"
+            ]
+        );
+        for (name, source) in &on_disk {
+            let body = bundle::compact(&bundle::body(source));
+            assert!(
+                files
+                    .values()
+                    .any(|f| String::from_utf8_lossy(f).contains(body.trim_end())),
+                "{name} is in no published script"
             );
         }
-        assert_eq!(files.len(), on_disk.len(), "{:?}", files.keys());
     }
 
     /// The folder's name hashes the scripts in this order: a different one

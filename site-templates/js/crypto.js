@@ -1,5 +1,6 @@
-// WebCrypto primitives: Ed25519 (verify only), SHA-256, PBKDF2-HMAC-SHA256.
+// WebCrypto primitives: Ed25519 (verify only) and PBKDF2-HMAC-SHA256 (SHA-256 is in hash.js).
 // Nothing here decides a verdict; it answers "does this verify" or fails.
+import { hex, sha256 } from './hash.js';
 
 const subtle = globalThis.crypto?.subtle;
 
@@ -19,17 +20,6 @@ export function toBase64(bytes) {
   let bin = '';
   for (const b of bytes) bin += String.fromCharCode(b);
   return btoa(bin);
-}
-
-/** Lower-case hex. */
-export function hex(bytes) {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-/** SHA-256 of bytes or a UTF-8 string. */
-export async function sha256(data) {
-  const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
-  return new Uint8Array(await subtle.digest('SHA-256', bytes));
 }
 
 /** The key id of a public key: the first 16 hex digits of its SHA-256. */

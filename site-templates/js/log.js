@@ -3,7 +3,8 @@
 // consistency proof needs are read from the log's hash tiles (C2SP
 // tlog-tiles) at the newer size, and the proof is verified (RFC 9162
 // 2.1.4.2), so tiles that agree with only one of the two roots fail.
-import { fromBase64, sha256 } from './crypto.js';
+import { fromBase64 } from './crypto.js';
+import { sha256 } from './hash.js';
 
 const WIDTH = 256;
 

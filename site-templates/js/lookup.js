@@ -6,8 +6,8 @@
 // verdict says the data was altered. Shared by the verify and batch pages.
 import { fromBase64 } from './crypto.js';
 import { extendsSeen } from './log.js';
-import { shardName } from './shard.js';
-import { bucketOf, listedIn, readSnapshot, tilePaths, verifiedRecords } from './snapshot.js';
+import { lookupPaths } from './paths.js';
+import { listedIn, readSnapshot, verifiedRecords } from './snapshot.js';
 import { todayInChina, verifyCertificate } from './verify.js';
 
 /** The tree parameters a page carries in `data-snapshot` (unsigned hints, checked against the snapshot). */
@@ -59,6 +59,14 @@ export function localMemory(origin, key = `certsite.log:${origin}`) {
   };
 }
 
+/** A request verify-early.js started for `url`, taken over once. */
+function takeEarly(url) {
+  const early = globalThis.certsiteEarly;
+  const response = early?.get(url);
+  early?.delete(url);
+  return response;
+}
+
 /** The site as one visitor sees it: fetched files are kept for the page's life. */
 export class Site {
   constructor({ base, rootKey, hints, policy, fetch = globalThis.fetch.bind(globalThis), today = todayInChina, memory = NO_MEMORY }) {
@@ -105,8 +113,10 @@ export class Site {
   /** The bytes of a site file; null on 404; throws on any other failure. */
   get(path) {
     if (!this.files.has(path)) {
+      const url = this.base + path;
       const cache = this.fresh ? 'reload' : 'no-cache';
-      const bytes = this.fetchImpl(this.base + path, { cache }).then(async (r) => {
+      const started = this.fresh ? undefined : takeEarly(url);
+      const bytes = (started ?? this.fetchImpl(url, { cache })).then(async (r) => {
         if (r.status === 404) return null;
         if (!r.ok) throw new Error(`${path}: HTTP ${r.status}`);
         return new Uint8Array(await r.arrayBuffer());
@@ -159,17 +169,14 @@ export class Site {
 
   async attempt(code) {
     const { shards, issuers } = this.hints;
-    const shard = await shardName(code.code, shards.bits, this.hints.width);
-    const shardIndex = parseInt(shard, 16);
-    const bucket = await bucketOf(code.filing_no, issuers.bits);
+    const paths = await lookupPaths(code.code, code.filing_no, this.hints);
+    const { shardIndex, bucket, shardTiles: shardTilePaths, issuerTiles: issuerTilePaths } = paths;
     const issuerName = `${code.filing_no}.jsonl`;
-    const shardTilePaths = tilePaths('c', shards.tiles, shardIndex);
-    const issuerTilePaths = tilePaths('i', issuers.tiles, bucket);
-    const all = (paths) => Promise.all(paths.map((p) => this.get(p)));
+    const all = (list) => Promise.all(list.map((p) => this.get(p)));
     const [read, shardBytes, issuerBytes, shardTiles, issuerTiles] = await Promise.all([
       this.snapshot(),
-      this.get(`c/${shard}`),
-      this.get(`i/${issuerName}`),
+      this.get(paths.shard),
+      this.get(paths.issuer),
       all(shardTilePaths),
       all(issuerTilePaths),
     ]);

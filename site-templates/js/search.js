@@ -5,7 +5,7 @@
 // before a single institution is downloaded; only the shown page's
 // document chunks are fetched.
 import { parseFiling } from './code.js';
-import { hashedName } from './shard.js';
+import { hashedName } from './paths.js';
 
 /** NFKC, no white space, lower case: as the index was built. */
 export function normalize(text) {

@@ -3,7 +3,8 @@
 // generator/log/keyed_tree.rs (the trees and their tiles), bound by the
 // verdict corpus. A file a verdict reads counts only if the snapshot, signed
 // by the publisher's log key that the root lists, commits to its exact bytes.
-import { fromBase64, keyId, sha256 } from './crypto.js';
+import { fromBase64, keyId } from './crypto.js';
+import { sha256 } from './hash.js';
 import { canonicalize } from './jcs.js';
 import { checkPublisher, checkSnapshot, schemaOk } from './rules.js';
 import { envelopeVerifies, parseEnvelope } from './verify.js';
@@ -47,22 +48,6 @@ export async function readSnapshot(text, rootKey) {
   const inside = entry.valid_from <= s.data_date && (entry.valid_until === undefined || s.data_date <= entry.valid_until);
   if (!inside || s.origin !== newest.origin) return fail('snapshot-signer');
   return { snapshot: s, publisher: newest };
-}
-
-/** The bucket of a key: the leading `bits` bits of SHA-256(UTF-8 key). */
-export async function bucketOf(key, bits) {
-  const d = await sha256(key);
-  const top = ((d[0] << 24) | (d[1] << 16) | (d[2] << 8) | d[3]) >>> 0;
-  return bits === 0 ? 0 : top >>> (32 - bits);
-}
-
-/** The tiles on a bucket's path, bottom first, as site paths. */
-export function tilePaths(tree, tiles, bucket) {
-  let reach = 0;
-  return tiles.map((h, level) => {
-    reach += h;
-    return `snap/${tree}/${level}/${Math.floor(bucket / 2 ** reach)}`;
-  });
 }
 
 const concat = (...parts) => {
@@ -132,7 +117,7 @@ function listed(record, name) {
 
 /**
  * The records of the level-0 tile on a bucket's path, if the tiles (bottom
- * first, tilePaths order) lead to the tree's signed top; null otherwise.
+ * first, paths.js's tilePaths order) lead to the tree's signed top; null otherwise.
  * Mirrors Rust keyed_tree::check_file; a page checks each path once.
  */
 export async function verifiedRecords(head, bucket, tiles) {

@@ -205,6 +205,7 @@ async function verify(params) {
   // Every slow step below checks that no newer lookup has started since.
   const lookup = ++lookups;
   const stale = () => lookup !== lookups;
+  performance.mark('certsite:lookup');
   current = null;
   // Nothing of the previous lookup's holder check stays on the page.
   for (const field of ['name', 'id']) {

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { CodeError, parseCode, parseFiling } from '../../site-templates/js/code.js';
 import { canonicalize } from '../../site-templates/js/jcs.js';
-import { fingerprint, fromBase64, hex, keyId, verifyEd25519 } from '../../site-templates/js/crypto.js';
+import { fingerprint, fromBase64, keyId, verifyEd25519 } from '../../site-templates/js/crypto.js';
+import { hex } from '../../site-templates/js/hash.js';
 import { idHash, nameHash, normalizeName, normalizeNumber } from '../../site-templates/js/holder.js';
 import { envelopeVerifies } from '../../site-templates/js/verify.js';
 

@@ -1,0 +1,330 @@
+//! One script per page: each page's module and everything it imports,
+//! joined into a single ES module, so a cold page load costs one request for
+//! its code instead of one round trip per level of imports.
+//!
+//! The client's modules keep to a small subset of the module syntax, checked
+//! here: single-line `import { a, b as c } from './x.js';` and exports written
+//! as `export function|async function|const|let|class NAME`. Each module
+//! becomes a function scope that returns its exports, in dependency order, so
+//! top-level names never clash and evaluation order is the browser's own
+//! (every import evaluated before its importer).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Why the client's modules cannot be joined (a programming error in
+/// `site-templates/js/`, found by the unit tests before any build).
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct BundleError(pub String);
+
+impl std::fmt::Display for BundleError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// One parsed module: its imports and the names it exports.
+struct Module<'a> {
+    imports: Vec<Import<'a>>,
+    exports: Vec<&'a str>,
+}
+
+/// `import { names } from './from';`: names as (exported, local).
+struct Import<'a> {
+    from: &'a str,
+    names: Vec<(&'a str, &'a str)>,
+}
+
+fn parse_import(line: &str) -> Option<Import<'_>> {
+    let rest = line.strip_prefix("import {")?;
+    let (names, rest) = rest.split_once('}')?;
+    let from = rest.trim().strip_prefix("from './")?.strip_suffix("';")?;
+    let names = names
+        .split(',')
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(|n| n.split_once(" as ").unwrap_or((n, n)))
+        .map(|(a, b)| (a.trim(), b.trim()))
+        .collect();
+    Some(Import { from, names })
+}
+
+fn exported_name(line: &str) -> Option<&str> {
+    let rest = line.strip_prefix("export ")?;
+    let rest = ["async function ", "function ", "const ", "let ", "class "]
+        .iter()
+        .find_map(|kw| rest.strip_prefix(kw))?;
+    let rest = rest.strip_prefix('*').unwrap_or(rest).trim_start();
+    let end = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '$'))
+        .unwrap_or(rest.len());
+    (end > 0).then(|| &rest[..end])
+}
+
+fn parse<'a>(name: &str, source: &'a str) -> Result<Module<'a>, BundleError> {
+    let mut module = Module {
+        imports: Vec::new(),
+        exports: Vec::new(),
+    };
+    for (n, line) in source.lines().enumerate() {
+        let bad = |what: &str| BundleError(format!("{name}:{}: {what}: {line}", n + 1));
+        if line.starts_with("import") && !line.starts_with("import(") {
+            module
+                .imports
+                .push(parse_import(line).ok_or_else(|| bad("unsupported import"))?);
+        } else if line.starts_with("export") {
+            module
+                .exports
+                .push(exported_name(line).ok_or_else(|| bad("unsupported export"))?);
+        }
+    }
+    Ok(module)
+}
+
+/// A JavaScript identifier for a module's scope: `lookup.js` → `$lookup`.
+fn scope_name(file: &str) -> String {
+    let stem = file.trim_end_matches(".js");
+    format!(
+        "${}",
+        stem.chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect::<String>()
+    )
+}
+
+/// The module `source` with its import lines replaced by bindings to the
+/// imported scopes and `export ` dropped from its declarations.
+pub(crate) fn body(source: &str) -> String {
+    let mut out = String::with_capacity(source.len());
+    for line in source.lines() {
+        if let Some(import) = parse_import(line) {
+            let names: Vec<String> = import
+                .names
+                .iter()
+                .map(|(a, b)| {
+                    if a == b {
+                        a.to_string()
+                    } else {
+                        format!("{a}: {b}")
+                    }
+                })
+                .collect();
+            out.push_str(&format!(
+                "const {{ {} }} = {};\n",
+                names.join(", "),
+                scope_name(import.from)
+            ));
+        } else {
+            out.push_str(line.strip_prefix("export ").unwrap_or(line));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// `source` without its comment lines, blank lines and indentation: a third
+/// less to send before a cold page can start its lookup. Lines inside a
+/// multi-line template literal are kept as they are; a comment after code
+/// stays (removing it would need a tokenizer, for little gain).
+pub(crate) fn compact(source: &str) -> String {
+    let mut out = String::with_capacity(source.len());
+    let (mut in_block, mut in_template) = (false, false);
+    let keep = |out: &mut String, text: &str| {
+        out.push_str(text);
+        out.push('\n');
+    };
+    for line in source.lines() {
+        if in_template {
+            keep(&mut out, line);
+            in_template ^= line.matches('`').count() % 2 == 1;
+            continue;
+        }
+        let t = line.trim();
+        let rest = if in_block {
+            match t.find("*/") {
+                Some(i) => {
+                    in_block = false;
+                    t[i + 2..].trim()
+                }
+                None => continue,
+            }
+        } else if t.starts_with("//") {
+            continue;
+        } else if let Some(comment) = t.strip_prefix("/*") {
+            match comment.find("*/") {
+                Some(i) => comment[i + 2..].trim(),
+                None => {
+                    in_block = true;
+                    continue;
+                }
+            }
+        } else {
+            t
+        };
+        if rest.is_empty() {
+            continue;
+        }
+        keep(&mut out, rest);
+        in_template = rest.matches('`').count() % 2 == 1;
+    }
+    out
+}
+
+/// Every script that no other script imports, as (file name, published
+/// source): pages' modules joined with their imports, plain scripts as they
+/// are. Modules only imported are not published on their own.
+pub(crate) fn bundles(scripts: &[(&str, &str)]) -> Result<Vec<(String, String)>, BundleError> {
+    let sources: BTreeMap<&str, &str> = scripts.iter().copied().collect();
+    let mut modules = BTreeMap::new();
+    for (name, source) in scripts {
+        modules.insert(*name, parse(name, source)?);
+    }
+    let imported: BTreeSet<&str> = modules
+        .values()
+        .flat_map(|m| m.imports.iter().map(|i| i.from))
+        .collect();
+    for (name, module) in &modules {
+        for import in &module.imports {
+            let Some(target) = modules.get(import.from) else {
+                return Err(BundleError(format!(
+                    "{name} imports {}, which is not in the folder",
+                    import.from
+                )));
+            };
+            for (exported, _) in &import.names {
+                if !target.exports.contains(exported) {
+                    return Err(BundleError(format!(
+                        "{name} imports {exported} from {}, which does not export it",
+                        import.from
+                    )));
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (name, source) in scripts {
+        if imported.contains(name) {
+            continue;
+        }
+        if modules[name].imports.is_empty() {
+            out.push((name.to_string(), compact(source)));
+            continue;
+        }
+        let mut order = Vec::new();
+        visit(name, &modules, &mut order, &mut Vec::new())?;
+        let mut joined = String::new();
+        for dep in &order[..order.len() - 1] {
+            let exports = modules[dep].exports.join(", ");
+            joined.push_str(&format!(
+                "const {} = (() => {{\n{}return {{ {exports} }};\n}})();\n",
+                scope_name(dep),
+                body(sources[dep])
+            ));
+        }
+        joined.push_str(&format!("{{\n{}}}\n", body(source)));
+        let header = format!("// {name} and the modules it imports, joined by certsite.\n");
+        out.push((name.to_string(), header + &compact(&joined)));
+    }
+    Ok(out)
+}
+
+/// Depth-first post-order over imports: every module after its imports.
+fn visit<'a>(
+    name: &'a str,
+    modules: &BTreeMap<&'a str, Module<'a>>,
+    order: &mut Vec<&'a str>,
+    path: &mut Vec<&'a str>,
+) -> Result<(), BundleError> {
+    if order.contains(&name) {
+        return Ok(());
+    }
+    if path.contains(&name) {
+        return Err(BundleError(format!(
+            "import cycle: {} → {name}",
+            path.join(" → ")
+        )));
+    }
+    path.push(name);
+    for import in &modules[name].imports {
+        visit(import.from, modules, order, path)?;
+    }
+    path.pop();
+    order.push(name);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_is_joined_with_its_imports_in_dependency_order() {
+        let scripts = [
+            (
+                "a.js",
+                "import { b } from './b.js';\nexport const a = () => b + c;\nconst c = 1;\n",
+            ),
+            (
+                "b.js",
+                "import { d as dee } from './d.js';\nexport const b = dee;\n",
+            ),
+            ("d.js", "export function d() {}\n"),
+            (
+                "page.js",
+                "import { a } from './a.js';\nimport { d } from './d.js';\na(d);\n",
+            ),
+            ("plain.js", "(function () {})();\n"),
+        ];
+        let out = bundles(&scripts).unwrap();
+        let names: Vec<&str> = out.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["page.js", "plain.js"]);
+        let page = &out[0].1;
+        let at = |s: &str| page.find(s).unwrap_or_else(|| panic!("{s} in {page}"));
+        assert!(at("const $d = ") < at("const $b = ") && at("const $b = ") < at("const $a = "));
+        assert_eq!(page.matches("const $d = ").count(), 1, "{page}");
+        assert!(page.contains("const { d: dee } = $d;"), "{page}");
+        assert!(page.contains("return { a };"), "{page}");
+        assert!(
+            !page.contains("export ") && !page.contains("import {"),
+            "{page}"
+        );
+        assert_eq!(out[1].1, scripts[4].1);
+    }
+
+    #[test]
+    fn compacting_drops_comments_and_indentation_only() {
+        let source = "// a comment\n/**\n * doc\n */\nfunction f() {\n  /* one */ return g(1); // why\n\n  const t = `a\n  // kept\n    b`;\n}\n";
+        assert_eq!(
+            compact(source),
+            "function f() {\nreturn g(1); // why\nconst t = `a\n  // kept\n    b`;\n}\n"
+        );
+    }
+
+    #[test]
+    fn what_cannot_be_joined_is_refused() {
+        let cycle = [
+            ("a.js", "import { b } from './b.js';\nexport const a = 1;\n"),
+            ("b.js", "import { a } from './a.js';\nexport const b = 1;\n"),
+            ("p.js", "import { a } from './a.js';\n"),
+        ];
+        assert!(bundles(&cycle).unwrap_err().0.contains("cycle"));
+        let missing = [
+            ("p.js", "import { x } from './a.js';\n"),
+            ("a.js", "export const y = 1;\n"),
+        ];
+        assert!(
+            bundles(&missing)
+                .unwrap_err()
+                .0
+                .contains("imports x from a.js, which does not export it")
+        );
+        let default = [("p.js", "export default 1;\n")];
+        assert!(
+            bundles(&default)
+                .unwrap_err()
+                .0
+                .contains("p.js:1: unsupported export")
+        );
+        let star = [("p.js", "import * as a from './a.js';\n")];
+        assert!(bundles(&star).unwrap_err().0.contains("unsupported import"));
+    }
+}
