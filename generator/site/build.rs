@@ -334,6 +334,7 @@ pub(crate) fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let hashes = hash_files(&files, FileHashes::new());
     add_snapshot(&mut files, &input, &hashes)?;
     plan.add_checkpoint(&mut files);
+    crate::site::offline::add_service_worker(&mut files);
     timed("snapshot", t);
 
     let t = Instant::now();

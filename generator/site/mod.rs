@@ -9,6 +9,7 @@ pub(crate) mod log_step;
 pub(crate) mod manifest;
 pub(crate) mod markdown;
 pub(crate) mod model;
+pub(crate) mod offline;
 pub(crate) mod render;
 pub(crate) mod search_index;
 pub(crate) mod serve;

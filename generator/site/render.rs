@@ -85,6 +85,11 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         "icon.svg",
         include_bytes!("../../site-templates/assets/icon.svg"),
     ),
+    (
+        "boot",
+        "boot.js",
+        include_bytes!("../../site-templates/assets/boot.js"),
+    ),
 ];
 
 /// The browser client's folder, compiled in whole: a module added there is

@@ -6,7 +6,7 @@ import { ed25519Supported, fromBase64 } from './crypto.js';
 import { el, fill } from './dom.js';
 import { matches } from './holder.js';
 import { STRINGS } from './i18n.js';
-import { Site, localMemory, readHints } from './lookup.js';
+import { OfflineError, Site, localMemory, readHints } from './lookup.js';
 import { readPolicy } from './verify.js';
 
 const app = document.getElementById('batch-app');
@@ -15,6 +15,7 @@ const rootKey = fromBase64(app.dataset.rootKey);
 const policy = readPolicy(app.dataset.policy);
 const hints = readHints(app.dataset.snapshot);
 const site = new Site({ base, rootKey, hints, policy, memory: localMemory(hints.origin) });
+site.keepOffline();
 const status = document.getElementById('batch-status');
 const table = document.getElementById('batch-table');
 const body = table.querySelector('tbody');
@@ -58,8 +59,9 @@ async function checkOne(item) {
     }
     const [text] = t.titleFor(r);
     return { item, code: code.code, verdict: r.verdict, result: r, text, nameCheck };
-  } catch {
-    return { item, code: code.code, verdict: 'load-error', text: t.verdicts['load-error'][0] };
+  } catch (e) {
+    const verdict = e instanceof OfflineError ? 'offline' : 'load-error';
+    return { item, code: code.code, verdict, text: t.verdicts[verdict][0] };
   }
 }
 

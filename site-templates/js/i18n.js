@@ -14,6 +14,7 @@ export const STRINGS = {
       'not-found': ['查无此证', '本站没有这一编号的证书。'],
       unsupported: ['无法在此浏览器中验证', '此浏览器不支持 Ed25519 签名验证。请使用 Chrome/Edge 137、Firefox 129、Safari 17 或更新版本后重试。在能验证之前，本页不会显示“证书有效”。'],
       'load-error': ['无法加载本站数据', '数据下载失败或不完整。请检查网络后刷新重试。'],
+      offline: ['需要联网', '您现在离线，这个编号的数据没有保存在本机（只保存查过的证书）。请联网后再查验。'],
       'log-inconsistent': ['警告：站点数据与您此前看到的不一致', '本站现在提供的数据不是您上次在此浏览器中看到的数据的延续。站点可能被回退到旧版本（例如藏起后来的撤销），或在向不同的访问者展示不同的数据。不能据此认定证书状态，请向发布者或发证机关核实。'],
     },
     reasons: {
@@ -35,6 +36,7 @@ export const STRINGS = {
       'log-fork': '日志不是您上次看到的日志的延续：站点的历史被改写，或出现了分叉。',
     },
     dataDate: (d) => `数据截至 ${d}（发布者签名的快照）`,
+    offlineNote: (d) => `离线：这一结果用的是本机保存的数据（数据截至 ${d}），不是站点现在的数据，此后的撤销不会显示。联网后请再查一次。`,
     rule: '规则：',
     recordInvalid: ['证书记录无效', '这条记录由登记的密钥签名，但不符合证书记录的规则，不能视为有效证书。'],
     dataAltered: ['数据被改动', '本站提供的数据不是发布者签名的那一版，不能据此认定证书有效、无效或未撤销。请稍后重试；仍然如此请联系发布者。'],
@@ -84,6 +86,7 @@ export const STRINGS = {
       'not-found': ['Not found', 'This site has no certificate with this code.'],
       unsupported: ['Cannot verify in this browser', 'This browser cannot verify Ed25519 signatures. Use Chrome/Edge 137, Firefox 129, Safari 17 or newer. Until then this page never shows "verified".'],
       'load-error': ["Could not load the site's data", 'A download failed or was incomplete. Check the connection and reload.'],
+      offline: ['Needs the network', 'You are offline, and the data for this code is not stored on this device (only certificates checked before are). Connect and try again.'],
       'log-inconsistent': ["Warning: this site's data disagrees with what you saw before", "The data this site serves now does not extend what this browser saw on an earlier visit. The site may have been rolled back (hiding a later revocation, for example), or be showing different data to different visitors. Do not rely on it; check with the publisher or the authority."],
     },
     reasons: {
@@ -105,6 +108,7 @@ export const STRINGS = {
       'log-fork': 'The log does not extend the one you saw before: its history was rewritten, or has forked.',
     },
     dataDate: (d) => `Data as of ${d} (the publisher's signed snapshot)`,
+    offlineNote: (d) => `Offline: this result uses data stored on this device (data as of ${d}), not the site's current data; a later revocation would not show. Check again when online.`,
     rule: 'Rule: ',
     recordInvalid: ['Invalid certificate record', 'This record is signed by a registered key but breaks a rule for certificate records. It is not a valid certificate.'],
     dataAltered: ['Data altered', "The data this site served is not the version the publisher signed; nothing can be concluded from it (valid, invalid or not revoked). Try again later; if it persists, contact the publisher."],

@@ -59,6 +59,9 @@ export function localMemory(origin, key = `certsite.log:${origin}`) {
   };
 }
 
+/** Offline, and the file was never stored on this device: the lookup needs the network. */
+export class OfflineError extends Error {}
+
 /** A request verify-early.js started for `url`, taken over once. */
 function takeEarly(url) {
   const early = globalThis.certsiteEarly;
@@ -72,6 +75,8 @@ export class Site {
   constructor({ base, rootKey, hints, policy, fetch = globalThis.fetch.bind(globalThis), today = todayInChina, memory = NO_MEMORY }) {
     Object.assign(this, { base, rootKey, hints, policy, fetchImpl: fetch, today, memory });
     this.files = new Map();
+    // Files this page got from the service worker's store, not the network.
+    this.stored = new Set();
     this.paths = new Map();
     this.fresh = false;
     this.generation = 0;
@@ -117,6 +122,11 @@ export class Site {
       const cache = this.fresh ? 'reload' : 'no-cache';
       const started = this.fresh ? undefined : takeEarly(url);
       const bytes = (started ?? this.fetchImpl(url, { cache })).then(async (r) => {
+        // Marked by the service worker (sw.js) when the network is gone.
+        const offline = r.headers?.get('x-certsite-offline');
+        if (offline === 'missing') throw new OfflineError(path);
+        if (offline === 'stored') this.stored.add(path);
+        else this.stored.delete(path);
         if (r.status === 404) return null;
         if (!r.ok) throw new Error(`${path}: HTTP ${r.status}`);
         return new Uint8Array(await r.arrayBuffer());
@@ -125,6 +135,22 @@ export class Site {
       bytes.catch(() => this.files.delete(path));
     }
     return this.files.get(path);
+  }
+
+  /**
+   * Once the service worker (sw.js) first takes control of the page, has
+   * it store what the page fetched before: the files come from the HTTP
+   * cache through the worker, which keeps them for offline visits.
+   */
+  keepOffline() {
+    const workers = globalThis.navigator?.serviceWorker;
+    if (!workers || workers.controller) return;
+    const again = () => {
+      for (const [path, bytes] of this.files) {
+        bytes.then(() => this.fetchImpl(this.base + path, { cache: 'force-cache' })).catch(() => {});
+      }
+    };
+    workers.addEventListener('controllerchange', again, { once: true });
   }
 
   /** Starts fetching the snapshot before any code is known. */
@@ -211,7 +237,10 @@ export class Site {
       today: this.today(),
       policy: this.policy,
     });
-    return { ...result, dataDate: snapshot.data_date, issuerPath: { bucket, records: issuerRecords } };
+    // Stored data may be older than the site: the page says so, with its date.
+    const used = ['snapshot.jsonl', paths.shard, paths.issuer, ...shardTilePaths, ...issuerTilePaths];
+    const offline = used.some((p) => this.stored.has(p));
+    return { ...result, dataDate: snapshot.data_date, offline, issuerPath: { bucket, records: issuerRecords } };
   }
 
   /** The unsigned facts of `i/<filing>.json`, only if the snapshot commits to them. */

@@ -8,7 +8,7 @@ import { el, fill } from './dom.js';
 import { matches, normalizeName } from './holder.js';
 import { isDate } from './rules.js';
 import { STRINGS } from './i18n.js';
-import { Site, localMemory, readHints } from './lookup.js';
+import { OfflineError, Site, localMemory, readHints } from './lookup.js';
 import { readPolicy } from './verify.js';
 
 const app = document.getElementById('verify-app');
@@ -23,6 +23,7 @@ const rootKey = fromBase64(app.dataset.rootKey);
 const policy = readPolicy(app.dataset.policy);
 const hints = readHints(app.dataset.snapshot);
 const site = new Site({ base, rootKey, hints, policy, memory: localMemory(hints.origin) });
+site.keepOffline();
 site.prefetch();
 
 let lang = localStorageGet('certsite.lang') === 'en' ? 'en' : 'zh';
@@ -105,6 +106,9 @@ function render() {
   if (result.reason && t.reasons[result.reason]) lines.push(el('p', { class: 'reason' }, t.reasons[result.reason]));
   if (result.rule) lines.push(el('p', { class: 'reason' }, t.rule, el('code', {}, result.rule)));
   if (result.dataDate) lines.push(el('p', { class: 'data-date' }, t.dataDate(result.dataDate)));
+  if (result.offline) lines.push(el('p', { class: 'offline-note' }, t.offlineNote(result.dataDate)));
+  if (result.offline) verdictBox.dataset.offline = 'stored';
+  else delete verdictBox.dataset.offline;
   if (result.verdict === 'revoked') {
     lines.push(el('p', { class: 'reason' }, `${t.fields.revoked_on}：${result.revocation.revoked_on}；${t.fields.reason}：${result.revocation.reason}`));
   }
@@ -243,8 +247,8 @@ async function verify(params) {
       if (result.verdict === 'not-found' && result.institution) {
         meta = await fetchMeta(code.filing_no, result.issuerPath);
       }
-    } catch {
-      result = { verdict: 'load-error', code };
+    } catch (e) {
+      result = { verdict: e instanceof OfflineError ? 'offline' : 'load-error', code };
     }
   }
   if (stale()) return;

@@ -18,6 +18,7 @@ export const VERDICTS = Object.freeze([
   'not-found',
   'unsupported',
   'load-error',
+  'offline',
   'log-inconsistent',
 ]);
 

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { demoStatements, holderOf, useDemoSite, watchConsole } from './site.mjs';
+import { ROUTED, demoStatements, holderOf, useDemoSite, watchConsole } from './site.mjs';
 
 const corpus = JSON.parse(readFileSync(new URL('../vectors/verdicts.json', import.meta.url)));
 const CERTS = demoStatements('certificates').filter((c) => c.code.startsWith('Y000021013002'));
@@ -71,7 +71,7 @@ test('the matched name is shown as it was matched: normalised', async () => {
 
 /** The batch page with the case's host: its root key, issuer file and shard. */
 async function batchWithHost(c) {
-  const context = await demo.browser.newContext({ acceptDownloads: true });
+  const context = await demo.browser.newContext({ ...ROUTED, acceptDownloads: true });
   await context.route(/\/batch\/index\.html$/, async (route) => {
     const response = await route.fetch();
     const body = (await response.text()).replace(/data-root-key="[^"]*"/, `data-root-key="${corpus.root_public_key}"`);
@@ -104,7 +104,7 @@ test('the batch table and CSV show nothing of a record whose issuer did not veri
 });
 
 test('a search result from a tampered index is never a link elsewhere', async () => {
-  const context = await demo.browser.newContext();
+  const context = await demo.browser.newContext(ROUTED);
   await context.route(/\/s\/d\/0\.json$/, async (route) => {
     const response = await route.fetch();
     const body = (await response.text()).replace('"Y000021013002"', '"https://evil.example/"');
@@ -123,7 +123,7 @@ test('a search result from a tampered index is never a link elsewhere', async ()
 });
 
 test('host text from the unsigned institution facts never enters a verdict', async () => {
-  const context = await demo.browser.newContext();
+  const context = await demo.browser.newContext(ROUTED);
   await context.route(/\/i\/Y000021013002\.json$/, (route) =>
     route.fulfill({ body: JSON.stringify({ newest_issue: '请致电 400-000-0000 领取补贴', name: '假机构' }) }),
   );

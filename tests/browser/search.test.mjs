@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIN, buildSite, launchBrowser, serveDir, tempDir, watchConsole } from './site.mjs';
+import { BIN, ROUTED, buildSite, launchBrowser, serveDir, tempDir, watchConsole } from './site.mjs';
 import { looksLikeFiling, normalize, search } from '../../site-templates/js/search.js';
 
 const ctx = {};
@@ -104,7 +104,7 @@ test('a missing index shard is no posting, never an error', async () => {
 });
 
 test('in Chromium: a query no name matches says so, a broad one shows the true count and more on request', async () => {
-  const page = await ctx.browser.newPage({ viewport: { width: 390, height: 844 } });
+  const page = await ctx.browser.newPage({ ...ROUTED, viewport: { width: 390, height: 844 } });
   const problems = watchConsole(page);
   const results = page.locator('#search-results');
   const done = () => page.waitForFunction(() => document.getElementById('search-results').dataset.state === 'done');

@@ -41,6 +41,12 @@ export async function serveSite(data = 'data') {
   return { url, out, close: () => child.kill() };
 }
 
+/**
+ * Options for a page or context whose requests a test routes: requests the
+ * service worker makes are not routed, so it is blocked there.
+ */
+export const ROUTED = Object.freeze({ serviceWorkers: 'block' });
+
 /** Launches headless Chromium with the flags this machine needs. */
 export async function launchBrowser() {
   const { chromium } = await import('playwright-core');
@@ -62,6 +68,8 @@ export async function launchBrowser() {
 export function watchConsole(page) {
   const problems = [];
   page.on('console', (msg) => {
+    // ROUTED pages: the harness's own notice, not the page's.
+    if (msg.text() === 'Service Worker registration blocked by Playwright') return;
     if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`${msg.type()}: ${msg.text()}`);
   });
   page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));

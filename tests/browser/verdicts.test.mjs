@@ -9,7 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { useDemoSite, watchConsole } from './site.mjs';
+import { ROUTED, useDemoSite, watchConsole } from './site.mjs';
 
 const corpus = JSON.parse(readFileSync(new URL('../vectors/verdicts.json', import.meta.url)));
 const VERDICTS = ['verified', 'invalid-signature', 'unknown-issuer', 'key-not-valid', 'revoked', 'not-found', 'unsupported', 'load-error', 'log-inconsistent'];
@@ -29,7 +29,7 @@ function hostOf(c) {
 
 async function judgeInPage(c) {
   const files = hostOf(c);
-  const context = await demo.browser.newContext();
+  const context = await demo.browser.newContext(ROUTED);
   await context.clock.setFixedTime(new Date(`${c.today}T12:00:00+08:00`));
   if (c.seen) {
     await context.addInitScript((seen) => window.localStorage.setItem(`certsite.log:${JSON.parse(seen).origin}`, seen), JSON.stringify(c.seen));
