@@ -36,6 +36,22 @@ pub(crate) struct Config {
     /// The append-only log and the signed snapshots.
     #[serde(default)]
     pub log: LogConfig,
+    /// The title, authority and contact as the English pages say them
+    /// (each falls back to the Chinese one, shown as Chinese).
+    #[serde(default)]
+    pub english: English,
+}
+
+/// The `[english]` table: the site's own words in English.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct English {
+    /// Site title.
+    pub title: Option<String>,
+    /// Who holds the root key.
+    pub authority: Option<String>,
+    /// Whom to contact about missing or wrong data.
+    pub contact: Option<String>,
 }
 
 /// Where the log's state and the publisher's log key are.

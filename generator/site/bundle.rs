@@ -170,12 +170,17 @@ pub(crate) fn compact(source: &str) -> String {
 }
 
 /// Every script that no other script imports, as (file name, published
-/// source): pages' modules joined with their imports, plain scripts as they
-/// are. Modules only imported are not published on their own.
-pub(crate) fn bundles(scripts: &[(&str, &str)]) -> Result<Vec<(String, String)>, BundleError> {
-    let sources: BTreeMap<&str, &str> = scripts.iter().copied().collect();
+/// source): pages' modules joined with their imports, plain scripts
+/// compacted. Modules only imported are not published on their own.
+/// `generated` are modules the build writes (the string table), importable
+/// like the others.
+pub(crate) fn bundles(
+    scripts: &[(&str, &str)],
+    generated: &[(&str, &str)],
+) -> Result<Vec<(String, String)>, BundleError> {
+    let sources: BTreeMap<&str, &str> = scripts.iter().chain(generated).copied().collect();
     let mut modules = BTreeMap::new();
-    for (name, source) in scripts {
+    for (name, source) in &sources {
         modules.insert(*name, parse(name, source)?);
     }
     let imported: BTreeSet<&str> = modules
@@ -274,7 +279,7 @@ mod tests {
             ),
             ("plain.js", "(function () {})();\n"),
         ];
-        let out = bundles(&scripts).unwrap();
+        let out = bundles(&scripts, &[]).unwrap();
         let names: Vec<&str> = out.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names, ["page.js", "plain.js"]);
         let page = &out[0].1;
@@ -300,31 +305,50 @@ mod tests {
     }
 
     #[test]
+    fn a_generated_module_is_joined_but_not_published() {
+        let scripts = [("page.js", "import { T } from './strings.js';\nshow(T);\n")];
+        let out = bundles(&scripts, &[("strings.js", "export const T = { a: 1 };\n")]).unwrap();
+        assert_eq!(out.len(), 1);
+        assert!(
+            out[0]
+                .1
+                .contains("const $strings = (() => {\nconst T = { a: 1 };\nreturn { T };"),
+            "{}",
+            out[0].1
+        );
+    }
+
+    #[test]
     fn what_cannot_be_joined_is_refused() {
         let cycle = [
             ("a.js", "import { b } from './b.js';\nexport const a = 1;\n"),
             ("b.js", "import { a } from './a.js';\nexport const b = 1;\n"),
             ("p.js", "import { a } from './a.js';\n"),
         ];
-        assert!(bundles(&cycle).unwrap_err().0.contains("cycle"));
+        assert!(bundles(&cycle, &[]).unwrap_err().0.contains("cycle"));
         let missing = [
             ("p.js", "import { x } from './a.js';\n"),
             ("a.js", "export const y = 1;\n"),
         ];
         assert!(
-            bundles(&missing)
+            bundles(&missing, &[])
                 .unwrap_err()
                 .0
                 .contains("imports x from a.js, which does not export it")
         );
         let default = [("p.js", "export default 1;\n")];
         assert!(
-            bundles(&default)
+            bundles(&default, &[])
                 .unwrap_err()
                 .0
                 .contains("p.js:1: unsupported export")
         );
         let star = [("p.js", "import * as a from './a.js';\n")];
-        assert!(bundles(&star).unwrap_err().0.contains("unsupported import"));
+        assert!(
+            bundles(&star, &[])
+                .unwrap_err()
+                .0
+                .contains("unsupported import")
+        );
     }
 }

@@ -5,6 +5,7 @@
 
 pub(crate) mod build;
 pub(crate) mod bundle;
+pub(crate) mod i18n;
 pub(crate) mod log_step;
 pub(crate) mod manifest;
 pub(crate) mod markdown;

@@ -88,8 +88,10 @@ pub(crate) struct ScopeView {
     pub subtype: String,
     /// 职业编码.
     pub code: String,
-    /// e.g. 五级-三级.
-    pub range: String,
+    /// The filed levels' digits, entry level first (5 then 3 for 五级-三级;
+    /// one digit for a single level, none when unreadable): the pages name
+    /// them in their language.
+    pub levels: Vec<u8>,
 }
 
 /// A signing key and its window.
@@ -345,7 +347,14 @@ impl InstitutionView {
                     name: o.name.clone(),
                     subtype: o.subtype.clone().unwrap_or_else(|| "——".into()),
                     code: o.code.clone(),
-                    range: scope_range(o).map(|r| r.to_string()).unwrap_or_default(),
+                    levels: scope_range(o).map_or_else(Vec::new, |r| {
+                        let (low, high) = (r.lowest.digit(), r.highest.digit());
+                        if low == high {
+                            vec![low]
+                        } else {
+                            vec![low, high]
+                        }
+                    }),
                 })
                 .collect(),
             keys: s

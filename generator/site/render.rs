@@ -7,15 +7,17 @@ use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use include_dir::{Dir, include_dir};
+use minijinja::value::Kwargs;
 use minijinja::value::Serde;
-use minijinja::{Environment, Value, context};
+use minijinja::{Environment, HtmlEscape, State, Value, context};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::data::config::Config;
 use crate::site::bundle;
+use crate::site::i18n::{LANGUAGES, Language};
 use crate::site::markdown::MarkdownPage;
-use crate::site::model::{LEVEL_COLUMNS, SiteModel, city_file};
+use crate::site::model::{SiteModel, city_file};
 use crate::trust::keys::hex;
 
 /// Output files: path relative to the site root → bytes.
@@ -119,9 +121,20 @@ static SCRIPTS: LazyLock<Vec<(&'static str, &'static str)>> = LazyLock::new(|| {
     scripts
 });
 
-/// The published scripts, joined once: (file name, source).
-static PUBLISHED: LazyLock<Vec<(String, String)>> =
-    LazyLock::new(|| bundle::bundles(&SCRIPTS).expect("the client's modules can be joined"));
+/// The published scripts, joined once per language with its string table:
+/// (`<tag>/<file name>`, source).
+static PUBLISHED: LazyLock<Vec<(String, String)>> = LazyLock::new(|| {
+    LANGUAGES
+        .iter()
+        .flat_map(|lang| {
+            let strings = lang.strings_module();
+            bundle::bundles(&SCRIPTS, &[("strings.js", &strings)])
+                .expect("the client's modules can be joined")
+                .into_iter()
+                .map(|(name, source)| (format!("{}/{name}", lang.tag), source))
+        })
+        .collect()
+});
 
 /// The folder the scripts are published in, e.g. `assets/js-1a2b3c4d5e/`:
 /// named by what is published, so a change to a script or to the way they
@@ -160,11 +173,16 @@ struct NavItem {
     href: String,
     label: String,
     current: bool,
+    /// The label is a page's own, Chinese on an English page.
+    own: bool,
 }
 
 fn environment() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    env.add_filter("fill", fill);
+    env.add_filter("data", data);
+    env.add_filter("named", named);
     for (name, source) in TEMPLATES {
         env.add_template(name, source).expect("templates parse");
     }
@@ -196,53 +214,87 @@ pub(crate) fn site_path(base_url: &str) -> String {
 /// Institutions on one page of a city's directory.
 pub(crate) const CITY_PAGE: usize = 100;
 
-/// The pages every site has besides the home page: path, template, title.
+/// The pages every site has besides the home page: path, template, title
+/// (a key of the string table's `titles`).
 const FIXED_PAGES: &[(&str, &str, &str)] = &[
-    ("verify/index.html", "verify.html", "证书查验"),
-    ("batch/index.html", "batch.html", "批量查验"),
-    (
-        "directory/index.html",
-        "directory.html",
-        "职业技能等级认定企业目录",
-    ),
-    ("stats/index.html", "stats.html", "职业技能等级认定结果统计"),
-    ("trust/index.html", "trust.html", "信任与密钥"),
-    ("404.html", "404.html", "找不到页面"),
+    ("verify/index.html", "verify.html", "verify"),
+    ("batch/index.html", "batch.html", "batch"),
+    ("directory/index.html", "directory.html", "directory"),
+    ("stats/index.html", "stats.html", "stats"),
+    ("trust/index.html", "trust.html", "trust"),
 ];
 
-/// The navigation: the fixed pages, then the Markdown pages.
-fn nav_targets(pages: &[MarkdownSource]) -> Vec<(String, String)> {
+/// The navigation: the fixed pages (by key of the string table's `nav`),
+/// then the Markdown pages (by their own label, which is theirs).
+fn nav_targets(pages: &[MarkdownSource]) -> Vec<(String, NavLabel)> {
     [
-        ("index.html", "首页"),
-        ("verify/index.html", "证书查验"),
-        ("batch/index.html", "批量查验"),
-        ("directory/index.html", "机构目录"),
-        ("stats/index.html", "认定统计"),
-        ("trust/index.html", "信任与密钥"),
+        ("index.html", "home"),
+        ("verify/index.html", "verify"),
+        ("batch/index.html", "batch"),
+        ("directory/index.html", "directory"),
+        ("stats/index.html", "stats"),
+        ("trust/index.html", "trust"),
     ]
     .iter()
-    .map(|(p, l)| (p.to_string(), l.to_string()))
-    .chain(
-        pages
-            .iter()
-            .map(|p| (format!("{}/index.html", p.slug), p.page.nav.clone())),
-    )
+    .map(|(p, key)| (p.to_string(), NavLabel::Key(key)))
+    .chain(pages.iter().map(|p| {
+        let label = NavLabel::Own(p.page.nav.clone());
+        (format!("{}/index.html", p.slug), label)
+    }))
     .collect()
 }
 
-/// What every page is rendered with.
+/// A navigation label: the string table's, or a Markdown page's own.
+enum NavLabel {
+    Key(&'static str),
+    Own(String),
+}
+
+/// What every page of one language is rendered with.
 struct Renderer<'a> {
-    env: Environment<'static>,
+    env: &'a Environment<'static>,
     config: &'a Config,
+    lang: &'a Language,
+    /// The pages' words of `lang`.
+    t: Value,
     /// Converted once: every page shares it (a conversion per page would
     /// make the build quadratic in the number of institutions).
-    model: Value,
-    assets: Value,
-    nav_targets: Vec<(String, String)>,
+    model: &'a Value,
+    assets: &'a Value,
+    nav_targets: &'a [(String, NavLabel)],
 }
 
 impl Renderer<'_> {
-    /// Renders `template` as the page at `path`.
+    /// A word of the pages' table, by a path of keys (`titles.verify`).
+    fn word(&self, path: &str) -> String {
+        let mut v = self.lang.page();
+        for key in path.split('.') {
+            v = &v[key];
+        }
+        v.as_str().unwrap_or_default().to_string()
+    }
+
+    /// The site's own texts in this language: the `[english]` ones on the
+    /// English pages when configured, else the Chinese (`own` says which).
+    fn site(&self) -> Value {
+        let config = self.config;
+        let en = &config.english;
+        let pick = |english: &Option<String>, chinese: &String| -> Value {
+            match english {
+                Some(text) if !self.lang.is_chinese() => context! { text => text, own => false },
+                _ => context! { text => chinese, own => !self.lang.is_chinese() },
+            }
+        };
+        context! {
+            title => pick(&en.title, &config.title),
+            authority => pick(&en.authority, &config.authority),
+            contact => pick(&en.contact, &config.contact),
+            base_url => &config.base_url,
+        }
+    }
+
+    /// Renders `template` as the page at `path` (within the language's
+    /// folder).
     fn page(
         &self,
         files: &mut Files,
@@ -251,47 +303,173 @@ impl Renderer<'_> {
         title: &str,
         extra: Value,
     ) -> Result<(), minijinja::Error> {
-        let config = self.config;
+        let full = format!("{}{path}", self.lang.prefix);
         // The 404 page is served at any depth: its links start from the
         // site's path on the host ("/" or "/certs/"), never with a scheme
         // and host, which the CSP of a copy on another host would block.
         let root = if path == "404.html" {
-            site_path(&config.base_url)
+            site_path(&self.config.base_url)
+        } else {
+            "../".repeat(full.matches('/').count())
+        };
+        // Links to pages stay in the language's folder.
+        let home = if path == "404.html" {
+            format!("{root}{}", self.lang.prefix)
         } else {
             "../".repeat(path.matches('/').count())
         };
+        let other = LANGUAGES
+            .iter()
+            .find(|l| l.tag != self.lang.tag)
+            .expect("two languages");
         let nav: Vec<NavItem> = self
             .nav_targets
             .iter()
             .map(|(href, label)| NavItem {
-                href: format!("{root}{href}"),
-                label: label.clone(),
+                href: format!("{home}{href}"),
+                label: match label {
+                    NavLabel::Key(key) => self.word(&format!("nav.{key}")),
+                    NavLabel::Own(text) => text.clone(),
+                },
                 current: href == path,
+                own: matches!(label, NavLabel::Own(_)) && !self.lang.is_chinese(),
             })
             .collect();
+        let other_href = format!("{root}{}{path}", other.prefix);
         let ctx = context! {
             root => root,
+            home => home,
             path => path,
             title => title,
-            site => context! {
-                title => &config.title,
-                authority => &config.authority,
-                base_url => &config.base_url,
-                contact => &config.contact,
+            t => self.t.clone(),
+            lang => context! {
+                code => self.lang.code(),
+                tag => self.lang.tag,
+                chinese => self.lang.is_chinese(),
+                other => context! {
+                    code => other.code(),
+                    href => other_href,
+                },
             },
+            site => self.site(),
             model => self.model.clone(),
             assets => self.assets.clone(),
             nav => Value::from(Serde(&nav)),
-            levels => Value::from(Serde(LEVEL_COLUMNS)),
             ..extra
         };
         let html = self.env.get_template(template)?.render(ctx)?;
-        files.insert(path.to_string(), html.into_bytes());
+        files.insert(full, html.into_bytes());
+        Ok(())
+    }
+
+    /// Every page of this language.
+    fn pages(
+        &self,
+        files: &mut Files,
+        model: &SiteModel,
+        pages: &[MarkdownSource],
+    ) -> Result<(), minijinja::Error> {
+        let none = || context! {};
+        let title = self.site().get_attr("title")?.get_attr("text")?;
+        self.page(
+            files,
+            "index.html",
+            "index.html",
+            &title.to_string(),
+            none(),
+        )?;
+        for (path, template, key) in FIXED_PAGES {
+            let title = self.word(&format!("titles.{key}"));
+            self.page(files, path, template, &title, none())?;
+        }
+        for city in &model.cities {
+            let name = self.lang.table["cities"][&city.name]
+                .as_str()
+                .unwrap_or(&city.name)
+                .to_string();
+            let chunks: Vec<_> = city.institutions.chunks(CITY_PAGE).collect();
+            // Links from inside directory/: every page of the city.
+            let links: Vec<_> = (1..=chunks.len())
+                .map(|p| city_file(city.number, p))
+                .collect();
+            for (n, institutions) in chunks.iter().enumerate() {
+                let extra = context! {
+                    links => &links,
+                    city => context! { number => city.number, name => &name, count => city.institutions.len() },
+                    institutions => Value::from(Serde(institutions)),
+                    page => n + 1,
+                    pages => chunks.len(),
+                    first => n * CITY_PAGE + 1,
+                };
+                let title = if chunks.len() > 1 {
+                    self.word("titles.city_page")
+                        .replace("{city}", &name)
+                        .replace("{page}", &(n + 1).to_string())
+                } else {
+                    name.clone()
+                };
+                let path = format!("directory/{}", links[n]);
+                self.page(files, &path, "city.html", &title, extra)?;
+            }
+        }
+        for inst in model.institutions() {
+            let path = format!("directory/{}.html", inst.filing_no);
+            let extra = context! { inst => Value::from(Serde(inst)) };
+            self.page(files, &path, "institution.html", &inst.name, extra)?;
+        }
+        for p in pages {
+            let path = format!("{}/index.html", p.slug);
+            let extra = context! { body => Value::from_safe_string(p.page.html.clone()) };
+            self.page(files, &path, "markdown.html", &p.page.title, extra)?;
+        }
         Ok(())
     }
 }
 
-/// Renders every page, the assets, the sitemap and robots.txt.
+/// `{{ text|fill(name=value, ...) }}`: each `{name}` of a string of the
+/// table replaced by its value.
+fn fill(template: String, kwargs: Kwargs) -> Result<String, minijinja::Error> {
+    let mut out = template;
+    for key in kwargs.args() {
+        let value: Value = kwargs.get(key)?;
+        out = out.replace(&format!("{{{key}}}"), &value.to_string());
+    }
+    Ok(out)
+}
+
+/// `{{ value|data }}`: signed data (names, occupations) as signed, marked
+/// as Chinese on a page in another language.
+fn data(state: &State, value: Value) -> Value {
+    let chinese = state
+        .lookup("lang")
+        .and_then(|l| l.get_attr("chinese").ok())
+        .is_none_or(|c| c.is_true());
+    let text = HtmlEscape(&value.to_string()).to_string();
+    if chinese {
+        Value::from_safe_string(text)
+    } else {
+        Value::from_safe_string(format!("<span lang=\"zh-CN\">{text}</span>"))
+    }
+}
+
+/// `{{ name|named("cities") }}`: a city or institution kind, which data and
+/// codes give in Chinese, in the page's language (`cities` and `kinds` of
+/// its string table); as data when the table does not know it.
+fn named(state: &State, value: Value, list: &str) -> Value {
+    let tag = state
+        .lookup("lang")
+        .and_then(|l| l.get_attr("tag").ok())
+        .map(|t| t.to_string());
+    let table = LANGUAGES.iter().find(|l| Some(l.tag) == tag.as_deref());
+    let text = value.to_string();
+    match table.and_then(|l| l.table[list][&text].as_str()) {
+        Some(name) => Value::from(name),
+        None => data(state, value),
+    }
+}
+
+/// Renders every page in every language, the assets, the sitemap and
+/// robots.txt.
 pub(crate) fn render_site(
     model: &SiteModel,
     config: &Config,
@@ -303,71 +481,51 @@ pub(crate) fn render_site(
         files.insert(assets[key].clone(), bytes.to_vec());
     }
     publish_scripts(&mut files, &assets["js"]);
-    let r = Renderer {
-        env: environment(),
-        config,
-        model: Value::from(Serde(model)),
-        assets: Value::from(Serde(&assets)),
-        nav_targets: nav_targets(pages),
-    };
-    let none = || context! {};
-    r.page(
-        &mut files,
-        "index.html",
-        "index.html",
-        &config.title,
-        none(),
-    )?;
-    for (path, template, title) in FIXED_PAGES {
-        r.page(&mut files, path, template, title, none())?;
-    }
-    for city in &model.cities {
-        let pages: Vec<_> = city.institutions.chunks(CITY_PAGE).collect();
-        // Links from inside directory/: every page of the city.
-        let links: Vec<_> = (1..=pages.len())
-            .map(|p| city_file(city.number, p))
-            .collect();
-        for (n, institutions) in pages.iter().enumerate() {
-            let extra = context! {
-                links => &links,
-                city => context! { number => city.number, name => &city.name, count => city.institutions.len() },
-                institutions => Value::from(Serde(institutions)),
-                page => n + 1,
-                pages => pages.len(),
-                first => n * CITY_PAGE + 1,
-            };
-            let title = if pages.len() > 1 {
-                format!("{}（第 {} 页）", city.name, n + 1)
-            } else {
-                city.name.clone()
-            };
+    let env = environment();
+    let model_value = Value::from(Serde(model));
+    let assets_value = Value::from(Serde(&assets));
+    let nav = nav_targets(pages);
+    for lang in LANGUAGES.iter() {
+        let r = Renderer {
+            env: &env,
+            config,
+            lang,
+            t: Value::from(Serde(lang.page())),
+            model: &model_value,
+            assets: &assets_value,
+            nav_targets: &nav,
+        };
+        r.pages(&mut files, model, pages)?;
+        if lang.is_chinese() {
+            // One 404 page for the whole site, saying it in both languages.
+            let en = Value::from(Serde(LANGUAGES[1].page()));
+            let title = r.word("titles.not_found");
             r.page(
                 &mut files,
-                &format!("directory/{}", links[n]),
-                "city.html",
+                "404.html",
+                "404.html",
                 &title,
-                extra,
+                context! { en => en },
             )?;
         }
-    }
-    for inst in model.institutions() {
-        let path = format!("directory/{}.html", inst.filing_no);
-        let extra = context! { inst => Value::from(Serde(inst)) };
-        r.page(&mut files, &path, "institution.html", &inst.name, extra)?;
-    }
-    for p in pages {
-        let path = format!("{}/index.html", p.slug);
-        let extra = context! { body => Value::from_safe_string(p.page.html.clone()) };
-        r.page(&mut files, &path, "markdown.html", &p.page.title, extra)?;
     }
     let sitemap: Vec<String> = files
         .keys()
         .filter(|p| p.ends_with(".html") && *p != "404.html")
         .cloned()
         .collect();
+    let r = Renderer {
+        env: &env,
+        config,
+        lang: &LANGUAGES[0],
+        t: Value::from(Serde(LANGUAGES[0].page())),
+        model: &model_value,
+        assets: &assets_value,
+        nav_targets: &nav,
+    };
     let extra = context! { urls => Value::from(Serde(&sitemap)) };
     r.page(&mut files, "sitemap.xml", "sitemap.xml", "", extra)?;
-    r.page(&mut files, "robots.txt", "robots.txt", "", none())?;
+    r.page(&mut files, "robots.txt", "robots.txt", "", context! {})?;
     Ok(files)
 }
 
@@ -413,17 +571,24 @@ mod tests {
             .keys()
             .map(|k| k.strip_prefix(&dir).unwrap())
             .collect();
-        assert_eq!(
-            published,
-            [
-                "batch-page.js",
-                "home.js",
-                "search-boot.js",
-                "search-page.js",
-                "verify-early.js",
-                "verify-page.js"
-            ]
-        );
+        let pages = [
+            "batch-page.js",
+            "home.js",
+            "search-boot.js",
+            "search-page.js",
+            "verify-early.js",
+            "verify-page.js",
+        ];
+        let expected: Vec<String> = ["en", "zh"]
+            .iter()
+            .flat_map(|tag| pages.iter().map(move |p| format!("{tag}/{p}")))
+            .collect();
+        assert_eq!(published, expected);
+        // Each language's scripts carry its own string table.
+        let zh = String::from_utf8_lossy(&files[&format!("{dir}zh/verify-page.js")]).into_owned();
+        let en = String::from_utf8_lossy(&files[&format!("{dir}en/verify-page.js")]).into_owned();
+        assert!(zh.contains("证书有效") && !zh.contains("Certificate verified"));
+        assert!(en.contains("Certificate verified") && !en.contains("证书有效"));
         for (name, source) in &on_disk {
             let body = bundle::compact(&bundle::body(source));
             assert!(

@@ -1,7 +1,34 @@
-// What every page does first. A classic script, so it also runs where
-// modules cannot (a page opened from file://): registers the service worker
-// (sw.js, at the site's root) that keeps the site working offline.
+// What every page does first, before it is shown. A classic script, so it
+// also runs where modules cannot (a page opened from file://).
+// - The language: a visitor who chose the other language (the switch in the
+//   header, remembered in localStorage) is taken to this page in it, with
+//   the same fragment (a code being verified stays).
+// - Offline: once the page has loaded, it registers the service worker
+//   (sw.js, at the site's root) that keeps the site working offline.
 (function () {
+  var KEY = 'certsite.lang';
+  var mine = document.documentElement.lang === 'en' ? 'en' : 'zh';
+  var chosen = null;
+  try {
+    chosen = window.localStorage.getItem(KEY);
+  } catch (e) {
+    // Storage disabled: the language is the page's.
+  }
+  var other = document.querySelector('link[rel="alternate"][hreflang]');
+  if (other && (chosen === 'en' || chosen === 'zh') && chosen !== mine) {
+    window.location.replace(other.href + window.location.hash);
+    return;
+  }
+  document.addEventListener('click', function (event) {
+    var link = event.target.closest && event.target.closest('a[data-lang-switch]');
+    if (!link) return;
+    try {
+      window.localStorage.setItem(KEY, mine === 'en' ? 'zh' : 'en');
+    } catch (e) {
+      // Not remembered: this page's switch still works.
+    }
+    link.href = link.href.split('#')[0] + window.location.hash;
+  });
   var script = document.currentScript;
   if (!script || !('serviceWorker' in navigator) || !/^https?:$/.test(window.location.protocol)) return;
   // This file is assets/boot.<hash>.js: the site's root is one level up.

@@ -1,11 +1,11 @@
 // Batch checking: hundreds of codes (optionally with names), each verified
 // in this browser exactly as a single lookup, shards fetched once each and
 // in parallel, results streamed into a table and downloadable as CSV.
-import { CodeError, LEVEL_NAMES as LEVELS, parseCode } from './code.js';
+import { CodeError, parseCode } from './code.js';
 import { ed25519Supported, fromBase64 } from './crypto.js';
 import { el, fill } from './dom.js';
 import { matches } from './holder.js';
-import { STRINGS } from './i18n.js';
+import { codeMessage, data, levelName, say, t, titleFor } from './i18n.js';
 import { OfflineError, Site, localMemory, readHints } from './lookup.js';
 import { readPolicy } from './verify.js';
 
@@ -22,7 +22,6 @@ const body = table.querySelector('tbody');
 const download = document.getElementById('batch-download');
 const runButton = document.getElementById('batch-run');
 const progress = document.getElementById('batch-progress');
-const t = STRINGS.zh;
 const PARALLEL = 6;
 
 /**
@@ -48,7 +47,7 @@ async function checkOne(item) {
   try {
     code = parseCode(item.code);
   } catch (e) {
-    if (e instanceof CodeError) return { item, verdict: 'malformed', text: `${t.codeError}：${e.message}` };
+    if (e instanceof CodeError) return { item, verdict: 'malformed', text: say(t.titled, { title: t.codeError, message: codeMessage(e) }) };
     throw e;
   }
   try {
@@ -57,7 +56,7 @@ async function checkOne(item) {
     if (item.name && r.certificate && (r.verdict === 'verified' || r.verdict === 'revoked')) {
       nameCheck = (await matches('name', item.name, r.certificate)) ? t.match : t.mismatch;
     }
-    const [text] = t.titleFor(r);
+    const [text] = titleFor(r);
     return { item, code: code.code, verdict: r.verdict, result: r, text, nameCheck };
   } catch (e) {
     const verdict = e instanceof OfflineError ? 'offline' : 'load-error';
@@ -76,13 +75,13 @@ const LABELS = [...table.querySelectorAll('thead th')].map((th) => th.textConten
 
 function rowFor(n, out) {
   const { c, inst } = shown(out);
-  const revoked = out.verdict === 'revoked' ? `（${out.result.revocation.revoked_on}：${out.result.revocation.reason}）` : '';
+  const r = out.verdict === 'revoked' ? out.result.revocation : null;
   const cells = [
     String(n),
     el('code', {}, out.code ?? out.item.code),
-    out.text + revoked,
-    inst?.name ?? '',
-    c ? `${c.occupation}${c.subtype ? `（${c.subtype}）` : ''} ${LEVELS[c.level - 1]}` : '',
+    r ? [out.text, ` (${r.revoked_on}: `, data(r.reason), ')'] : out.text,
+    inst ? data(inst.name) : '',
+    c ? [data(`${c.occupation}${c.subtype ? `（${c.subtype}）` : ''}`), ` ${levelName(c.level)}`] : '',
     c?.issued_on ?? '',
     out.nameCheck ?? '',
   ];
@@ -126,7 +125,7 @@ async function run(items) {
   progress.max = items.length;
   progress.value = 0;
   progress.hidden = false;
-  status.textContent = t.batchProgress(0, items.length);
+  status.textContent = say(t.batchProgress, { done: 0, all: items.length });
   const rows = items.map((item, i) => pendingRow(i + 1, item));
   body.append(...rows);
   const results = new Array(items.length);
@@ -144,7 +143,7 @@ async function run(items) {
       rows[i] = row;
     }
     progress.value = done;
-    progress.textContent = t.batchProgress(done, items.length);
+    progress.textContent = say(t.batchProgress, { done, all: items.length });
   };
   // A few lookups at a time: the shards load in parallel and the page stays
   // responsive; each row is drawn in the frame after its verdict is known.
@@ -168,13 +167,14 @@ async function run(items) {
   for (const r of results) counts[r.verdict] = (counts[r.verdict] ?? 0) + 1;
   const summary = Object.entries(counts).map(([v, n]) => `${v === 'malformed' ? t.codeError : t.verdicts[v][0]} ${n}`).join(t.listSeparator);
   const dated = results.find((r) => r.result?.dataDate);
-  const asOf = dated ? `${t.dataDate(dated.result.dataDate)}。` : '';
-  status.textContent = `${t.batchDone(items.length, summary, ((performance.now() - started) / 1000).toFixed(1))}${asOf}`;
+  const asOf = dated ? ` ${say(t.dataDate, { date: dated.result.dataDate })}` : '';
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  status.textContent = `${say(t.batchDone, { all: items.length, summary, seconds })}${asOf}`;
   status.dataset.done = String(items.length);
-  const header = ['序号', '证书编号', '查验结果', 'verdict', '发证机构', '职业', '工种', '等级', '发证日期', '撤销日期', '撤销原因', '姓名核对'];
+  const header = t.batchHeader;
   const lines = results.map((r, i) => {
     const { c, inst } = shown(r);
-    return [i + 1, r.code ?? r.item.code, r.text, r.verdict, inst?.name, c?.occupation, c?.subtype, c ? LEVELS[c.level - 1] : '', c?.issued_on, r.result?.revocation?.revoked_on, r.result?.revocation?.reason, r.nameCheck]
+    return [i + 1, r.code ?? r.item.code, r.text, r.verdict, inst?.name, c?.occupation, c?.subtype, c ? levelName(c.level) : '', c?.issued_on, r.result?.revocation?.revoked_on, r.result?.revocation?.reason, r.nameCheck]
       .map(csvCell)
       .join(',');
   });

@@ -9,14 +9,20 @@ export const KINDS = ['央企辽宁分公司', '省属企业', '市属企业', '
 /** Level names by digit - 1. */
 export const LEVEL_NAMES = ['一级/高级技师', '二级/技师', '三级/高级工', '四级/中级工', '五级/初级工'];
 const CATEGORY = { Y: '企业用人单位', S: '第三方评价机构' };
-const FIRST_YEAR = 2019;
+/** The first year this coding applies to. */
+export const FIRST_YEAR = 2019;
 
-/** A code error: 1-based positions, field, what was found and expected. */
+/**
+ * A code error: 1-based positions, field, what was found and expected, in
+ * the Rust side's words. `key` names the field, `value` is what was found
+ * and `expectedKey` what was expected, in no language, for a page to say it
+ * in another (i18n.js).
+ */
 export class CodeError extends Error {
-  constructor(start, end, field, found, expected) {
+  constructor(start, end, field, found, expected, key, value, expectedKey = key) {
     const pos = start === 0 ? '' : start === end ? `第${start}位` : `第${start}-${end}位`;
     super(start === 0 ? `${field}为 ${found}，应为 ${expected}` : `${pos}（${field}）为 ${found}，应为 ${expected}`);
-    Object.assign(this, { start, end, field, found, expected });
+    Object.assign(this, { start, end, field, found, expected, key, value, expectedKey });
   }
 }
 
@@ -25,11 +31,11 @@ export function normalizeInput(raw) {
   return raw.normalize('NFKC').replace(/\s+/gu, '').toUpperCase();
 }
 
-function digits(s, start, end, field) {
+function digits(s, start, end, field, key) {
   let value = 0;
   for (let pos = start; pos <= end; pos++) {
     const c = s[pos - 1];
-    if (!/^[0-9]$/.test(c)) throw new CodeError(pos, pos, field, `“${c}”`, '数字 0-9');
+    if (!/^[0-9]$/.test(c)) throw new CodeError(pos, pos, field, `“${c}”`, '数字 0-9', key, `“${c}”`, 'digit');
     value = value * 10 + Number(c);
   }
   return value;
@@ -40,24 +46,26 @@ const text = (s, start, end) => s.slice(start - 1, end).join('');
 function filingFields(s) {
   const letter = s[0];
   if (!(letter in CATEGORY)) {
-    throw new CodeError(1, 1, '机构类别代码', `“${letter}”`, 'Y（企业用人单位）或 S（第三方评价机构）');
+    throw new CodeError(1, 1, '机构类别代码', `“${letter}”`, 'Y（企业用人单位）或 S（第三方评价机构）', 'category', `“${letter}”`);
   }
-  const route = digits(s, 2, 5, '备案途径代码');
-  const province = digits(s, 6, 7, '省级代码');
-  if (province !== 21) throw new CodeError(6, 7, '省级代码', text(s, 6, 7), '21（辽宁省）');
-  const city = digits(s, 8, 9, '机构所在市代码');
+  const route = digits(s, 2, 5, '备案途径代码', 'route');
+  const province = digits(s, 6, 7, '省级代码', 'province');
+  if (province !== 21) throw new CodeError(6, 7, '省级代码', text(s, 6, 7), '21（辽宁省）', 'province', text(s, 6, 7));
+  const city = digits(s, 8, 9, '机构所在市代码', 'city');
   if (city < 1 || city > 14) {
-    throw new CodeError(8, 9, '机构所在市代码', text(s, 8, 9), '01-14（01 沈阳 … 11 铁岭、12 朝阳、13 盘锦、14 葫芦岛）');
+    throw new CodeError(8, 9, '机构所在市代码', text(s, 8, 9), '01-14（01 沈阳 … 11 铁岭、12 朝阳、13 盘锦、14 葫芦岛）', 'city', text(s, 8, 9));
   }
-  const kind = digits(s, 10, 10, '机构类别');
+  const kind = digits(s, 10, 10, '机构类别', 'kind');
   if (kind < 1 || kind > 6) {
-    throw new CodeError(10, 10, '机构类别', text(s, 10, 10), '1-6（1 央企辽宁分公司、2 省属企业、3 市属企业、4 技工院校、5 行业协会、6 其他）');
+    throw new CodeError(10, 10, '机构类别', text(s, 10, 10), '1-6（1 央企辽宁分公司、2 省属企业、3 市属企业、4 技工院校、5 行业协会、6 其他）', 'kind', text(s, 10, 10));
   }
-  const order = digits(s, 11, 13, '机构备案顺序号');
-  if (order === 0) throw new CodeError(11, 13, '机构备案顺序号', '000', '001-999（按备案先后顺序赋码）');
+  const order = digits(s, 11, 13, '机构备案顺序号', 'order');
+  if (order === 0) throw new CodeError(11, 13, '机构备案顺序号', '000', '001-999（按备案先后顺序赋码）', 'order', '000');
   if (route !== 0 && kind !== 1) {
     const r = String(route).padStart(4, '0');
-    throw new CodeError(10, 10, '机构类别', `${kind}（${KINDS[kind - 1]}）`, `1（央企辽宁分公司），因第2-5位备案途径代码为 ${r}（央企驻辽分支机构）`);
+    const error = new CodeError(10, 10, '机构类别', `${kind}（${KINDS[kind - 1]}）`, `1（央企辽宁分公司），因第2-5位备案途径代码为 ${r}（央企驻辽分支机构）`, 'kind_route', String(kind));
+    error.route = r;
+    throw error;
   }
   const filingNo = text(s, 1, 13);
   return {
@@ -75,31 +83,31 @@ function filingFields(s) {
   };
 }
 
-function checkLength(s, want, field, shape) {
-  if (s.length !== want) throw new CodeError(0, 0, field, `${s.length} 位`, `${want} 位（${shape}）`);
+function checkLength(s, want, field, shape, key) {
+  if (s.length !== want) throw new CodeError(0, 0, field, `${s.length} 位`, `${want} 位（${shape}）`, key, s.length);
 }
 
 /** Parses a 13-character filing number; throws CodeError. */
 export function parseFiling(raw) {
   const s = [...normalizeInput(raw)];
-  checkLength(s, 13, '机构备案号长度', '1位字母+12位数字');
+  checkLength(s, 13, '机构备案号长度', '1位字母+12位数字', 'filing_length');
   return filingFields(s);
 }
 
 /** Parses a 22-character certificate code; throws CodeError. */
 export function parseCode(raw) {
   const s = [...normalizeInput(raw)];
-  checkLength(s, 22, '证书编号长度', '1位字母+21位数字');
+  checkLength(s, 22, '证书编号长度', '1位字母+21位数字', 'length');
   const f = filingFields(s);
-  const yy = digits(s, 14, 15, '核发年份');
+  const yy = digits(s, 14, 15, '核发年份', 'year');
   const year = 2000 + yy;
   if (year < FIRST_YEAR) {
-    throw new CodeError(14, 15, '核发年份', text(s, 14, 15), `${FIRST_YEAR % 100} 及以后（本编码规则自${FIRST_YEAR}年起施行）`);
+    throw new CodeError(14, 15, '核发年份', text(s, 14, 15), `${FIRST_YEAR % 100} 及以后（本编码规则自${FIRST_YEAR}年起施行）`, 'year', text(s, 14, 15));
   }
-  const level = digits(s, 16, 16, '等级代码');
-  if (level < 1 || level > 5) throw new CodeError(16, 16, '等级代码', text(s, 16, 16), '1-5');
-  const serial = digits(s, 17, 22, '证书序列码');
-  if (serial === 0) throw new CodeError(17, 22, '证书序列码', '000000', '000001-999999');
+  const level = digits(s, 16, 16, '等级代码', 'level');
+  if (level < 1 || level > 5) throw new CodeError(16, 16, '等级代码', text(s, 16, 16), '1-5', 'level', text(s, 16, 16));
+  const serial = digits(s, 17, 22, '证书序列码', 'serial');
+  if (serial === 0) throw new CodeError(17, 22, '证书序列码', '000000', '000001-999999', 'serial', '000000');
   const { order, ...rest } = f;
   return { code: s.join(''), ...rest, year, level, level_name: LEVEL_NAMES[level - 1], serial };
 }

@@ -1,158 +1,63 @@
-// The page's words in Chinese (default) and English. Only text: every
-// string is inserted with textContent, never as HTML.
+// The page's words, from the string table of its language
+// (site-templates/i18n/<lang>.json), which the build joins into each page's
+// script as strings.js. Only text: every string is inserted with
+// textContent, never as HTML. Signed data (names, occupations) is shown as
+// signed, marked as Chinese on a page in another language.
+import { CITIES, FIRST_YEAR, KINDS, LEVEL_NAMES } from './code.js';
+import { el } from './dom.js';
+import { TABLE } from './strings.js';
 
-export const STRINGS = {
-  zh: {
-    toggle: 'English',
-    checking: '正在验证……',
-    verdicts: {
-      verified: ['证书有效', '发证机构的签名与根密钥签名均已在您的浏览器中验证通过。'],
-      'invalid-signature': ['签名无效', '数据被改动过，或不是由登记的密钥签名。不能视为有效证书。'],
-      'unknown-issuer': ['发证机构未登记', '签发这份证书的机构不在机构目录中，或在发证日期不具备相应资质。'],
-      'key-not-valid': ['签名密钥在发证日期无效', '签名所用的密钥在发证日期不在有效期内（可能已停用或被撤销）。'],
-      revoked: ['证书已撤销', '这份证书已被撤销，不再有效。'],
-      'not-found': ['查无此证', '本站没有这一编号的证书。'],
-      unsupported: ['无法在此浏览器中验证', '此浏览器不支持 Ed25519 签名验证。请使用 Chrome/Edge 137、Firefox 129、Safari 17 或更新版本后重试。在能验证之前，本页不会显示“证书有效”。'],
-      'load-error': ['无法加载本站数据', '数据下载失败或不完整。请检查网络后刷新重试。'],
-      offline: ['需要联网', '您现在离线，这个编号的数据没有保存在本机（只保存查过的证书）。请联网后再查验。'],
-      'log-inconsistent': ['警告：站点数据与您此前看到的不一致', '本站现在提供的数据不是您上次在此浏览器中看到的数据的延续。站点可能被回退到旧版本（例如藏起后来的撤销），或在向不同的访问者展示不同的数据。不能据此认定证书状态，请向发布者或发证机关核实。'],
-    },
-    reasons: {
-      'issuer-not-listed': '发证机构不在机构目录中。',
-      'institution-malformed': '机构信息文件格式不对。',
-      'institution-signature': '机构信息的根密钥签名无效。',
-      'record-damaged': '证书记录已损坏。',
-      'record-duplicated': '同一编号出现了多条记录。',
-      'certificate-signature': '证书内容与签名不符。',
-      'key-not-listed': '签名密钥不是该机构登记的密钥。',
-      'record-inconsistent': '证书内容与证书编号或机构名称不一致。',
-      'filing-not-valid': '发证日期不在机构备案有效期内。',
-      'out-of-scope': '职业或等级不在机构备案的范围内。',
-      'record-invalid': '证书记录不符合规则，本站的生成程序也会拒收这样的记录。',
-      'institution-invalid': '机构信息不符合规则。',
-      'data-altered': '站点上的数据与发布者签名的快照不符：有记录被删除、改动，或混入了旧版本的文件（例如撤销记录被拿掉）。',
-      'snapshot-invalid': '站点快照的签名无效，或不是根密钥登记的发布者所签。无法确认数据完整。',
-      'log-rollback': '日志比您上次看到的短：站点回退到了旧版本。',
-      'log-fork': '日志不是您上次看到的日志的延续：站点的历史被改写，或出现了分叉。',
-    },
-    dataDate: (d) => `数据截至 ${d}（发布者签名的快照）`,
-    offlineNote: (d) => `离线：这一结果用的是本机保存的数据（数据截至 ${d}），不是站点现在的数据，此后的撤销不会显示。联网后请再查一次。`,
-    rule: '规则：',
-    recordInvalid: ['证书记录无效', '这条记录由登记的密钥签名，但不符合证书记录的规则，不能视为有效证书。'],
-    dataAltered: ['数据被改动', '本站提供的数据不是发布者签名的那一版，不能据此认定证书有效、无效或未撤销。请稍后重试；仍然如此请联系发布者。'],
-    fields: {
-      name: '姓名', id_type: '证件类型', id_number: '证件号码', occupation: '职业名称', subtype: '工种名称',
-      level: '职业技能等级', code: '证书编号', issued_on: '发证日期', institution: '发证机构',
-      filing_no: '机构备案号', filing: '备案有效期', revoked_on: '撤销日期', reason: '撤销原因',
-      current_name: '机构现名',
-    },
-    hidden: '（已隐藏，可在下方核对）',
-    to: '至',
-    now: '今',
-    holderTitle: '核对持证人',
-    holderHint: '输入持证人的姓名或证件号码，浏览器计算后告诉您是否与证书一致；本站看不到您输入的内容。',
-    nameLabel: '姓名', idLabel: '证件号码', check: '核对', computing: '计算中……',
-    match: '一致', mismatch: '不一致',
-    nameMatch: (n) => `姓名一致：${n}`,
-    nameMismatch: '姓名与证书不一致',
-    idMatch: '证件号码一致', idMismatch: '证件号码与证书不一致',
-    rootLabel: '根密钥指纹（SHA-256）',
-    rootChanged: (a, b) => `警告：本站的根密钥与您上次在此浏览器中看到的不同！上次：${a}；这次：${b}。除非发证机关公告过更换根密钥，否则本页显示的结果可能是伪造的。`,
-    decode: (c) => `编号解读：${c.city}${c.institution_kind}（机构备案号 ${c.filing_no}），${c.year} 年发证，${c.level_name}，序列号 ${c.serial}。`,
-    issuerListed: (name, scope) => `发证机构 ${name} 在机构目录中，备案的职业：${scope}。`,
-    issuerMissing: '发证机构不在本站的机构目录中。',
-    newest: (d) => `本站收录该机构证书的最新发证日期为 ${d}（本站统计，未经签名）。`,
-    noneYet: '本站尚未收录该机构的证书。',
-    uploadNote: '新发的证书要在发证企业上传数据后才会出现在本站。',
-    institutionPage: '查看机构信息',
-    codeError: '证书编号有误',
-    badFragment: '链接中的证书编号无法解码（%编码有误），请核对链接或直接输入编号。',
-    enterCode: '请输入证书编号。',
-    waiting: '等待查验……',
-    batchEmpty: '请输入至少一个证书编号。',
-    batchProgress: (done, all) => `已查验 ${done} / ${all}`,
-    batchDone: (all, summary, seconds) => `完成：${all} 份（${summary}），用时 ${seconds} 秒。`,
-    listSeparator: '，',
-  },
-  en: {
-    toggle: '中文',
-    checking: 'Verifying…',
-    verdicts: {
-      verified: ['Certificate verified', "The issuer's signature and the root signature were verified in your browser."],
-      'invalid-signature': ['Signature invalid', 'The data was altered, or not signed by a registered key. Do not accept this certificate.'],
-      'unknown-issuer': ['Issuer unknown', 'The issuing institution is not in the directory, or was not authorised on the issue date.'],
-      'key-not-valid': ['Key not valid on that date', 'The signing key was not valid on the issue date (retired or revoked).'],
-      revoked: ['Certificate revoked', 'This certificate has been revoked and is no longer valid.'],
-      'not-found': ['Not found', 'This site has no certificate with this code.'],
-      unsupported: ['Cannot verify in this browser', 'This browser cannot verify Ed25519 signatures. Use Chrome/Edge 137, Firefox 129, Safari 17 or newer. Until then this page never shows "verified".'],
-      'load-error': ["Could not load the site's data", 'A download failed or was incomplete. Check the connection and reload.'],
-      offline: ['Needs the network', 'You are offline, and the data for this code is not stored on this device (only certificates checked before are). Connect and try again.'],
-      'log-inconsistent': ["Warning: this site's data disagrees with what you saw before", "The data this site serves now does not extend what this browser saw on an earlier visit. The site may have been rolled back (hiding a later revocation, for example), or be showing different data to different visitors. Do not rely on it; check with the publisher or the authority."],
-    },
-    reasons: {
-      'issuer-not-listed': 'The issuer is not in the directory.',
-      'institution-malformed': "The issuer's statement is malformed.",
-      'institution-signature': "The root signature on the issuer's statement does not verify.",
-      'record-damaged': 'The certificate record is damaged.',
-      'record-duplicated': 'Several records carry this code.',
-      'certificate-signature': 'The certificate does not match its signature.',
-      'key-not-listed': "The signing key is not one of the issuer's keys.",
-      'record-inconsistent': 'The record disagrees with its code or with the issuer name.',
-      'filing-not-valid': "The issue date is outside the issuer's filing period.",
-      'out-of-scope': "The occupation or level is outside the issuer's filed scope.",
-      'record-invalid': 'The certificate record breaks a rule; the site generator refuses such records too.',
-      'institution-invalid': "The issuer's statement breaks a rule.",
-      'data-altered': "The site's data does not match the snapshot the publisher signed: a record was removed or changed, or a file from another version was mixed in (a revocation may have been stripped).",
-      'snapshot-invalid': "The site's snapshot is not signed by the publisher the root lists. The data cannot be shown to be complete.",
-      'log-rollback': 'The log is shorter than the one you saw before: the site went back to an older version.',
-      'log-fork': 'The log does not extend the one you saw before: its history was rewritten, or has forked.',
-    },
-    dataDate: (d) => `Data as of ${d} (the publisher's signed snapshot)`,
-    offlineNote: (d) => `Offline: this result uses data stored on this device (data as of ${d}), not the site's current data; a later revocation would not show. Check again when online.`,
-    rule: 'Rule: ',
-    recordInvalid: ['Invalid certificate record', 'This record is signed by a registered key but breaks a rule for certificate records. It is not a valid certificate.'],
-    dataAltered: ['Data altered', "The data this site served is not the version the publisher signed; nothing can be concluded from it (valid, invalid or not revoked). Try again later; if it persists, contact the publisher."],
-    fields: {
-      name: 'Name', id_type: 'ID document', id_number: 'ID number', occupation: 'Occupation', subtype: 'Specialty',
-      level: 'Skill level', code: 'Certificate code', issued_on: 'Issued on', institution: 'Issuer',
-      filing_no: 'Filing number', filing: 'Filing valid', revoked_on: 'Revoked on', reason: 'Reason',
-      current_name: 'Current name',
-    },
-    hidden: '(hidden — check it below)',
-    to: 'to',
-    now: 'now',
-    holderTitle: 'Check the holder',
-    holderHint: 'Type the holder\'s name or ID number: your browser tells you whether it matches. The site never sees what you type.',
-    nameLabel: 'Name', idLabel: 'ID number', check: 'Check', computing: 'Computing…',
-    match: 'matches', mismatch: 'does not match',
-    nameMatch: (n) => `Name matches: ${n}`,
-    nameMismatch: 'The name does not match',
-    idMatch: 'The ID number matches', idMismatch: 'The ID number does not match',
-    rootLabel: 'Root key fingerprint (SHA-256)',
-    rootChanged: (a, b) => `Warning: this site's root key differs from the one this browser saw before! Before: ${a}; now: ${b}. Unless the authority announced a new root key, this page may be forged.`,
-    decode: (c) => `The code says: ${c.city} ${c.institution_kind} (filing ${c.filing_no}), issued in ${c.year}, level ${c.level}, serial ${c.serial}.`,
-    issuerListed: (name, scope) => `The issuer ${name} is in the directory; filed occupations: ${scope}.`,
-    issuerMissing: 'The issuer is not in this site\'s directory.',
-    newest: (d) => `The newest certificate of this issuer on this site was issued on ${d} (a site statistic, not signed).`,
-    noneYet: 'This site has no certificates of this issuer yet.',
-    uploadNote: 'New certificates appear only after the issuer uploads its data.',
-    institutionPage: 'Issuer details',
-    codeError: 'The code is malformed',
-    badFragment: 'The certificate code in the link cannot be decoded (a broken % escape). Check the link or type the code.',
-    enterCode: 'Enter a certificate code.',
-    waiting: 'Waiting…',
-    batchEmpty: 'Enter at least one certificate code.',
-    batchProgress: (done, all) => `Checked ${done} of ${all}`,
-    batchDone: (all, summary, seconds) => `Done: ${all} (${summary}) in ${seconds} s. `,
-    listSeparator: ', ',
-  },
-};
+/** The scripts' words. */
+export const t = TABLE.script;
+/** The page's language, as its `lang` attribute says it. */
+export const LANG = TABLE.lang;
+const chinese = LANG.startsWith('zh');
+
+/** `template` with each `{name}` replaced by `values[name]`, as text. */
+export function say(template, values = {}) {
+  return template.replace(/\{(\w+)\}/g, (whole, key) => (key in values ? String(values[key]) : whole));
+}
+
+/**
+ * `template` with each `{name}` replaced, as a list of text and nodes for
+ * `el`: a value that is a node (see `data`) keeps its markup.
+ */
+export function sayNodes(template, values = {}) {
+  return template.split(/(\{\w+\})/).map((part) => {
+    const key = /^\{(\w+)\}$/.exec(part)?.[1];
+    return key && key in values ? values[key] : part;
+  });
+}
+
+/** Signed data as signed: on a page in another language, marked as Chinese. */
+export function data(text) {
+  return chinese ? String(text) : el('span', { lang: 'zh-CN' }, String(text));
+}
+
+/** A level (1-5) as the page's language names it. */
+export const levelName = (level) => TABLE.levels?.[level - 1] ?? LEVEL_NAMES[level - 1];
+
+/** A city (1-14) as the page's language names it. */
+export const cityName = (n) => TABLE.cities[CITIES[n - 1]] ?? CITIES[n - 1];
+
+/** An institution kind (1-6) as the page's language names it. */
+export const kindName = (n) => TABLE.kinds[KINDS[n - 1]] ?? KINDS[n - 1];
 
 /** The title and text of a verdict: a broken rule or altered data is said as such. */
-for (const t of Object.values(STRINGS)) {
-  t.titleFor = (result) => {
-    if (result.reason === 'record-invalid') return t.recordInvalid;
-    if (result.reason === 'data-altered' || result.reason === 'snapshot-invalid') return t.dataAltered;
-    return t.verdicts[result.verdict];
-  };
+export function titleFor(result) {
+  if (result.reason === 'record-invalid') return t.recordInvalid;
+  if (result.reason === 'data-altered' || result.reason === 'snapshot-invalid') return t.dataAltered;
+  return t.verdicts[result.verdict];
+}
+
+/** What is wrong with a code (a CodeError), in the page's language. */
+export function codeMessage(error) {
+  if (chinese || !t.code) return error.message;
+  const words = t.code;
+  const field = words.fields[error.key] ?? error.key;
+  const expected = say(words.expected[error.expectedKey] ?? '', { route: error.route, year: FIRST_YEAR % 100, first: FIRST_YEAR });
+  const found = String(error.key).endsWith('length') ? say(words.characters, { n: error.value }) : error.value;
+  if (error.start === 0) return say(words.whole, { field, found, expected });
+  const template = error.start === error.end ? words.position : words.positions;
+  return say(template, { from: error.start, to: error.end, field, found, expected });
 }

@@ -1,6 +1,7 @@
 // The search form of the directory page: results as links, by text only.
 import { el, fill } from './dom.js';
 import { CITIES, KINDS } from './code.js';
+import { cityName, data, kindName, say, sayNodes, t } from './i18n.js';
 import { search } from './search.js';
 
 const form = document.getElementById('search-form');
@@ -32,7 +33,7 @@ async function fetchJson(path, { optional = false } = {}) {
 const PAGE = 20;
 
 function item(r) {
-  return el('li', {}, el('a', { href: `${r.filing_no}.html` }, r.name), ' ', el('code', {}, r.filing_no), el('br'), el('span', { class: 'note' }, r.occupations));
+  return el('li', {}, el('a', { href: `${r.filing_no}.html` }, data(r.name)), ' ', el('code', {}, r.filing_no), el('br'), el('span', { class: 'note' }, data(r.occupations)));
 }
 
 async function run() {
@@ -47,13 +48,13 @@ async function run() {
     return;
   }
   results.dataset.state = 'searching';
-  fill(results, el('p', {}, '查找中……'));
+  fill(results, el('p', {}, t.search.searching));
   const options = { fetchJson, city, kind, limit: PAGE };
   try {
     const { total, results: found } = await search(query, options);
     results.dataset.state = 'done';
     if (total === 0) {
-      fill(results, el('p', {}, `没有找到与“${query}”相关的机构。`));
+      fill(results, el('p', {}, sayNodes(t.search.none, { query: data(query) })));
       return;
     }
     const list = el('ol', { class: 'results' }, found.map(item));
@@ -61,8 +62,8 @@ async function run() {
     const more = el('button', { type: 'button', class: 'secondary' }, '');
     let shown = Math.min(PAGE, total);
     const update = () => {
-      summary.textContent = shown < total ? `找到 ${total} 家机构，显示前 ${shown} 家：` : `找到 ${total} 家机构：`;
-      more.textContent = `再显示 ${Math.min(PAGE, total - shown)} 家`;
+      summary.textContent = say(shown < total ? t.search.foundSome : t.search.foundAll, { total, shown });
+      more.textContent = say(t.search.more, { n: Math.min(PAGE, total - shown) });
       more.hidden = shown >= total;
     };
     more.addEventListener('click', async () => {
@@ -72,7 +73,7 @@ async function run() {
         next.results.forEach((r) => list.append(item(r)));
         shown = Math.min(shown + PAGE, total);
       } catch {
-        results.append(el('p', { class: 'warning' }, '无法加载更多结果，请重试。'));
+        results.append(el('p', { class: 'warning' }, t.search.moreError));
       }
       more.disabled = false;
       update();
@@ -81,15 +82,15 @@ async function run() {
     fill(results, summary, list, more);
   } catch {
     results.dataset.state = 'error';
-    fill(results, el('p', { class: 'warning' }, '无法加载搜索索引，请刷新重试。'));
+    fill(results, el('p', { class: 'warning' }, t.search.error));
   }
 }
 
 // City and kind filters, filled here so the static page needs no script.
 const citySelect = document.getElementById('city');
-CITIES.forEach((name, i) => citySelect.append(el('option', { value: i + 1 }, name)));
+CITIES.forEach((_, i) => citySelect.append(el('option', { value: i + 1 }, cityName(i + 1))));
 const kindSelect = document.getElementById('kind');
-KINDS.forEach((name, i) => kindSelect.append(el('option', { value: i + 1 }, name)));
+KINDS.forEach((_, i) => kindSelect.append(el('option', { value: i + 1 }, kindName(i + 1))));
 document.getElementById('filters').hidden = false;
 
 form.addEventListener('submit', (event) => {

@@ -2,12 +2,12 @@
 // (#CODE&name=…, what a QR code opens; the fragment never reaches the host),
 // fetches one shard and the issuer's statement in parallel, verifies them in
 // this browser and shows the verdict.
-import { CodeError, LEVEL_NAMES, normalizeInput, parseCode } from './code.js';
+import { CodeError, normalizeInput, parseCode } from './code.js';
 import { ed25519Supported, fingerprint, fromBase64 } from './crypto.js';
 import { el, fill } from './dom.js';
 import { matches, normalizeName } from './holder.js';
 import { isDate } from './rules.js';
-import { STRINGS } from './i18n.js';
+import { cityName, codeMessage, data, kindName, levelName, say, sayNodes, t, titleFor } from './i18n.js';
 import { OfflineError, Site, localMemory, readHints } from './lookup.js';
 import { readPolicy } from './verify.js';
 
@@ -17,8 +17,9 @@ const details = document.getElementById('certificate');
 const holder = document.getElementById('holder');
 const form = document.getElementById('lookup');
 const codeInput = document.getElementById('code');
-const rootBox = document.getElementById('root-key');
 const base = app.dataset.base;
+// Links to pages stay in the page's language (en/ or the root).
+const home = app.dataset.home;
 const rootKey = fromBase64(app.dataset.rootKey);
 const policy = readPolicy(app.dataset.policy);
 const hints = readHints(app.dataset.snapshot);
@@ -26,7 +27,6 @@ const site = new Site({ base, rootKey, hints, policy, memory: localMemory(hints.
 site.keepOffline();
 site.prefetch();
 
-let lang = localStorageGet('certsite.lang') === 'en' ? 'en' : 'zh';
 let current = null; // { result, meta, matchedName, idMatch }
 
 function localStorageGet(key) {
@@ -78,8 +78,9 @@ function scopeText(institution) {
     .join('、');
 }
 
+/** The level in the page's language, with its signed title (特级技师, 首席技师) as data. */
 function levelText(c) {
-  return c.tier ? `${LEVEL_NAMES[c.level - 1]}（${c.tier}）` : LEVEL_NAMES[c.level - 1];
+  return c.tier ? [levelName(c.level), ' (', data(c.tier), ')'] : [levelName(c.level)];
 }
 
 function row(label, ...value) {
@@ -88,7 +89,6 @@ function row(label, ...value) {
 
 function render() {
   if (!current) return;
-  const t = STRINGS[lang];
   const { result, meta } = current;
   if (result.verdict === 'code-error') {
     // A malformed code is "not found" before any fetch, with the exact fault.
@@ -96,30 +96,34 @@ function render() {
     fill(verdictBox, el('h2', { class: 'verdict-title' }, t.codeError), el('p', { class: 'reason' }, result.message));
     details.hidden = true;
     holder.hidden = true;
-    renderHolderText();
     return;
   }
   // A signed record that breaks a rule is not "altered": say what it is.
-  const [title, text] = t.titleFor(result);
+  const [title, text] = titleFor(result);
   setVerdict(result.verdict, result.reason, result.rule);
   const lines = [el('h2', { class: 'verdict-title' }, title), el('p', {}, text)];
   if (result.reason && t.reasons[result.reason]) lines.push(el('p', { class: 'reason' }, t.reasons[result.reason]));
   if (result.rule) lines.push(el('p', { class: 'reason' }, t.rule, el('code', {}, result.rule)));
-  if (result.dataDate) lines.push(el('p', { class: 'data-date' }, t.dataDate(result.dataDate)));
-  if (result.offline) lines.push(el('p', { class: 'offline-note' }, t.offlineNote(result.dataDate)));
+  if (result.dataDate) lines.push(el('p', { class: 'data-date' }, say(t.dataDate, { date: result.dataDate })));
+  if (result.offline) lines.push(el('p', { class: 'offline-note' }, say(t.offlineNote, { date: result.dataDate })));
   if (result.offline) verdictBox.dataset.offline = 'stored';
   else delete verdictBox.dataset.offline;
   if (result.verdict === 'revoked') {
-    lines.push(el('p', { class: 'reason' }, `${t.fields.revoked_on}：${result.revocation.revoked_on}；${t.fields.reason}：${result.revocation.reason}`));
+    const r = result.revocation;
+    const values = { revoked_on_label: t.fields.revoked_on, date: r.revoked_on, reason_label: t.fields.reason, reason: data(r.reason) };
+    lines.push(el('p', { class: 'reason' }, sayNodes(t.revocation, values)));
   }
   if (result.verdict === 'not-found' && result.code) {
-    lines.push(el('p', {}, t.decode(result.code)));
-    lines.push(el('p', {}, result.institution ? t.issuerListed(result.institution.name, scopeText(result.institution)) : t.issuerMissing));
-    if (result.institution) lines.push(el('p', {}, meta?.newest_issue ? t.newest(meta.newest_issue) : t.noneYet));
-    lines.push(el('p', {}, t.uploadNote, app.dataset.contact ? ` ${app.dataset.contact}` : ''));
-    if (result.institution) {
-      lines.push(el('p', {}, el('a', { href: `${base}directory/${result.institution.filing_no}.html` }, t.institutionPage)));
-    }
+    const c = result.code;
+    const kind = Number(c.filing_no[9]);
+    const decoded = { city: cityName(Number(c.city_code)), kind: kindName(kind), filing_no: c.filing_no, year: c.year, level: levelName(c.level), serial: c.serial };
+    lines.push(el('p', {}, say(t.decode, decoded)));
+    const inst = result.institution;
+    lines.push(el('p', {}, inst ? sayNodes(t.issuerListed, { name: data(inst.name), scope: data(scopeText(inst)) }) : t.issuerMissing));
+    if (inst) lines.push(el('p', {}, meta?.newest_issue ? say(t.newest, { date: meta.newest_issue }) : t.noneYet));
+    const contact = app.dataset.contact ? el('span', { lang: app.dataset.contactLang }, app.dataset.contact) : '';
+    lines.push(el('p', {}, t.uploadNote, contact ? ' ' : '', contact));
+    if (inst) lines.push(el('p', {}, el('a', { href: `${home}directory/${inst.filing_no}.html` }, t.institutionPage)));
   }
   fill(verdictBox, lines);
   const c = result.certificate;
@@ -128,24 +132,23 @@ function render() {
   holder.hidden = !showRecord;
   if (showRecord) {
     const inst = result.institution;
-    const nameText = current.matchedName ?? `${c.name_masked} ${t.hidden}`;
+    const nameText = current.matchedName ? [data(current.matchedName)] : [data(c.name_masked), ` ${t.hidden}`];
     fill(
       details.querySelector('dl'),
-      row(t.fields.name, nameText),
-      row(t.fields.id_type, c.id_type),
+      row(t.fields.name, ...nameText),
+      row(t.fields.id_type, data(c.id_type)),
       row(t.fields.id_number, c.id_masked),
-      row(t.fields.occupation, c.occupation),
-      row(t.fields.subtype, c.subtype ?? '——'),
-      row(t.fields.level, levelText(c)),
+      row(t.fields.occupation, data(c.occupation)),
+      row(t.fields.subtype, c.subtype ? data(c.subtype) : '——'),
+      row(t.fields.level, ...levelText(c)),
       row(t.fields.code, c.code),
       row(t.fields.issued_on, c.issued_on),
-      row(t.fields.institution, el('a', { href: `${base}directory/${inst.filing_no}.html` }, inst.name)),
-      ...(result.current ? row(t.fields.current_name, result.current.name) : []),
+      row(t.fields.institution, el('a', { href: `${home}directory/${inst.filing_no}.html` }, data(inst.name))),
+      ...(result.current ? row(t.fields.current_name, data(result.current.name)) : []),
       row(t.fields.filing_no, inst.filing_no),
       row(t.fields.filing, `${inst.approved_on} ${t.to} ${inst.valid_until}`),
     );
   }
-  renderHolderText();
   const ecertAllowed = result.verdict === 'verified';
   document.getElementById('ecert-toggle').hidden = !ecertAllowed;
   document.getElementById('ecert-print').hidden = !ecertAllowed || document.getElementById('ecert').hidden;
@@ -156,56 +159,45 @@ function render() {
 function renderEcert() {
   const box = document.getElementById('ecert');
   const c = current?.result?.certificate;
+  const toggle = document.getElementById('ecert-toggle');
   if (box.hidden || !c || current.result.verdict !== 'verified') {
     box.hidden = true;
+    toggle.setAttribute('aria-expanded', 'false');
     document.body.classList.remove('ecert-open');
     return;
   }
+  toggle.setAttribute('aria-expanded', 'true');
   const inst = current.result.institution;
   const name = current.matchedName ?? c.name_masked;
   const [y, m, d] = c.issued_on.split('-').map(Number);
-  const date = `${y}年${m}月${d}日`;
-  const occupation = c.subtype ? `${c.occupation}（${c.subtype}）` : c.occupation;
-  const info = [
-    ['姓　　名', name], ['证件类型', c.id_type], ['证件号码', c.id_masked], ['职业名称', c.occupation],
-    ['工种名称', c.subtype ?? '——'], ['职业技能等级', levelText(c)], ['证书编号', c.code], ['发证日期', date], ['评价机构', inst.name],
-  ];
+  const date = say(t.ecert.date, { y, m, d });
+  const occupation = data(c.subtype ? `${c.occupation}（${c.subtype}）` : c.occupation);
+  const values = [data(name), data(c.id_type), c.id_masked, data(c.occupation), c.subtype ? data(c.subtype) : '——', levelText(c), c.code, date, data(inst.name)];
+  // Scales with the page's width on screen, prints at its own size.
   fill(
     box,
     el(
       'div',
       { class: 'ecert-border' },
       el('div', { class: 'ecert-left' },
-        el('p', { class: 'ecert-title' }, '职业技能等级证书'),
-        el('p', { class: 'ecert-body' }, `${name}：`),
-        el('p', { class: 'ecert-body' }, `经考核评价，你已达到${occupation}职业${levelText(c)}水平，特发此证。`),
-        el('p', { class: 'ecert-issuer' }, inst.name, el('br'), date),
-        el('p', { class: 'ecert-site' }, `证书查询网址：${new URL(base, window.location.href).href}`)),
+        el('p', { class: 'ecert-title' }, t.ecert.title),
+        el('p', { class: 'ecert-body' }, data(name), '：'),
+        el('p', { class: 'ecert-body' }, sayNodes(t.ecert.body, { occupation, level: el('span', {}, levelText(c)) })),
+        el('p', { class: 'ecert-issuer' }, data(inst.name), el('br'), date),
+        el('p', { class: 'ecert-site' }, say(t.ecert.site, { url: new URL(home, window.location.href).href }))),
       el('div', { class: 'ecert-right' },
         el('div', { class: 'ecert-top' },
-          el('div', { class: 'ecert-photo' }, '照片'),
-          el('div', { class: 'ecert-verified' }, '已在浏览器中验证签名', el('br'), c.code)),
-        el('dl', { class: 'ecert-info' }, info.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]))),
+          el('div', { class: 'ecert-photo' }, t.ecert.photo),
+          el('div', { class: 'ecert-verified' }, t.ecert.stamp, el('br'), c.code)),
+        el('dl', { class: 'ecert-info' }, t.ecert.labels.flatMap((k, i) => [el('dt', {}, k), el('dd', {}, values[i])]))),
     ),
   );
   document.body.classList.add('ecert-open');
 }
 
-function renderHolderText() {
-  const t = STRINGS[lang];
-  document.getElementById('holder-title').textContent = t.holderTitle;
-  document.getElementById('holder-hint').textContent = t.holderHint;
-  document.querySelector('label[for="holder-name"]').textContent = t.nameLabel;
-  document.querySelector('label[for="holder-id"]').textContent = t.idLabel;
-  document.getElementById('holder-check').textContent = t.check;
-  document.getElementById('lang-toggle').textContent = t.toggle;
-  document.documentElement.lang = lang === 'en' ? 'en' : 'zh-CN';
-}
-
 let lookups = 0;
 
 async function verify(params) {
-  const t = STRINGS[lang];
   // Every slow step below checks that no newer lookup has started since.
   const lookup = ++lookups;
   const stale = () => lookup !== lookups;
@@ -232,7 +224,7 @@ async function verify(params) {
     code = parseCode(params.code);
   } catch (e) {
     if (!(e instanceof CodeError)) throw e;
-    current = { result: { verdict: 'code-error', message: normalizeInput(params.code) ? e.message : t.enterCode } };
+    current = { result: { verdict: 'code-error', message: normalizeInput(params.code) ? codeMessage(e) : t.enterCode } };
     render();
     return;
   }
@@ -279,7 +271,6 @@ async function checkHolder(field, typed) {
   if (!valid || !current.result.certificate || !typed.trim()) return;
   // The slow hash belongs to this lookup: a newer one discards its result.
   const lookup = current;
-  const t = STRINGS[lang];
   const out = document.getElementById(`holder-${field}-result`);
   out.textContent = t.computing;
   const ok = await matches(field, typed, lookup.result.certificate);
@@ -288,7 +279,7 @@ async function checkHolder(field, typed) {
   if (field === 'name') {
     // What matched is the normalised name, and that is what is shown.
     const name = normalizeName(typed);
-    out.textContent = ok ? t.nameMatch(name) : t.nameMismatch;
+    fill(out, ok ? sayNodes(t.nameMatch, { name: data(name) }) : t.nameMismatch);
     if (ok) {
       current.matchedName = name;
       render();
@@ -298,15 +289,19 @@ async function checkHolder(field, typed) {
   }
 }
 
+/**
+ * The root key's fingerprint, computed here from the key this page verifies
+ * with (the footer shows it), and an alarm if it is not the one this
+ * browser saw first.
+ */
 async function showRoot() {
   const fp = await fingerprint(rootKey);
-  const t = STRINGS[lang];
-  fill(rootBox, `${t.rootLabel} `, el('code', { class: 'fingerprint' }, fp));
+  document.getElementById('root-fingerprint').textContent = fp;
   const seen = localStorageGet('certsite.root');
   const alarm = document.getElementById('root-warning');
   if (seen && seen !== app.dataset.rootKey) {
     const before = await fingerprint(fromBase64(seen)).catch(() => seen);
-    alarm.textContent = t.rootChanged(before, fp);
+    alarm.textContent = say(t.rootChanged, { before, now: fp });
     alarm.hidden = false;
   } else {
     alarm.hidden = true;
@@ -334,15 +329,7 @@ document.getElementById('ecert-toggle').addEventListener('click', () => {
   if (!box.hidden) box.scrollIntoView({ block: 'start' });
 });
 document.getElementById('ecert-print').addEventListener('click', () => window.print());
-document.getElementById('lang-toggle').addEventListener('click', () => {
-  lang = lang === 'zh' ? 'en' : 'zh';
-  localStorageSet('certsite.lang', lang);
-  render();
-  renderHolderText();
-  showRoot();
-});
-
-renderHolderText();
+document.getElementById('holder-hint').textContent = t.holderHint;
 showRoot();
 const params = readFragment();
 if (params.code) verify(params);
