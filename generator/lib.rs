@@ -26,8 +26,10 @@
 //!   `data::dataset` (JSON Lines files) and `data::folder` (its
 //!   configured root key; every command verifies a folder through it).
 //! - `site`: data → verify → render → shard → log → write: `site::build`
-//!   (the pipeline), `site::model` (what the pages show), `site::render`,
-//!   `site::markdown`, `site::shard`, `site::search_index`,
+//!   (the pipeline), `site::model` (what the pages show), `site::render`
+//!   (every page in both languages), `site::i18n` (the string tables),
+//!   `site::bundle` (one script per page), `site::offline` (the service
+//!   worker), `site::markdown`, `site::shard`, `site::search_index`,
 //!   `site::snapshot` (the signed snapshot, and the page's checks in Rust),
 //!   `site::log_step` (appending to the log), `site::serve` (the preview
 //!   server).

@@ -43,8 +43,19 @@ pub(crate) fn render(source: &str) -> MarkdownPage {
             _ => {}
         })
         .collect();
-    let mut out = String::new();
-    html::push_html(&mut out, events.into_iter());
+    let mut html_out = String::new();
+    html::push_html(&mut html_out, events.into_iter());
+    // A table wider than a phone scrolls inside its own focusable region,
+    // never the page (raw HTML is text here, so these are the only tables).
+    let mut out = String::with_capacity(html_out.len());
+    for (n, part) in html_out.split("<table>").enumerate() {
+        if n > 0 {
+            out.push_str(&format!(
+                "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"表 {n}（可横向滚动）\"><table>"
+            ));
+        }
+        out.push_str(&part.replace("</table>", "</table></div>"));
+    }
     MarkdownPage {
         nav: nav.unwrap_or_else(|| title.clone()),
         title,
@@ -65,7 +76,8 @@ mod tests {
         assert_eq!(n.nav, "通知原文");
         assert_eq!(n.title, "关于在全省企业开展职业技能等级认定工作的通知");
         assert!(!n.html.contains("nav:"));
-        assert!(p.html.contains("<table>"));
+        assert!(p.html.contains("<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"表 1（可横向滚动）\"><table>"));
+        assert!(p.html.contains("</table></div>"));
         assert!(p.html.contains("<td>1</td>"));
     }
 

@@ -303,7 +303,7 @@ fn year_table<'a>(certs: impl Iterator<Item = &'a Certificate>) -> CountTable {
     CountTable::from_items(certs.map(|c| {
         (
             c.issued_on[..4].to_string(),
-            format!("{} 年", &c.issued_on[..4]),
+            c.issued_on[..4].to_string(),
             c.level,
         )
     }))

@@ -193,14 +193,27 @@ fn environment() -> Environment<'static> {
 pub(crate) fn asset_paths() -> BTreeMap<&'static str, String> {
     let mut paths: BTreeMap<&'static str, String> = ASSETS
         .iter()
-        .map(|(key, file, bytes)| {
-            let digest = hex(&Sha256::digest(bytes))[..10].to_string();
+        .map(|(key, file, _)| {
+            let digest = hex(&Sha256::digest(asset_bytes(key)))[..10].to_string();
             let (stem, ext) = file.rsplit_once('.').unwrap_or((file, ""));
             (*key, format!("assets/{stem}.{digest}.{ext}"))
         })
         .collect();
     paths.insert("js", script_dir());
     paths
+}
+
+/// An asset as published: scripts compacted like the pages' (see
+/// [`bundle::compact`]), the rest as they are.
+fn asset_bytes(key: &str) -> Vec<u8> {
+    let (_, file, bytes) = ASSETS
+        .iter()
+        .find(|(k, _, _)| *k == key)
+        .expect("a known asset");
+    match (file.ends_with(".js"), std::str::from_utf8(bytes)) {
+        (true, Ok(source)) => bundle::compact(source).into_bytes(),
+        _ => bytes.to_vec(),
+    }
 }
 
 /// The path of the site on its host, from `base_url`: `/` for
@@ -477,8 +490,8 @@ pub(crate) fn render_site(
 ) -> Result<Files, minijinja::Error> {
     let assets = asset_paths();
     let mut files = Files::new();
-    for (key, _, bytes) in ASSETS {
-        files.insert(assets[key].clone(), bytes.to_vec());
+    for (key, _, _) in ASSETS {
+        files.insert(assets[key].clone(), asset_bytes(key));
     }
     publish_scripts(&mut files, &assets["js"]);
     let env = environment();

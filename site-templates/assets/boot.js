@@ -1,4 +1,5 @@
-// What every page does first, before it is shown. A classic script, so it
+// What every page does first, usually before it is shown (async: it never
+// holds the page up). A classic script, so it
 // also runs where modules cannot (a page opened from file://).
 // - The language: a visitor who chose the other language (the switch in the
 //   header, remembered in localStorage) is taken to this page in it, with

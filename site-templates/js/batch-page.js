@@ -5,7 +5,7 @@ import { CodeError, parseCode } from './code.js';
 import { ed25519Supported, fromBase64 } from './crypto.js';
 import { el, fill } from './dom.js';
 import { matches } from './holder.js';
-import { codeMessage, data, levelName, say, t, titleFor } from './i18n.js';
+import { codeMessage, data, levelName, say, sayNodes, t, titleFor } from './i18n.js';
 import { OfflineError, Site, localMemory, readHints } from './lookup.js';
 import { readPolicy } from './verify.js';
 
@@ -79,7 +79,7 @@ function rowFor(n, out) {
   const cells = [
     String(n),
     el('code', {}, out.code ?? out.item.code),
-    r ? [out.text, ` (${r.revoked_on}: `, data(r.reason), ')'] : out.text,
+    r ? [out.text, sayNodes(t.revokedNote, { date: r.revoked_on, reason: data(r.reason) })] : out.text,
     inst ? data(inst.name) : '',
     c ? [data(`${c.occupation}${c.subtype ? `（${c.subtype}）` : ''}`), ` ${levelName(c.level)}`] : '',
     c?.issued_on ?? '',
@@ -167,7 +167,7 @@ async function run(items) {
   for (const r of results) counts[r.verdict] = (counts[r.verdict] ?? 0) + 1;
   const summary = Object.entries(counts).map(([v, n]) => `${v === 'malformed' ? t.codeError : t.verdicts[v][0]} ${n}`).join(t.listSeparator);
   const dated = results.find((r) => r.result?.dataDate);
-  const asOf = dated ? ` ${say(t.dataDate, { date: dated.result.dataDate })}` : '';
+  const asOf = dated ? say(t.dataDate, { date: dated.result.dataDate }) : '';
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   status.textContent = `${say(t.batchDone, { all: items.length, summary, seconds })}${asOf}`;
   status.dataset.done = String(items.length);

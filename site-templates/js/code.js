@@ -1,6 +1,7 @@
 // Certificate codes (证书编码, 附件5) and filing numbers (机构备案号):
 // the same rules and the same messages as the Rust side (generator/code.rs),
 // checked against tests/vectors/statements.json.
+import { normalizeInput } from './typed.js';
 
 /** The 14 cities in the notice's own order (01 沈阳 … 14 葫芦岛). */
 export const CITIES = ['沈阳市', '大连市', '鞍山市', '抚顺市', '本溪市', '丹东市', '锦州市', '营口市', '阜新市', '辽阳市', '铁岭市', '朝阳市', '盘锦市', '葫芦岛市'];
@@ -26,10 +27,6 @@ export class CodeError extends Error {
   }
 }
 
-/** NFKC, white space removed, upper case: what people type, normalised. */
-export function normalizeInput(raw) {
-  return raw.normalize('NFKC').replace(/\s+/gu, '').toUpperCase();
-}
 
 function digits(s, start, end, field, key) {
   let value = 0;

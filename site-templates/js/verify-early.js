@@ -3,8 +3,8 @@
 // still on its way, which on a slow connection saves a whole round trip.
 // It only fetches: lookup.js takes the responses over and judges them like
 // any others (a response it never takes is simply dropped).
-import { parseCode } from './code.js';
 import { lookupPaths } from './paths.js';
+import { normalizeInput } from './typed.js';
 
 const app = document.getElementById('verify-app');
 const early = new Map();
@@ -20,8 +20,11 @@ function start(path) {
 
 start('snapshot.jsonl');
 try {
-  const code = parseCode(decodeURIComponent(window.location.hash.slice(1).split('&')[0]));
-  const paths = await lookupPaths(code.code, code.filing_no, JSON.parse(app.dataset.snapshot));
+  const code = normalizeInput(decodeURIComponent(window.location.hash.slice(1).split('&')[0]));
+  // Only the code's shape (a letter, 21 digits, the filing number first):
+  // a wrong guess costs a download, the main script parses it in full.
+  if (!/^[YS][0-9]{21}$/.test(code)) throw new Error('not a code');
+  const paths = await lookupPaths(code, code.slice(0, 13), JSON.parse(app.dataset.snapshot));
   for (const path of [paths.shard, paths.issuer, ...paths.shardTiles, ...paths.issuerTiles]) start(path);
 } catch {
   // No code, or not a valid one: the main script explains.

@@ -2,13 +2,14 @@
 // (#CODE&name=…, what a QR code opens; the fragment never reaches the host),
 // fetches one shard and the issuer's statement in parallel, verifies them in
 // this browser and shows the verdict.
-import { CodeError, normalizeInput, parseCode } from './code.js';
+import { CodeError, parseCode } from './code.js';
 import { ed25519Supported, fingerprint, fromBase64 } from './crypto.js';
 import { el, fill } from './dom.js';
 import { matches, normalizeName } from './holder.js';
 import { isDate } from './rules.js';
 import { cityName, codeMessage, data, kindName, levelName, say, sayNodes, t, titleFor } from './i18n.js';
 import { OfflineError, Site, localMemory, readHints } from './lookup.js';
+import { normalizeInput } from './typed.js';
 import { readPolicy } from './verify.js';
 
 const app = document.getElementById('verify-app');
@@ -193,7 +194,22 @@ function renderEcert() {
     ),
   );
   document.body.classList.add('ecert-open');
+  fitEcert();
 }
+
+/**
+ * The electronic certificate is drawn at its printed size (269 mm wide);
+ * on a narrower screen it is scaled down to the width, never scrolled.
+ * Printing shows it at full size (site.css).
+ */
+function fitEcert() {
+  const border = document.querySelector('#ecert .ecert-border');
+  if (!border) return;
+  border.style.zoom = '';
+  const scale = document.getElementById('ecert').clientWidth / border.offsetWidth;
+  if (scale < 1) border.style.zoom = String(scale);
+}
+window.addEventListener('resize', fitEcert);
 
 let lookups = 0;
 
