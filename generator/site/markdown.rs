@@ -12,18 +12,29 @@ pub(crate) struct MarkdownPage {
     /// Short label for the navigation bar: from a first line
     /// `<!-- nav: 通知原文 -->`, else the title.
     pub nav: String,
+    /// The label on the English pages, from `<!-- nav: 通知原文 | en: The
+    /// notice -->`; without one they show `nav`, marked as Chinese.
+    pub nav_en: Option<String>,
     /// The HTML body.
     pub html: String,
 }
 
 /// Renders Markdown with tables; HTML in the source becomes text.
 pub(crate) fn render(source: &str) -> MarkdownPage {
-    let (nav, source) = match source
+    let (labels, source) = match source
         .strip_prefix("<!-- nav:")
         .and_then(|rest| rest.split_once("-->"))
     {
-        Some((label, rest)) => (Some(label.trim().to_string()), rest),
+        Some((labels, rest)) => (Some(labels), rest),
         None => (None, source),
+    };
+    let (nav, nav_en) = match labels.map(|l| l.split_once("| en:").unwrap_or((l, ""))) {
+        Some((zh, en)) => {
+            let en = en.trim();
+            let zh = zh.trim();
+            ((!zh.is_empty()).then(|| zh.to_string()), (!en.is_empty()).then(|| en.to_string()))
+        }
+        None => (None, None),
     };
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     let mut title = String::new();
@@ -58,6 +69,7 @@ pub(crate) fn render(source: &str) -> MarkdownPage {
     }
     MarkdownPage {
         nav: nav.unwrap_or_else(|| title.clone()),
+        nav_en,
         title,
         html: out,
     }
@@ -76,6 +88,11 @@ mod tests {
         assert_eq!(n.nav, "通知原文");
         assert_eq!(n.title, "关于在全省企业开展职业技能等级认定工作的通知");
         assert!(!n.html.contains("nav:"));
+        assert_eq!(n.nav_en, None);
+        let e = render("<!-- nav: 通知原文 | en: The notice -->\n# 通知\n");
+        assert_eq!((e.nav.as_str(), e.nav_en.as_deref()), ("通知原文", Some("The notice")));
+        let t = render("<!-- nav: | en: About -->\n# 关于本站\n");
+        assert_eq!((t.nav.as_str(), t.nav_en.as_deref()), ("关于本站", Some("About")));
         assert!(p.html.contains("<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"表 1（可横向滚动）\"><table>"));
         assert!(p.html.contains("</table></div>"));
         assert!(p.html.contains("<td>1</td>"));

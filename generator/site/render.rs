@@ -251,16 +251,17 @@ fn nav_targets(pages: &[MarkdownSource]) -> Vec<(String, NavLabel)> {
     .iter()
     .map(|(p, key)| (p.to_string(), NavLabel::Key(key)))
     .chain(pages.iter().map(|p| {
-        let label = NavLabel::Own(p.page.nav.clone());
+        let label = NavLabel::Own(p.page.nav.clone(), p.page.nav_en.clone());
         (format!("{}/index.html", p.slug), label)
     }))
     .collect()
 }
 
-/// A navigation label: the string table's, or a Markdown page's own.
+/// A navigation label: the string table's, or a Markdown page's own
+/// (Chinese, and English when it has one).
 enum NavLabel {
     Key(&'static str),
-    Own(String),
+    Own(String, Option<String>),
 }
 
 /// What every page of one language is rendered with.
@@ -342,10 +343,11 @@ impl Renderer<'_> {
                 href: format!("{home}{href}"),
                 label: match label {
                     NavLabel::Key(key) => self.word(&format!("nav.{key}")),
-                    NavLabel::Own(text) => text.clone(),
+                    NavLabel::Own(_, Some(en)) if !self.lang.is_chinese() => en.clone(),
+                    NavLabel::Own(zh, _) => zh.clone(),
                 },
                 current: href == path,
-                own: matches!(label, NavLabel::Own(_)) && !self.lang.is_chinese(),
+                own: matches!(label, NavLabel::Own(_, None)) && !self.lang.is_chinese(),
             })
             .collect();
         let other_href = format!("{root}{}{path}", other.prefix);

@@ -240,7 +240,9 @@ async function verify(params) {
     code = parseCode(params.code);
   } catch (e) {
     if (!(e instanceof CodeError)) throw e;
-    current = { result: { verdict: 'code-error', message: normalizeInput(params.code) ? codeMessage(e) : t.enterCode } };
+    // The code stays in the box, to be corrected where the message says.
+    codeInput.value = normalizeInput(params.code);
+    current = { result: { verdict: 'code-error', message: codeInput.value ? codeMessage(e) : t.enterCode } };
     render();
     return;
   }

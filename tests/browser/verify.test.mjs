@@ -39,6 +39,9 @@ test('a real demo code from a QR URL is verified, with the fields of 附件6', a
   // Once per page, in the footer: computed by the page from the key it verifies with.
   assert.match(await page.locator('#root-fingerprint').innerText(), /812b e93e 463f 95be/);
   assert.equal(await page.getByText('812b e93e 463f 95be', { exact: false }).count(), 1);
+  // Announced once: focus moves to the verdict, which is not also a live region.
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'verdict');
+  assert.equal(await page.evaluate(() => document.getElementById('verdict').closest('[aria-live], [role="status"], [role="alert"]')), null);
   await page.screenshot({ path: join(SHOTS, 'verify-verified-desktop.png'), fullPage: true });
   assert.deepEqual(problems, []);
   await page.close();
