@@ -32,7 +32,10 @@ pub(crate) fn render(source: &str) -> MarkdownPage {
         Some((zh, en)) => {
             let en = en.trim();
             let zh = zh.trim();
-            ((!zh.is_empty()).then(|| zh.to_string()), (!en.is_empty()).then(|| en.to_string()))
+            (
+                (!zh.is_empty()).then(|| zh.to_string()),
+                (!en.is_empty()).then(|| en.to_string()),
+            )
         }
         None => (None, None),
     };
@@ -90,9 +93,15 @@ mod tests {
         assert!(!n.html.contains("nav:"));
         assert_eq!(n.nav_en, None);
         let e = render("<!-- nav: 通知原文 | en: The notice -->\n# 通知\n");
-        assert_eq!((e.nav.as_str(), e.nav_en.as_deref()), ("通知原文", Some("The notice")));
+        assert_eq!(
+            (e.nav.as_str(), e.nav_en.as_deref()),
+            ("通知原文", Some("The notice"))
+        );
         let t = render("<!-- nav: | en: About -->\n# 关于本站\n");
-        assert_eq!((t.nav.as_str(), t.nav_en.as_deref()), ("关于本站", Some("About")));
+        assert_eq!(
+            (t.nav.as_str(), t.nav_en.as_deref()),
+            ("关于本站", Some("About"))
+        );
         assert!(p.html.contains("<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"表 1（可横向滚动）\"><table>"));
         assert!(p.html.contains("</table></div>"));
         assert!(p.html.contains("<td>1</td>"));

@@ -169,7 +169,10 @@ async function run(items) {
   const dated = results.find((r) => r.result?.dataDate);
   const asOf = dated ? say(t.dataDate, { date: dated.result.dataDate }) : '';
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  status.textContent = `${say(t.batchDone, { all: items.length, summary, seconds })}${asOf}`;
+  // Stored data (offline) may be older than the site: said so, with its date.
+  const stored = dated && results.some((r) => r.result?.offline);
+  const offline = stored ? ` ${say(t.offlineNote, { date: dated.result.dataDate })}` : '';
+  status.textContent = `${say(t.batchDone, { all: items.length, summary, seconds })}${asOf}${offline}`;
   status.dataset.done = String(items.length);
   const header = t.batchHeader;
   const lines = results.map((r, i) => {

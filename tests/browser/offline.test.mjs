@@ -63,6 +63,13 @@ test('a site opened once reopens offline, re-verifies what was checked and says 
     await page.click('#lookup button[type=submit]');
     await page.waitForFunction(() => document.getElementById('verdict').dataset.verdict === 'offline', null, { timeout: 30000 });
     assert.match(await page.locator('#verdict').innerText(), /需要联网/);
+    // The batch page, stored too, checks the same certificate offline and says so.
+    await page.goto(`${site.url}batch/index.html`);
+    await page.fill('#batch-input', CERT.code);
+    await page.click('#batch-run');
+    await page.waitForFunction(() => document.getElementById('batch-status').dataset.done, null, { timeout: 30000 });
+    assert.equal(await page.getAttribute('#batch-table tbody tr', 'data-verdict'), 'verified');
+    assert.match(await page.locator('#batch-status').innerText(), new RegExp(`离线.*数据截至 ${date}`));
     // Only the stopped host and the code never stored are reported.
     assert.deepEqual(problems.filter((p) => !/ERR_CONNECTION_REFUSED|Failed to fetch|status of 503/.test(p)), []);
   } finally {
