@@ -40,6 +40,11 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// 新建数据目录：根密钥、日志密钥、配置、页面、示例表格和下一步的说明
+    #[command(
+        after_help = "示例：\n  certsite init mysite --title \"某市职业技能等级证书查询\" --authority \"某市人力资源和社会保障局\" --base-url https://certs.example.gov.cn/\n  certsite build --data mysite"
+    )]
+    Init(InitArgs),
     /// 证书编号与机构备案号（附件5）
     #[command(subcommand)]
     Code(CodeCommand),
@@ -256,6 +261,22 @@ enum CodeCommand {
 }
 
 #[derive(Debug, Args)]
+struct InitArgs {
+    /// 要新建的数据目录（不存在或为空）
+    #[arg(value_name = "DIR")]
+    dir: PathBuf,
+    /// 站点标题
+    #[arg(long, default_value = "职业技能等级证书查询")]
+    title: String,
+    /// 根密钥的持有者（发证机关）
+    #[arg(long, default_value = "（请在 certsite.toml 中填写根密钥的持有者）")]
+    authority: String,
+    /// 站点发布的地址，以 / 结尾
+    #[arg(long, value_name = "URL", default_value = "https://certsite.example/")]
+    base_url: String,
+}
+
+#[derive(Debug, Args)]
 struct KeygenArgs {
     /// 输出前缀：写出 PREFIX.key 和 PREFIX.pub（已存在则拒绝覆盖）
     #[arg(long, value_name = "PREFIX")]
@@ -385,6 +406,7 @@ struct DemoArgs {
 pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Code(CodeCommand::Explain { code, json }) => explain(&code, json),
+        Command::Init(a) => init_cmd(&a),
         Command::Keygen(a) => keygen(&a),
         Command::Sign(a) => sign_cmd(&a),
         Command::Verify(a) => verify_cmd(&a),
@@ -454,6 +476,29 @@ fn explain(input: &str, json: bool) -> CmdResult {
             Ok(ExitCode::from(1))
         }
     }
+}
+
+fn init_cmd(a: &InitArgs) -> CmdResult {
+    let opts = crate::init::InitOptions {
+        dir: a.dir.clone(),
+        title: a.title.clone(),
+        authority: a.authority.clone(),
+        base_url: a.base_url.clone(),
+    };
+    let secrets = crate::init::init(&opts)?;
+    let dir = a.dir.display();
+    println!("已新建数据目录 {dir}：根密钥、日志密钥、发布者声明、certsite.toml、页面和示例表格。");
+    println!();
+    println!("！！！私钥（权限 0600）：");
+    for path in &secrets {
+        println!("    {}", path.display());
+    }
+    println!(
+        "！！！根私钥 keys/root.key 只在签名机构目录和撤销时使用：请立即移到离线保管处，不要留在这台机器上，不要发布。"
+    );
+    println!();
+    println!("下一步见 {dir}/README.md；现在就可以生成一个空站点：certsite build --data {dir}");
+    Ok(ExitCode::SUCCESS)
 }
 
 fn keygen(a: &KeygenArgs) -> CmdResult {

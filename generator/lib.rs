@@ -54,6 +54,7 @@ pub mod data;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub(crate) mod init;
 pub(crate) mod input;
 pub mod issuer;
 pub mod log;

@@ -7,6 +7,7 @@ mod demo_data;
 mod log_commands;
 mod log_tiles;
 mod log_witness;
+mod new_deployment;
 mod print_certificates;
 mod qr_codes;
 mod readme;

@@ -1,0 +1,233 @@
+//! `certsite init DIR`: a working data folder for a new deployment. A root
+//! key, the publisher's log key and the root's statement listing it, a
+//! `certsite.toml` with every option explained, the Markdown pages, example
+//! spreadsheets with the exact headers, and a README of the next commands.
+//! `certsite build` on it right away publishes a valid, empty site.
+
+use std::path::{Path, PathBuf};
+
+use crate::data::config::CONFIG_FILE;
+use crate::data::dataset::write_atomic;
+use crate::domain::dates::today_in_china;
+use crate::error::{FsAction, FsContext, FsError};
+use crate::log::commands::Authorize;
+use crate::trust::keys::{self, SecretKey};
+use crate::trust::statement::KeyEntry;
+
+/// What the new deployment is called and where it will be published.
+#[derive(Clone, Debug)]
+pub(crate) struct InitOptions {
+    /// The data folder to create (absent or empty).
+    pub dir: PathBuf,
+    /// The site's title.
+    pub title: String,
+    /// Who holds the root key.
+    pub authority: String,
+    /// Where the site will be published.
+    pub base_url: String,
+}
+
+/// Why no folder was made.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum InitError {
+    /// The folder has files: nothing is overwritten.
+    #[error("{} 已存在且不是空目录：init 不覆盖任何文件，请指定一个新目录", .0.display())]
+    NotEmpty(PathBuf),
+    /// A file could not be written.
+    #[error(transparent)]
+    Fs(#[from] FsError),
+    /// A key could not be made.
+    #[error(transparent)]
+    Key(#[from] keys::KeyError),
+    /// The publisher statement is invalid (a bad base URL).
+    #[error("发布者声明无效：{0}")]
+    Publisher(String),
+}
+
+/// The folder's files that are not generated: the pages and examples.
+const PAGES: &[(&str, &str)] = &[
+    ("pages/notice.md", include_str!("../data/pages/notice.md")),
+    ("pages/about.md", ABOUT),
+];
+
+const ABOUT: &str = "<!-- nav: | en: About -->\n# 关于本站\n\n\
+本站公布本地区企业职业技能等级认定的结果：经备案的认定机构目录、机构颁发的职业技能等级证书，以及统计。\
+每份证书由发证企业用自己的密钥签名，企业及其密钥由根密钥签名；查验在您的浏览器中完成。\n\n\
+（请改写本页：说明发布者、联系方式和数据更新的频率。）\n";
+
+/// Example spreadsheets: the exact headers `certsite sign` reads, and one
+/// example row each, to be replaced.
+const EXAMPLES: &[(&str, &str)] = &[
+    (
+        "examples/directory.csv",
+        "\u{feff}序号,企业名称,详细地址,联系人,联系方式,机构备案号,职业名称,工种名称,职业编码,等级范围,备案日期,有效期至,签名公钥\n\
+         1,示例企业有限公司,沈阳市示例路1号,示例联系人,024-00000000,Y000021013999,焊工,——,6-18-02-04,五级-三级,2026-01-05,2029-01-04,../keys/Y000021013999.pub\n",
+    ),
+    (
+        "examples/certificates.csv",
+        "\u{feff}序号,证书编号,姓名,证件类型,证件号码,职业名称,工种名称,职业编码,等级,发证日期,评价机构\n\
+         1,Y000021013999264000001,张三,居民身份证,11010519491231002X,焊工,——,6-18-02-04,四级/中级工,2026-03-01,示例企业有限公司\n",
+    ),
+    (
+        "examples/revocations.csv",
+        "\u{feff}证书编号,撤销日期,撤销原因\n",
+    ),
+];
+
+/// Creates the folder; returns the secret keys' paths, to be announced.
+pub(crate) fn init(opts: &InitOptions) -> Result<Vec<PathBuf>, InitError> {
+    let dir = &opts.dir;
+    if dir.exists() {
+        let mut entries = std::fs::read_dir(dir).fs(FsAction::List, dir)?;
+        if entries.next().is_some() {
+            return Err(InitError::NotEmpty(dir.clone()));
+        }
+    }
+    let keys_dir = dir.join("keys");
+    std::fs::create_dir_all(&keys_dir).fs(FsAction::CreateDir, &keys_dir)?;
+    private_folder(&keys_dir)?;
+    let today = today_in_china();
+    let root = SecretKey::generate()?;
+    let (root_secret, _) = keys::write_pair(&root, &keys_dir.join("root"), &opts.authority)?;
+    let log = SecretKey::generate()?;
+    let (log_secret, _) = keys::write_pair(&log, &keys_dir.join("log"), "日志密钥")?;
+    let statement = Authorize {
+        root: &root,
+        name: opts.title.clone(),
+        origin: crate::site::snapshot::origin(&opts.base_url),
+        keys: vec![KeyEntry {
+            kid: log.public().kid(),
+            public_key: log.public().to_base64(),
+            valid_from: today.to_string(),
+            valid_until: None,
+        }],
+        date: today.to_string(),
+    }
+    .line()
+    .map_err(InitError::Publisher)?;
+    write(dir, "publisher/publisher.jsonl", &format!("{statement}\n"))?;
+    write(dir, CONFIG_FILE, &config(opts))?;
+    for (path, text) in PAGES.iter().chain(EXAMPLES) {
+        write(dir, path, text)?;
+    }
+    write(dir, "README.md", &readme(opts))?;
+    Ok(vec![root_secret, log_secret])
+}
+
+fn write(dir: &Path, path: &str, text: &str) -> Result<(), FsError> {
+    let path = dir.join(path);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).fs(FsAction::CreateDir, parent)?;
+    }
+    write_atomic(&path, text.as_bytes())
+}
+
+/// Only the owner may list the keys' folder.
+fn private_folder(dir: &Path) -> Result<(), FsError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+            .fs(FsAction::Write, dir)?;
+    }
+    Ok(())
+}
+
+/// A TOML string, quoted and escaped.
+fn quoted(text: &str) -> String {
+    toml::Value::String(text.to_string()).to_string()
+}
+
+fn config(opts: &InitOptions) -> String {
+    format!(
+        "# certsite 站点配置（说明见 certsite 的 README，“The site”一节）。\n\
+         # 每个站点页面都显示标题；根密钥持有者显示在页脚和“信任与密钥”页。\n\
+         title = {title}\n\
+         authority = {authority}\n\
+         # 站点发布的地址（以 / 结尾）：二维码、站点地图、404 页和日志的来源都由它得出。\n\
+         base_url = {base_url}\n\
+         # 根公钥（相对本目录）。私钥 keys/root.key 不要留在这里，见 README.md。\n\
+         root_key = \"keys/root.pub\"\n\
+         # 查不到证书时，查验页面告诉访问者找谁。\n\
+         contact = \"\"\n\
+         \n\
+         # 英文页面上的标题、持有者和联系方式（可选；缺省时显示中文，并标明是中文）。\n\
+         # [english]\n\
+         # title = \"\"\n\
+         # authority = \"\"\n\
+         # contact = \"\"\n\
+         \n\
+         [privacy]\n\
+         # 证书中姓名与证件号码慢哈希的最少迭代次数（PBKDF2-SHA256）。\n\
+         min_iterations = 1000000\n\
+         \n\
+         [shards]\n\
+         # 证书分片的平均大小目标（字节）：越小，每次查验下载越少，文件越多。\n\
+         target_bytes = 4096\n\
+         \n\
+         [log]\n\
+         # 只增不减的日志在两次生成之间的状态（请随数据一起备份）。\n\
+         state = \"log\"\n\
+         # 发布者的日志密钥（签名每次生成的快照）。放在发布的站点之外，权限 0600。\n\
+         key = \"keys/log.key\"\n\
+         # 见证人：每个检查点都要由它们副署（可选）。\n\
+         # quorum = 1\n\
+         # [[log.witnesses]]\n\
+         # vkey = \"witness.example/w1+8d66cf3f+B…\"\n\
+         # url = \"https://witness.example/\"\n",
+        title = quoted(&opts.title),
+        authority = quoted(&opts.authority),
+        base_url = quoted(&opts.base_url),
+    )
+}
+
+fn readme(opts: &InitOptions) -> String {
+    format!(
+        "# {title}：certsite 数据目录\n\n\
+         由 `certsite init` 生成。`certsite build --data .` 现在就能生成一个空站点。\n\n\
+         ## 先做这件事：保管私钥\n\n\
+         - `keys/root.key` 是根私钥：签名机构目录和撤销清单时才用。把它移到离线保管处（加密 U 盘、保险柜），\
+         不要留在这台机器上，更不要放进发布的站点或版本库。丢失或泄露都必须更换根密钥并公告新指纹。\n\
+         - `keys/log.key` 是日志密钥：每次 `certsite build` 都要用它签名快照，所以留在生成站点的机器上，权限 0600，不要发布。\n\
+         - `keys/root.pub` 的指纹要在官方网站等其他渠道公布，供人核对。\n\n\
+         ## 接下来的四条命令\n\n\
+         ```\n\
+         # 1. 为一家认定机构生成签名密钥（私钥交给该机构保管）\n\
+         certsite keygen --out keys/Y000021013999 --label 示例企业有限公司\n\
+         # 2. 按 examples/directory.csv 的表头填写机构目录（附件4），用根私钥签名\n\
+         certsite sign --key keys/root.key --input examples/directory.csv --out directory/directory.jsonl\n\
+         # 3. 机构按 examples/certificates.csv 的表头填写证书名册，用自己的私钥签名\n\
+         certsite sign --key keys/Y000021013999.key --input examples/certificates.csv --out certificates/Y000021013999.jsonl --data .\n\
+         # 4. 验证全部数据并生成站点，在本机预览\n\
+         certsite build --data . --out public && certsite serve --data . --out public\n\
+         ```\n\n\
+         示例表格里各有一行示例数据，请换成真实数据。目录表中“签名公钥”一列可以填公钥（base64），\
+         也可以填 .pub 文件的路径（相对于表格所在的目录）。撤销证书：填写 examples/revocations.csv，\
+         用根私钥或发证机构的私钥签名到 revocations/。\n\n\
+         站点发布地址：{base_url}（在 certsite.toml 中修改）。\n",
+        title = opts.title,
+        base_url = opts.base_url,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_config_is_valid_toml_with_every_option() {
+        let opts = InitOptions {
+            dir: PathBuf::from("x"),
+            title: "标题 \"引号\"".into(),
+            authority: "某厅".into(),
+            base_url: "https://certs.example/".into(),
+        };
+        let text = config(&opts);
+        let value: toml::Table = text.parse().unwrap();
+        assert_eq!(value["title"].as_str(), Some("标题 \"引号\""));
+        for key in ["privacy", "shards", "log"] {
+            assert!(value.contains_key(key), "{key}");
+        }
+        assert!(text.contains("# [english]") && text.contains("# [[log.witnesses]]"));
+    }
+}

@@ -1,0 +1,116 @@
+//! `certsite init` and the README's "New deployment" walkthrough, run as
+//! the README writes it: a fresh folder builds a valid empty site, and the
+//! walkthrough's commands reach a site with a verified certificate.
+
+use std::path::Path;
+
+use crate::support::*;
+
+/// The walkthrough's code block, from the README.
+fn walkthrough() -> String {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let section = readme
+        .split("## New deployment")
+        .nth(1)
+        .expect("the section");
+    let body = section.split("```sh\n").nth(1).expect("its code block");
+    body.split("```").next().unwrap().to_string()
+}
+
+/// Runs `script` with bash in `dir`, `certsite` on the PATH.
+fn bash(dir: &Path, script: &str) -> (i32, String, String) {
+    let bin = Path::new(env!("CARGO_BIN_EXE_certsite"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    run(std::process::Command::new("bash")
+        .args(["-euo", "pipefail", "-c", script])
+        .current_dir(dir)
+        .env("PATH", path))
+}
+
+#[test]
+fn the_readme_walkthrough_reaches_a_working_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, out, err) = bash(dir.path(), &walkthrough());
+    assert_eq!(code, 0, "{out}\n{err}");
+    let site = dir.path().join("mysite/public");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(site.join("manifest.json")).unwrap())
+            .unwrap();
+    assert_eq!(manifest["counts"]["certificates"], 1, "{manifest}");
+    assert_eq!(manifest["counts"]["institutions"], 1, "{manifest}");
+    // The folder's own README lists the same next steps.
+    let own = std::fs::read_to_string(dir.path().join("mysite/README.md")).unwrap();
+    for step in [
+        "certsite keygen",
+        "certsite sign --key keys/root.key",
+        "certsite build --data .",
+    ] {
+        assert!(own.contains(step), "{step}");
+    }
+}
+
+#[test]
+fn init_makes_a_folder_that_builds_and_keeps_its_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("new");
+    let (code, out, err) = run(certsite().args(["init"]).arg(&data));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("keys/root.key") && out.contains("离线"),
+        "{out}"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &str| {
+            std::fs::metadata(data.join(p))
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777
+        };
+        assert_eq!(mode("keys"), 0o700);
+        assert_eq!(mode("keys/root.key"), 0o600);
+        assert_eq!(mode("keys/log.key"), 0o600);
+    }
+    for file in [
+        "certsite.toml",
+        "publisher/publisher.jsonl",
+        "pages/notice.md",
+        "examples/directory.csv",
+        "examples/certificates.csv",
+        "examples/revocations.csv",
+        "README.md",
+    ] {
+        assert!(data.join(file).is_file(), "{file}");
+    }
+    // Right away: a valid, empty site, and the secret keys are not in it.
+    let site = dir.path().join("public");
+    let (code, _, err) = run(certsite()
+        .args(["build", "--data"])
+        .arg(&data)
+        .arg("--out")
+        .arg(&site));
+    assert_eq!(code, 0, "{err}");
+    assert!(site.join("manifest.json").is_file() && site.join("verify/index.html").is_file());
+    let published: Vec<_> = walkdir::WalkDir::new(&site)
+        .into_iter()
+        .filter_map(Result::ok)
+        .collect();
+    assert!(
+        published
+            .iter()
+            .all(|e| e.path().extension().is_none_or(|x| x != "key"))
+    );
+    // Never over anything.
+    let (code, _, err) = run(certsite().args(["init"]).arg(&data));
+    assert_eq!(code, 2);
+    assert!(err.contains("不是空目录"), "{err}");
+}
