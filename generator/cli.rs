@@ -502,6 +502,24 @@ fn init_cmd(a: &InitArgs) -> CmdResult {
 }
 
 fn keygen(a: &KeygenArgs) -> CmdResult {
+    // A prefix names the files: `keys/` or an existing folder would give a
+    // hidden `keys/.key`.
+    let text = a.out.as_os_str().to_string_lossy();
+    if a.out.is_dir()
+        || text.ends_with('/')
+        || text.ends_with(std::path::MAIN_SEPARATOR)
+        || a.out.file_name().is_none()
+    {
+        return Err(format!(
+            "--out {}：是目录，不是文件名前缀；请写成如 {}/root（写出 root.key 和 root.pub）",
+            a.out.display(),
+            text.trim_end_matches(['/', std::path::MAIN_SEPARATOR])
+        )
+        .into());
+    }
+    if let Some(parent) = a.out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).fs(FsAction::CreateDir, parent)?;
+    }
     let key = SecretKey::generate()?;
     let (secret, public) = keys::write_pair(&key, &a.out, &a.label)?;
     let pk = key.public();
@@ -659,6 +677,17 @@ fn demo_cmd(a: &DemoArgs) -> CmdResult {
 
 fn build_cmd(a: &SiteArgs) -> Result<(ExitCode, bool), Box<dyn std::error::Error>> {
     let today = a.today.date()?;
+    // Not a data folder at all: a usage fault (exit 2), not a data problem.
+    let config = a.data.join(crate::data::config::CONFIG_FILE);
+    if !config.exists() {
+        return Err(format!(
+            "{} 不是数据目录：没有 {}。新建一个：certsite init {}",
+            a.data.display(),
+            config.display(),
+            a.data.display()
+        )
+        .into());
+    }
     let opts = BuildOptions {
         data: a.data.clone(),
         out: a.out.clone(),
@@ -703,19 +732,35 @@ fn build_cmd(a: &SiteArgs) -> Result<(ExitCode, bool), Box<dyn std::error::Error
         }
         Err(BuildError::Problems(problems)) => {
             eprint!("{}", report(&problems));
+            // --skip-invalid leaves out records: it cannot help a whole file.
+            let records = problems.iter().any(|p| p.line.is_some());
+            let hint = if records && !a.skip_invalid {
+                "修正数据后重试，或用 --skip-invalid 只发布通过验证的记录。"
+            } else {
+                "修正后重试。"
+            };
             eprintln!(
-                "发现 {} 个问题，未生成站点；{} 保持原样。修正数据后重试，或用 --skip-invalid 只发布通过验证的记录。",
+                "发现 {} 个问题，未生成站点；{}{hint}",
                 problems.len(),
-                a.out.display()
+                unchanged(&a.out)
             );
             Ok((ExitCode::from(1), false))
         }
         Err(BuildError::Removed(message)) => {
             eprintln!("{message}");
-            eprintln!("未生成站点；{} 保持原样。", a.out.display());
+            eprintln!("未生成站点；{}", unchanged(&a.out));
             Ok((ExitCode::from(1), false))
         }
-        Err(e) => Err(format!("{e}（{} 保持原样）", a.out.display()).into()),
+        Err(e) => Err(format!("{e}（{}）", unchanged(&a.out).trim_end_matches('。')).into()),
+    }
+}
+
+/// What a failed build did to the output folder: nothing, said as it is.
+fn unchanged(out: &Path) -> String {
+    if out.exists() {
+        format!("{} 保持原样。", out.display())
+    } else {
+        format!("没有写出 {}。", out.display())
     }
 }
 
@@ -848,13 +893,28 @@ fn qr_cmd(a: &QrArgs) -> CmdResult {
             return Ok(ExitCode::from(1));
         }
     };
+    // The format is the file's: checked before anything is made.
+    let is_png = match &a.out {
+        None => false,
+        Some(path) => match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+        {
+            Some(e) if e == "png" => true,
+            Some(e) if e == "svg" => false,
+            _ => {
+                return Err(format!(
+                    "--out {}：只能写 .svg 或 .png 文件（按扩展名决定格式）",
+                    path.display()
+                )
+                .into());
+            }
+        },
+    };
     let config = crate::data::config::Config::load(&a.data)?;
     let url = crate::issuer::qr::verify_url(&config.base_url, &code.as_string(), a.name.as_deref());
     let symbol = crate::issuer::qr::Symbol::new(&url)?;
-    let is_png = a
-        .out
-        .as_ref()
-        .is_some_and(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("png")));
     let bytes = if is_png {
         symbol.png(10)?
     } else {

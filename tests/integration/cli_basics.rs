@@ -109,6 +109,27 @@ fn keygen_writes_a_private_key_and_a_public_key_and_never_overwrites() {
 }
 
 #[test]
+fn keygen_takes_a_prefix_not_a_folder_and_makes_its_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = dir.path().join("keys");
+    fs::create_dir(&keys).unwrap();
+    for out in [format!("{}/", keys.display()), keys.display().to_string()] {
+        let (code, _, err) = run(certsite().args(["keygen", "--out", &out]));
+        assert_eq!(code, 2, "{out}");
+        assert!(err.contains("是目录，不是文件名前缀"), "{err}");
+    }
+    assert_eq!(
+        fs::read_dir(&keys).unwrap().count(),
+        0,
+        "no hidden .key written"
+    );
+    let prefix = dir.path().join("new/folder/inst");
+    let (code, _, err) = run(certsite().args(["keygen", "--out", prefix.to_str().unwrap()]));
+    assert_eq!(code, 0, "{err}");
+    assert!(dir.path().join("new/folder/inst.key").is_file());
+}
+
+#[test]
 fn help_lists_the_commands() {
     let (code, out, _) = run(certsite().arg("--help"));
     assert_eq!(code, 0);

@@ -114,3 +114,46 @@ fn init_makes_a_folder_that_builds_and_keeps_its_secrets() {
     assert_eq!(code, 2);
     assert!(err.contains("不是空目录"), "{err}");
 }
+
+#[test]
+fn a_build_of_a_folder_that_is_no_data_folder_says_so_and_how_to_make_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let out = dir.path().join("public");
+    let (code, _, err) = run(certsite()
+        .args(["build", "--data"])
+        .arg(&empty)
+        .arg("--out")
+        .arg(&out));
+    assert_eq!(code, 2, "a usage fault, not a data problem: {err}");
+    assert!(
+        err.contains("不是数据目录") && err.contains("certsite init"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("--skip-invalid") && !err.contains("保持原样"),
+        "{err}"
+    );
+    assert!(!out.exists());
+    // A folder with a bad file: no hint that cannot help, and no claim
+    // about an output that was never there.
+    let (code, _, _) = run(certsite().args(["init"]).arg(&empty));
+    assert_eq!(code, 0);
+    std::fs::write(empty.join("root.pub"), "").unwrap();
+    let config = empty.join("certsite.toml");
+    let text = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace("keys/root.pub", "root.pub");
+    std::fs::write(&config, text).unwrap();
+    let (code, _, err) = run(certsite()
+        .args(["build", "--data"])
+        .arg(&empty)
+        .arg("--out")
+        .arg(&out));
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("没有写出") && !err.contains("--skip-invalid"),
+        "{err}"
+    );
+}

@@ -71,6 +71,39 @@ fn qr_svg_is_30_mm_and_bad_codes_are_refused() {
 }
 
 #[test]
+fn qr_writes_the_format_its_file_name_says_and_refuses_others() {
+    let data = repo().join("data");
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["q.gif", "q"] {
+        let out = dir.path().join(name);
+        let (code, _, err) = run(certsite()
+            .args([
+                "qr",
+                "Y000021013002243000001",
+                "--data",
+                data.to_str().unwrap(),
+                "--out",
+            ])
+            .arg(&out));
+        assert_eq!(code, 2, "{name}");
+        assert!(err.contains("只能写 .svg 或 .png"), "{err}");
+        assert!(!out.exists(), "{name} written");
+    }
+    let out = dir.path().join("Q.SVG");
+    let (code, _, err) = run(certsite()
+        .args([
+            "qr",
+            "Y000021013002243000001",
+            "--data",
+            data.to_str().unwrap(),
+            "--out",
+        ])
+        .arg(&out));
+    assert_eq!(code, 0, "{err}");
+    assert!(std::fs::read_to_string(&out).unwrap().starts_with("<svg"));
+}
+
+#[test]
 fn the_build_writes_one_qr_code_per_certificate_outside_the_site() {
     let dir = tempfile::tempdir().unwrap();
     let (out, qr) = (dir.path().join("public"), dir.path().join("qr"));
