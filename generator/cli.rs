@@ -746,6 +746,10 @@ fn build_cmd(a: &SiteArgs) -> Result<(ExitCode, bool), Box<dyn std::error::Error
             );
             Ok((ExitCode::from(1), false))
         }
+        Err(BuildError::Write(crate::site::write::WriteError::Interrupted)) => {
+            eprintln!("{}", crate::site::write::WriteError::Interrupted);
+            Ok((ExitCode::from(130), false))
+        }
         Err(BuildError::Removed(message)) => {
             eprintln!("{message}");
             eprintln!("未生成站点；{}", unchanged(&a.out));

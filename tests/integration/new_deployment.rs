@@ -157,3 +157,70 @@ fn a_build_of_a_folder_that_is_no_data_folder_says_so_and_how_to_make_one() {
         "{err}"
     );
 }
+
+/// Ctrl-C while a build writes the site: the half-written folder is
+/// removed, the published site stays whole, and the next build is clean.
+#[test]
+fn an_interrupted_build_leaves_the_site_whole_and_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    // Enough certificates that writing the site takes a while.
+    let (code, _, err) = run(certsite()
+        .args([
+            "demo",
+            "--count",
+            "20000",
+            "--iterations",
+            "1",
+            "--insecure-low-iterations",
+            "--out",
+        ])
+        .arg(&data));
+    assert_eq!(code, 0, "{err}");
+    let out = dir.path().join("public");
+    let (code, _, err) = run(certsite()
+        .args(["build", "--data"])
+        .arg(&data)
+        .arg("--out")
+        .arg(&out));
+    assert_eq!(code, 0, "{err}");
+    let before = std::fs::read(out.join("manifest.json")).unwrap();
+    let child = certsite()
+        .args(["build", "--data"])
+        .arg(&data)
+        .arg("--out")
+        .arg(&out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Interrupted the moment its staging folder appears, mid-write.
+    let staging = dir.path().join(format!(".public.new-{}", child.id()));
+    let started = std::time::Instant::now();
+    while !staging.exists() {
+        assert!(
+            started.elapsed().as_secs() < 120,
+            "the build never started writing"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    let _ = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
+    let output = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "{err}");
+    assert!(err.contains("已中断"), "{err}");
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".public."))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    assert_eq!(
+        std::fs::read(out.join("manifest.json")).unwrap(),
+        before,
+        "the published site is untouched"
+    );
+    assert!(out.join("verify/index.html").is_file());
+}
