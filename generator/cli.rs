@@ -217,6 +217,9 @@ struct ServeArgs {
     /// 端口（0 表示任选一个空闲端口）
     #[arg(long, default_value_t = 8000)]
     port: u16,
+    /// 不逐条打印请求
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -769,11 +772,13 @@ fn unchanged(out: &Path) -> String {
 }
 
 fn serve_cmd(a: &ServeArgs) -> CmdResult {
+    // The port first: a busy one is known before a long build.
+    let listener = serve::listen(a.port)?;
     let (code, built) = build_cmd(&a.site)?;
     if !built {
         return Ok(code);
     }
-    serve::serve(&a.site.out, a.port)?;
+    serve::serve(&a.site.out, listener, a.quiet)?;
     Ok(ExitCode::SUCCESS)
 }
 

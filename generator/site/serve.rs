@@ -64,7 +64,7 @@ fn percent_decode(s: &str) -> Option<String> {
 
 /// Answers one connection: one GET or HEAD, then close. Enough for a preview,
 /// and a slow or idle connection only ever holds its own thread.
-fn handle(root: &Path, stream: TcpStream) -> std::io::Result<()> {
+fn handle(root: &Path, stream: TcpStream) -> std::io::Result<Option<String>> {
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut request_line = String::new();
@@ -83,9 +83,10 @@ fn handle(root: &Path, stream: TcpStream) -> std::io::Result<()> {
     let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or("/"));
     let mut out = stream;
     if method != "GET" && method != "HEAD" {
-        return out.write_all(
+        out.write_all(
             b"HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-        );
+        )?;
+        return Ok(Some(format!("{method} {target} 405")));
     }
     let (status, file) = match resolve(root, target) {
         Some(f) => ("200 OK", f),
@@ -115,7 +116,9 @@ fn handle(root: &Path, stream: TcpStream) -> std::io::Result<()> {
     if method == "GET" {
         out.write_all(&body)?;
     }
-    out.flush()
+    out.flush()?;
+    let code = status.split(' ').next().unwrap_or(status);
+    Ok(Some(format!("{method} {target} {code}")))
 }
 
 /// Whether an `Accept-Encoding` value allows gzip (`gzip;q=0` refuses it).
@@ -145,18 +148,28 @@ fn gzipped(body: &[u8]) -> std::io::Result<Vec<u8>> {
     encoder.finish()
 }
 
-/// Serves `root` until the process ends. `port` 0 picks a free port; the
-/// address is printed first so scripts can read it.
-pub(crate) fn serve(root: &Path, port: u16) -> Result<(), FsError> {
+/// Takes the port on 127.0.0.1 (0 picks a free one).
+pub(crate) fn listen(port: u16) -> Result<TcpListener, FsError> {
     let address = PathBuf::from(format!("127.0.0.1:{port}"));
-    let listener = TcpListener::bind(("127.0.0.1", port)).fs(FsAction::Listen, &address)?;
+    TcpListener::bind(("127.0.0.1", port)).fs(FsAction::Listen, &address)
+}
+
+/// Serves `root` on `listener` until the process ends. The address is
+/// printed first so scripts can read it; then each request (method, path,
+/// status) on standard error unless `quiet`.
+pub(crate) fn serve(root: &Path, listener: TcpListener, quiet: bool) -> Result<(), FsError> {
+    let address = PathBuf::from("127.0.0.1");
     let addr = listener.local_addr().fs(FsAction::Listen, &address)?;
     println!("http://{addr}/");
     let _ = std::io::stdout().flush();
     for stream in listener.incoming().flatten() {
         let root = root.to_path_buf();
         std::thread::spawn(move || {
-            let _ = handle(&root, stream);
+            if let Ok(Some(line)) = handle(&root, stream)
+                && !quiet
+            {
+                eprintln!("{line}");
+            }
         });
     }
     Ok(())

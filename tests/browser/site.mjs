@@ -28,7 +28,7 @@ export function buildSite(data, out) {
  */
 export async function serveSite(data = 'data') {
   const out = join(tempDir(), 'public');
-  const child = spawn(BIN, ['serve', '--data', data, '--out', out, '--port', '0'], {
+  const child = spawn(BIN, ['serve', '--quiet', '--data', data, '--out', out, '--port', '0'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout });

@@ -11,6 +11,7 @@ mod new_deployment;
 mod print_certificates;
 mod qr_codes;
 mod readme;
+mod serve_preview;
 mod sign_inputs;
 mod support;
 mod vectors;
