@@ -45,7 +45,7 @@ pub enum KeyError {
     #[error(transparent)]
     Fs(#[from] FsError),
     /// A key file is already there: keys are never overwritten.
-    #[error("{}: already exists; refusing to overwrite a key", .0.display())]
+    #[error("{}：已存在，拒绝覆盖密钥文件", .0.display())]
     Exists(PathBuf),
     /// The file's key line is not base64 of 32 bytes, or not a valid point.
     #[error("{}: {problem}", path.display())]
@@ -64,7 +64,7 @@ pub enum KeyError {
         role: KeyRole,
     },
     /// The operating system has no random source to make a key from.
-    #[error("no randomness available: {0}")]
+    #[error("无法从操作系统取得随机数：{0}")]
     NoRandomness(String),
 }
 

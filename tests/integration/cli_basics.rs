@@ -101,7 +101,7 @@ fn keygen_writes_a_private_key_and_a_public_key_and_never_overwrites() {
     }
     let (code, _, err) = run(certsite().args(["keygen", "--out", prefix.to_str().unwrap()]));
     assert_eq!(code, 2);
-    assert!(err.contains("refusing to overwrite"), "{err}");
+    assert!(err.contains("已存在，拒绝覆盖密钥文件"), "{err}");
     assert_eq!(
         fs::read_to_string(dir.path().join("inst.key")).unwrap(),
         secret
