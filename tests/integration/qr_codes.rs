@@ -74,31 +74,22 @@ fn qr_svg_is_30_mm_and_bad_codes_are_refused() {
 fn qr_writes_the_format_its_file_name_says_and_refuses_others() {
     let data = repo().join("data");
     let dir = tempfile::tempdir().unwrap();
-    for name in ["q.gif", "q"] {
+    let qr = |name: &str| {
         let out = dir.path().join(name);
-        let (code, _, err) = run(certsite()
-            .args([
-                "qr",
-                "Y000021013002243000001",
-                "--data",
-                data.to_str().unwrap(),
-                "--out",
-            ])
-            .arg(&out));
+        let mut cmd = certsite();
+        cmd.args(["qr", "Y000021013002243000001", "--data"])
+            .arg(&data)
+            .arg("--out")
+            .arg(&out);
+        (run(&mut cmd), out)
+    };
+    for name in ["q.gif", "q"] {
+        let ((code, _, err), out) = qr(name);
         assert_eq!(code, 2, "{name}");
         assert!(err.contains("只能写 .svg 或 .png"), "{err}");
         assert!(!out.exists(), "{name} written");
     }
-    let out = dir.path().join("Q.SVG");
-    let (code, _, err) = run(certsite()
-        .args([
-            "qr",
-            "Y000021013002243000001",
-            "--data",
-            data.to_str().unwrap(),
-            "--out",
-        ])
-        .arg(&out));
+    let ((code, _, err), out) = qr("Q.SVG");
     assert_eq!(code, 0, "{err}");
     assert!(std::fs::read_to_string(&out).unwrap().starts_with("<svg"));
 }
