@@ -483,6 +483,26 @@ fn named(state: &State, value: Value, list: &str) -> Value {
     }
 }
 
+/// `_headers`, for hosts that read one (Netlify, Cloudflare Pages): the
+/// security headers `certsite serve` sends, assets cached for good (their
+/// names change with their content), and the files that name the current
+/// build (the snapshot, the log's checkpoint, the service worker) always
+/// revalidated; the shards typed as text, so that the host compresses
+/// them. Paths start from the site's path on the host.
+fn headers_file(base_url: &str) -> String {
+    let at = site_path(base_url);
+    let csp = crate::site::serve::CSP;
+    format!(
+        "# certsite: headers for hosts that read _headers (Netlify, Cloudflare Pages).\n\
+         {at}*\n  Content-Security-Policy: {csp}\n  X-Content-Type-Options: nosniff\n  Referrer-Policy: no-referrer\n\
+         {at}assets/*\n  Cache-Control: public, max-age=31536000, immutable\n\
+         {at}snapshot.jsonl\n  Cache-Control: no-cache\n\
+         {at}log/checkpoint\n  Cache-Control: no-cache\n\
+         {at}sw.js\n  Cache-Control: no-cache\n\
+         {at}c/*\n  Content-Type: application/jsonl; charset=utf-8\n"
+    )
+}
+
 /// Renders every page in every language, the assets, the sitemap and
 /// robots.txt.
 pub(crate) fn render_site(
@@ -541,12 +561,39 @@ pub(crate) fn render_site(
     let extra = context! { urls => Value::from(Serde(&sitemap)) };
     r.page(&mut files, "sitemap.xml", "sitemap.xml", "", extra)?;
     r.page(&mut files, "robots.txt", "robots.txt", "", context! {})?;
+    files.insert(
+        "_headers".to_string(),
+        headers_file(&config.base_url).into_bytes(),
+    );
     Ok(files)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_headers_file_covers_the_site_on_its_path() {
+        let h = headers_file("https://example.org/certs/");
+        assert!(
+            h.contains("/certs/*\n  Content-Security-Policy: default-src 'none';"),
+            "{h}"
+        );
+        assert!(
+            h.contains("/certs/assets/*\n  Cache-Control: public, max-age=31536000, immutable")
+        );
+        for path in [
+            "/certs/snapshot.jsonl",
+            "/certs/log/checkpoint",
+            "/certs/sw.js",
+        ] {
+            assert!(
+                h.contains(&format!("{path}\n  Cache-Control: no-cache")),
+                "{path}"
+            );
+        }
+        assert!(headers_file("https://example.org").contains("\n/assets/*\n"));
+    }
 
     #[test]
     fn the_site_path_is_the_base_urls_path() {
