@@ -9,9 +9,8 @@ import { TABLE } from './strings.js';
 
 /** The scripts' words. */
 export const t = TABLE.script;
-/** The page's language, as its `lang` attribute says it. */
-export const LANG = TABLE.lang;
-const chinese = LANG.startsWith('zh');
+/** Whether the page is in Chinese, the language of the data. */
+const chinese = TABLE.lang.startsWith('zh');
 
 /** `template` with each `{name}` replaced by `values[name]`, as text. */
 export function say(template, values = {}) {
