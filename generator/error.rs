@@ -88,6 +88,17 @@ impl<T> FsContext<T> for io::Result<T> {
     }
 }
 
+/// `fs::create_dir_all`, saying "不是目录" (not "已存在") when a file is
+/// in the way.
+pub(crate) fn create_dir_all(dir: &Path) -> Result<(), FsError> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| match e.kind() {
+            io::ErrorKind::AlreadyExists => io::Error::from(io::ErrorKind::NotADirectory),
+            _ => e,
+        })
+        .fs(FsAction::CreateDir, dir)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,5 @@
-//! `certsite`: parse the arguments, run the command, return its exit status.
-
-use clap::Parser;
+//! `certsite`: read the arguments, run the command, return its exit status.
 
 fn main() -> std::process::ExitCode {
-    certsite::cli::run(certsite::cli::Cli::parse())
+    certsite::cli::main()
 }

@@ -2,7 +2,7 @@
 //! folders (walked in sorted order so that every run sees the same sequence).
 
 use std::fs;
-use std::io::Write;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -35,7 +35,7 @@ pub fn find_datasets(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Problem> {
             continue;
         }
         if !path.is_dir() {
-            return Err(Problem::file(path, "不存在（no such file or folder）"));
+            return Err(Problem::file(path, "不存在（既不是文件也不是目录）"));
         }
         for entry in WalkDir::new(path).sort_by_file_name() {
             let entry = entry.map_err(|e| {
@@ -91,7 +91,7 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FsError> {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    fs::create_dir_all(dir).fs(FsAction::CreateDir, dir)?;
+    crate::error::create_dir_all(dir)?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -108,6 +108,28 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FsError> {
         let _ = fs::remove_file(&tmp);
     }
     written
+}
+
+/// Fails, before any slow work, where [`write_atomic`] would: the folder
+/// cannot be made or written, or `path` is a folder. Makes the folder, as
+/// the write would, and leaves nothing else behind.
+pub(crate) fn check_writable(path: &Path) -> Result<(), FsError> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    crate::error::create_dir_all(dir)?;
+    if path.is_dir() {
+        return Err(io::Error::from(io::ErrorKind::IsADirectory)).fs(FsAction::Write, path);
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let probe = dir.join(format!(".{name}.{}.probe", std::process::id()));
+    fs::File::create(&probe).fs(FsAction::Write, path)?;
+    let _ = fs::remove_file(&probe);
+    Ok(())
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Date;
 use rayon::prelude::*;
 
-use crate::data::dataset::{self, SourcedLine};
+use crate::data::dataset::{self, SourcedLine, check_writable};
 use crate::data::folder::DataFolder;
 use crate::domain::occupation::Catalogue;
 use crate::error::{FsAction, FsError};
@@ -134,6 +134,13 @@ impl Item {
 /// Signs `opts.input` into `opts.out`.
 pub(crate) fn sign(opts: &SignOptions) -> Result<SignReport, SignError> {
     let unusable = |p: Problem| SignError::Unusable(vec![p]);
+    // Hashing every row takes long: a place that cannot be written is
+    // found first.
+    check_writable(&opts.out).map_err(SignError::Fs)?;
+    if opts.skip_invalid {
+        let rejects = (opts.rejects.clone()).unwrap_or_else(|| default_rejects_path(&opts.out));
+        check_writable(&rejects).map_err(SignError::Fs)?;
+    }
     let table = read_table(&opts.input, &InputKind::looks_like_header).map_err(unusable)?;
     let kind = match opts.kind {
         Some(k) => k,

@@ -36,12 +36,8 @@ pub(crate) struct MonthlyReport {
 /// The page template.
 const HTML_TEMPLATE: &str = include_str!("../../site-templates/report/monthly.html");
 
-/// Counts the certificates an institution issued in a month (`YYYY-MM`).
-pub(crate) fn monthly(
-    chain: &Chain,
-    filing_no: &str,
-    month: &str,
-) -> Result<MonthlyReport, ReportError> {
+/// Refuses a month not written `YYYY-MM` (before the data is read).
+pub(crate) fn check_month(month: &str) -> Result<(), ReportError> {
     let valid_month = month.len() == 7
         && month.as_bytes()[4] == b'-'
         && month[..4].parse::<u16>().is_ok()
@@ -51,6 +47,16 @@ pub(crate) fn monthly(
     if !valid_month {
         return Err(ReportError::BadMonth(month.to_string()));
     }
+    Ok(())
+}
+
+/// Counts the certificates an institution issued in a month (`YYYY-MM`).
+pub(crate) fn monthly(
+    chain: &Chain,
+    filing_no: &str,
+    month: &str,
+) -> Result<MonthlyReport, ReportError> {
+    check_month(month)?;
     let inst = chain
         .newest(filing_no)
         .ok_or_else(|| ReportError::UnknownInstitution(filing_no.to_string()))?;

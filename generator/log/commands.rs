@@ -2,60 +2,13 @@
 //! (what a log added between two checkpoints) and `authorize` (the root
 //! lists the publisher's log keys).
 
-use std::io::Write;
 use std::path::Path;
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
-
-use crate::log::audit::{self, Audit};
+use crate::log::audit;
 use crate::log::merkle::Hash;
 use crate::trust::envelope::Envelope;
 use crate::trust::keys::{PublicKey, SecretKey};
 use crate::trust::statement::{KeyEntry, Publisher, Statement};
-
-/// Prints an audit; true when it found nothing wrong. Without an earlier
-/// checkpoint it says that a rollback cannot be seen.
-pub(crate) fn print_audit(site: &Path, a: &Audit, with_from: bool) -> bool {
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "站点 {}", site.display());
-    if a.size > 0 || a.problems.is_empty() {
-        let _ = writeln!(
-            out,
-            "  日志        {} 条，根哈希 {}",
-            a.size,
-            STANDARD.encode(a.root)
-        );
-        let _ = writeln!(out, "  数据截至    {}", a.data_date);
-        let _ = writeln!(out, "  日志文件    {} 个已核对", a.tiles);
-        let _ = writeln!(
-            out,
-            "  已发布声明  {} 条，已逐条核对是否在日志中",
-            a.statements
-        );
-        let _ = writeln!(
-            out,
-            "  数据文件    {} 个，已逐个核对是否与签名快照一致",
-            a.files
-        );
-    }
-    if a.problems.is_empty() {
-        let _ = writeln!(out, "全部通过。");
-        if !with_from {
-            let _ = writeln!(
-                out,
-                "（未给出 --from：无法判断站点是否回退到旧版本。保存这次的 log/checkpoint，下次用 --from 核对。）"
-            );
-        }
-        return true;
-    }
-    drop(out);
-    for p in &a.problems {
-        eprintln!("{p}");
-    }
-    eprintln!("发现 {} 个问题。", a.problems.len());
-    false
-}
 
 /// A checkpoint to compare: the site folder's own (with its log), or a
 /// checkpoint file. Returns (size, root, log folder if a site).
@@ -82,8 +35,20 @@ pub(crate) fn checkpoint_of(
     Ok((text, None))
 }
 
-/// `certsite log diff OLD NEW`: prints what was added; Err explains a refusal.
-pub(crate) fn diff(old: &Path, new: &Path, root: &PublicKey) -> Result<usize, String> {
+/// What a log added between two checkpoints.
+pub(crate) struct Added {
+    /// The log's origin.
+    pub origin: String,
+    /// The older checkpoint's size.
+    pub old_size: usize,
+    /// The newer checkpoint's size.
+    pub new_size: usize,
+    /// Each added entry: its index and what it is, in words.
+    pub entries: Vec<(usize, String)>,
+}
+
+/// `certsite log diff OLD NEW`: what was added; Err explains a refusal.
+pub(crate) fn diff(old: &Path, new: &Path, root: &PublicKey) -> Result<Added, String> {
     let (mut keys, mut origin) = (Vec::new(), None);
     let (old_text, old_log) = checkpoint_of(old, root, &mut keys, &mut origin)?;
     let (new_text, new_log) = checkpoint_of(new, root, &mut keys, &mut origin)?;
@@ -93,19 +58,13 @@ pub(crate) fn diff(old: &Path, new: &Path, root: &PublicKey) -> Result<usize, St
     let origin = origin.expect("set with the log");
     let open = |t: &str| audit::open_checkpoint(t, &origin, &keys);
     let (old_head, new_head): ((usize, Hash), (usize, Hash)) = (open(&old_text)?, open(&new_text)?);
-    let added = audit::diff(&log, old_head, new_head)?;
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(
-        out,
-        "{origin}：{} 条 → {} 条，新增 {} 条",
-        old_head.0,
-        new_head.0,
-        added.len()
-    );
-    for (i, what) in &added {
-        let _ = writeln!(out, "  #{:<8} {what}", i + 1);
-    }
-    Ok(added.len())
+    let entries = audit::diff(&log, old_head, new_head)?;
+    Ok(Added {
+        origin,
+        old_size: old_head.0,
+        new_size: new_head.0,
+        entries,
+    })
 }
 
 /// `certsite log authorize`: a publisher statement signed by the root.

@@ -496,3 +496,73 @@ fn sign_judges_dates_by_its_today_argument() {
     );
     assert!(!site.path("data/certs.jsonl").exists());
 }
+
+#[test]
+fn an_output_that_cannot_be_written_is_found_before_any_row_is_read() {
+    let site = Site::new();
+    // Rows with problems: read first, they would give exit 1.
+    write_utf8_bom(
+        &site.path("in/roster.csv"),
+        &format!(
+            "{ROSTER_HEADER}1,Y000021013002247000001,李娜,女,,210203198511124562,焊工,,6-18-02-04,五级,2024-07-01\n"
+        ),
+    );
+    fs::write(site.path("a-file"), "x").unwrap();
+    for (out, reason) in [
+        ("a-file/certs.jsonl", "不是目录"),
+        ("data", "是目录，不是文件"),
+    ] {
+        let (code, _, err) = site.sign("in/roster.csv", out, &[]);
+        assert_eq!(code, 2, "{err}");
+        assert!(
+            err.starts_with("错误：无法") && err.contains(reason),
+            "{err}"
+        );
+        assert!(!err.contains("247000001"), "no row was looked at: {err}");
+    }
+    // The reject list is checked as early.
+    let (code, _, err) = site.sign(
+        "in/roster.csv",
+        "data/certs.jsonl",
+        &[
+            "--skip-invalid",
+            "--rejects",
+            site.path("a-file/r.csv").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("a-file"), "{err}");
+    assert!(!site.path("data/certs.jsonl").exists());
+}
+
+#[test]
+fn sign_json_says_what_was_signed_and_every_problem() {
+    let site = Site::new();
+    write_utf8_bom(
+        &site.path("in/roster.csv"),
+        &format!("{ROSTER_HEADER}{GOOD_ROWS}"),
+    );
+    let (code, out, err) = site.sign("in/roster.csv", "data/certs.jsonl", &["--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["ok"], true);
+    assert_eq!(v["signed"], 3);
+    assert_eq!(v["kind"], "证书名册");
+    assert!(v["written"].as_str().unwrap().ends_with("data/certs.jsonl"));
+    let bad = format!(
+        "{GOOD_ROWS}4,Y000021013002247000001,李娜,女,,210203198511124562,焊工,,6-18-02-04,五级,2024-07-01\n"
+    );
+    write_utf8_bom(
+        &site.path("in/roster.csv"),
+        &format!("{ROSTER_HEADER}{bad}"),
+    );
+    let (code, out, err) = site.sign("in/roster.csv", "data/certs2.jsonl", &["--json"]);
+    assert_eq!(code, 1);
+    assert!(err.is_empty(), "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["ok"], false);
+    assert_eq!(v["written"], serde_json::Value::Null);
+    assert_eq!(v["problems"][0]["line"], 5);
+    assert_eq!(v["problems"][0]["field"], "证书编号");
+    assert!(!site.path("data/certs2.jsonl").exists());
+}

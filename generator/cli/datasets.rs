@@ -1,0 +1,239 @@
+//! `certsite sign` and `certsite verify`: spreadsheets to signed datasets,
+//! and signed datasets checked against the chain of trust.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+use super::output::{Output, problems_json};
+use super::{CmdResult, Exit, HashArgs, JsonArg, TodayArg, date_arg};
+use crate::constants::MIN_ITERATIONS;
+use crate::data::dataset;
+use crate::input::roster::InputKind;
+use crate::input::sign::{SignError, SignOptions, SignReport, sign};
+use crate::trust::keys::{PublicKey, SecretKey};
+use crate::trust::verifier::{Verified, Verifier, VerifyOptions};
+
+pub(super) const SIGN_EXAMPLES: &str = "示例：
+  certsite sign --key keys/root.key --input examples/directory.csv --out directory/directory.jsonl
+  certsite sign --key keys/Y000021013002.key --input 名册.xlsx --data . \\
+      --out certificates/Y000021013002.jsonl
+  certsite sign --key keys/Y000021013002.key --input 名册.csv --data . --skip-invalid \\
+      --out certificates/Y000021013002.jsonl
+  certsite sign --key keys/root.key --input 撤销.csv --out revocations/2026-11.jsonl --data . --json";
+
+pub(super) const VERIFY_EXAMPLES: &str = "示例：
+  certsite verify --root data/root.pub data
+  certsite verify --root data/root.pub data/certificates/Y000021013002.jsonl
+  certsite verify --root data/root.pub data --json --quiet";
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum KindArg {
+    /// 证书名册（机构密钥签名）
+    Certificates,
+    /// 机构目录，附件4（根密钥签名）
+    Directory,
+    /// 撤销清单（发证机构或根密钥签名）
+    Revocations,
+}
+
+impl From<KindArg> for InputKind {
+    fn from(k: KindArg) -> InputKind {
+        match k {
+            KindArg::Certificates => InputKind::Certificates,
+            KindArg::Directory => InputKind::Directory,
+            KindArg::Revocations => InputKind::Revocations,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub(super) struct SignArgs {
+    /// 签名私钥（.key）
+    #[arg(long)]
+    key: PathBuf,
+    /// 输入表格：CSV（UTF-8、带 BOM 的 UTF-8、GBK）或 Excel 工作簿
+    #[arg(long)]
+    input: PathBuf,
+    /// 输出的数据集（.jsonl）；全部通过才写出，原子替换
+    #[arg(long)]
+    out: PathBuf,
+    /// 输入种类；默认按表头判断
+    #[arg(long, value_enum)]
+    kind: Option<KindArg>,
+    /// 数据目录（含 root.pub 与已签名数据集）：按信任链检查新记录，并从机构目录取机构名称
+    #[arg(long, value_name = "DIR")]
+    data: Option<PathBuf>,
+    /// 跳过有问题的行：签名其余各行，问题行写入拒收文件
+    #[arg(long)]
+    skip_invalid: bool,
+    /// 拒收文件路径（默认 OUT.rejects.csv）
+    #[arg(long)]
+    rejects: Option<PathBuf>,
+    /// 机构声明的签发日期（默认今天）
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    date: Option<String>,
+    #[command(flatten)]
+    today: TodayArg,
+    #[command(flatten)]
+    hash: HashArgs,
+    #[command(flatten)]
+    pub(super) json: JsonArg,
+}
+
+#[derive(Debug, Args)]
+pub(super) struct VerifyArgs {
+    /// 根公钥（.pub）
+    #[arg(long)]
+    root: PathBuf,
+    /// 数据集文件或目录（目录中所有 *.jsonl）
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// 证书哈希迭代次数的下限
+    #[arg(long, default_value_t = MIN_ITERATIONS)]
+    min_iterations: u32,
+    #[command(flatten)]
+    today: TodayArg,
+    #[command(flatten)]
+    pub(super) json: JsonArg,
+}
+
+/// The JSON summary of a signing, written or not.
+fn sign_json(r: &SignReport, a: &SignArgs, kid: &str, written: bool) -> serde_json::Value {
+    serde_json::json!({
+        "ok": written,
+        "written": written.then(|| a.out.display().to_string()),
+        "kind": r.kind.name(),
+        "kid": kid,
+        "encoding": r.encoding,
+        "signed": if written { r.signed } else { 0 },
+        "rejected": r.rejected,
+        "rejects_file": r.rejects_file.as_ref().map(|p| p.display().to_string()),
+        "notes": r.notes,
+        "problems": problems_json(&r.problems),
+    })
+}
+
+pub(super) fn sign_cmd(a: &SignArgs, out: &Output) -> CmdResult {
+    let (iterations, min_iterations) = a.hash.checked()?;
+    let key = SecretKey::read(&a.key)?;
+    let kid = key.public().kid();
+    let today = a.today.date()?;
+    let statement_date = match &a.date {
+        Some(d) => date_arg(d, "--date ")?,
+        None => today,
+    };
+    let opts = SignOptions {
+        key: &key,
+        input: a.input.clone(),
+        out: a.out.clone(),
+        kind: a.kind.map(Into::into),
+        data: a.data.clone(),
+        iterations,
+        min_iterations,
+        skip_invalid: a.skip_invalid,
+        rejects: a.rejects.clone(),
+        today,
+        statement_date,
+    };
+    match sign(&opts) {
+        Ok(r) => {
+            r.notes.iter().for_each(|n| out.note(n));
+            out.problems(&r.problems);
+            out.say(&format!(
+                "已签名 {} 条{}（{kid}，输入编码 {}）→ {}",
+                r.signed,
+                r.kind.name(),
+                r.encoding,
+                a.out.display()
+            ));
+            if let Some(rejects) = &r.rejects_file {
+                out.say(&format!(
+                    "跳过 {} 行有问题的记录，已列入 {}",
+                    r.rejected,
+                    rejects.display()
+                ));
+            }
+            out.json(&sign_json(&r, a, &kid, true));
+            Ok(Exit::Success)
+        }
+        Err(SignError::Invalid(r)) => {
+            r.notes.iter().for_each(|n| out.note(n));
+            out.problems(&r.problems);
+            out.trouble(&format!(
+                "发现 {} 个问题（涉及 {} 行），未写出任何文件。修正后重试，或用 --skip-invalid 只签名无问题的行。",
+                r.problems.len(),
+                r.rejected
+            ));
+            out.json(&sign_json(&r, a, &kid, false));
+            Ok(Exit::Problems)
+        }
+        Err(SignError::Unusable(problems)) => {
+            out.problems(&problems);
+            out.trouble("未写出任何文件。");
+            out.json(&serde_json::json!({
+                "ok": false,
+                "written": null,
+                "kid": kid,
+                "signed": 0,
+                "problems": problems_json(&problems),
+            }));
+            Ok(Exit::Problems)
+        }
+        Err(SignError::Fs(e)) => Err(e.into()),
+    }
+}
+
+pub(super) fn verify_cmd(a: &VerifyArgs, out: &Output) -> CmdResult {
+    let root = PublicKey::read(&a.root)?;
+    let verifier = Verifier {
+        root,
+        options: VerifyOptions {
+            today: a.today.date()?,
+            min_iterations: a.min_iterations,
+        },
+    };
+    let files = dataset::find_datasets(&a.paths)?;
+    let Verified {
+        chain, problems, ..
+    } = verifier.verify_files(&files);
+    out.say(&format!(
+        "根密钥  kid {}  指纹 SHA-256 {}",
+        root.kid(),
+        root.fingerprint()
+    ));
+    out.say(&format!(
+        "检查了 {} 个文件、{} 条签名记录",
+        files.len(),
+        chain.lines_read
+    ));
+    out.say(&format!(
+        "  机构声明 {} 份有效{}",
+        chain.history.len(),
+        if chain.superseded > 0 {
+            format!("（另有 {} 份旧版本被取代）", chain.superseded)
+        } else {
+            String::new()
+        }
+    ));
+    out.say(&format!("  证书     {} 份有效", chain.certificates.len()));
+    out.say(&format!("  撤销     {} 份有效", chain.revocations.len()));
+    out.json(&serde_json::json!({
+        "ok": problems.is_empty(),
+        "root": { "kid": root.kid(), "fingerprint": root.fingerprint() },
+        "files": files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>(),
+        "lines": chain.lines_read,
+        "statements": chain.history.len(),
+        "superseded": chain.superseded,
+        "certificates": chain.certificates.len(),
+        "revocations": chain.revocations.len(),
+        "problems": problems_json(&problems),
+    }));
+    if problems.is_empty() {
+        out.passed("全部通过。");
+        return Ok(Exit::Success);
+    }
+    out.problems(&problems);
+    out.trouble(&format!("发现 {} 个问题。", problems.len()));
+    Ok(Exit::Problems)
+}

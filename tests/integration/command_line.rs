@@ -1,0 +1,410 @@
+//! The command line's conventions, the same for every command: one table of
+//! exit statuses, argument errors in Chinese, `--quiet`, `--json`, and
+//! colour only on a terminal and never with `NO_COLOR`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::support::*;
+
+/// A valid code of the demo data, in 沈阳鼓风机's own roster.
+const CODE: &str = "Y000021013002204000001";
+
+fn data() -> PathBuf {
+    repo().join("data")
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// Every command, as a path of names: `["log", "verify"]`.
+const COMMANDS: &[&[&str]] = &[
+    &["init"],
+    &["code", "explain"],
+    &["keygen"],
+    &["sign"],
+    &["verify"],
+    &["demo"],
+    &["build"],
+    &["serve"],
+    &["report"],
+    &["qr"],
+    &["print"],
+    &["log", "verify"],
+    &["log", "diff"],
+    &["log", "authorize"],
+];
+
+#[test]
+fn an_unknown_argument_is_exit_2_in_chinese_for_every_command() {
+    for path in COMMANDS {
+        let (code, out, err) = run(certsite().args(*path).arg("--bogus"));
+        let name = path.join(" ");
+        assert_eq!(code, 2, "certsite {name} --bogus");
+        assert!(out.is_empty(), "{name}: {out}");
+        assert!(
+            err.starts_with("错误：没有参数 '--bogus'") && err.contains("用法：certsite"),
+            "{name}: {err}"
+        );
+        for english in ["error:", "Usage", "tip:", "For more information", "OPTIONS"] {
+            assert!(!err.contains(english), "{name}: «{english}» in {err}");
+        }
+        // --help is exit 0, in Chinese, with examples.
+        let (code, help, _) = run(certsite().args(*path).arg("--help"));
+        assert_eq!(code, 0, "{name}");
+        assert!(
+            help.contains("用法：") && help.contains("示例："),
+            "{name}: {help}"
+        );
+        assert!(
+            !help.contains("Usage") && !help.contains("Options"),
+            "{help}"
+        );
+    }
+}
+
+#[test]
+fn the_same_fault_has_the_same_exit_status_in_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = data();
+    let root = d.join("root.pub");
+    let missing = dir.path().join("missing");
+    let a_file = dir.path().join("a-file");
+    fs::write(&a_file, "x").unwrap();
+    let bad_jsonl = dir.path().join("bad.jsonl");
+    fs::write(&bad_jsonl, "not json\n").unwrap();
+    let key = d.join("demo-keys/Y000021013002.key");
+    let roster = d.join("demo-rosters/certificates/Y000021013002.csv");
+    let (below_a_file, demo_below_a_file) = (a_file.join("x.jsonl"), a_file.join("demo"));
+    let directory = d.join("directory");
+    let cases: Vec<(i32, Vec<&str>)> = vec![
+        // 0: done.
+        (0, vec!["code", "explain", CODE]),
+        (0, vec!["qr", CODE, "--data", s(&d)]),
+        (0, vec!["verify", "--root", s(&root), s(&directory)]),
+        (0, vec!["--version"]),
+        // 1: the data has problems, or what was asked about is not valid
+        // or not in it.
+        (1, vec!["code", "explain", "Y000021013002247000001"]),
+        (1, vec!["qr", "Y000021013002247000001", "--data", s(&d)]),
+        (
+            1,
+            vec!["print", "--code", "Y000021013002247000001", "--data", s(&d)],
+        ),
+        (1, vec!["verify", "--root", s(&root), s(&bad_jsonl)]),
+        (
+            1,
+            vec![
+                "report",
+                "--institution",
+                "Y000021013999",
+                "--month",
+                "2024-03",
+                "--data",
+                s(&d),
+            ],
+        ),
+        // 2: the command could not run.
+        (2, vec!["verify", "--root", s(&missing), s(&d)]),
+        (2, vec!["verify", "--root", s(&root), s(&missing)]),
+        (
+            2,
+            vec!["log", "verify", "--site", s(&missing), "--root", s(&root)],
+        ),
+        (
+            2,
+            vec!["log", "diff", s(&missing), s(&missing), "--root", s(&root)],
+        ),
+        (2, vec!["build", "--data", s(&missing)]),
+        (
+            2,
+            vec![
+                "report",
+                "--institution",
+                "Y000021013002",
+                "--month",
+                "2024-03",
+                "--data",
+                s(&missing),
+            ],
+        ),
+        (
+            2,
+            vec![
+                "report",
+                "--institution",
+                "Y000021013002",
+                "--month",
+                "2024-13",
+                "--data",
+                s(&d),
+            ],
+        ),
+        (2, vec!["qr", CODE, "--data", s(&missing)]),
+        (2, vec!["qr", CODE, "--data", s(&d), "--out", "q.gif"]),
+        (2, vec!["print", "--code", CODE, "--data", s(&missing)]),
+        (
+            2,
+            vec![
+                "sign",
+                "--key",
+                s(&missing),
+                "--input",
+                s(&roster),
+                "--out",
+                s(&a_file),
+            ],
+        ),
+        (
+            2,
+            vec![
+                "sign",
+                "--key",
+                s(&key),
+                "--input",
+                s(&roster),
+                "--out",
+                s(&below_a_file),
+            ],
+        ),
+        (2, vec!["init", s(&d)]),
+        (2, vec!["demo", "--out", s(&demo_below_a_file)]),
+        (2, vec!["sign"]),
+        (2, vec![]),
+    ];
+    for (expected, args) in cases {
+        let (code, _, err) = run(certsite().args(&args).current_dir(dir.path()));
+        assert_eq!(code, expected, "certsite {}\n{err}", args.join(" "));
+        if expected == 2 {
+            assert!(
+                err.contains("错误：") || err.contains("用法："),
+                "{args:?}: {err}"
+            );
+        }
+        assert!(!err.contains("os error"), "{err}");
+    }
+}
+
+#[test]
+fn quiet_prints_only_what_went_wrong() {
+    let d = data();
+    let (code, out, err) = run(certsite()
+        .args(["verify", "--quiet", "--root"])
+        .arg(d.join("root.pub"))
+        .arg(&d));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!((out.as_str(), err.as_str()), ("", ""));
+    // -q before the command works too; a problem is still reported.
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.jsonl");
+    fs::write(&bad, "not json\n").unwrap();
+    let (code, out, err) = run(certsite()
+        .args(["-q", "verify", "--root"])
+        .arg(d.join("root.pub"))
+        .arg(&bad));
+    assert_eq!(code, 1);
+    assert!(out.is_empty(), "{out}");
+    assert!(
+        err.contains("bad.jsonl:1:") && err.contains("发现 1 个问题"),
+        "{err}"
+    );
+}
+
+fn json(out: &str) -> serde_json::Value {
+    serde_json::from_str(out).unwrap_or_else(|e| panic!("{e}: {out}"))
+}
+
+#[test]
+fn verify_json_has_the_counts_and_every_problem() {
+    let d = data();
+    let (code, out, _) = run(certsite()
+        .args(["verify", "--json", "--root"])
+        .arg(d.join("root.pub"))
+        .arg(&d));
+    assert_eq!(code, 0);
+    let v = json(&out);
+    assert_eq!(v["ok"], true);
+    assert_eq!(v["certificates"], 3000);
+    assert_eq!(v["problems"], serde_json::json!([]));
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.jsonl");
+    fs::write(&bad, "{\"kid\":1}\nnot json\n").unwrap();
+    let (code, out, err) = run(certsite()
+        .args(["verify", "--json", "--root"])
+        .arg(d.join("root.pub"))
+        .arg(&bad));
+    assert_eq!(code, 1);
+    assert!(err.is_empty(), "the problems are in the JSON: {err}");
+    let v = json(&out);
+    assert_eq!(v["ok"], false);
+    let problems = v["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 2, "{v}");
+    assert_eq!(problems[1]["file"], s(&bad));
+    assert_eq!(problems[1]["line"], 2);
+    assert_eq!(problems[0]["rule"], "envelope");
+    // Could not run: still one JSON document on standard output.
+    let (code, out, err) = run(certsite().args(["verify", "--json", "--root", "missing.pub", "x"]));
+    assert_eq!(code, 2);
+    let v = json(&out);
+    assert_eq!(
+        (v["ok"].clone(), v["exit"].clone()),
+        (false.into(), 2.into())
+    );
+    assert!(v["error"].as_str().unwrap().contains("missing.pub"), "{v}");
+    assert!(err.starts_with("错误："), "{err}");
+}
+
+#[test]
+fn build_report_and_log_verify_json_summaries() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("public");
+    let d = data();
+    let (code, out, err) = run(certsite()
+        .args(["build", "--json", "--data"])
+        .arg(&d)
+        .arg("--out")
+        .arg(&site));
+    assert_eq!(code, 0, "{err}");
+    let v = json(&out);
+    assert_eq!(v["ok"], true);
+    assert_eq!(v["out"], s(&site));
+    assert_eq!(v["certificates"], 3000);
+    assert!(v["shards"]["count"].as_u64().unwrap() > 1, "{v}");
+    assert!(v["log"]["size"].as_u64().unwrap() > 3000, "{v}");
+    let (code, out, err) = run(certsite()
+        .args(["log", "verify", "--json", "--site"])
+        .arg(&site)
+        .arg("--root")
+        .arg(d.join("root.pub")));
+    assert_eq!(code, 0, "{err}");
+    let v = json(&out);
+    assert_eq!(
+        (v["ok"].clone(), v["rollback_checked"].clone()),
+        (true.into(), false.into())
+    );
+    assert!(v["files"].as_u64().unwrap() > 1000, "{v}");
+    // A file of the site changed: the audit's JSON says where.
+    let shard = fs::read_dir(site.join("c"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    fs::write(&shard, "").unwrap();
+    let (code, out, _) = run(certsite()
+        .args(["log", "verify", "--json", "--site"])
+        .arg(&site)
+        .arg("--root")
+        .arg(d.join("root.pub")));
+    assert_eq!(code, 1);
+    let v = json(&out);
+    assert_eq!(v["ok"], false);
+    let name = shard.file_name().unwrap().to_str().unwrap();
+    assert!(v["problems"].to_string().contains(name), "{v}");
+
+    let csv = dir.path().join("report.csv");
+    let (code, out, err) = run(certsite()
+        .args([
+            "report",
+            "--json",
+            "--institution",
+            "Y000021013002",
+            "--month",
+            "2024-03",
+            "--data",
+        ])
+        .arg(&d)
+        .arg("--out")
+        .arg(&csv));
+    assert_eq!(code, 0, "{err}");
+    let v = json(&out);
+    assert_eq!(v["filing_no"], "Y000021013002");
+    assert_eq!(v["institution"], "沈阳鼓风机集团股份有限公司");
+    assert!(csv.is_file());
+    // The report itself would go to standard output: --json needs --out.
+    let (code, _, err) = run(certsite().args([
+        "report",
+        "--json",
+        "--institution",
+        "Y000021013002",
+        "--month",
+        "2024-03",
+    ]));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("缺少必需的参数") && err.contains("--out"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_failed_build_json_lists_the_problems() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("data");
+    copy_dir(&data(), &d);
+    let file = d.join("certificates/Y000021013002.jsonl");
+    let text = fs::read_to_string(&file).unwrap();
+    fs::write(&file, text.replacen("\"sig\":\"", "\"sig\":\"A", 1)).unwrap();
+    let (code, out, _) = run(certsite()
+        .args(["build", "--json", "--data"])
+        .arg(&d)
+        .arg("--out")
+        .arg(dir.path().join("public")));
+    assert_eq!(code, 1);
+    let v = json(&out);
+    assert_eq!(v["ok"], false);
+    assert_eq!(v["problems"][0]["line"], 1, "{v}");
+    assert!(!dir.path().join("public").exists());
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Runs `certsite ARGS` on a pseudo-terminal (util-linux `script`), with
+/// `env` set; what it printed.
+fn on_a_terminal(args: &str, env: &[(&str, &str)]) -> String {
+    let bin = env!("CARGO_BIN_EXE_certsite");
+    let out = std::process::Command::new("script")
+        .args(["-qec", &format!("{bin} {args}"), "/dev/null"])
+        .env_remove("NO_COLOR")
+        .env("TERM", "xterm-256color")
+        .envs(env.iter().copied())
+        .output()
+        .expect("`script` (util-linux) runs");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn colour_only_on_a_terminal_and_never_with_no_color() {
+    let d = data();
+    let args = format!(
+        "verify --root {} {}",
+        d.join("root.pub").display(),
+        d.join("directory").display()
+    );
+    let escape = "\x1b[";
+    assert!(
+        on_a_terminal(&args, &[]).contains(escape),
+        "a terminal gets colour"
+    );
+    assert!(!on_a_terminal(&args, &[("NO_COLOR", "1")]).contains(escape));
+    assert!(!on_a_terminal(&format!("--color never {args}"), &[]).contains(escape));
+    // A pipe gets none, unless asked.
+    let (_, out, _) = run(certsite().args(args.split(' ')));
+    assert!(!out.contains(escape) && out.contains("全部通过"), "{out}");
+    let (_, out, _) = run(certsite().args(["--color", "always"]).args(args.split(' ')));
+    assert!(out.contains(escape), "{out}");
+    // Help and argument errors too.
+    assert!(!on_a_terminal("build --bogus", &[("NO_COLOR", "1")]).contains(escape));
+    assert!(on_a_terminal("build --bogus", &[]).contains(escape));
+}
