@@ -47,8 +47,8 @@ export async function serveSite(data = 'data') {
  */
 export const ROUTED = Object.freeze({ serviceWorkers: 'block' });
 
-/** Launches headless Chromium with the flags this machine needs. */
-export async function launchBrowser() {
+/** Launches headless Chromium with the flags this machine needs, and `args`. */
+export async function launchBrowser(args = []) {
   const { chromium } = await import('playwright-core');
   return chromium.launch({
     executablePath: CHROMIUM,
@@ -60,6 +60,7 @@ export async function launchBrowser() {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...args,
     ],
   });
 }
@@ -80,7 +81,8 @@ export function watchConsole(page) {
   return problems;
 }
 
-const MIME = {
+/** The types `certsite serve` sends, by extension (anything else is application/octet-stream). */
+export const MIME = {
   '.html': 'text/html; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
