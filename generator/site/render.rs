@@ -486,9 +486,9 @@ fn named(state: &State, value: Value, list: &str) -> Value {
 /// `_headers`, for hosts that read one (Netlify, Cloudflare Pages): the
 /// security headers `certsite serve` sends, assets cached for good (their
 /// names change with their content), and the files that name the current
-/// build (the snapshot, the log's checkpoint, the service worker) always
-/// revalidated; the shards typed as text, so that the host compresses
-/// them. Paths start from the site's path on the host.
+/// build (the snapshot, the log's checkpoint, the manifest, the service
+/// worker) always revalidated; every JSON Lines file typed as text, so
+/// that the host compresses it. Paths start from the site's path on the host.
 fn headers_file(base_url: &str) -> String {
     let at = site_path(base_url);
     let csp = crate::site::serve::CSP;
@@ -496,10 +496,12 @@ fn headers_file(base_url: &str) -> String {
         "# certsite: headers for hosts that read _headers (Netlify, Cloudflare Pages).\n\
          {at}*\n  Content-Security-Policy: {csp}\n  X-Content-Type-Options: nosniff\n  Referrer-Policy: no-referrer\n\
          {at}assets/*\n  Cache-Control: public, max-age=31536000, immutable\n\
-         {at}snapshot.jsonl\n  Cache-Control: no-cache\n\
+         {at}snapshot.jsonl\n  Cache-Control: no-cache\n  Content-Type: application/jsonl; charset=utf-8\n\
          {at}log/checkpoint\n  Cache-Control: no-cache\n\
+         {at}manifest.json\n  Cache-Control: no-cache\n\
          {at}sw.js\n  Cache-Control: no-cache\n\
-         {at}c/*\n  Content-Type: application/jsonl; charset=utf-8\n"
+         {at}c/*\n  Content-Type: application/jsonl; charset=utf-8\n\
+         {at}i/*.jsonl\n  Content-Type: application/jsonl; charset=utf-8\n"
     )
 }
 

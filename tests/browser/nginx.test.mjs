@@ -155,10 +155,12 @@ test('every rule of _headers holds: security headers, cached assets, revalidated
   const files = siteFiles();
   const rules = headerRules();
   assert.ok(rules.length >= 6, 'the build writes its rules');
-  const matches = (rule, p) => (rule.path.endsWith('*') ? `/${p}`.startsWith(rule.path.slice(0, -1)) : `/${p}` === rule.path);
+  // A `*` matches any run of characters, slashes included, wherever it is.
+  const pattern = (path) => new RegExp(`^${path.split('*').map((s) => s.replace(/[.?+^$()[\]{}|\\]/g, '\\$&')).join('.*')}$`);
+  const matches = (rule, p) => pattern(rule.path).test(`/${p}`);
   // Files named by a rule, and a spread of those under each prefix; each
   // gets the headers of every rule that matches it, as with _headers.
-  const samples = new Set(rules.flatMap((r) => (r.path.endsWith('*') ? spread(files.filter((f) => matches(r, f))) : [r.path.slice(1)])));
+  const samples = new Set(rules.flatMap((r) => (r.path.includes('*') ? spread(files.filter((f) => matches(r, f))) : [r.path.slice(1)])));
   for (const rule of rules) assert.ok([...samples].some((p) => matches(rule, p)), `${rule.path} matches files of the site`);
   for (const p of samples) {
     const res = await get(p);
