@@ -18,6 +18,8 @@ pub enum FsAction {
     List,
     /// Renaming (moving into place).
     Rename,
+    /// Removing a file or folder.
+    Remove,
     /// Listening on a port.
     Listen,
 }
@@ -30,6 +32,7 @@ impl fmt::Display for FsAction {
             FsAction::CreateDir => "创建目录",
             FsAction::List => "列出目录",
             FsAction::Rename => "替换",
+            FsAction::Remove => "删除",
             FsAction::Listen => "监听",
         })
     }

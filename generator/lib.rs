@@ -43,7 +43,10 @@
 //!   `issuer::print` (附件6), `issuer::report` (附件7).
 //! - `demo`: the synthetic default dataset in `data/`.
 //! - `constants` (format magic in one place), `error` (operating-system
-//!   errors in Chinese, with the path) and `cli` (the command line).
+//!   errors in Chinese, with the path), `staging` (a folder replaced whole:
+//!   written beside the target, put in place when complete, undone on
+//!   Ctrl-C; updated in place where the target is a mount point) and `cli`
+//!   (the command line).
 //!
 //! Every problem in an input is reported with file, line and field
 //! ([[`trust::problem::Problem`]]), all of them in one run.
@@ -59,4 +62,5 @@ pub(crate) mod input;
 pub mod issuer;
 pub mod log;
 pub mod site;
+pub(crate) mod staging;
 pub mod trust;

@@ -27,6 +27,7 @@ use crate::domain::occupation::OccupationError;
 use crate::error::{FsAction, FsContext, FsError};
 use crate::input::roster::InputKind;
 use crate::input::sign::{SignError, SignOptions, sign};
+use crate::staging::{Placed, Staging, copy_tree, interrupted};
 use crate::trust::envelope::Envelope;
 use crate::trust::keys::{KeyError, PublicKey, SecretKey, write_secret_file};
 use crate::trust::problem::{Problem, report};
@@ -107,6 +108,9 @@ pub enum DemoError {
     /// The log could not be started.
     #[error("demo log: {0}")]
     Log(String),
+    /// Ctrl-C: the staging folder was removed, the output left as it was.
+    #[error("已中断：没有写出演示数据，{} 保持原样，未写完的临时目录已删除。", .0.display())]
+    Interrupted(PathBuf),
 }
 
 /// What was generated.
@@ -120,6 +124,9 @@ pub struct DemoSummary {
     pub revocations: usize,
     /// The root key's fingerprint.
     pub root_fingerprint: String,
+    /// The output is a mount point, so it was updated file by file instead
+    /// of swapped whole.
+    pub in_place: bool,
 }
 
 /// A deterministic random source with the few draws the demo needs.
@@ -305,9 +312,41 @@ struct DemoCert {
     code: Option<CertCode>,
 }
 
-/// Writes the demo dataset into `opts.out` and signs it.
+/// Writes the demo dataset into `opts.out` and signs it. Everything is
+/// written into a staging folder beside `opts.out` and put in place only
+/// when complete and verified: a failure, Ctrl-C (then
+/// [`DemoError::Interrupted`]) or a kill leaves `opts.out` as it was.
 pub fn generate(opts: &DemoOptions) -> Result<DemoSummary, DemoError> {
-    prepare_out(&opts.out, opts.force)?;
+    let staging = stage_out(&opts.out, opts.force)?;
+    let staged = DemoOptions {
+        out: staging.path().to_path_buf(),
+        ..opts.clone()
+    };
+    // After Ctrl-C a step may fail for it (an unfinished file): the
+    // interruption is the cause to report.
+    let interrupted_here = |e| {
+        if interrupted() {
+            DemoError::Interrupted(opts.out.clone())
+        } else {
+            e
+        }
+    };
+    let mut summary = generate_into(&staged).map_err(interrupted_here)?;
+    stop_if_interrupted(opts)?;
+    summary.in_place = staging.commit(&|_| 0)? == Placed::InPlace;
+    Ok(summary)
+}
+
+/// Gives up once Ctrl-C was pressed; the staging folder is then removed.
+fn stop_if_interrupted(opts: &DemoOptions) -> Result<(), DemoError> {
+    if interrupted() {
+        return Err(DemoError::Interrupted(opts.out.clone()));
+    }
+    Ok(())
+}
+
+/// Generates the demo into `opts.out`, a fresh staging folder.
+fn generate_into(opts: &DemoOptions) -> Result<DemoSummary, DemoError> {
     let mut draw = Draw(ChaCha20Rng::seed_from_u64(opts.seed));
     let mut pilots = pilots(opts.seed, &mut draw);
     if opts.extra_institutions > 0 {
@@ -325,7 +364,9 @@ pub fn generate(opts: &DemoOptions) -> Result<DemoSummary, DemoError> {
     let certificates = sign_certificates(opts, &pilots, &certs)?;
     let revoked = revocations(&certs, &pilots, opts, &mut draw);
     let revocations = sign_revocations(opts, &pilots, &root, revoked)?;
+    stop_if_interrupted(opts)?;
     verify_output(opts, &root.public())?;
+    stop_if_interrupted(opts)?;
     crate::site::log_step::start_log(&opts.out, opts.as_of)
         .map_err(|e| DemoError::Log(e.to_string()))?;
     Ok(DemoSummary {
@@ -333,6 +374,7 @@ pub fn generate(opts: &DemoOptions) -> Result<DemoSummary, DemoError> {
         certificates,
         revocations,
         root_fingerprint: root.public().fingerprint(),
+        in_place: false,
     })
 }
 
@@ -830,6 +872,8 @@ fn run_sign_on(
         today: opts.as_of,
         statement_date: date,
     };
+    // Between rosters: each is seconds of hashing at the real iteration count.
+    stop_if_interrupted(opts)?;
     match sign(&options) {
         Ok(report) => Ok(report.signed),
         Err(SignError::Invalid(report)) => Err(DemoError::Invalid(report.problems)),
@@ -844,34 +888,33 @@ repository, so anything they sign proves nothing. A real deployment generates it
 own keys with `certsite keygen` and keeps the secret halves off this repository.\n\n\
 The rosters in `../demo-rosters/` hold fictitious people only.\n";
 
-fn prepare_out(out: &Path, force: bool) -> Result<(), DemoError> {
-    if out.exists() {
-        let generated = [
-            DEFAULT_ROOT_KEY,
-            KEYS_DIR,
-            ROSTERS_DIR,
-            "directory",
-            "certificates",
-            "revocations",
-        ];
-        let non_empty = fs::read_dir(out).fs(FsAction::List, out)?.next().is_some();
-        if non_empty && !force {
-            return Err(DemoError::NotEmpty(out.to_path_buf()));
-        }
-        for name in generated {
-            let p = out.join(name);
-            let removed = if p.is_dir() {
-                fs::remove_dir_all(&p)
-            } else if p.exists() {
-                fs::remove_file(&p)
-            } else {
-                Ok(())
-            };
-            removed.fs(FsAction::Write, &p)?;
-        }
+/// What the demo writes at the top of its output folder besides
+/// `certsite.toml`, `publisher/` and the log, which it overwrites or extends.
+const GENERATED: [&str; 6] = [
+    DEFAULT_ROOT_KEY,
+    KEYS_DIR,
+    ROSTERS_DIR,
+    "directory",
+    "certificates",
+    "revocations",
+];
+
+/// The staging folder the demo is written into. A non-empty `out` is
+/// refused unless `force`; then the staging folder starts as a copy of
+/// `out` without the [`GENERATED`] files, so what the demo does not write
+/// (a data folder's pages and occupations, say) is kept.
+fn stage_out(out: &Path, force: bool) -> Result<Staging, DemoError> {
+    let non_empty = out.exists() && fs::read_dir(out).fs(FsAction::List, out)?.next().is_some();
+    if non_empty && !force {
+        return Err(DemoError::NotEmpty(out.to_path_buf()));
     }
-    fs::create_dir_all(out).fs(FsAction::CreateDir, out)?;
-    Ok(())
+    let staging = Staging::begin(out)?;
+    if non_empty {
+        copy_tree(out, staging.path(), &|rel| {
+            GENERATED.iter().any(|g| rel == Path::new(g))
+        })?;
+    }
+    Ok(staging)
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<(), FsError> {

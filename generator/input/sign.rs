@@ -19,6 +19,7 @@ use crate::error::{FsAction, FsError};
 use crate::input::roster::certificates::CertificateRow;
 use crate::input::roster::{Columns, InputKind, certificates, column_for, directory, revocations};
 use crate::input::table::{Row, Table, read_table};
+use crate::staging::interrupted;
 use crate::trust::chain::Chain;
 use crate::trust::envelope::Envelope;
 use crate::trust::keys::SecretKey;
@@ -190,10 +191,19 @@ pub(crate) fn sign(opts: &SignOptions) -> Result<SignReport, SignError> {
     if !report.problems.is_empty() && !opts.skip_invalid {
         return Err(SignError::Invalid(report));
     }
-    let lines: Vec<String> = items
+    // The slow hashes stop at Ctrl-C while the demo writes into its staging
+    // folder (`crate::staging`), which is then removed: nothing is written.
+    // Alone, `certsite sign` is ended by Ctrl-C at once and never sees it.
+    let lines: Option<Vec<String>> = items
         .into_par_iter()
-        .map(|item| Envelope::sign(&item.finish(opts.iterations), opts.key).to_line())
+        .map(|item| {
+            (!interrupted())
+                .then(|| Envelope::sign(&item.finish(opts.iterations), opts.key).to_line())
+        })
         .collect();
+    let Some(lines) = lines else {
+        return Err(unusable(Problem::file(&opts.out, "已中断，没有写出")));
+    };
     report.signed = lines.len();
     let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
     dataset::write_atomic(&opts.out, text.as_bytes()).map_err(SignError::Fs)?;

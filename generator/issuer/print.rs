@@ -27,7 +27,7 @@ use crate::domain::occupation::Catalogue;
 use crate::error::{FsAction, FsContext, FsError, os_message};
 use crate::input::roster::certificates::{self, CertificateRow};
 use crate::input::roster::{Columns, InputKind};
-use crate::input::table::read_table;
+use crate::input::table::{Table, read_table};
 use crate::issuer::qr::{QrError, Symbol, verify_url};
 use crate::trust::chain::Chain;
 use crate::trust::problem::Problem;
@@ -66,6 +66,10 @@ pub(crate) struct PrintReport {
     pub problems: Vec<Problem>,
     /// How many problems the data folder has (its records are not printable).
     pub data_problems: usize,
+    /// Files of a roster folder that were not read, each with why
+    /// (`跳过 X：不是证书名册（表头是机构目录（附件4））`).
+    #[allow(dead_code, reason = "for the command line to print")]
+    pub notes: Vec<String>,
 }
 
 /// Why nothing could be printed.
@@ -91,6 +95,14 @@ pub(crate) enum PrintError {
     /// The selection is empty.
     #[error("没有要印制的证书")]
     NothingWanted,
+    /// A roster folder holds no certificate roster.
+    #[error("{} 中没有证书名册{}", folder.display(), skipped.iter().map(|n| format!("\n  {n}")).collect::<String>())]
+    NoRoster {
+        /// The folder.
+        folder: PathBuf,
+        /// Each file in it, and why it is not a roster.
+        skipped: Vec<String>,
+    },
     /// The page template failed.
     #[error("证书页面模板：{0}")]
     Template(#[from] minijinja::Error),
@@ -132,7 +144,11 @@ pub(crate) fn print(opts: &PrintOptions) -> Result<PrintReport, PrintError> {
         problems: data_problems,
         ..
     } = verifier.verify_files(&folder.dataset_files()?);
-    let (rows, mut problems) = read_rosters(&roster_files(opts)?, &verifier.options)?;
+    let Rosters {
+        rows,
+        mut problems,
+        notes,
+    } = read_rosters(opts, &verifier.options)?;
     let wanted = select(&rows, opts)?;
     // The name and ID number printed must hash to the signed statement.
     let checked: Vec<Result<Printable, Refusal>> = wanted
@@ -154,6 +170,7 @@ pub(crate) fn print(opts: &PrintOptions) -> Result<PrintReport, PrintError> {
     }
     if !printable.is_empty() {
         write_pages(&render_all(&printable, &config)?, &opts.out)?;
+        copy_photos(&printable, &opts.out)?;
         if opts.pdf {
             for p in &printable {
                 print_pdf(&opts.out, &p.row.code)?;
@@ -164,48 +181,103 @@ pub(crate) fn print(opts: &PrintOptions) -> Result<PrintReport, PrintError> {
         printed: printable.len(),
         problems,
         data_problems: data_problems.len(),
+        notes,
     })
 }
 
-/// The roster files: files as given, folders listed in sorted order.
-fn roster_files(opts: &PrintOptions) -> Result<Vec<PathBuf>, FsError> {
+/// What the rosters hold.
+#[derive(Debug)]
+struct Rosters {
+    /// Every valid row.
+    rows: Vec<CertificateRow>,
+    /// The problems of the other rows.
+    problems: Vec<Problem>,
+    /// Files of folders that were not rosters, and why.
+    notes: Vec<String>,
+}
+
+/// Reads the rosters: each file named, and the certificate rosters among
+/// the files of each folder named ([`DEFAULT_ROSTERS`] in the data folder
+/// when none is). An issuer's folder holds other spreadsheets too (the
+/// directory, revocations, notes): those are skipped with a note saying
+/// why, and a folder without any roster is an error. A file named on its
+/// own must be a roster.
+fn read_rosters(opts: &PrintOptions, rules: &VerifyOptions) -> Result<Rosters, PrintError> {
     let paths = if opts.rosters.is_empty() {
         vec![opts.data.join(DEFAULT_ROSTERS)]
     } else {
         opts.rosters.clone()
     };
-    let mut files = Vec::new();
-    for p in paths {
-        if p.is_dir() {
-            let mut found: Vec<PathBuf> = std::fs::read_dir(&p)
-                .fs(FsAction::List, &p)?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|f| f.is_file())
-                .collect();
-            found.sort();
-            files.extend(found);
-        } else {
-            files.push(p);
+    let mut rosters = Rosters {
+        rows: Vec::new(),
+        problems: Vec::new(),
+        notes: Vec::new(),
+    };
+    for path in paths {
+        if !path.is_dir() {
+            let table = read_table(&path, &InputKind::looks_like_header)?;
+            // Headers of no known kind are read as a roster: a roster
+            // missing a column is then refused for that, by name.
+            match InputKind::detect(&table.headers) {
+                Some(other) if other != InputKind::Certificates => {
+                    let why = format!("不是证书名册（表头是{}）", other.name());
+                    return Err(Problem::file(&path, why).into());
+                }
+                _ => rosters.add(&table, rules)?,
+            }
+            continue;
         }
+        let mut skipped = Vec::new();
+        let mut found = false;
+        for file in files_in(&path)? {
+            let why = match read_table(&file, &InputKind::looks_like_header) {
+                Ok(table) => match InputKind::detect(&table.headers) {
+                    Some(InputKind::Certificates) => {
+                        rosters.add(&table, rules)?;
+                        found = true;
+                        continue;
+                    }
+                    Some(other) => format!("表头是{}", other.name()),
+                    None => format!(
+                        "表头中没有{}",
+                        InputKind::Certificates.key_columns().join("和")
+                    ),
+                },
+                Err(unreadable) => unreadable.message,
+            };
+            skipped.push(format!("跳过 {}：不是证书名册（{why}）", file.display()));
+        }
+        if !found {
+            return Err(PrintError::NoRoster {
+                folder: path,
+                skipped,
+            });
+        }
+        rosters.notes.extend(skipped);
     }
-    Ok(files)
+    Ok(rosters)
 }
 
-/// Every valid row of the rosters, and the problems of the others.
-fn read_rosters(
-    files: &[PathBuf],
-    opts: &VerifyOptions,
-) -> Result<(Vec<CertificateRow>, Vec<Problem>), Problem> {
-    let mut rows = Vec::new();
-    let mut problems = Vec::new();
-    for file in files {
-        let table = read_table(file, &InputKind::looks_like_header)?;
-        let columns = Columns::map(&table, InputKind::Certificates)?;
-        let (read, found) = certificates::read(&table, &columns, Catalogue::builtin(), opts);
-        rows.extend(read);
-        problems.extend(found);
+impl Rosters {
+    /// Adds the rows of a certificate roster.
+    fn add(&mut self, table: &Table, rules: &VerifyOptions) -> Result<(), Problem> {
+        let columns = Columns::map(table, InputKind::Certificates)?;
+        let (read, found) = certificates::read(table, &columns, Catalogue::builtin(), rules);
+        self.rows.extend(read);
+        self.problems.extend(found);
+        Ok(())
     }
-    Ok((rows, problems))
+}
+
+/// The files of a folder, in sorted order.
+fn files_in(dir: &Path) -> Result<Vec<PathBuf>, FsError> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .fs(FsAction::List, dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|f| f.is_file())
+        .collect();
+    found.sort();
+    Ok(found)
 }
 
 /// The rows asked for: an institution's, or the listed codes in order.
@@ -288,8 +360,22 @@ pub(crate) struct Printable<'a> {
     pub row: &'a CertificateRow,
     /// Institution name as filed.
     pub institution: String,
-    /// A photo file, if one was found.
-    pub photo: Option<PathBuf>,
+    /// The holder's photo, if one was found.
+    pub photo: Option<Photo>,
+}
+
+/// Folder of the photos' copies beside the pages.
+const PHOTOS_DIR: &str = "photos";
+
+/// A holder's photo: the file found, and the copy the page links to,
+/// `photos/<code>.<ext>` beside the pages, so that the print folder works
+/// wherever it is moved or opened (Chromium's PDF included).
+#[derive(Debug)]
+pub(crate) struct Photo {
+    /// The file in the photos folder.
+    pub source: PathBuf,
+    /// The copy, relative to the pages.
+    pub link: String,
 }
 
 /// A value for the template that reads as it did before the page was a
@@ -366,7 +452,7 @@ pub(crate) fn page(p: &Printable, config: &Config) -> Result<String, PrintError>
         date,
         institution => &p.institution,
         site => verbatim_if_plain(&config.base_url),
-        photo => p.photo.as_ref().map(|path| verbatim_if_plain(&path.to_string_lossy())),
+        photo => p.photo.as_ref().map(|photo| verbatim_if_plain(&photo.link)),
         // Our own SVG: the URL in its title is escaped by `Symbol::svg`.
         qr => Value::from_safe_string(qr.svg()),
     };
@@ -378,18 +464,31 @@ pub(crate) fn page(p: &Printable, config: &Config) -> Result<String, PrintError>
 }
 
 /// Finds a photo named after the code or the document number.
-pub(crate) fn find_photo(dir: Option<&Path>, row: &CertificateRow) -> Option<PathBuf> {
+pub(crate) fn find_photo(dir: Option<&Path>, row: &CertificateRow) -> Option<Photo> {
     let dir = dir?;
-    let stems = [row.code.as_string(), row.id_number.clone()];
-    for stem in stems {
+    let code = row.code.as_string();
+    // A document number is the issuer's text: only ever a plain file name.
+    let plain = |stem: &String| !stem.contains(['/', '\\']) && !stem.starts_with('.');
+    let stems = [code.clone(), row.id_number.clone()];
+    for stem in stems.iter().filter(|s| plain(s)) {
         for ext in ["jpg", "jpeg", "png"] {
-            let p = dir.join(format!("{stem}.{ext}"));
-            if p.is_file() {
-                return std::path::absolute(&p).ok();
+            let source = dir.join(format!("{stem}.{ext}"));
+            if source.is_file() {
+                let link = format!("{PHOTOS_DIR}/{code}.{ext}");
+                return Some(Photo { source, link });
             }
         }
     }
     None
+}
+
+/// Copies each photo to where its page links it.
+fn copy_photos(printable: &[Printable], out: &Path) -> Result<(), FsError> {
+    for photo in printable.iter().filter_map(|p| p.photo.as_ref()) {
+        let bytes = std::fs::read(&photo.source).fs(FsAction::Read, &photo.source)?;
+        write_atomic(&out.join(&photo.link), &bytes)?;
+    }
+    Ok(())
 }
 
 /// Pages by code, plus the stylesheet, for the selected rows.
@@ -441,10 +540,16 @@ mod tests {
     #[test]
     fn hostile_roster_text_is_escaped_and_the_qr_code_is_not() {
         let row = row("<script>alert('x')</script>");
+        // A photo whose file name would break out of the attribute: the
+        // page links its copy, named after the code, never the file.
+        let photos = tempfile::tempdir().unwrap();
+        let hostile = photos.path().join("x\" onerror=\"alert(1)");
+        std::fs::create_dir(&hostile).unwrap();
+        std::fs::write(hostile.join("Y000021013002242000001.jpg"), "jpeg").unwrap();
         let p = Printable {
             row: &row,
             institution: "A&B \"厂\"".into(),
-            photo: Some(PathBuf::from("/photos/x\" onerror=\"alert(1).jpg")),
+            photo: find_photo(Some(&hostile), &row),
         };
         let html = page(&p, &config()).unwrap();
         assert!(!html.contains("<script>"), "{html}");
@@ -464,10 +569,10 @@ mod tests {
             "{html}"
         );
         assert!(
-            html.contains("src=\"&#x2f;photos&#x2f;x&quot; onerror=&quot;alert(1).jpg\""),
+            html.contains("src=\"photos/Y000021013002242000001.jpg\""),
             "{html}"
         );
-        assert!(!html.contains("onerror=\"alert"), "{html}");
+        assert!(!html.contains("onerror"), "{html}");
         assert!(
             html.contains("<p class=\"site\">证书查询网址：https://x.example/c/</p>"),
             "{html}"
@@ -491,5 +596,84 @@ mod tests {
         assert!(html.contains("你已达到铣工职业二级/技师水平"), "{html}");
         assert!(html.contains("<dt>工种名称</dt><dd>——</dd>"), "{html}");
         assert!(html.contains("<div class=\"top\"><div class=\"photo empty\">照片<br>（2寸）</div>\n<div class=\"qr\">"), "{html}");
+    }
+
+    fn options(rosters: Vec<PathBuf>) -> PrintOptions {
+        PrintOptions {
+            data: PathBuf::from("data"),
+            codes: Vec::new(),
+            institution: None,
+            rosters,
+            photos: None,
+            out: PathBuf::from("out"),
+            pdf: false,
+            today: jiff::civil::date(2026, 11, 15),
+        }
+    }
+
+    fn rules() -> VerifyOptions {
+        VerifyOptions {
+            today: jiff::civil::date(2026, 11, 15),
+            min_iterations: 1,
+        }
+    }
+
+    #[test]
+    fn a_roster_folder_is_read_for_its_rosters_and_says_what_else_it_skipped() {
+        let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/demo-rosters");
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path();
+        for (from, to) in [
+            ("certificates/Y000021013002-2.csv", "名册.csv"),
+            ("directory.csv", "附件4.csv"),
+            ("revocations/Y000021012001.csv", "撤销.csv"),
+        ] {
+            std::fs::copy(demo.join(from), folder.join(to)).unwrap();
+        }
+        std::fs::write(folder.join("README.txt"), "名册放在这里。\n").unwrap();
+        std::fs::write(
+            folder.join("photo.jpg"),
+            b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\xff",
+        )
+        .unwrap();
+        let read = read_rosters(&options(vec![folder.to_path_buf()]), &rules()).unwrap();
+        assert!(!read.rows.is_empty() && read.problems.is_empty());
+        let skipped = |name: &str, why: &str| {
+            format!(
+                "跳过 {}：不是证书名册（{why}）",
+                folder.join(name).display()
+            )
+        };
+        assert_eq!(
+            read.notes,
+            [
+                skipped("README.txt", "找不到表头行（没有可识别的列名）"),
+                skipped(
+                    "photo.jpg",
+                    "既不是 UTF-8 也不是 GBK 编码的文本（请另存为 CSV UTF-8）"
+                ),
+                skipped("撤销.csv", "表头是撤销清单"),
+                skipped("附件4.csv", "表头是机构目录（附件4）"),
+            ]
+        );
+        // Named on its own, a file that is no roster is an error.
+        let named = folder.join("附件4.csv");
+        let err = read_rosters(&options(vec![named.clone()]), &rules()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "{}: 不是证书名册（表头是机构目录（附件4））",
+                named.display()
+            )
+        );
+        // A folder without any roster is an error that lists what it holds.
+        std::fs::remove_file(folder.join("名册.csv")).unwrap();
+        let err = read_rosters(&options(vec![folder.to_path_buf()]), &rules()).unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.starts_with(&format!("{} 中没有证书名册\n  跳过 ", folder.display())),
+            "{text}"
+        );
+        assert_eq!(text.lines().count(), 5, "{text}");
     }
 }

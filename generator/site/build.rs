@@ -3,7 +3,8 @@
 //!
 //! Nothing is written until everything has verified. The new site is written
 //! beside the old one and swapped in only when complete, so a failed build
-//! leaves the previously published site exactly as it was.
+//! leaves the previously published site exactly as it was. An output that
+//! is a mount point is updated in place from there, file by file.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -26,6 +27,7 @@ use crate::site::render::{Files, MarkdownSource, render_site};
 use crate::site::shard::{ShardScheme, prefix32};
 use crate::site::snapshot::{FileHashes, SnapshotInput, add_snapshot, hash_files};
 use crate::site::write::WriteError;
+use crate::staging::Placed;
 use crate::trust::chain::Chain;
 use crate::trust::problem::Problem;
 
@@ -78,6 +80,10 @@ pub(crate) struct BuildReport {
     pub skipped: Vec<Problem>,
     /// Where the list of what was left out went.
     pub skipped_report: Option<PathBuf>,
+    /// The output is a mount point, so it was updated file by file instead
+    /// of swapped whole (see [`crate::staging`]).
+    #[allow(dead_code, reason = "for the command line to say so")]
+    pub in_place: bool,
 }
 
 /// Why a build wrote nothing.
@@ -344,7 +350,7 @@ pub(crate) fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     timed("manifest", t);
 
     let t = Instant::now();
-    plan.publish(&opts.out, &files)?;
+    let placed = plan.publish(&opts.out, &files)?;
     let skipped_report = write_skipped_report(&opts.out, &problems)?;
     if let Some(dir) = &opts.qr_out {
         write_qr_codes(dir, &chain, &loaded.config)?;
@@ -363,6 +369,7 @@ pub(crate) fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         steps,
         skipped: problems,
         skipped_report,
+        in_place: placed == Placed::InPlace,
     })
 }
 

@@ -23,6 +23,7 @@ use crate::site::build::{BuildError, Loaded};
 use crate::site::render::Files;
 use crate::site::snapshot::origin;
 use crate::site::write::write_site;
+use crate::staging::Placed;
 use crate::trust::chain::Chain;
 use crate::trust::keys::SecretKey;
 use crate::trust::statement::LogHead;
@@ -265,10 +266,11 @@ impl LogPlan {
     }
 
     /// Writes the site with the log: the state's new tiles first, then the
-    /// site (swapped in whole), then the state's checkpoint. A failure
-    /// removes the tiles it wrote and leaves the old site and state, unless
-    /// witnesses have already cosigned the checkpoint.
-    pub(crate) fn publish(&self, out: &Path, files: &Files) -> Result<(), BuildError> {
+    /// site (swapped in whole, or updated in place: said by the result),
+    /// then the state's checkpoint. A failure removes the tiles it wrote
+    /// and leaves the old site and state, unless witnesses have already
+    /// cosigned the checkpoint.
+    pub(crate) fn publish(&self, out: &Path, files: &Files) -> Result<Placed, BuildError> {
         let created = self.write_tiles()?;
         if self.witnessed {
             // Witnesses have cosigned this checkpoint: the log is this long
@@ -282,11 +284,16 @@ impl LogPlan {
             .linked()
             .map_err(BuildError::from)
             .and_then(|linked| Ok(write_site(out, files, &linked)?));
-        if let Err(e) = written {
-            Self::undo(&created);
-            return Err(e);
+        match written {
+            Ok(placed) => {
+                self.commit()?;
+                Ok(placed)
+            }
+            Err(e) => {
+                Self::undo(&created);
+                Err(e)
+            }
         }
-        Ok(self.commit()?)
     }
 
     /// Records the new size in the state: the last step of a build.

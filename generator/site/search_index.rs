@@ -27,6 +27,8 @@ use crate::site::shard::{ShardScheme, prefix32};
 
 /// Folder of the index in the site.
 pub(crate) const SEARCH_DIR: &str = "s/";
+/// The index's parameters, which say which of its other files to read.
+pub(crate) const META_FILE: &str = "meta.json";
 /// Documents per chunk: a page of results fetches at most one chunk each.
 pub(crate) const CHUNK: usize = 16;
 /// Average posting shard size to aim for, in bytes.
@@ -149,7 +151,7 @@ pub(crate) fn build(model: &SiteModel) -> Files {
         "gram_width": scheme.name_width(),
     });
     files.insert(
-        format!("{SEARCH_DIR}meta.json"),
+        format!("{SEARCH_DIR}{META_FILE}"),
         format!("{meta}\n").into_bytes(),
     );
     files

@@ -629,3 +629,75 @@ fn a_build_without_a_log_key_or_publisher_says_what_is_missing() {
     assert!(!out.exists());
     assert!(!data.join("log/checkpoint").exists());
 }
+
+/// A site folder that is its own mount point (a Docker volume, a web root)
+/// cannot be swapped by renaming: the build updates it in place, to the
+/// same bytes as a normal build, rewriting nothing that did not change and
+/// removing what the new site lacks. Needs `unshare -rm` (root, or user
+/// namespaces) for a private tmpfs mount, as CI has.
+#[test]
+fn a_site_folder_that_is_a_mount_point_is_updated_in_place() {
+    let probe = std::process::Command::new("unshare")
+        .args(["-rm", "true"])
+        .status();
+    assert!(
+        probe.is_ok_and(|s| s.success()),
+        "this test needs `unshare -rm` (util-linux, run as root or with user namespaces enabled) to mount a tmpfs"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    crate::log_commands::copy_dir(&repo().join("data"), &data);
+    let out = dir.path().join("public");
+    fs::create_dir(&out).unwrap();
+    let (before, after) = (dir.path().join("before.txt"), dir.path().join("after.txt"));
+    let (first, second) = (dir.path().join("first"), dir.path().join("second"));
+    // The mount lives as long as the shell: whatever is checked of the
+    // mounted folder is recorded or copied out before it ends.
+    let script = r#"
+        set -eu
+        mount -t tmpfs none "$OUT"
+        build() { "$CERTSITE" build --data "$DATA" --out "$OUT" --today 2026-11-30; }
+        identities() { find "$OUT" -printf '%i %T@ %y %P\n' | sort; }
+        build
+        identities > "$BEFORE"
+        build
+        identities > "$AFTER"
+        cp -a "$OUT/." "$FIRST"
+        rm "$DATA/pages/faq.md"
+        build
+        cp -a "$OUT/." "$SECOND"
+    "#;
+    let (code, stdout, err) = run(std::process::Command::new("unshare")
+        .args(["-rm", "sh", "-c", script])
+        .env("CERTSITE", env!("CARGO_BIN_EXE_certsite"))
+        .env("DATA", &data)
+        .env("OUT", &out)
+        .env("BEFORE", &before)
+        .env("AFTER", &after)
+        .env("FIRST", &first)
+        .env("SECOND", &second));
+    assert_eq!(code, 0, "{stdout}{err}");
+    // Once the command line reports it:
+    // assert!(stdout.contains("输出目录是挂载点，已就地更新"), "{stdout}");
+    assert_eq!(
+        fs::read_to_string(&before).unwrap(),
+        fs::read_to_string(&after).unwrap(),
+        "a rebuild of the same data rewrote files (inode or time changed)"
+    );
+    let left: Vec<String> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".public."))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    // Byte for byte what a build into an ordinary folder writes; the page
+    // taken out of the data is gone, its folders too.
+    let normal = dir.path().join("normal");
+    assert_eq!(build(&data, &normal, &[]).0, 0);
+    assert_eq!(tree(&second), tree(&normal));
+    assert!(first.join("faq/index.html").is_file());
+    assert!(!second.join("faq").exists() && !second.join("en/faq").exists());
+    fs::copy(repo().join("data/pages/faq.md"), data.join("pages/faq.md")).unwrap();
+    assert_eq!(build(&data, &normal, &[]).0, 0);
+    assert_eq!(tree(&first), tree(&normal));
+}

@@ -173,3 +173,72 @@ fn the_embedded_default_is_what_the_demo_command_generates() {
         );
     }
 }
+
+/// `certsite demo` at the real iteration count, spawned: slow enough to be
+/// interrupted while it hashes.
+fn slow_demo(out: &Path, extra: &[&str]) -> std::process::Child {
+    certsite()
+        .args(["demo", "--count", "40"])
+        .args(extra)
+        .arg("--out")
+        .arg(out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Ctrl-C while the demo is generated: its staging folder is removed and
+/// the output is as it was, absent or, with `--force`, untouched. A demo
+/// killed outright leaves its staging folder, and the next demo removes it.
+#[test]
+fn an_interrupted_demo_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("demo");
+    let interrupt = |extra: &[&str]| {
+        let child = slow_demo(&out, extra);
+        let staging = dir.path().join(format!(".demo.new-{}", child.id()));
+        wait_for(&staging, "the demo never started writing");
+        signal(&child, "-INT");
+        let output = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&output.stderr).into_owned();
+        // Exit status 130 once the command line maps DemoError::Interrupted.
+        assert!(!output.status.success(), "{err}");
+        assert!(err.contains("已中断"), "{err}");
+        assert!(staging_left(dir.path(), "demo").is_empty());
+    };
+    interrupt(&[]);
+    assert!(!out.exists());
+    // An existing folder, whose demo files --force would replace.
+    fs::create_dir(&out).unwrap();
+    fs::write(out.join("notes.md"), "mine").unwrap();
+    fs::write(out.join("root.pub"), "an older demo's").unwrap();
+    let before = tree(&out);
+    interrupt(&["--force"]);
+    assert_eq!(tree(&out), before);
+    // Killed: no time to clean up; the next demo does.
+    let child = slow_demo(&out, &["--force"]);
+    let staging = dir.path().join(format!(".demo.new-{}", child.id()));
+    wait_for(&staging, "the demo never started writing");
+    let mut child = child;
+    signal(&child, "-KILL");
+    child.wait().unwrap();
+    assert!(staging.exists());
+    assert_eq!(tree(&out), before);
+    let (code, _, err) = run(certsite()
+        .args([
+            "demo",
+            "--count",
+            "5",
+            "--iterations",
+            "1",
+            "--insecure-low-iterations",
+            "--force",
+            "--out",
+        ])
+        .arg(&out));
+    assert_eq!(code, 0, "{err}");
+    assert!(staging_left(dir.path(), "demo").is_empty());
+    assert_eq!(fs::read_to_string(out.join("notes.md")).unwrap(), "mine");
+    assert_ne!(fs::read(out.join("root.pub")).unwrap(), b"an older demo's");
+}

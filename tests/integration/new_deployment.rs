@@ -197,26 +197,13 @@ fn an_interrupted_build_leaves_the_site_whole_and_nothing_behind() {
         .unwrap();
     // Interrupted the moment its staging folder appears, mid-write.
     let staging = dir.path().join(format!(".public.new-{}", child.id()));
-    let started = std::time::Instant::now();
-    while !staging.exists() {
-        assert!(
-            started.elapsed().as_secs() < 120,
-            "the build never started writing"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(1));
-    }
-    let _ = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status();
+    wait_for(&staging, "the build never started writing");
+    signal(&child, "-INT");
     let output = child.wait_with_output().unwrap();
     let err = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(130), "{err}");
     assert!(err.contains("已中断"), "{err}");
-    let left: Vec<String> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".public."))
-        .collect();
+    let left = staging_left(dir.path(), "public");
     assert!(left.is_empty(), "{left:?}");
     assert_eq!(
         std::fs::read(out.join("manifest.json")).unwrap(),

@@ -128,3 +128,55 @@ fn print_judges_dates_by_its_today_argument_and_says_what_failed() {
         "{err}"
     );
 }
+
+/// An issuer's roster folder holds more than rosters (the directory, a
+/// revocation list, a note): those are skipped, with a note each. The
+/// pages link a copy of the photo beside them, never an absolute path, so
+/// the print folder can be moved or opened on another machine.
+#[test]
+fn a_roster_folder_with_other_files_prints_and_the_pages_link_their_own_photos() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, name, _) = roster_row();
+    let demo = repo().join("data/demo-rosters");
+    let rosters = dir.path().join("rosters");
+    fs::create_dir(&rosters).unwrap();
+    for (from, to) in [
+        ("certificates/Y000021013002-2.csv", "Y000021013002-2.csv"),
+        ("directory.csv", "附件4 机构目录.csv"),
+        ("revocations/Y000021012001.csv", "撤销.csv"),
+    ] {
+        fs::copy(demo.join(from), rosters.join(to)).unwrap();
+    }
+    fs::write(rosters.join("README.txt"), "每月的名册放在这里。\n").unwrap();
+    let photos = dir.path().join("photos");
+    fs::create_dir(&photos).unwrap();
+    let jpeg = b"\xff\xd8\xff\xe0 not really a photo".to_vec();
+    fs::write(photos.join(format!("{code}.jpg")), &jpeg).unwrap();
+    let out = dir.path().join("print");
+    let (status, stdout, err) = run(certsite()
+        .args(["print", "--data"])
+        .arg(repo().join("data"))
+        .arg("--roster")
+        .arg(&rosters)
+        .arg("--photos")
+        .arg(&photos)
+        .args(["--code", &code, "--out"])
+        .arg(&out));
+    assert_eq!(status, 0, "{stdout}{err}");
+    // Once the command line prints the notes:
+    // assert!(err.contains("注意：跳过") && err.contains("表头是机构目录（附件4）"), "{err}");
+    // Moved elsewhere, the print folder keeps everything its page links.
+    let moved = dir.path().join("moved");
+    fs::rename(&out, &moved).unwrap();
+    fs::remove_dir_all(&photos).unwrap();
+    let html = fs::read_to_string(moved.join(format!("{code}.html"))).unwrap();
+    assert!(html.contains(&name));
+    let link = format!("photos/{code}.jpg");
+    assert!(html.contains(&format!("src=\"{link}\"")), "{html}");
+    assert_eq!(fs::read(moved.join(&link)).unwrap(), jpeg);
+    let root = dir.path().to_string_lossy();
+    assert!(
+        !html.contains(root.as_ref()) && !html.contains("file:"),
+        "{html}"
+    );
+}

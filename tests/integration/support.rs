@@ -30,6 +30,35 @@ pub fn run(cmd: &mut Command) -> (i32, String, String) {
     )
 }
 
+/// Waits for `path` to appear, the sign that a command started with
+/// `spawn` has reached the step to interrupt; polls, and gives up after
+/// two minutes saying that `what` never happened.
+pub fn wait_for(path: &Path, what: &str) {
+    let started = std::time::Instant::now();
+    while !path.exists() {
+        assert!(started.elapsed().as_secs() < 120, "{what}");
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+}
+
+/// Sends a signal to a spawned command: `-INT` is Ctrl-C, `-KILL` a kill
+/// that leaves it no time to clean up.
+pub fn signal(child: &std::process::Child, signal: &str) {
+    let _ = Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status();
+}
+
+/// The hidden folders beside `dir/name` that a write of it leaves while
+/// it runs (`.name.new-<pid>`, `.name.old-<pid>`).
+pub fn staging_left(dir: &Path, name: &str) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(&format!(".{name}.")))
+        .collect()
+}
+
 /// The repository root.
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

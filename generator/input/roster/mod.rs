@@ -75,7 +75,7 @@ impl InputKind {
     }
 
     /// The two columns that tell this kind apart from the others.
-    fn key_columns(self) -> [&'static str; 2] {
+    pub(crate) fn key_columns(self) -> [&'static str; 2] {
         match self {
             InputKind::Certificates => ["证书编号", "姓名"],
             InputKind::Directory => ["机构备案号", "等级范围"],
