@@ -286,6 +286,7 @@ pub(super) fn print_cmd(a: &PrintArgs, out: &Output) -> CmdResult {
         }
         Err(e) => return Err(e.into()),
     };
+    r.notes.iter().for_each(|n| out.note(n));
     if r.data_problems > 0 {
         out.note(&format!(
             "数据目录中有 {} 个问题，未通过验证的证书不能印制（用 certsite verify 查看）",

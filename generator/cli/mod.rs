@@ -223,28 +223,10 @@ pub fn run(cli: Cli) -> ExitCode {
     match result {
         Ok(exit) => exit.into(),
         Err(e) => {
-            let exit = if is_interrupted(e.as_ref()) {
-                Exit::Interrupted
-            } else {
-                Exit::CouldNotRun
-            };
-            out.failed(&e.to_string(), exit);
-            exit.into()
+            out.failed(&e.to_string(), Exit::CouldNotRun);
+            Exit::CouldNotRun.into()
         }
     }
-}
-
-/// Ctrl-C, however deep the error that carries it.
-fn is_interrupted(e: &(dyn std::error::Error + 'static)) -> bool {
-    use crate::site::write::WriteError;
-    let mut cur = Some(e);
-    while let Some(err) = cur {
-        if matches!(err.downcast_ref(), Some(WriteError::Interrupted)) {
-            return true;
-        }
-        cur = err.source();
-    }
-    false
 }
 
 #[cfg(test)]

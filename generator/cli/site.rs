@@ -100,7 +100,17 @@ pub(super) fn demo_cmd(a: &DemoArgs, out: &Output) -> CmdResult {
         force: a.force,
         extra_institutions: a.extra_institutions,
     };
-    let s = demo::generate(&opts)?;
+    let s = match demo::generate(&opts) {
+        Ok(s) => s,
+        Err(e @ demo::DemoError::Interrupted(_)) => {
+            out.trouble(&e.to_string());
+            return Ok(Exit::Interrupted);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if s.in_place {
+        out.say(&format!("{} 是挂载点，已就地更新", a.out.display()));
+    }
     out.say(&format!(
         "演示数据已写入 {}：{} 家机构、{} 份证书、{} 份撤销",
         a.out.display(),
@@ -121,6 +131,7 @@ fn build_json(r: &BuildReport, out: &Path) -> serde_json::Value {
     serde_json::json!({
         "ok": true,
         "out": out.display().to_string(),
+        "in_place": r.in_place,
         "institutions": r.institutions,
         "certificates": r.certificates,
         "revocations": r.revocations,
@@ -136,6 +147,11 @@ fn build_json(r: &BuildReport, out: &Path) -> serde_json::Value {
 
 /// Prints what a build that wrote the site did.
 fn print_built(r: &BuildReport, a: &SiteArgs, out: &Output) {
+    if r.in_place {
+        // A mount point cannot be swapped by renaming: said, because its
+        // files changed one by one.
+        out.say("输出目录是挂载点，已就地更新");
+    }
     out.say(&format!(
         "站点已生成 {}：{} 家机构、{} 份证书、{} 份撤销；{} 个文件，{:.1} MB",
         a.out.display(),
@@ -202,8 +218,9 @@ pub(super) fn build_cmd(
             return Ok((Exit::Success, true));
         }
         Err(BuildError::Problems(problems)) => problems,
-        Err(BuildError::Write(WriteError::Interrupted)) => {
-            return Err(Box::new(WriteError::Interrupted));
+        Err(BuildError::Write(e @ WriteError::Interrupted)) => {
+            out.trouble(&e.to_string());
+            return Ok((Exit::Interrupted, false));
         }
         Err(BuildError::Removed(message)) => {
             // Published statements would go: a data problem, said whole.

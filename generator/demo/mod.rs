@@ -86,13 +86,13 @@ pub enum DemoError {
     #[error(transparent)]
     Key(#[from] KeyError),
     /// The output folder holds other files and `--force` was not given.
-    #[error("{} is not empty; use --force to replace the demo files in it", .0.display())]
+    #[error("{} 不是空目录；要替换其中的演示文件，加上 --force", .0.display())]
     NotEmpty(PathBuf),
     /// More extra institutions than filing numbers allow.
-    #[error("--extra-institutions is at most {0}")]
+    #[error("--extra-institutions 最多为 {0}")]
     TooManyInstitutions(usize),
     /// A demo scope names an occupation the catalogue refuses.
-    #[error("demo scope of {filing}: {problem}")]
+    #[error("演示机构 {filing} 的备案范围：{problem}")]
     Scope {
         /// The institution.
         filing: FilingNo,
@@ -100,13 +100,13 @@ pub enum DemoError {
         problem: OccupationError,
     },
     /// A roster name has a character GBK cannot encode.
-    #[error("demo roster has a character GBK cannot hold")]
+    #[error("演示名册中有 GBK 无法表示的字符")]
     NotGbk,
     /// The generated data failed its own checks or the chain.
-    #[error("demo data failed verification:\n{}", report(.0))]
+    #[error("演示数据未通过验证：\n{}", report(.0))]
     Invalid(Vec<Problem>),
     /// The log could not be started.
-    #[error("demo log: {0}")]
+    #[error("演示数据的日志：{0}")]
     Log(String),
     /// Ctrl-C: the staging folder was removed, the output left as it was.
     #[error("已中断：没有写出演示数据，{} 保持原样，未写完的临时目录已删除。", .0.display())]

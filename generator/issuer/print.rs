@@ -68,7 +68,6 @@ pub(crate) struct PrintReport {
     pub data_problems: usize,
     /// Files of a roster folder that were not read, each with why
     /// (`跳过 X：不是证书名册（表头是机构目录（附件4））`).
-    #[allow(dead_code, reason = "for the command line to print")]
     pub notes: Vec<String>,
 }
 

@@ -82,7 +82,6 @@ pub(crate) struct BuildReport {
     pub skipped_report: Option<PathBuf>,
     /// The output is a mount point, so it was updated file by file instead
     /// of swapped whole (see [`crate::staging`]).
-    #[allow(dead_code, reason = "for the command line to say so")]
     pub in_place: bool,
 }
 

@@ -33,10 +33,10 @@ pub enum Json {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum JsonError {
     /// A float, or an integer beyond ±(2^53-1).
-    #[error("number {0} is not an integer within ±(2^53-1)")]
+    #[error("数字 {0} 不是 ±(2^53-1) 之内的整数")]
     Number(String),
     /// `true`, `false` or `null`.
-    #[error("{0} is not allowed in a statement")]
+    #[error("声明中不允许 {0}")]
     Literal(String),
 }
 
@@ -189,30 +189,28 @@ impl<'de> Visitor<'de> for JsonVisitor {
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Json, E> {
         if v.abs() > MAX_SAFE_INTEGER {
-            return Err(E::custom(format!("integer {v} is outside ±(2^53-1)")));
+            return Err(E::custom(format!("整数 {v} 超出 ±(2^53-1)")));
         }
         Ok(Json::Int(v))
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Json, E> {
         if v > MAX_SAFE_INTEGER as u64 {
-            return Err(E::custom(format!("integer {v} is outside ±(2^53-1)")));
+            return Err(E::custom(format!("整数 {v} 超出 ±(2^53-1)")));
         }
         Ok(Json::Int(v as i64))
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Json, E> {
-        Err(E::custom(format!(
-            "number {v} is not an integer; statements hold integers only"
-        )))
+        Err(E::custom(format!("数字 {v} 不是整数；声明中只能有整数")))
     }
 
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Json, E> {
-        Err(E::custom(format!("`{v}` is not allowed in a statement")))
+        Err(E::custom(format!("声明中不允许 `{v}`")))
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<Json, E> {
-        Err(E::custom("`null` is not allowed in a statement"))
+        Err(E::custom("声明中不允许 `null`"))
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json, A::Error> {
@@ -227,7 +225,7 @@ impl<'de> Visitor<'de> for JsonVisitor {
         let mut out = BTreeMap::new();
         while let Some(key) = map.next_key::<String>()? {
             if out.contains_key(&key) {
-                return Err(de::Error::custom(format!("duplicate key \"{key}\"")));
+                return Err(de::Error::custom(format!("重复的键 \"{key}\"")));
             }
             let value = map.next_value()?;
             out.insert(key, value);
@@ -303,7 +301,7 @@ mod tests {
             assert!(Json::parse(bad).is_err(), "{bad}");
         }
         let dup = Json::parse(r#"{"a":1,"a":2}"#).unwrap_err().to_string();
-        assert!(dup.contains("duplicate key \"a\""), "{dup}");
+        assert!(dup.contains("重复的键 \"a\""), "{dup}");
     }
 
     #[test]

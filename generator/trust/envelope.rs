@@ -8,6 +8,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
 use crate::trust::canonical::Json;
+use crate::trust::json_errors::parse_problem;
 use crate::trust::keys::{PublicKey, SecretKey};
 use crate::trust::statement::{Statement, StatementError};
 
@@ -37,7 +38,7 @@ impl Envelope {
     /// Parses one line. Exactly the three members, the statement an object,
     /// the signature standard base64 of 64 bytes.
     pub fn parse(line: &str) -> Result<Envelope, EnvelopeError> {
-        let json = Json::parse(line).map_err(|e| EnvelopeError::Json(e.to_string()))?;
+        let json = Json::parse(line).map_err(|e| EnvelopeError::Json(parse_problem(&e)))?;
         let Json::Obj(mut map) = json else {
             return Err(EnvelopeError::NotAnObject);
         };

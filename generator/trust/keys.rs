@@ -126,30 +126,57 @@ fn key_line<'a>(path: &Path, text: &'a str, role: KeyRole) -> Result<&'a str, Ke
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum KeyFormatError {
     /// The file has no key line.
-    #[error("empty key file")]
+    #[error("密钥文件是空的")]
     Empty,
     /// Not standard base64.
-    #[error("not standard base64: {0}")]
+    #[error("不是标准 base64 编码：{0}")]
     Base64(String),
     /// Not 32 bytes.
-    #[error("expected 32 bytes, found {0}")]
+    #[error("应为 32 字节，实为 {0} 字节")]
     Length(usize),
     /// 32 bytes that are no point of the curve.
-    #[error("not a valid Ed25519 public key")]
+    #[error("不是有效的 Ed25519 公钥")]
     NotAPoint,
     /// Not the canonical encoding of its point.
-    #[error("not the canonical encoding of an Ed25519 public key")]
+    #[error("不是 Ed25519 公钥的规范编码")]
     NonCanonical,
     /// A point of small order, which would let anyone forge signatures.
-    #[error("a small-order (weak) Ed25519 public key")]
+    #[error("是小阶（弱）Ed25519 公钥，不能使用")]
     SmallOrder,
+}
+
+/// A base64 decoding error in words: where, and what.
+pub(crate) fn base64_problem(e: &base64::DecodeError) -> String {
+    use base64::DecodeError as E;
+    match e {
+        E::InvalidByte(at, byte) => {
+            format!(
+                "第 {} 个字符“{}”不是 base64 字符",
+                at + 1,
+                char::from(*byte).escape_default()
+            )
+        }
+        E::InvalidLength(len) => format!("长度 {len} 不是有效的 base64 长度"),
+        E::InvalidLastSymbol {
+            offset: at,
+            symbol: byte,
+            ..
+        } => {
+            format!(
+                "第 {} 个字符“{}”不能作最后一个字符",
+                at + 1,
+                char::from(*byte).escape_default()
+            )
+        }
+        E::InvalidPadding => "末尾的 = 填充不对".to_string(),
+    }
 }
 
 /// Decodes standard base64 that must hold exactly 32 bytes.
 fn decode32(text: &str) -> Result<[u8; 32], KeyFormatError> {
     let bytes = STANDARD
         .decode(text)
-        .map_err(|e| KeyFormatError::Base64(e.to_string()))?;
+        .map_err(|e| KeyFormatError::Base64(base64_problem(&e)))?;
     <[u8; 32]>::try_from(bytes.as_slice()).map_err(|_| KeyFormatError::Length(bytes.len()))
 }
 

@@ -7,6 +7,7 @@
 pub mod canonical;
 pub mod chain;
 pub mod envelope;
+pub(crate) mod json_errors;
 pub mod keys;
 pub mod privacy;
 pub mod problem;

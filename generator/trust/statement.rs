@@ -233,10 +233,11 @@ pub struct Revocation {
 }
 
 impl Statement {
-    /// Reads a statement from its JSON; the error names the problem in English
-    /// as serde reports it (unknown field, missing field, wrong type).
+    /// Reads a statement from its JSON; the error names the problem (unknown
+    /// field, missing field, wrong type).
     pub(crate) fn from_json(json: &Json) -> Result<Statement, StatementError> {
-        serde_json::from_value(json.to_value()).map_err(|e| StatementError(e.to_string()))
+        serde_json::from_value(json.to_value())
+            .map_err(|e| StatementError(crate::trust::json_errors::shape_problem(&e)))
     }
 
     /// The statement as JSON, ready for canonicalisation.
@@ -885,7 +886,7 @@ mod tests {
         let err = Statement::from_json(&Json::Obj(extra))
             .unwrap_err()
             .to_string();
-        assert!(err.contains("unknown field `gender`"), "{err}");
+        assert_eq!(err, "不应有字段 gender");
         let mut wrong = json.as_object().unwrap().clone();
         wrong.insert("type".into(), Json::Str("diploma".into()));
         assert!(Statement::from_json(&Json::Obj(wrong)).is_err());

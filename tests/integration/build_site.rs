@@ -678,7 +678,7 @@ fn a_site_folder_that_is_a_mount_point_is_updated_in_place() {
         .env("SECOND", &second));
     assert_eq!(code, 0, "{stdout}{err}");
     // Once the command line reports it:
-    // assert!(stdout.contains("输出目录是挂载点，已就地更新"), "{stdout}");
+    assert!(stdout.contains("输出目录是挂载点，已就地更新"), "{stdout}");
     assert_eq!(
         fs::read_to_string(&before).unwrap(),
         fs::read_to_string(&after).unwrap(),

@@ -487,7 +487,7 @@ fn malformed_lines_and_unknown_fields() {
         "{problems:?}"
     );
     assert!(
-        problems[1].starts_with("certs.jsonl:2: statement: unknown field `holder`"),
+        problems[1] == "certs.jsonl:2: statement: 不应有字段 holder",
         "{problems:?}"
     );
 }

@@ -164,7 +164,10 @@ fn a_roster_folder_with_other_files_prints_and_the_pages_link_their_own_photos()
         .arg(&out));
     assert_eq!(status, 0, "{stdout}{err}");
     // Once the command line prints the notes:
-    // assert!(err.contains("注意：跳过") && err.contains("表头是机构目录（附件4）"), "{err}");
+    assert!(
+        err.contains("注意：跳过") && err.contains("表头是机构目录（附件4）"),
+        "{err}"
+    );
     // Moved elsewhere, the print folder keeps everything its page links.
     let moved = dir.path().join("moved");
     fs::rename(&out, &moved).unwrap();
