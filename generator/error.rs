@@ -102,6 +102,35 @@ pub(crate) fn create_dir_all(dir: &Path) -> Result<(), FsError> {
         .fs(FsAction::CreateDir, dir)
 }
 
+/// Fails where making the folder `dir` and writing in it would fail: it or
+/// an ancestor is a file, or the nearest existing ancestor cannot be
+/// written. Makes nothing (a probe folder, at once removed), so that a
+/// command can check its outputs before slow work and still leave nothing
+/// behind if that work fails.
+pub(crate) fn check_can_make(dir: &Path) -> Result<(), FsError> {
+    let mut at = dir.to_path_buf();
+    loop {
+        match std::fs::metadata(&at) {
+            Ok(m) if m.is_dir() => break,
+            Ok(_) => {
+                let source = io::Error::from(io::ErrorKind::NotADirectory);
+                return Err(source).fs(FsAction::CreateDir, &at);
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                at = match at.parent() {
+                    Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                    _ => PathBuf::from("."),
+                };
+            }
+            Err(e) => return Err(e).fs(FsAction::CreateDir, &at),
+        }
+    }
+    let probe = at.join(format!(".certsite-probe-{}", std::process::id()));
+    std::fs::create_dir(&probe).fs(FsAction::CreateDir, dir)?;
+    let _ = std::fs::remove_dir(&probe);
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -298,6 +298,13 @@ pub(crate) fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         }
     }
 
+    // Verifying a province's data takes minutes: an output that cannot be
+    // written is found first.
+    crate::site::write::check_writable(&opts.out)?;
+    if let Some(dir) = &opts.qr_out {
+        crate::error::check_can_make(dir)?;
+    }
+
     let t = Instant::now();
     let mut loaded = load(&opts.data).map_err(BuildError::Problems)?;
     timed("load", t);

@@ -67,16 +67,7 @@ pub(crate) fn write_site(
     files: &Files,
     linked: &[(String, PathBuf)],
 ) -> Result<Placed, WriteError> {
-    if out.exists() {
-        let is_site = out.join(MANIFEST).is_file();
-        let is_empty = std::fs::read_dir(out)
-            .fs(FsAction::List, out)?
-            .next()
-            .is_none();
-        if !is_site && !is_empty {
-            return Err(WriteError::NotASite(out.to_path_buf()));
-        }
-    }
+    refuse_other_folders(out)?;
     // Dropped on any early return: the staging folder is removed.
     let staging = Staging::begin(out)?;
     write_files(staging.path(), files, linked)?;
@@ -86,6 +77,39 @@ pub(crate) fn write_site(
         return Err(WriteError::Interrupted);
     }
     Ok(staging.commit(&publish_order)?)
+}
+
+/// Refuses an output that is a non-empty folder of something else, or not
+/// a folder.
+fn refuse_other_folders(out: &Path) -> Result<(), WriteError> {
+    if !out.exists() {
+        return Ok(());
+    }
+    if !out.is_dir() {
+        let source = std::io::Error::from(std::io::ErrorKind::NotADirectory);
+        return Ok(Err(source).fs(FsAction::Write, out)?);
+    }
+    let is_site = out.join(MANIFEST).is_file();
+    let is_empty = std::fs::read_dir(out)
+        .fs(FsAction::List, out)?
+        .next()
+        .is_none();
+    if !is_site && !is_empty {
+        return Err(WriteError::NotASite(out.to_path_buf()));
+    }
+    Ok(())
+}
+
+/// Fails, before the slow steps of a build, where [`write_site`] would
+/// fail at the end: `out` is something else than a site, or no folder can
+/// be made beside it. Makes nothing.
+pub(crate) fn check_writable(out: &Path) -> Result<(), WriteError> {
+    refuse_other_folders(out)?;
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    Ok(crate::error::check_can_make(parent)?)
 }
 
 /// Writes every file into `staging`; stops early on Ctrl-C.

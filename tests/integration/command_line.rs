@@ -408,3 +408,56 @@ fn colour_only_on_a_terminal_and_never_with_no_color() {
     assert!(!on_a_terminal("build --bogus", &[("NO_COLOR", "1")]).contains(escape));
     assert!(on_a_terminal("build --bogus", &[]).contains(escape));
 }
+
+#[test]
+fn build_checks_its_outputs_before_verifying_and_makes_nothing_when_it_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("data");
+    copy_dir(&data(), &d);
+    // Data with a problem: found by verifying, it would be exit 1.
+    let file = d.join("certificates/Y000021013002.jsonl");
+    let text = fs::read_to_string(&file).unwrap();
+    fs::write(&file, text.replacen("\"sig\":\"", "\"sig\":\"A", 1)).unwrap();
+    let a_file = dir.path().join("a-file");
+    fs::write(&a_file, "x").unwrap();
+    let other = dir.path().join("other");
+    fs::create_dir(&other).unwrap();
+    fs::write(other.join("index.html"), "someone else's").unwrap();
+    for (out, reason) in [
+        (a_file.join("public"), "不是目录".to_string()),
+        (a_file.clone(), "不是目录".to_string()),
+        (other.clone(), format!("{} 不是空目录", other.display())),
+    ] {
+        let (code, _, err) = run(certsite()
+            .args(["build", "--data"])
+            .arg(&d)
+            .arg("--out")
+            .arg(&out));
+        assert_eq!(code, 2, "{}: {err}", out.display());
+        assert!(err.starts_with("错误：") && err.contains(&reason), "{err}");
+        assert!(
+            !err.contains("Y000021013002.jsonl"),
+            "nothing was verified: {err}"
+        );
+    }
+    // A build that fails on its data makes none of its output folders.
+    let (out, qr) = (dir.path().join("new/public"), dir.path().join("new-qr/svg"));
+    let (code, _, err) = run(certsite()
+        .args(["build", "--data"])
+        .arg(&d)
+        .arg("--out")
+        .arg(&out)
+        .arg("--qr-out")
+        .arg(&qr));
+    assert_eq!(code, 1, "{err}");
+    assert!(!dir.path().join("new").exists() && !dir.path().join("new-qr").exists());
+    let (code, _, err) = run(certsite()
+        .args(["build", "--data"])
+        .arg(&d)
+        .arg("--out")
+        .arg(dir.path().join("p"))
+        .arg("--qr-out")
+        .arg(a_file.join("qr")));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("a-file") && err.contains("不是目录"), "{err}");
+}
