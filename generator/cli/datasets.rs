@@ -50,13 +50,13 @@ impl From<KindArg> for InputKind {
 #[derive(Debug, Args)]
 pub(super) struct SignArgs {
     /// 签名私钥（.key）
-    #[arg(long)]
+    #[arg(long, value_name = "KEY.key")]
     key: PathBuf,
     /// 输入表格：CSV（UTF-8、带 BOM 的 UTF-8、GBK）或 Excel 工作簿
-    #[arg(long)]
+    #[arg(long, value_name = "FILE")]
     input: PathBuf,
     /// 输出的数据集（.jsonl）；全部通过才写出，原子替换
-    #[arg(long)]
+    #[arg(long, value_name = "FILE.jsonl")]
     out: PathBuf,
     /// 输入种类；默认按表头判断
     #[arg(long, value_enum)]
@@ -68,7 +68,7 @@ pub(super) struct SignArgs {
     #[arg(long)]
     skip_invalid: bool,
     /// 拒收文件路径（默认 OUT.rejects.csv）
-    #[arg(long)]
+    #[arg(long, value_name = "FILE.csv")]
     rejects: Option<PathBuf>,
     /// 机构声明的签发日期（默认今天）
     #[arg(long, value_name = "YYYY-MM-DD")]
@@ -84,10 +84,10 @@ pub(super) struct SignArgs {
 #[derive(Debug, Args)]
 pub(super) struct VerifyArgs {
     /// 根公钥（.pub）
-    #[arg(long)]
+    #[arg(long, value_name = "ROOT.pub")]
     root: PathBuf,
     /// 数据集文件或目录（目录中所有 *.jsonl）
-    #[arg(required = true)]
+    #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
     /// 证书哈希迭代次数的下限
     #[arg(long, default_value_t = MIN_ITERATIONS)]

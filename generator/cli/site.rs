@@ -29,10 +29,10 @@ pub(super) const SERVE_EXAMPLES: &str = "示例：
 #[derive(Debug, Args)]
 pub(super) struct SiteArgs {
     /// 数据目录（含 certsite.toml、root.pub 与已签名数据集）
-    #[arg(long, default_value = "data")]
+    #[arg(long, default_value = "data", value_name = "DIR")]
     pub(super) data: PathBuf,
-    /// 站点输出目录；新站点写好后整体替换旧站点
-    #[arg(long, default_value = "public")]
+    /// 站点输出目录；新站点写好后整体替换旧站点（挂载点则就地逐个更新）
+    #[arg(long, default_value = "public", value_name = "DIR")]
     pub(super) out: PathBuf,
     /// 跳过未通过验证的记录，发布其余记录，并把跳过的记录及原因写入 OUT.skipped.txt
     #[arg(long)]
