@@ -646,7 +646,7 @@ fn a_site_folder_that_is_a_mount_point_is_updated_in_place() {
     );
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    crate::log_commands::copy_dir(&repo().join("data"), &data);
+    copy_dir(&repo().join("data"), &data);
     let out = dir.path().join("public");
     fs::create_dir(&out).unwrap();
     let (before, after) = (dir.path().join("before.txt"), dir.path().join("after.txt"));

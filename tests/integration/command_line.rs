@@ -189,26 +189,38 @@ fn the_same_fault_has_the_same_exit_status_in_every_command() {
 #[test]
 fn quiet_prints_only_what_went_wrong() {
     let d = data();
-    let (code, out, err) = run(certsite()
-        .args(["verify", "--quiet", "--root"])
-        .arg(d.join("root.pub"))
-        .arg(&d));
+    let (code, out, err) = verify(&["--quiet"], &d);
     assert_eq!(code, 0, "{err}");
     assert_eq!((out.as_str(), err.as_str()), ("", ""));
-    // -q before the command works too; a problem is still reported.
+    // Before the command too.
+    let root = d.join("root.pub");
+    let (code, out, _) = run(certsite()
+        .args(["-q", "verify", "--root"])
+        .arg(root)
+        .arg(&d));
+    assert_eq!((code, out.as_str()), (0, ""));
+    // A problem is still reported.
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.jsonl");
     fs::write(&bad, "not json\n").unwrap();
-    let (code, out, err) = run(certsite()
-        .args(["-q", "verify", "--root"])
-        .arg(d.join("root.pub"))
-        .arg(&bad));
+    let (code, out, err) = verify(&["-q"], &bad);
     assert_eq!(code, 1);
     assert!(out.is_empty(), "{out}");
     assert!(
         err.contains("bad.jsonl:1:") && err.contains("发现 1 个问题"),
         "{err}"
     );
+}
+
+/// `certsite verify FLAGS --root data/root.pub PATH`.
+fn verify(flags: &[&str], path: &Path) -> (i32, String, String) {
+    let root = data().join("root.pub");
+    run(certsite()
+        .arg("verify")
+        .args(flags)
+        .arg("--root")
+        .arg(root)
+        .arg(path))
 }
 
 fn json(out: &str) -> serde_json::Value {
@@ -218,11 +230,8 @@ fn json(out: &str) -> serde_json::Value {
 #[test]
 fn verify_json_has_the_counts_and_every_problem() {
     let d = data();
-    let (code, out, _) = run(certsite()
-        .args(["verify", "--json", "--root"])
-        .arg(d.join("root.pub"))
-        .arg(&d));
-    assert_eq!(code, 0);
+    let (code, out, err) = verify(&["--json"], &d);
+    assert_eq!(code, 0, "{err}");
     let v = json(&out);
     assert_eq!(v["ok"], true);
     assert_eq!(v["certificates"], 3000);
@@ -230,10 +239,7 @@ fn verify_json_has_the_counts_and_every_problem() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.jsonl");
     fs::write(&bad, "{\"kid\":1}\nnot json\n").unwrap();
-    let (code, out, err) = run(certsite()
-        .args(["verify", "--json", "--root"])
-        .arg(d.join("root.pub"))
-        .arg(&bad));
+    let (code, out, err) = verify(&["--json"], &bad);
     assert_eq!(code, 1);
     assert!(err.is_empty(), "the problems are in the JSON: {err}");
     let v = json(&out);
@@ -338,14 +344,21 @@ fn build_report_and_log_verify_json_summaries() {
     );
 }
 
-#[test]
-fn a_failed_build_json_lists_the_problems() {
+/// A copy of the demo data whose first certificate's signature is broken:
+/// (the temporary folder, the data folder in it).
+fn data_with_a_bad_signature() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().join("data");
     copy_dir(&data(), &d);
     let file = d.join("certificates/Y000021013002.jsonl");
     let text = fs::read_to_string(&file).unwrap();
     fs::write(&file, text.replacen("\"sig\":\"", "\"sig\":\"A", 1)).unwrap();
+    (dir, d)
+}
+
+#[test]
+fn a_failed_build_json_lists_the_problems() {
+    let (dir, d) = data_with_a_bad_signature();
     let (code, out, _) = run(certsite()
         .args(["build", "--json", "--data"])
         .arg(&d)
@@ -356,18 +369,6 @@ fn a_failed_build_json_lists_the_problems() {
     assert_eq!(v["ok"], false);
     assert_eq!(v["problems"][0]["line"], 1, "{v}");
     assert!(!dir.path().join("public").exists());
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&target).unwrap();
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 /// Runs `certsite ARGS` on a pseudo-terminal (util-linux `script`), with
@@ -411,13 +412,8 @@ fn colour_only_on_a_terminal_and_never_with_no_color() {
 
 #[test]
 fn build_checks_its_outputs_before_verifying_and_makes_nothing_when_it_fails() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path().join("data");
-    copy_dir(&data(), &d);
     // Data with a problem: found by verifying, it would be exit 1.
-    let file = d.join("certificates/Y000021013002.jsonl");
-    let text = fs::read_to_string(&file).unwrap();
-    fs::write(&file, text.replacen("\"sig\":\"", "\"sig\":\"A", 1)).unwrap();
+    let (dir, d) = data_with_a_bad_signature();
     let a_file = dir.path().join("a-file");
     fs::write(&a_file, "x").unwrap();
     let other = dir.path().join("other");

@@ -6,18 +6,6 @@ use std::path::Path;
 
 use crate::support::*;
 
-pub fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&target).unwrap();
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 fn certsite_in(args: &[&str]) -> (i32, String, String) {
     run(certsite().args(args))
 }

@@ -117,7 +117,7 @@ fn start_witness() -> TestWitness {
 
 fn data_with_witness(dir: &Path, url: &str, vkey: &str) -> std::path::PathBuf {
     let data = dir.join("data");
-    crate::log_commands::copy_dir(&repo().join("data"), &data);
+    copy_dir(&repo().join("data"), &data);
     let mut config = std::fs::read_to_string(data.join("certsite.toml")).unwrap();
     config.push_str(&format!(
         "quorum = 1\n\n[[log.witnesses]]\nvkey = \"{vkey}\"\nurl = \"{url}\"\n"

@@ -1,6 +1,7 @@
 //! Fixtures shared by the integration tests: a small trust chain built with
 //! the library, and a way to run the `certsite` binary.
 
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -270,4 +271,17 @@ pub fn decode_png(bytes: &[u8]) -> String {
     let grids = img.detect_grids();
     assert_eq!(grids.len(), 1);
     grids[0].decode().unwrap().1
+}
+
+/// Copies a folder tree (a data folder or a site) into `to`.
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
 }
