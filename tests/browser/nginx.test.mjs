@@ -1,4 +1,4 @@
-// The site behind a real Nginx, configured by deploy/nginx/certsite.conf as
+// The site behind a real Nginx, configured by site-templates/deploy/nginx/certsite.conf as
 // shipped, only its CHANGE lines substituted (a free port on 127.0.0.1, a
 // self-signed certificate, a freshly built demo site): `nginx -t` accepts it
 // without a warning; every rule of the build's _headers holds, the types are
@@ -16,7 +16,7 @@ import { extname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { MIME, buildSite, launchBrowser, tempDir, watchConsole } from './site.mjs';
 
-const CONF = 'deploy/nginx/certsite.conf';
+const CONF = 'site-templates/deploy/nginx/certsite.conf';
 // A certificate of 沈阳鼓风机, signed with its second key.
 const CERT = JSON.parse(readFileSync('data/certificates/Y000021013002-2.jsonl', 'utf8').split('\n')[0]).statement;
 

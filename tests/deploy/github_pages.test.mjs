@@ -1,4 +1,4 @@
-// deploy/github-pages.yml, the example workflow: YAML (parsed by PyYAML) that
+// site-templates/deploy/github-pages.yml, the example workflow: YAML (parsed by PyYAML) that
 // builds on a push to main and publishes public/ with GitHub's Pages
 // actions; its steps after the Rust toolchain's, run as written in a fresh
 // repository of the demo data with the built binary at
@@ -11,7 +11,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, write
 import { join, resolve } from 'node:path';
 import { BIN, tempDir } from '../browser/site.mjs';
 
-const WORKFLOW = 'deploy/github-pages.yml';
+const WORKFLOW = 'site-templates/deploy/github-pages.yml';
 
 /** The workflow as GitHub reads it (YAML 1.1: the key `on` reads as true). */
 function workflow() {
