@@ -25,8 +25,18 @@ pub(crate) struct SourcedLine {
     pub text: String,
 }
 
+/// Whether a folder met in a data folder is not data: a site built into
+/// it (`certsite build --data . --out public`, which holds `manifest.json`),
+/// or a hidden folder (a build's staging folder beside that site).
+fn is_output(entry: &walkdir::DirEntry) -> bool {
+    entry.file_type().is_dir()
+        && (entry.file_name().to_string_lossy().starts_with('.')
+            || entry.path().join(crate::site::manifest::MANIFEST).is_file())
+}
+
 /// Lists the dataset files under `paths` (files are taken as given; folders
-/// are walked, sorted by name, for `*.jsonl`).
+/// are walked, sorted by name, for `*.jsonl`, leaving out built sites and
+/// hidden folders).
 pub fn find_datasets(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Problem> {
     let mut files = Vec::new();
     for path in paths {
@@ -37,7 +47,8 @@ pub fn find_datasets(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Problem> {
         if !path.is_dir() {
             return Err(Problem::file(path, "不存在（既不是文件也不是目录）"));
         }
-        for entry in WalkDir::new(path).sort_by_file_name() {
+        let walk = WalkDir::new(path).sort_by_file_name().into_iter();
+        for entry in walk.filter_entry(|e| e.depth() == 0 || !is_output(e)) {
             let entry = entry.map_err(|e| {
                 let p = e.path().unwrap_or(path).to_path_buf();
                 Problem::file(&p, e.to_string())

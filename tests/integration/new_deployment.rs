@@ -45,6 +45,14 @@ fn the_readme_walkthrough_reaches_a_working_site() {
             .unwrap();
     assert_eq!(manifest["counts"]["certificates"], 1, "{manifest}");
     assert_eq!(manifest["counts"]["institutions"], 1, "{manifest}");
+    // The site sits inside the data folder: the next build (and the
+    // preview the README suggests) reads the data, never the built site.
+    let (code, out, err) = bash(
+        &dir.path().join("mysite"),
+        "certsite build --data . --out public && certsite verify --root keys/root.pub .",
+    );
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(out.contains("证书     1 份有效"), "{out}");
     // The folder's own README lists the same next steps.
     let own = std::fs::read_to_string(dir.path().join("mysite/README.md")).unwrap();
     for step in [
