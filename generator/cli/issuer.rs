@@ -2,7 +2,7 @@
 //! (附件5), `report` (附件7), `qr` and `print` (附件6).
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand, ValueEnum};
 
@@ -11,6 +11,7 @@ use super::{CmdResult, Exit, JsonArg, TodayArg};
 use crate::data::dataset;
 use crate::data::folder::DataFolder;
 use crate::domain::code::{CertCode, CodeError, FILING_LEN, FilingNo, normalize_input};
+use crate::error::{FsAction, FsContext, FsError};
 use crate::issuer::print::{PrintError, PrintOptions, print};
 use crate::issuer::report::ReportError;
 use crate::trust::verifier::Verified;
@@ -188,11 +189,9 @@ pub(super) fn report_cmd(a: &ReportArgs, out: &Output) -> CmdResult {
         ReportFormat::Csv => monthly.to_csv(),
         ReportFormat::Html => monthly.to_html().into_bytes(),
     };
-    let Some(path) = &a.out else {
-        std::io::stdout().write_all(&bytes)?;
+    let Some(path) = emit(a.out.as_ref(), &bytes)? else {
         return Ok(Exit::Success);
     };
-    dataset::write_atomic(path, &bytes)?;
     // On standard error: the report itself may be what standard output is for.
     out.note(&format!(
         "已写出 {} {} 的汇总表（{} 份证书）→ {}",
@@ -211,6 +210,17 @@ pub(super) fn report_cmd(a: &ReportArgs, out: &Output) -> CmdResult {
         "data_problems": problems.len(),
     }));
     Ok(Exit::Success)
+}
+
+/// Writes what a command made to its `--out` file (atomically), or to
+/// standard output without one; the file written, if any.
+fn emit<'a>(out: Option<&'a PathBuf>, bytes: &[u8]) -> Result<Option<&'a PathBuf>, FsError> {
+    match out {
+        Some(path) => dataset::write_atomic(path, bytes).map(|()| Some(path)),
+        None => (std::io::stdout().write_all(bytes))
+            .map(|()| None)
+            .fs(FsAction::Write, Path::new("标准输出")),
+    }
 }
 
 /// The QR code's format, from the output file's extension: PNG or SVG.
@@ -249,11 +259,9 @@ pub(super) fn qr_cmd(a: &QrArgs, out: &Output) -> CmdResult {
     } else {
         symbol.svg().into_bytes()
     };
-    let Some(path) = &a.out else {
-        std::io::stdout().write_all(&bytes)?;
+    let Some(path) = emit(a.out.as_ref(), &bytes)? else {
         return Ok(Exit::Success);
     };
-    dataset::write_atomic(path, &bytes)?;
     out.note(&format!(
         "{} → {}（版本 {}，纠错等级 Q，{} 模块含静区，30mm 时每模块 {:.2}mm）",
         url,

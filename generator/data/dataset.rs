@@ -122,25 +122,17 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FsError> {
 }
 
 /// Fails, before any slow work, where [`write_atomic`] would: the folder
-/// cannot be made or written, or `path` is a folder. Makes the folder, as
-/// the write would, and leaves nothing else behind.
+/// cannot be made or written, or `path` is a folder. Makes nothing, so a
+/// command that then fails leaves no empty folder behind.
 pub(crate) fn check_writable(path: &Path) -> Result<(), FsError> {
+    if path.is_dir() {
+        return Err(io::Error::from(io::ErrorKind::IsADirectory)).fs(FsAction::Write, path);
+    }
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    crate::error::create_dir_all(dir)?;
-    if path.is_dir() {
-        return Err(io::Error::from(io::ErrorKind::IsADirectory)).fs(FsAction::Write, path);
-    }
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let probe = dir.join(format!(".{name}.{}.probe", std::process::id()));
-    fs::File::create(&probe).fs(FsAction::Write, path)?;
-    let _ = fs::remove_file(&probe);
-    Ok(())
+    crate::error::check_can_make(dir)
 }
 
 #[cfg(test)]
