@@ -11,6 +11,7 @@ use crate::data::dataset::write_atomic;
 use crate::domain::dates::today_in_china;
 use crate::error::{FsAction, FsContext, FsError};
 use crate::log::commands::Authorize;
+use crate::staging::{Staging, interrupted};
 use crate::trust::keys::{self, SecretKey};
 use crate::trust::statement::KeyEntry;
 
@@ -39,6 +40,9 @@ pub(crate) enum InitError {
     /// A key could not be made.
     #[error(transparent)]
     Key(#[from] keys::KeyError),
+    /// Ctrl-C: nothing was made.
+    #[error("已中断：没有创建 {0}")]
+    Interrupted(PathBuf),
     /// The publisher statement is invalid (a bad base URL).
     #[error("发布者声明无效：{0}")]
     Publisher(String),
@@ -83,14 +87,17 @@ pub(crate) fn init(opts: &InitOptions) -> Result<Vec<PathBuf>, InitError> {
             return Err(InitError::NotEmpty(dir.clone()));
         }
     }
-    let keys_dir = dir.join("keys");
+    // Made beside and put in place whole: a failure or Ctrl-C half way
+    // leaves no keys nor half a folder behind.
+    let staging = Staging::begin(dir)?;
+    let keys_dir = staging.path().join("keys");
     std::fs::create_dir_all(&keys_dir).fs(FsAction::CreateDir, &keys_dir)?;
     private_folder(&keys_dir)?;
     let today = today_in_china();
     let root = SecretKey::generate()?;
-    let (root_secret, _) = keys::write_pair(&root, &keys_dir.join("root"), &opts.authority)?;
+    keys::write_pair(&root, &keys_dir.join("root"), &opts.authority)?;
     let log = SecretKey::generate()?;
-    let (log_secret, _) = keys::write_pair(&log, &keys_dir.join("log"), "日志密钥")?;
+    keys::write_pair(&log, &keys_dir.join("log"), "日志密钥")?;
     let statement = Authorize {
         root: &root,
         name: opts.title.clone(),
@@ -105,13 +112,18 @@ pub(crate) fn init(opts: &InitOptions) -> Result<Vec<PathBuf>, InitError> {
     }
     .line()
     .map_err(InitError::Publisher)?;
-    write(dir, "publisher/publisher.jsonl", &format!("{statement}\n"))?;
-    write(dir, CONFIG_FILE, &config(opts))?;
+    let new = staging.path().to_path_buf();
+    write(&new, "publisher/publisher.jsonl", &format!("{statement}\n"))?;
+    write(&new, CONFIG_FILE, &config(opts))?;
     for (path, text) in PAGES.iter().chain(EXAMPLES) {
-        write(dir, path, text)?;
+        write(&new, path, text)?;
     }
-    write(dir, "README.md", &readme(opts))?;
-    Ok(vec![root_secret, log_secret])
+    write(&new, "README.md", &readme(opts))?;
+    if interrupted() {
+        return Err(InitError::Interrupted(dir.clone()));
+    }
+    staging.commit(&|_| 0)?;
+    Ok(vec![dir.join("keys/root.key"), dir.join("keys/log.key")])
 }
 
 fn write(dir: &Path, path: &str, text: &str) -> Result<(), FsError> {

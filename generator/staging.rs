@@ -38,6 +38,27 @@ pub(crate) fn interrupted() -> bool {
     INTERRUPTED.load(Ordering::SeqCst)
 }
 
+/// While one lives, Ctrl-C (or SIGTERM, SIGHUP) sets [`interrupted`]
+/// instead of ending the process: the step that holds it stops at the next
+/// whole unit of work and says what it left.
+#[derive(Debug)]
+pub(crate) struct Shield(());
+
+impl Shield {
+    /// Catches interrupts from now until the shield is dropped.
+    pub(crate) fn raise() -> Shield {
+        watch_interrupts();
+        ACTIVE.fetch_add(1, Ordering::SeqCst);
+        Shield(())
+    }
+}
+
+impl Drop for Shield {
+    fn drop(&mut self) {
+        ACTIVE.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 /// How the new content was put in place.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Placed {
@@ -55,6 +76,7 @@ pub(crate) struct Staging {
     path: PathBuf,
     old: PathBuf,
     committed: bool,
+    _shield: Shield,
 }
 
 impl Staging {
@@ -76,9 +98,8 @@ impl Staging {
         let _ = fs::remove_dir_all(&path);
         // The handler first: a Ctrl-C once the folder exists must not end
         // the process before the folder is removed.
-        watch_interrupts();
-        ACTIVE.fetch_add(1, Ordering::SeqCst);
         let staging = Staging {
+            _shield: Shield::raise(),
             out: out.to_path_buf(),
             old: parent.join(format!(".{name}.old-{pid}")),
             parent,
@@ -142,7 +163,6 @@ impl Drop for Staging {
         if !self.committed {
             undo(&self.path, &self.old, &self.out);
         }
-        ACTIVE.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -163,9 +183,10 @@ fn is_mount_point(_out: &Path, _parent: &Path) -> bool {
     false
 }
 
-/// Registers (once) the Ctrl-C handler: while a staging folder exists it
-/// sets [`interrupted`]; at any other time there is nothing to undo and the
-/// process exits with status 130 at once.
+/// Registers (once) the handler of Ctrl-C, SIGTERM and SIGHUP: while a
+/// staging folder or a [`Shield`] exists it sets [`interrupted`]; at any
+/// other time there is nothing to undo and the process exits with status
+/// 130 at once.
 fn watch_interrupts() {
     static HANDLER: OnceLock<()> = OnceLock::new();
     HANDLER.get_or_init(|| {

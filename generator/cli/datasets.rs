@@ -67,6 +67,9 @@ pub(super) struct SignArgs {
     /// 跳过有问题的行：签名其余各行，问题行写入拒收文件
     #[arg(long)]
     skip_invalid: bool,
+    /// 替换已有的 OUT，即使其中有本次输入没有的记录（默认拒绝：一批一个文件）
+    #[arg(long)]
+    replace: bool,
     /// 拒收文件路径（默认 OUT.rejects.csv）
     #[arg(long, value_name = "FILE.csv")]
     rejects: Option<PathBuf>,
@@ -135,6 +138,7 @@ pub(super) fn sign_cmd(a: &SignArgs, out: &Output) -> CmdResult {
         rejects: a.rejects.clone(),
         today,
         statement_date,
+        replace: a.replace,
     };
     match sign(&opts) {
         Ok(r) => {
@@ -180,6 +184,7 @@ pub(super) fn sign_cmd(a: &SignArgs, out: &Output) -> CmdResult {
             }));
             Ok(Exit::Problems)
         }
+        Err(SignError::Cannot(p)) => Err(p.to_string().into()),
         Err(SignError::Fs(e)) => Err(e.into()),
     }
 }

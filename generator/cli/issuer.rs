@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand, ValueEnum};
 
-use super::output::Output;
+use super::output::{Output, problems_json};
 use super::{CmdResult, Exit, JsonArg, TodayArg};
 use crate::data::dataset;
 use crate::data::folder::DataFolder;
@@ -168,12 +168,6 @@ pub(super) fn report_cmd(a: &ReportArgs, out: &Output) -> CmdResult {
     let Verified {
         chain, problems, ..
     } = folder.verify(a.today.date()?)?;
-    if !problems.is_empty() {
-        out.note(&format!(
-            "数据目录中有 {} 个问题，未通过验证的记录不计入汇总（用 certsite verify 查看）",
-            problems.len()
-        ));
-    }
     let filing = normalize_input(&a.institution);
     let monthly = match crate::issuer::report::monthly(&chain, &filing, &a.month) {
         Ok(m) => m,
@@ -189,8 +183,20 @@ pub(super) fn report_cmd(a: &ReportArgs, out: &Output) -> CmdResult {
         ReportFormat::Csv => monthly.to_csv(),
         ReportFormat::Html => monthly.to_html().into_bytes(),
     };
-    let Some(path) = emit(a.out.as_ref(), &bytes)? else {
-        return Ok(Exit::Success);
+    let path = emit(a.out.as_ref(), &bytes)?;
+    // The report is written either way, but one that may miss certificates
+    // is a data problem (exit 1): said even with --quiet.
+    let exit = if problems.is_empty() {
+        Exit::Success
+    } else {
+        out.trouble(&format!(
+            "数据目录中有 {} 个问题：未通过验证的记录不计入汇总，这份汇总表可能不完整（用 certsite verify 查看）",
+            problems.len()
+        ));
+        Exit::Problems
+    };
+    let Some(path) = path else {
+        return Ok(exit);
     };
     // On standard error: the report itself may be what standard output is for.
     out.note(&format!(
@@ -201,15 +207,16 @@ pub(super) fn report_cmd(a: &ReportArgs, out: &Output) -> CmdResult {
         path.display()
     ));
     out.json(&serde_json::json!({
-        "ok": true,
+        "ok": problems.is_empty(),
         "out": path.display().to_string(),
         "institution": monthly.institution,
         "filing_no": filing,
         "month": monthly.month,
         "certificates": monthly.table.sum.total,
         "data_problems": problems.len(),
+        "problems": problems_json(&problems),
     }));
-    Ok(Exit::Success)
+    Ok(exit)
 }
 
 /// Writes what a command made to its `--out` file (atomically), or to

@@ -59,6 +59,9 @@ where
     T: Into<OsString> + Clone,
 {
     let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    // A script that asked for JSON gets JSON even when the arguments are
+    // wrong (the words go to standard error as always).
+    let json = args.iter().any(|a| a == "--json");
     // `--color` applies to help and argument errors too, printed before
     // the command line is parsed whole.
     if let Some(when) = color_arg(&args) {
@@ -79,7 +82,17 @@ where
                 let _ = write!(anstream::stderr(), "{text}");
             }
             _ => {
-                let mut text = format!("{ERROR}错误：{ERROR:#}{}\n", message(&e));
+                let message = message(&e);
+                if json {
+                    let doc = serde_json::json!({
+                        "ok": false,
+                        "exit": Exit::CouldNotRun as u8,
+                        "error": message,
+                    });
+                    let doc = serde_json::to_string_pretty(&doc).unwrap_or_default();
+                    let _ = writeln!(std::io::stdout(), "{doc}");
+                }
+                let mut text = format!("{ERROR}错误：{ERROR:#}{message}\n");
                 if let Some(ContextValue::StyledStr(usage)) = e.get(ContextKind::Usage) {
                     text += &format!("\n{}\n", translate(&usage.ansi().to_string()));
                 }

@@ -159,6 +159,7 @@ pub(super) fn log_cmd(c: LogCommand, out: &Output) -> CmdResult {
 
 /// Appends a root-signed publisher statement listing the log keys.
 fn authorize_cmd(a: &AuthorizeArgs, out: &Output) -> CmdResult {
+    crate::data::config::check_base_url(&a.base_url).map_err(|why| format!("--base-url：{why}"))?;
     let root = SecretKey::read(&a.key)?;
     let date = match &a.date {
         Some(d) => date_arg(d, "--date ")?,
@@ -210,6 +211,33 @@ fn must_exist(path: &Path) -> Result<(), FsError> {
     std::fs::metadata(path).map(drop).fs(FsAction::Read, path)
 }
 
+/// An audit finding as JSON, shaped as the other commands' problems: the
+/// file (or `--from`) it begins with, before `：`, its line if it names
+/// one (`c/0a1.jsonl:3`), and what is wrong.
+fn finding_json(text: &str) -> serde_json::Value {
+    let names_file = |head: &str| {
+        !head.contains(char::is_whitespace)
+            && (head.contains('/') || head.contains('.') || head.starts_with("--"))
+    };
+    // Indented lines detail the finding before them.
+    let text = text.trim_start();
+    let (file, message) = match text.split_once('：') {
+        Some((head, rest)) if names_file(head) => (Some(head), rest),
+        _ => (None, text),
+    };
+    let (file, line) = match file.and_then(|f| f.rsplit_once(':')) {
+        Some((f, n)) if n.parse::<usize>().is_ok() => (Some(f), n.parse().ok()),
+        _ => (file, None::<usize>),
+    };
+    serde_json::json!({
+        "file": file,
+        "line": line,
+        "field": null,
+        "message": message,
+        "rule": null,
+    })
+}
+
 /// Prints an audit (or its JSON); exit 1 when it found anything wrong.
 /// Without an earlier checkpoint it says that a rollback cannot be seen.
 fn print_audit(site: &Path, a: &Audit, with_from: bool, out: &Output) -> Exit {
@@ -240,8 +268,8 @@ fn print_audit(site: &Path, a: &Audit, with_from: bool, out: &Output) -> Exit {
         "tiles": a.tiles,
         "statements": a.statements,
         "files": a.files,
-        "rollback_checked": with_from,
-        "problems": a.problems,
+        "rollback_checked": a.rollback_checked,
+        "problems": a.problems.iter().map(|p| finding_json(p)).collect::<Vec<_>>(),
     }));
     if a.problems.is_empty() {
         out.passed("全部通过。");
@@ -257,4 +285,29 @@ fn print_audit(site: &Path, a: &Audit, with_from: bool, out: &Output) -> Exit {
     }
     out.trouble(&format!("发现 {} 个问题。", a.problems.len()));
     Exit::Problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::finding_json;
+
+    #[test]
+    fn findings_are_objects_with_their_file_and_line() {
+        let f = finding_json("log/tile/0/000：内容与日志条目不符");
+        assert_eq!(f["file"], "log/tile/0/000");
+        assert_eq!(f["message"], "内容与日志条目不符");
+        assert!(f["line"].is_null());
+        let f = finding_json("c/0a1.jsonl:3：这条声明不在日志中");
+        assert_eq!((&f["file"], &f["line"]), (&"c/0a1.jsonl".into(), &3.into()));
+        let f = finding_json("  c/084.jsonl：与签名快照所列不同");
+        assert_eq!(f["file"], "c/084.jsonl");
+        let f = finding_json("--from：不是检查点");
+        assert_eq!(f["file"], "--from");
+        let f = finding_json("日志回退：--from 的检查点有 9 条，站点只有 5 条");
+        assert!(f["file"].is_null());
+        assert_eq!(
+            f["message"],
+            "日志回退：--from 的检查点有 9 条，站点只有 5 条"
+        );
+    }
 }

@@ -45,13 +45,21 @@ pub(super) struct KeygenArgs {
 }
 
 pub(super) fn init_cmd(a: &InitArgs, out: &Output) -> CmdResult {
+    crate::data::config::check_base_url(&a.base_url).map_err(|why| format!("--base-url：{why}"))?;
     let opts = crate::init::InitOptions {
         dir: a.dir.clone(),
         title: a.title.clone(),
         authority: a.authority.clone(),
         base_url: a.base_url.clone(),
     };
-    let secrets = crate::init::init(&opts)?;
+    let secrets = match crate::init::init(&opts) {
+        Ok(secrets) => secrets,
+        Err(e @ crate::init::InitError::Interrupted(_)) => {
+            out.trouble(&e.to_string());
+            return Ok(Exit::Interrupted);
+        }
+        Err(e) => return Err(e.into()),
+    };
     let dir = a.dir.display();
     out.say(&format!(
         "已新建数据目录 {dir}：根密钥、日志密钥、发布者声明、certsite.toml、页面和示例表格。"
@@ -72,7 +80,7 @@ pub(super) fn init_cmd(a: &InitArgs, out: &Output) -> CmdResult {
     );
     out.say("");
     out.say(&format!(
-        "下一步见 {dir}/README.md；现在就可以生成一个空站点：certsite build --data {dir}"
+        "下一步见 {dir}/README.md；现在就可以生成一个空站点：cd {dir} && certsite build --data . --out public"
     ));
     Ok(Exit::Success)
 }

@@ -64,14 +64,18 @@ pub(super) struct ServeArgs {
     port: u16,
 }
 
+/// The largest demo: a province's history for years, and what fits in
+/// memory on a small machine; more is a typing mistake.
+const MAX_DEMO_COUNT: u64 = 5_000_000;
+
 #[derive(Debug, Args)]
 pub(super) struct DemoArgs {
     /// 输出目录
     #[arg(long)]
     out: PathBuf,
-    /// 证书数量
-    #[arg(long, default_value_t = 3000)]
-    count: usize,
+    /// 证书数量（至多五百万：全省多年的规模，供基准测试）
+    #[arg(long, default_value_t = 3000, value_parser = clap::value_parser!(u64).range(0..=MAX_DEMO_COUNT))]
+    count: u64,
     /// 随机种子
     #[arg(long, default_value_t = 2020)]
     seed: u64,
@@ -92,7 +96,7 @@ pub(super) fn demo_cmd(a: &DemoArgs, out: &Output) -> CmdResult {
     let (iterations, min_iterations) = a.hash.checked()?;
     let opts = DemoOptions {
         out: a.out.clone(),
-        count: a.count,
+        count: a.count as usize,
         seed: a.seed,
         iterations,
         min_iterations,
@@ -168,7 +172,7 @@ fn print_built(r: &BuildReport, a: &SiteArgs, out: &Output) {
         r.largest_shard
     ));
     let steps: Vec<String> = (r.steps.iter())
-        .map(|(name, d)| format!("{name} {:.2}s", d.as_secs_f64()))
+        .map(|(name, d)| format!("{} {:.2}s", step_name(name), d.as_secs_f64()))
         .collect();
     out.say(&format!(
         "日志：{} 条（本次新增 {} 条）",
@@ -197,7 +201,7 @@ pub(super) fn build_cmd(
     let config = a.data.join(crate::data::config::CONFIG_FILE);
     if !config.exists() {
         return Err(format!(
-            "{} 不是数据目录：没有 {}。新建一个：certsite init {}",
+            "{} 不是数据目录：没有 {}。用 --data 指定数据目录，或新建一个：certsite init {}",
             a.data.display(),
             config.display(),
             a.data.display()
@@ -218,7 +222,9 @@ pub(super) fn build_cmd(
             return Ok((Exit::Success, true));
         }
         Err(BuildError::Problems(problems)) => problems,
-        Err(BuildError::Write(e @ WriteError::Interrupted)) => {
+        Err(
+            e @ (BuildError::Write(WriteError::Interrupted) | BuildError::QrInterrupted { .. }),
+        ) => {
             out.trouble(&e.to_string());
             return Ok((Exit::Interrupted, false));
         }
@@ -254,6 +260,20 @@ pub(super) fn build_cmd(
         "problems": problems_json(&problems),
     }));
     Ok((Exit::Problems, false))
+}
+
+/// A build step's name as printed (the JSON summary keeps the English key).
+fn step_name(step: &str) -> &str {
+    match step {
+        "load" => "读取",
+        "verify" => "验证",
+        "render and shard" => "生成与分片",
+        "log" => "日志",
+        "snapshot" => "快照",
+        "manifest" => "清单",
+        "write" => "写出",
+        other => other,
+    }
 }
 
 /// What a failed build did to the output folder: nothing, said as it is.

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::constants::MIN_ITERATIONS;
+use crate::trust::json_errors::{names, serde_message};
 use crate::trust::problem::Problem;
 
 /// File name of the site configuration inside the data folder.
@@ -155,30 +156,77 @@ impl Config {
                 file: path.to_path_buf(),
                 line,
                 field: None,
-                message: e.message().to_string(),
+                message: toml_message(e.message()),
                 rule: None,
             }
         })?;
-        // Only URL characters (RFC 3986): the URL goes into QR codes, the
-        // sitemap and the SVG's character data as it is.
-        let url_chars = config
-            .base_url
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-._~:/?#[]@!$&'()*+,;=%".contains(c));
-        if !url_chars || !config.base_url.ends_with('/') || !config.base_url.contains("://") {
-            return Err(Problem::file(
-                path,
-                format!(
-                    "base_url “{}” 应为以 / 结尾、只含网址字符的完整网址",
-                    config.base_url
-                ),
-            ));
-        }
+        check_base_url(&config.base_url).map_err(|why| Problem::file(path, why))?;
         if config.shards.target_bytes < 512 {
             return Err(Problem::file(path, "shards.target_bytes 至少为 512"));
         }
         Ok(config)
     }
+}
+
+/// A site's address as QR codes, the sitemap and the snapshot's origin
+/// use it: a full URL ending in `/`, of URL characters only (RFC 3986), so
+/// that it goes into the SVG's character data as it is.
+pub(crate) fn check_base_url(url: &str) -> Result<(), String> {
+    let url_chars =
+        (url.chars()).all(|c| c.is_ascii_alphanumeric() || "-._~:/?#[]@!$&'()*+,;=%".contains(c));
+    let host = (url.strip_prefix("https://")).or_else(|| url.strip_prefix("http://"));
+    if url_chars && url.ends_with('/') && host.is_some_and(|h| h.len() > 1) {
+        return Ok(());
+    }
+    Err(format!(
+        "base_url “{url}” 应为以 http:// 或 https:// 开头、以 / 结尾、只含网址字符的完整网址，如 https://zs.example.gov.cn/"
+    ))
+}
+
+/// The TOML parser's syntax messages (`unclosed table, expected `]``),
+/// by what comes before `, expected`; anything else is `TOML 语法错误`.
+const TOML_SYNTAX: &[(&str, &str)] = &[
+    ("invalid basic string", "字符串缺少结尾的 \""),
+    ("invalid literal string", "字符串缺少结尾的 '"),
+    (
+        "string values must be quoted",
+        "字符串值要加引号，如 contact = \"…\"",
+    ),
+    ("key with no value", "键后面缺少 = 和值"),
+    ("unquoted keys cannot be empty", "缺少键名"),
+    ("duplicate key", "键重复"),
+    ("unclosed table", "表头缺少 ]"),
+    ("unclosed array", "数组缺少 ]"),
+    ("unclosed inline table", "内联表缺少 }"),
+    ("invalid boolean", "真假值只能是 true 或 false"),
+    ("invalid integer", "无效的整数"),
+    ("invalid float", "无效的数字"),
+    (
+        "missing escaped value",
+        "无效的转义：\\ 后只能是 b、e、f、n、r、t、u、U、x、\\ 或 \"",
+    ),
+];
+
+/// A `certsite.toml` error in Chinese: serde's messages about the keys,
+/// the parser's about the syntax. The English original is never shown.
+fn toml_message(message: &str) -> String {
+    let message = message.trim();
+    if let Some(rest) = message.strip_prefix("unknown field ") {
+        let name = rest.split('`').nth(1).unwrap_or("");
+        let expected = (rest.split_once("expected one of "))
+            .or_else(|| rest.split_once("expected "))
+            .map(|(_, l)| format!("（可用的键：{}）", names(l)))
+            .unwrap_or_default();
+        return format!("不认识的键 {name}{expected}");
+    }
+    if let Some(zh) = serde_message(message) {
+        return zh.replace("字段", "键");
+    }
+    let what = message.split(", expected").next().unwrap_or("");
+    TOML_SYNTAX
+        .iter()
+        .find(|(en, _)| *en == what)
+        .map_or_else(|| "TOML 语法错误".to_string(), |(_, zh)| zh.to_string())
 }
 
 #[cfg(test)]
@@ -213,5 +261,36 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.message.contains("只含网址字符"), "{}", e.message);
+    }
+
+    #[test]
+    fn toml_errors_are_in_chinese_with_the_line() {
+        let head = "title = \"t\"\nauthority = \"a\"\nbase_url = \"https://x.example/\"\n";
+        for (tail, line, message) in [
+            (
+                "colour = 1\n",
+                4,
+                "不认识的键 colour（可用的键：title、authority",
+            ),
+            (
+                "[privacy]\nmin_iterations = \"many\"\n",
+                5,
+                "类型不对：是字符串 \"many\"，应为整数",
+            ),
+            ("[privacy]\n", 4, "缺少键 min_iterations"),
+            ("contact = \"x\n", 4, "字符串缺少结尾的 \""),
+            ("[log\n", 4, "表头缺少 ]"),
+            ("contact = x\n", 4, "字符串值要加引号"),
+            ("title = \"u\"\n", 4, "键重复"),
+            ("contact\n", 4, "键后面缺少 = 和值"),
+            ("[privacy]\nmin_iterations = 1.2.3\n", 5, "无效的数字"),
+        ] {
+            let e =
+                Config::parse(Path::new("certsite.toml"), &format!("{head}{tail}")).unwrap_err();
+            assert_eq!(e.line, Some(line), "{tail:?}: {}", e.message);
+            assert!(e.message.starts_with(message), "{tail:?}: {}", e.message);
+            assert!(!e.message.contains("expected"), "{tail:?}: {}", e.message);
+            assert_ne!(e.message, "TOML 语法错误", "{tail:?}");
+        }
     }
 }

@@ -51,10 +51,27 @@ pub fn find_datasets(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Problem> {
         for entry in walk.filter_entry(|e| e.depth() == 0 || !is_output(e)) {
             let entry = entry.map_err(|e| {
                 let p = e.path().unwrap_or(path).to_path_buf();
-                Problem::file(&p, e.to_string())
+                let why = e
+                    .io_error()
+                    .map_or_else(|| "目录结构有环".into(), os_message);
+                Problem::file(&p, format!("无法列出目录：{why}"))
             })?;
             let p = entry.path();
-            if entry.file_type().is_file() && p.extension().is_some_and(|e| e == DATASET_EXT) {
+            if p.extension().is_none_or(|e| e != DATASET_EXT) {
+                continue;
+            }
+            // A dataset may be a link to the file; a broken link is an error,
+            // never a dataset silently left out.
+            if entry.path_is_symlink() {
+                match std::fs::metadata(p) {
+                    Ok(m) if m.is_file() => files.push(p.to_path_buf()),
+                    Ok(_) => {}
+                    Err(e) => {
+                        let why = format!("符号链接指向的文件{}", os_message(&e));
+                        return Err(Problem::file(p, why));
+                    }
+                }
+            } else if entry.file_type().is_file() {
                 files.push(p.to_path_buf());
             }
         }
@@ -154,6 +171,24 @@ mod tests {
         let got: Vec<(usize, &str)> = lines.iter().map(|l| (l.line, l.text.as_str())).collect();
         assert_eq!(got, [(1, "one"), (3, " three"), (1, "x")]);
         assert!(find_datasets(&[d.join("missing")]).is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_linked_dataset_is_read_and_a_broken_link_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().join("data");
+        fs::create_dir(&d).unwrap();
+        fs::write(dir.path().join("elsewhere.jsonl"), "x\n").unwrap();
+        std::os::unix::fs::symlink(dir.path().join("elsewhere.jsonl"), d.join("a.jsonl")).unwrap();
+        assert_eq!(
+            find_datasets(std::slice::from_ref(&d)).unwrap(),
+            [d.join("a.jsonl")]
+        );
+        std::os::unix::fs::symlink(dir.path().join("gone.jsonl"), d.join("b.jsonl")).unwrap();
+        let e = find_datasets(std::slice::from_ref(&d)).unwrap_err();
+        assert_eq!(e.file, d.join("b.jsonl"));
+        assert_eq!(e.message, "符号链接指向的文件不存在");
     }
 
     #[test]

@@ -51,7 +51,12 @@ impl DataFolder {
     }
 
     fn with_root(path: &Path, root: &Path, min_iterations: u32) -> Result<DataFolder, Problem> {
-        let root = PublicKey::read(root).map_err(|e| Problem::file(root, e.to_string()))?;
+        let root = PublicKey::read(root).map_err(|e| {
+            // The key's errors name the file themselves.
+            let text = e.to_string();
+            let own = format!("{}: ", root.display());
+            Problem::file(root, text.strip_prefix(&own).unwrap_or(&text))
+        })?;
         Ok(DataFolder {
             path: path.to_path_buf(),
             root,

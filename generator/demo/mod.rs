@@ -871,6 +871,7 @@ fn run_sign_on(
         rejects: None,
         today: opts.as_of,
         statement_date: date,
+        replace: false,
     };
     // Between rosters: each is seconds of hashing at the real iteration count.
     stop_if_interrupted(opts)?;
@@ -878,6 +879,7 @@ fn run_sign_on(
         Ok(report) => Ok(report.signed),
         Err(SignError::Invalid(report)) => Err(DemoError::Invalid(report.problems)),
         Err(SignError::Unusable(p)) => Err(DemoError::Invalid(p)),
+        Err(SignError::Cannot(p)) => Err(DemoError::Invalid(vec![p])),
         Err(SignError::Fs(e)) => Err(DemoError::Fs(e)),
     }
 }

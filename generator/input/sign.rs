@@ -18,7 +18,8 @@ use crate::domain::occupation::Catalogue;
 use crate::error::{FsAction, FsError};
 use crate::input::roster::certificates::CertificateRow;
 use crate::input::roster::{Columns, InputKind, certificates, column_for, directory, revocations};
-use crate::input::table::{Row, Table, read_table};
+use crate::input::table::{Row, Table, TableError, read_table};
+use crate::log::state::{statement_summary, summary};
 use crate::staging::interrupted;
 use crate::trust::chain::Chain;
 use crate::trust::envelope::Envelope;
@@ -52,6 +53,8 @@ pub(crate) struct SignOptions<'a> {
     pub today: Date,
     /// The date institution statements carry (`issued_on`).
     pub statement_date: Date,
+    /// Replace `out` even when it holds statements the input does not.
+    pub replace: bool,
 }
 
 /// What a signing run found and did.
@@ -76,7 +79,10 @@ pub(crate) struct SignReport {
 /// Why nothing was written.
 #[derive(Debug)]
 pub(crate) enum SignError {
-    /// The input or the data folder cannot be used at all.
+    /// The command cannot run: the input cannot be opened, the data folder
+    /// or the key does not fit, or writing would destroy a file.
+    Cannot(Problem),
+    /// The input cannot be read as a table of its kind.
     Unusable(Vec<Problem>),
     /// Some rows are invalid and skipping was not asked for.
     Invalid(SignReport),
@@ -135,30 +141,23 @@ impl Item {
 /// Signs `opts.input` into `opts.out`.
 pub(crate) fn sign(opts: &SignOptions) -> Result<SignReport, SignError> {
     let unusable = |p: Problem| SignError::Unusable(vec![p]);
+    let rejects_path = (opts.rejects.clone()).unwrap_or_else(|| default_rejects_path(&opts.out));
+    check_distinct(&opts.input, &opts.out, &rejects_path).map_err(SignError::Cannot)?;
     // Hashing every row takes long: a place that cannot be written is
     // found first.
     check_writable(&opts.out).map_err(SignError::Fs)?;
     if opts.skip_invalid {
-        let rejects = (opts.rejects.clone()).unwrap_or_else(|| default_rejects_path(&opts.out));
-        check_writable(&rejects).map_err(SignError::Fs)?;
+        check_writable(&rejects_path).map_err(SignError::Fs)?;
     }
-    let table = read_table(&opts.input, &InputKind::looks_like_header).map_err(unusable)?;
-    let kind = match opts.kind {
-        Some(k) => k,
-        None => InputKind::detect(&table.headers).ok_or_else(|| {
-            unusable(Problem::file(
-                &opts.input,
-                "无法从表头判断是证书名册、机构目录还是撤销清单；请用 --kind 指定",
-            ))
-        })?,
-    };
-    let columns = Columns::map(&table, kind).map_err(unusable)?;
+    let (table, kind, columns) = read_input(opts)?;
     let mut notes = Vec::new();
     if !columns.unused.is_empty() {
         notes.push(format!("未使用的列：{}", columns.unused.join("、")));
     }
     let context = match &opts.data {
-        Some(dir) => Some(DataContext::load(dir, &opts.out, opts, &mut notes).map_err(unusable)?),
+        Some(dir) => {
+            Some(DataContext::load(dir, &opts.out, opts, &mut notes).map_err(SignError::Cannot)?)
+        }
         None => None,
     };
     let (mut items, mut problems) = match kind {
@@ -167,7 +166,7 @@ pub(crate) fn sign(opts: &SignOptions) -> Result<SignReport, SignError> {
         InputKind::Revocations => revocation_items(&table, &columns, opts),
     };
     if let Some(ctx) = &context {
-        problems.extend(ctx.check(&items, kind, opts).map_err(unusable)?);
+        problems.extend(ctx.check(&items, kind, opts).map_err(SignError::Cannot)?);
     }
     problems.sort();
     problems.dedup();
@@ -190,6 +189,9 @@ pub(crate) fn sign(opts: &SignOptions) -> Result<SignReport, SignError> {
     };
     if !report.problems.is_empty() && !opts.skip_invalid {
         return Err(SignError::Invalid(report));
+    }
+    if let Some(note) = check_replaced(opts, &items).map_err(SignError::Cannot)? {
+        report.notes.push(note);
     }
     // The slow hashes stop at Ctrl-C while the demo writes into its staging
     // folder (`crate::staging`), which is then removed: nothing is written.
@@ -216,6 +218,91 @@ pub(crate) fn sign(opts: &SignOptions) -> Result<SignReport, SignError> {
         report.rejects_file = Some(path);
     }
     Ok(report)
+}
+
+/// The input as a table of its kind (given, or told by the headers).
+fn read_input(opts: &SignOptions) -> Result<(Table, InputKind, Columns), SignError> {
+    let unusable = |p: Problem| SignError::Unusable(vec![p]);
+    let table = read_table(&opts.input, &InputKind::looks_like_header).map_err(|e| match e {
+        TableError::Unreadable(p) => SignError::Cannot(p),
+        TableError::Invalid(p) => unusable(p),
+    })?;
+    let kind = match opts.kind {
+        Some(k) => k,
+        None => InputKind::detect(&table.headers).ok_or_else(|| {
+            unusable(Problem::file(
+                &opts.input,
+                "无法从表头判断是证书名册、机构目录还是撤销清单；请用 --kind 指定",
+            ))
+        })?,
+    };
+    let columns = Columns::map(&table, kind).map_err(unusable)?;
+    Ok((table, kind, columns))
+}
+
+/// Refuses to write the output or the reject list over the input, or both
+/// over one file: a mistyped path must not destroy the roster.
+fn check_distinct(input: &Path, out: &Path, rejects: &Path) -> Result<(), Problem> {
+    // The same file under two names is one file: compare where they lead.
+    let real = |p: &Path| {
+        std::fs::canonicalize(p)
+            .or_else(|_| std::path::absolute(p))
+            .ok()
+    };
+    let named = [("--input", input), ("--out", out), ("--rejects", rejects)];
+    for (i, (a, pa)) in named.iter().enumerate() {
+        for (b, pb) in &named[i + 1..] {
+            if real(pa).is_some() && real(pa) == real(pb) {
+                let why = format!("{a} 和 {b} 是同一个文件：写出会覆盖它；请给 {b} 另一个路径");
+                return Err(Problem::file(pb, why));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether writing `out` would drop statements it already holds (an earlier
+/// batch signed into the same file): refused unless `replace`. A note when
+/// an existing file is replaced.
+fn check_replaced(opts: &SignOptions, items: &[Item]) -> Result<Option<String>, Problem> {
+    let old = match std::fs::read_to_string(&opts.out) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            let why = format!("无法读取：{}", crate::error::os_message(&e));
+            return Err(Problem::file(&opts.out, why));
+        }
+    };
+    let new: BTreeSet<String> = items
+        .iter()
+        .map(|i| statement_summary(&i.draft(opts.iterations, false).to_json().to_value()))
+        .collect();
+    let dropped: Vec<String> = (old.lines())
+        .filter(|l| !l.trim().is_empty())
+        .map(summary)
+        .filter(|s| !new.contains(s))
+        .collect();
+    let out = opts.out.display();
+    if dropped.is_empty() {
+        return Ok(Some(format!("替换 {out}：其中的记录都在本次输入中")));
+    }
+    let list: String = (dropped.iter().take(5))
+        .map(|d| format!("\n  {d}"))
+        .chain((dropped.len() > 5).then(|| format!("\n  ……共 {} 条", dropped.len())))
+        .collect();
+    if opts.replace {
+        return Ok(Some(format!(
+            "替换 {out}（--replace）：删除了其中 {} 条不在本次输入中的记录{list}",
+            dropped.len()
+        )));
+    }
+    Err(Problem::file(
+        &opts.out,
+        format!(
+            "已存在，其中 {} 条记录不在本次输入中，写出会删除它们（一批一个文件：新的一批请写入新文件，如 certificates/机构-2026-12.jsonl；确要替换，加上 --replace）{list}",
+            dropped.len()
+        ),
+    ))
 }
 
 /// `<out>.rejects.csv`.

@@ -70,24 +70,50 @@ impl Row {
     }
 }
 
+/// Why a file gives no table.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum TableError {
+    /// The file cannot be opened, or is not a spreadsheet at all: the
+    /// command cannot run (exit status 2).
+    #[error(transparent)]
+    Unreadable(Problem),
+    /// The file is a spreadsheet, but not one that can be read as a table:
+    /// its text, its CSV or its header row (a data problem).
+    #[error(transparent)]
+    Invalid(Problem),
+}
+
+impl From<TableError> for Problem {
+    fn from(e: TableError) -> Problem {
+        match e {
+            TableError::Unreadable(p) | TableError::Invalid(p) => p,
+        }
+    }
+}
+
 /// Reads a CSV/TSV or workbook. `is_header` recognises the header row among
 /// the first rows. Errors name the file (and line when there is one).
 pub(crate) fn read_table(
     path: &Path,
     is_header: &dyn Fn(&[String]) -> bool,
-) -> Result<Table, Problem> {
+) -> Result<Table, TableError> {
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
     let (encoding, rows) = match ext.as_str() {
-        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => ("workbook", read_workbook(path)?),
+        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => (
+            "workbook",
+            read_workbook(path).map_err(TableError::Unreadable)?,
+        ),
         _ => {
             let bytes = std::fs::read(path).map_err(|e| {
-                Problem::file(path, format!("无法读取：{}", crate::error::os_message(&e)))
+                let why = format!("无法读取：{}", crate::error::os_message(&e));
+                TableError::Unreadable(Problem::file(path, why))
             })?;
-            let (text, encoding) = decode(path, &bytes)?;
-            (encoding, read_delimited(path, &text)?)
+            let (text, encoding) = decode(path, &bytes).map_err(TableError::Invalid)?;
+            let rows = read_delimited(path, &text).map_err(TableError::Invalid)?;
+            (encoding, rows)
         }
     };
     let mut rows = rows
@@ -96,17 +122,16 @@ pub(crate) fn read_table(
     let mut skipped = 0;
     let header = loop {
         let Some(row) = rows.next() else {
-            return Err(Problem::file(path, "找不到表头行（没有可识别的列名）"));
+            let why = "找不到表头行（没有可识别的列名）";
+            return Err(TableError::Invalid(Problem::file(path, why)));
         };
         if is_header(&row.cells) {
             break row;
         }
         skipped += 1;
         if skipped >= MAX_TITLE_ROWS {
-            return Err(Problem::file(
-                path,
-                format!("前 {MAX_TITLE_ROWS} 行中找不到表头行（没有可识别的列名）"),
-            ));
+            let why = format!("前 {MAX_TITLE_ROWS} 行中找不到表头行（没有可识别的列名）");
+            return Err(TableError::Invalid(Problem::file(path, why)));
         }
     };
     let width = header.cells.len();
@@ -213,13 +238,40 @@ fn read_delimited(path: &Path, text: &str) -> Result<Vec<Row>, Problem> {
     Ok(rows)
 }
 
+/// calamine's error in the user's words (its own are English and name
+/// internals: `Zip error: invalid Zip archive: Could not find EOCD`).
+fn workbook_problem(e: &calamine::Error) -> &'static str {
+    use calamine::{Error, OdsError, XlsError, XlsxError};
+    match e {
+        Error::Io(e) | Error::Xlsx(XlsxError::Io(e)) | Error::Xls(XlsError::Io(e)) => {
+            match e.kind() {
+                std::io::ErrorKind::NotFound => "不存在",
+                std::io::ErrorKind::PermissionDenied => "没有权限",
+                std::io::ErrorKind::IsADirectory => "是目录，不是文件",
+                _ => "无法读取文件",
+            }
+        }
+        Error::Xlsx(XlsxError::Password)
+        | Error::Xls(XlsError::Password)
+        | Error::Ods(OdsError::Password) => "工作簿有密码保护：请去掉密码后另存，再签名",
+        _ => {
+            "不是可读的 Excel 或 ODS 工作簿：文件已损坏，或扩展名与内容不符（CSV 文件请用 .csv 扩展名）"
+        }
+    }
+}
+
 fn read_workbook(path: &Path) -> Result<Vec<Row>, Problem> {
-    let mut book = calamine::open_workbook_auto(path)
-        .map_err(|e| Problem::file(path, format!("无法打开工作簿：{e}")))?;
+    let opening = |e: calamine::Error| {
+        Problem::file(path, format!("无法打开工作簿：{}", workbook_problem(&e)))
+    };
+    let mut book = calamine::open_workbook_auto(path).map_err(opening)?;
     let range = book
         .worksheet_range_at(0)
         .ok_or_else(|| Problem::file(path, "工作簿里没有工作表"))?
-        .map_err(|e| Problem::file(path, format!("无法读取第一个工作表：{e}")))?;
+        .map_err(|e| {
+            let why = workbook_problem(&e);
+            Problem::file(path, format!("无法读取第一个工作表：{why}"))
+        })?;
     let first_row = range.start().map_or(0, |(r, _)| r as usize);
     let mut rows = Vec::new();
     for (i, cells) in range.rows().enumerate() {
@@ -281,7 +333,33 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join(name);
         std::fs::write(&p, bytes).unwrap();
-        read_table(&p, &any_header)
+        read_table(&p, &any_header).map_err(Problem::from)
+    }
+
+    #[test]
+    fn a_file_that_is_no_spreadsheet_cannot_be_read_and_says_so_in_chinese() {
+        let dir = tempfile::tempdir().unwrap();
+        let fake = dir.path().join("名册.xlsx");
+        std::fs::write(&fake, "证书编号,姓名\n").unwrap();
+        let missing = dir.path().join("没有.csv");
+        for (path, why) in [
+            (&fake, "无法打开工作簿：不是可读的 Excel 或 ODS 工作簿"),
+            (&missing, "无法读取：不存在"),
+            (&dir.path().to_path_buf(), "无法读取：是目录，不是文件"),
+        ] {
+            match read_table(path, &any_header) {
+                Err(TableError::Unreadable(p)) => {
+                    assert!(p.message.starts_with(why), "{}", p.message);
+                }
+                other => panic!("{}: {other:?}", path.display()),
+            }
+        }
+        let no_header = dir.path().join("空.csv");
+        std::fs::write(&no_header, "\n\n").unwrap();
+        assert!(matches!(
+            read_table(&no_header, &any_header),
+            Err(TableError::Invalid(_))
+        ));
     }
 
     const CSV: &str = "职业技能等级证书发放名册\n证书编号,姓名\nY000021013002245000001,张三丰\n\n\"Y000021013002245000002\",\"李 四\"\n";

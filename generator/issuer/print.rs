@@ -135,6 +135,10 @@ pub(crate) enum Refusal {
 
 /// Prints the certificates `opts` asks for.
 pub(crate) fn print(opts: &PrintOptions) -> Result<PrintReport, PrintError> {
+    // A mistyped photo folder would print empty frames without a word.
+    if let Some(dir) = &opts.photos {
+        std::fs::read_dir(dir).fs(FsAction::List, dir)?;
+    }
     let config = Config::load(&opts.data)?;
     let folder = DataFolder::with_config(&opts.data, &config)?;
     let verifier = folder.verifier(opts.today);
@@ -214,7 +218,7 @@ fn read_rosters(opts: &PrintOptions, rules: &VerifyOptions) -> Result<Rosters, P
     };
     for path in paths {
         if !path.is_dir() {
-            let table = read_table(&path, &InputKind::looks_like_header)?;
+            let table = read_table(&path, &InputKind::looks_like_header).map_err(Problem::from)?;
             // Headers of no known kind are read as a roster: a roster
             // missing a column is then refused for that, by name.
             match InputKind::detect(&table.headers) {
@@ -242,7 +246,7 @@ fn read_rosters(opts: &PrintOptions, rules: &VerifyOptions) -> Result<Rosters, P
                         InputKind::Certificates.key_columns().join("和")
                     ),
                 },
-                Err(unreadable) => unreadable.message,
+                Err(unreadable) => Problem::from(unreadable).message,
             };
             skipped.push(format!("跳过 {}：不是证书名册（{why}）", file.display()));
         }

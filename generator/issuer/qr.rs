@@ -13,6 +13,12 @@ pub(crate) const PRINT_MM: f64 = 30.0;
 pub(crate) const QUIET_ZONE: usize = 4;
 /// Error correction level.
 pub(crate) const EC_LEVEL: EcLevel = EcLevel::Q;
+/// The densest symbol made: version 12 (65 modules and the quiet zone) at
+/// 30 mm is 0.41 mm a module, about the smallest a phone camera reads at
+/// arm's length. It holds 206 bytes: the URL with a 16-character name
+/// (long names, as `阿卜杜热合曼·买买提艾力`, fit). A longer URL is refused
+/// rather than printed unreadable.
+pub(crate) const MAX_VERSION: i16 = 12;
 
 /// Characters kept as they are in the fragment; everything else is
 /// percent-encoded as UTF-8 (RFC 3986 unreserved characters).
@@ -45,9 +51,20 @@ pub fn verify_url(base_url: &str, code: &str, name: Option<&str>) -> String {
 /// Why a QR code could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum QrError {
-    /// The URL does not fit a QR symbol at level Q.
-    #[error("无法生成二维码：{0}")]
-    Encode(qrcode::types::QrError),
+    /// The URL needs a symbol too dense to scan at 30 mm, or fits none.
+    #[error(
+        "无法生成二维码：网址有 {bytes} 字节，{}；请缩短 --name 或 certsite.toml 的 base_url",
+        match version {
+            Some(v) => format!("要用第 {v} 版二维码，印成 30 mm 时每个模块不到 {:.2} mm，手机难以扫描", PRINT_MM / (4 * v + 17 + 2 * QUIET_ZONE as i16) as f64),
+            None => "装不进任何二维码".to_string(),
+        }
+    )]
+    TooLong {
+        /// The URL's length in bytes.
+        bytes: usize,
+        /// The version it would need, if any.
+        version: Option<i16>,
+    },
     /// The PNG encoder failed (in memory: a bug, not a user error).
     #[error("无法生成二维码 PNG：{0}")]
     Png(#[from] png::EncodingError),
@@ -63,12 +80,21 @@ pub struct Symbol {
 impl Symbol {
     /// Encodes a URL at level Q.
     pub fn new(url: &str) -> Result<Symbol, QrError> {
+        let too_long = |version| QrError::TooLong {
+            bytes: url.len(),
+            version,
+        };
+        // Any error of the encoder on bytes is that they fit no version.
         let code = QrCode::with_error_correction_level(url.as_bytes(), EC_LEVEL)
-            .map_err(QrError::Encode)?;
-        Ok(Symbol {
+            .map_err(|_| too_long(None))?;
+        let symbol = Symbol {
             code,
             url: url.to_string(),
-        })
+        };
+        match symbol.version() {
+            v if v > MAX_VERSION => Err(too_long(Some(v))),
+            _ => Ok(symbol),
+        }
     }
 
     /// The QR version (1-40).
@@ -185,6 +211,17 @@ mod tests {
         );
         assert!(named.version() <= 7, "{}", named.version());
         assert!(named.module_mm() > 0.5, "{}", named.module_mm());
+        let long_name = "张".repeat(20);
+        let e = Symbol::new(&verify_url(
+            "https://certsite.example/",
+            "Y000021013002243000001",
+            Some(&long_name),
+        ))
+        .err()
+        .expect("a 20-character name makes a symbol too dense for 30 mm");
+        assert!(e.to_string().contains("手机难以扫描"), "{e}");
+        let e = Symbol::new(&"x".repeat(3000)).err().unwrap();
+        assert!(e.to_string().contains("装不进任何二维码"), "{e}");
         let svg = plain.svg();
         assert!(svg.contains("width=\"30mm\" height=\"30mm\""));
         assert!(svg.contains("viewBox=\"0 0 41 41\""));

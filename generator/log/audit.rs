@@ -39,8 +39,11 @@ pub(crate) struct Audit {
     pub statements: usize,
     /// Shard and institution files checked against the snapshot.
     pub files: usize,
-    /// Every problem, in words.
+    /// Every problem, in words, each `file：what` when it concerns a file.
     pub problems: Vec<String>,
+    /// Whether the log was compared with the `--from` checkpoint (false
+    /// without one, or when it could not be read).
+    pub rollback_checked: bool,
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, String> {
@@ -402,19 +405,19 @@ fn check_from(
     audit: &mut Audit,
 ) {
     let size = leaves.len();
-    match open_checkpoint(old, origin, &log_keys(trusted)) {
-        Err(e) => audit.problems.push(format!("--from：{e}")),
-        Ok((old_size, _)) if old_size > size => {
-            audit.problems.push(format!(
-                "日志回退：--from 的检查点有 {old_size} 条，站点只有 {size} 条"
-            ));
-        }
-        Ok((old_size, old_root)) if root(&leaves[..old_size]) != old_root => {
-            audit.problems.push(format!(
-                "日志分叉：站点日志的前 {old_size} 条与 --from 的检查点不同"
-            ));
-        }
-        Ok(_) => {}
+    let (old_size, old_root) = match open_checkpoint(old, origin, &log_keys(trusted)) {
+        Ok(checkpoint) => checkpoint,
+        Err(e) => return audit.problems.push(format!("--from：{e}")),
+    };
+    audit.rollback_checked = true;
+    if old_size > size {
+        audit.problems.push(format!(
+            "日志回退：--from 的检查点有 {old_size} 条，站点只有 {size} 条"
+        ));
+    } else if root(&leaves[..old_size]) != old_root {
+        audit.problems.push(format!(
+            "日志分叉：站点日志的前 {old_size} 条与 --from 的检查点不同"
+        ));
     }
 }
 

@@ -186,12 +186,17 @@ impl LogState {
 
 /// A statement line in a few words: its type and what it names.
 pub(crate) fn summary(line: &str) -> String {
-    let Ok(env) = Envelope::parse(line) else {
-        return "无法解析的行".into();
-    };
+    match Envelope::parse(line) {
+        Ok(env) => statement_summary(&env.statement.to_value()),
+        Err(_) => "无法解析的行".into(),
+    }
+}
+
+/// A statement in a few words, `certificate Y000021013002233000001（2023-05-01）`:
+/// two statements with the same summary are versions of one record.
+pub(crate) fn statement_summary(statement: &serde_json::Value) -> String {
     let field = |name: &str| {
-        env.statement
-            .to_value()
+        statement
             .get(name)
             .and_then(|v| v.as_str().map(str::to_string))
     };

@@ -27,7 +27,7 @@ use crate::site::render::{Files, MarkdownSource, render_site};
 use crate::site::shard::{ShardScheme, prefix32};
 use crate::site::snapshot::{FileHashes, SnapshotInput, add_snapshot, hash_files};
 use crate::site::write::WriteError;
-use crate::staging::Placed;
+use crate::staging::{Placed, Shield, interrupted};
 use crate::trust::chain::Chain;
 use crate::trust::problem::Problem;
 
@@ -88,6 +88,10 @@ pub(crate) struct BuildReport {
 /// Why a build wrote nothing.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum BuildError {
+    /// The configuration, the root key or the folder cannot be used: the
+    /// build cannot run (exit status 2), whatever the data holds.
+    #[error(transparent)]
+    Setup(Problem),
     /// The data has problems (all of them).
     #[error("数据有 {} 个问题", .0.len())]
     Problems(Vec<Problem>),
@@ -99,6 +103,19 @@ pub(crate) enum BuildError {
         /// The site folder.
         out: PathBuf,
     },
+    /// Ctrl-C while the QR codes were written: the site was not touched.
+    #[error("已中断：站点没有更新；二维码目录 {} 中已有 {done}/{total} 个二维码写完（每个都完整），重新构建会补齐其余的。", dir.display())]
+    QrInterrupted {
+        /// The QR folder.
+        dir: PathBuf,
+        /// Codes written (or already there).
+        done: usize,
+        /// Codes in all.
+        total: usize,
+    },
+    /// `--qr-out` is the data folder, or holds it or the site.
+    #[error("二维码目录 {} 是数据目录或站点目录，或包含它们：请用一个单独的目录，如 --qr-out qr", .0.display())]
+    QrAroundData(PathBuf),
     /// A template failed to render.
     #[error("模板错误：{0}")]
     Template(String),
@@ -145,10 +162,10 @@ pub(crate) struct Loaded {
 }
 
 /// Reads the configuration, root key, datasets and pages (sorted walks).
-pub(crate) fn load(data: &Path) -> Result<Loaded, Vec<Problem>> {
-    let config = Config::load(data).map_err(|p| vec![p])?;
-    let folder = DataFolder::with_config(data, &config).map_err(|p| vec![p])?;
-    let files = folder.dataset_files().map_err(|p| vec![p])?;
+pub(crate) fn load(data: &Path) -> Result<Loaded, BuildError> {
+    let config = Config::load(data).map_err(BuildError::Setup)?;
+    let folder = DataFolder::with_config(data, &config).map_err(BuildError::Setup)?;
+    let files = folder.dataset_files().map_err(BuildError::Setup)?;
     let (lines, mut problems) = dataset::read_lines(&files);
     let mut pages = Vec::new();
     let pages_dir = data.join(PAGES_DIR);
@@ -288,25 +305,12 @@ fn shard(chain: &Chain, config: &Config, files: &mut Files) -> (ShardScheme, usi
 pub(crate) fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let mut steps = Vec::new();
     let mut timed = |name: &'static str, start: Instant| steps.push((name, start.elapsed()));
-    if let Some(dir) = &opts.qr_out {
-        let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-        if abs(dir).starts_with(abs(&opts.out)) {
-            return Err(BuildError::QrInsideSite {
-                qr: dir.clone(),
-                out: opts.out.clone(),
-            });
-        }
-    }
-
     // Verifying a province's data takes minutes: an output that cannot be
     // written is found first.
-    crate::site::write::check_writable(&opts.out)?;
-    if let Some(dir) = &opts.qr_out {
-        crate::error::check_can_make(dir)?;
-    }
+    check_outputs(opts)?;
 
     let t = Instant::now();
-    let mut loaded = load(&opts.data).map_err(BuildError::Problems)?;
+    let mut loaded = load(&opts.data)?;
     timed("load", t);
 
     let t = Instant::now();
@@ -356,11 +360,12 @@ pub(crate) fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     timed("manifest", t);
 
     let t = Instant::now();
-    let placed = plan.publish(&opts.out, &files)?;
-    let skipped_report = write_skipped_report(&opts.out, &problems)?;
+    // The QR codes first: interrupted, they leave the site as it was.
     if let Some(dir) = &opts.qr_out {
         write_qr_codes(dir, &chain, &loaded.config)?;
     }
+    let placed = plan.publish(&opts.out, &files)?;
+    let skipped_report = write_skipped_report(&opts.out, &problems)?;
     timed("write", t);
 
     Ok(BuildReport {
@@ -377,6 +382,27 @@ pub(crate) fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         skipped_report,
         in_place: placed == Placed::InPlace,
     })
+}
+
+/// Refuses a QR folder inside the site or around the data, and outputs
+/// that cannot be written, before any slow work.
+fn check_outputs(opts: &BuildOptions) -> Result<(), BuildError> {
+    crate::site::write::check_writable(&opts.out)?;
+    let Some(dir) = &opts.qr_out else {
+        return Ok(());
+    };
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    if abs(dir).starts_with(abs(&opts.out)) {
+        return Err(BuildError::QrInsideSite {
+            qr: dir.clone(),
+            out: opts.out.clone(),
+        });
+    }
+    // Thousands of SVGs among the data or around the site: a slip.
+    if abs(&opts.data).starts_with(abs(dir)) || abs(&opts.out).starts_with(abs(dir)) {
+        return Err(BuildError::QrAroundData(dir.clone()));
+    }
+    Ok(crate::error::check_can_make(dir)?)
 }
 
 /// Lists what `--skip-invalid` left out, beside the site; None if nothing.
@@ -403,13 +429,30 @@ pub(crate) fn skipped_report_path(out: &Path) -> PathBuf {
 
 /// One SVG per certificate, named by its code, for the issuers to print.
 /// Never inside the published site: the public site has no use for them.
+/// Each file is whole (written beside, then renamed) and one already there
+/// with the same bytes is left alone, so an interrupted run leaves valid
+/// codes and the next one writes only what is missing.
 fn write_qr_codes(dir: &Path, chain: &Chain, config: &Config) -> Result<(), BuildError> {
-    std::fs::create_dir_all(dir).fs(FsAction::CreateDir, dir)?;
-    for code in chain.certificates.keys() {
+    let _shield = Shield::raise();
+    crate::error::create_dir_all(dir)?;
+    let total = chain.certificates.len();
+    for (done, code) in chain.certificates.keys().enumerate() {
+        if interrupted() {
+            return Err(BuildError::QrInterrupted {
+                dir: dir.to_path_buf(),
+                done,
+                total,
+            });
+        }
         let url = crate::issuer::qr::verify_url(&config.base_url, code, None);
-        let symbol = crate::issuer::qr::Symbol::new(&url)?;
+        let svg = crate::issuer::qr::Symbol::new(&url)?.svg();
         let path = dir.join(format!("{code}.svg"));
-        std::fs::write(&path, symbol.svg()).fs(FsAction::Write, &path)?;
+        if std::fs::read(&path).is_ok_and(|old| old == svg.as_bytes()) {
+            continue;
+        }
+        let tmp = dir.join(format!(".{code}.svg.tmp"));
+        std::fs::write(&tmp, &svg).fs(FsAction::Write, &path)?;
+        std::fs::rename(&tmp, &path).fs(FsAction::Rename, &path)?;
     }
     Ok(())
 }

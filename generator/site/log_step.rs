@@ -315,7 +315,7 @@ impl From<LogError> for BuildError {
 /// would, without building a site: `demo` uses it so that its data folder
 /// comes with its log. Returns the log's size.
 pub(crate) fn start_log(data: &Path, today: jiff::civil::Date) -> Result<usize, BuildError> {
-    let mut loaded = crate::site::build::load(data).map_err(BuildError::Problems)?;
+    let mut loaded = crate::site::build::load(data)?;
     let (chain, problems) = loaded
         .folder
         .verifier(today)

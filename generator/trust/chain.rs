@@ -118,10 +118,7 @@ fn bad_signature(p: &Parsed) -> Problem {
         &p.src.file,
         p.src.line,
         "sig",
-        format!(
-            "签名无效：内容被改动，或不是密钥 {} 所签（signature does not verify）",
-            p.kid
-        ),
+        format!("签名无效：内容被改动，或不是密钥 {} 所签", p.kid),
     )
     .rule(Rule::Signature)
 }
@@ -326,10 +323,7 @@ fn check_certificate(
         return vec![at(
             Rule::UnknownIssuer,
             "code",
-            format!(
-                "发证机构 {} 不在已签名的机构目录中（unknown issuer）",
-                s.filing_no()
-            ),
+            format!("发证机构 {} 不在已签名的机构目录中", s.filing_no()),
         )];
     };
     let newest = &newest.statement;

@@ -79,7 +79,7 @@ fn kind(words: &str) -> String {
 }
 
 /// The backquoted names in serde's `` `a`, `b` ``, joined by `、`.
-fn names(list: &str) -> String {
+pub(crate) fn names(list: &str) -> String {
     (list.split(", "))
         .map(|n| n.trim().trim_matches('`'))
         .collect::<Vec<_>>()
@@ -90,33 +90,47 @@ fn names(list: &str) -> String {
 /// messages: a missing, unknown or duplicate field, a wrong type).
 pub(crate) fn shape_problem(e: &serde_json::Error) -> String {
     let text = e.to_string();
+    serde_message(&text).unwrap_or_else(|| format!("结构不对（{text}）"))
+}
+
+/// serde's derive messages in Chinese, whatever the format (JSON lines,
+/// `certsite.toml`); None for any other text.
+pub(crate) fn serde_message(text: &str) -> Option<String> {
     let field = |rest: &str| rest.split('`').nth(1).unwrap_or("").to_string();
     if let Some(rest) = text.strip_prefix("missing field ") {
-        return format!("缺少字段 {}", field(rest));
+        return Some(format!("缺少字段 {}", field(rest)));
     }
     if let Some(rest) = text.strip_prefix("duplicate field ") {
-        return format!("字段 {} 重复", field(rest));
+        return Some(format!("字段 {} 重复", field(rest)));
     }
     if let Some(rest) = text.strip_prefix("unknown field ") {
-        return format!("不应有字段 {}", field(rest));
+        return Some(format!("不应有字段 {}", field(rest)));
     }
     if let Some(rest) = text.strip_prefix("unknown variant ") {
         let expected = (rest.split_once("expected one of "))
             .map(|(_, l)| format!("，应为 {}", names(l)))
             .unwrap_or_default();
-        return format!("未知的取值 {}{expected}", field(rest));
+        return Some(format!("未知的取值 {}{expected}", field(rest)));
     }
     if let Some(rest) = text.strip_prefix("invalid type: ")
         && let Some((found, expected)) = rest.split_once(", expected ")
     {
-        return format!("类型不对：是{}，应为{}", kind(found), kind(expected));
+        return Some(format!(
+            "类型不对：是{}，应为{}",
+            kind(found),
+            kind(expected)
+        ));
     }
     if let Some(rest) = text.strip_prefix("invalid value: ")
         && let Some((found, expected)) = rest.split_once(", expected ")
     {
-        return format!("取值不对：{}，应为 {}", kind(found), kind(expected));
+        return Some(format!(
+            "取值不对：{}，应为 {}",
+            kind(found),
+            kind(expected)
+        ));
     }
-    format!("结构不对（{text}）")
+    None
 }
 
 #[cfg(test)]

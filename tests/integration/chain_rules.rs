@@ -97,7 +97,7 @@ fn a_tampered_byte_is_named_by_file_and_line() {
     assert_eq!(
         problems,
         [format!(
-            "certs.jsonl:2: sig: 签名无效：内容被改动，或不是密钥 {} 所签（signature does not verify）",
+            "certs.jsonl:2: sig: 签名无效：内容被改动，或不是密钥 {} 所签",
             w.blower_b.public().kid()
         )]
     );
@@ -328,8 +328,7 @@ fn institution_statements_must_come_from_the_root() {
     assert_eq!(
         problems,
         [
-            "certs.jsonl:1: code: 发证机构 Y000021013002 不在已签名的机构目录中（unknown issuer）"
-                .to_string(),
+            "certs.jsonl:1: code: 发证机构 Y000021013002 不在已签名的机构目录中".to_string(),
             format!(
                 "directory.jsonl:1: kid: 机构声明须由根密钥 {} 签名，此处为 {}",
                 w.root.public().kid(),

@@ -223,7 +223,7 @@ fn keys_given_the_wrong_way_round_are_refused() {
     ]));
     assert_eq!(code, 2);
     assert!(
-        err.contains("这是私钥文件（SECRET key），此处需要公钥文件（.pub）"),
+        err.contains("这是私钥文件（文件头写着 SECRET key），此处需要公钥文件（.pub）"),
         "{err}"
     );
     // The header decides, whatever the file is called.

@@ -78,7 +78,40 @@ fn the_same_fault_has_the_same_exit_status_in_every_command() {
     let roster = d.join("demo-rosters/certificates/Y000021013002.csv");
     let (below_a_file, demo_below_a_file) = (a_file.join("x.jsonl"), a_file.join("demo"));
     let directory = d.join("directory");
-    let cases: Vec<(i32, Vec<&str>)> = vec![
+    let fake_xlsx = dir.path().join("名册.xlsx");
+    fs::write(&fake_xlsx, fs::read(&roster).unwrap()).unwrap();
+    let bad_config = dir.path().join("bad-config");
+    fs::create_dir(&bad_config).unwrap();
+    fs::write(bad_config.join("certsite.toml"), "title = \"t\"\n[log\n").unwrap();
+    let long_name = "张".repeat(40);
+    let new_out = dir.path().join("new.jsonl");
+    let sign = |input: &Path, out: &Path| -> Vec<String> {
+        let mut v: Vec<String> = [
+            "sign",
+            "--key",
+            s(&key),
+            "--input",
+            s(input),
+            "--out",
+            s(out),
+        ]
+        .map(String::from)
+        .to_vec();
+        v.extend(["--iterations", "1", "--insecure-low-iterations"].map(String::from));
+        v
+    };
+    let sign_cases = [
+        sign(&missing, &new_out),
+        sign(dir.path(), &new_out),
+        sign(&fake_xlsx, &new_out),
+        sign(&roster, &roster),
+        [
+            sign(&roster, &new_out),
+            vec!["--data".into(), s(&missing).into()],
+        ]
+        .concat(),
+    ];
+    let mut cases: Vec<(i32, Vec<&str>)> = vec![
         // 0: done.
         (0, vec!["code", "explain", CODE]),
         (0, vec!["qr", CODE, "--data", s(&d)]),
@@ -147,6 +180,18 @@ fn the_same_fault_has_the_same_exit_status_in_every_command() {
         (
             2,
             vec![
+                "print",
+                "--code",
+                CODE,
+                "--data",
+                s(&d),
+                "--photos",
+                s(&missing),
+            ],
+        ),
+        (
+            2,
+            vec![
                 "sign",
                 "--key",
                 s(&missing),
@@ -172,7 +217,19 @@ fn the_same_fault_has_the_same_exit_status_in_every_command() {
         (2, vec!["demo", "--out", s(&demo_below_a_file)]),
         (2, vec!["sign"]),
         (2, vec![]),
+        (2, vec!["build", "--data", s(&bad_config)]),
+        (2, vec!["demo", "--out", "big", "--count", "99999999999"]),
+        (2, vec!["qr", CODE, "--data", s(&d), "--name", &long_name]),
+        (2, vec!["build", "--data", s(&d), "--qr-out", s(&d)]),
+        (
+            2,
+            vec!["init", "new-site", "--base-url", "zs.example.gov.cn"],
+        ),
     ];
+    let roster_before = fs::read(&roster).unwrap();
+    for args in &sign_cases {
+        cases.push((2, args.iter().map(String::as_str).collect()));
+    }
     for (expected, args) in cases {
         let (code, _, err) = run(certsite().args(&args).current_dir(dir.path()));
         assert_eq!(code, expected, "certsite {}\n{err}", args.join(" "));
@@ -183,6 +240,21 @@ fn the_same_fault_has_the_same_exit_status_in_every_command() {
             );
         }
         assert!(!err.contains("os error"), "{err}");
+        // No English from the libraries underneath (calamine, toml, qrcode).
+        for english in [
+            "expected", "Zip", "Error", "too long", "overflow", "panicked",
+        ] {
+            assert!(!err.contains(english), "certsite {}\n{err}", args.join(" "));
+        }
+    }
+    assert_eq!(
+        fs::read(&roster).unwrap(),
+        roster_before,
+        "sign overwrote its input"
+    );
+    assert!(!new_out.exists());
+    for never_made in ["big", "new-site", "public"] {
+        assert!(!dir.path().join(never_made).exists(), "{never_made}");
     }
 }
 
@@ -307,7 +379,28 @@ fn build_report_and_log_verify_json_summaries() {
     let v = json(&out);
     assert_eq!(v["ok"], false);
     let name = shard.file_name().unwrap().to_str().unwrap();
-    assert!(v["problems"].to_string().contains(name), "{v}");
+    // Objects, as every command's problems: the file apart from the message.
+    let shard_problem = (v["problems"].as_array().unwrap().iter())
+        .find(|p| p["file"].as_str().is_some_and(|f| f.ends_with(name)))
+        .unwrap_or_else(|| panic!("{v}"));
+    assert!(shard_problem["message"].as_str().is_some(), "{v}");
+    // An earlier checkpoint that cannot be read: no rollback was checked.
+    let not_a_checkpoint = dir.path().join("old-checkpoint");
+    fs::write(&not_a_checkpoint, "not a checkpoint\n").unwrap();
+    let (code, out, _) = run(certsite()
+        .args(["log", "verify", "--json", "--site"])
+        .arg(&site)
+        .arg("--root")
+        .arg(d.join("root.pub"))
+        .arg("--from")
+        .arg(&not_a_checkpoint));
+    assert_eq!(code, 1);
+    let v = json(&out);
+    assert_eq!(v["rollback_checked"], false, "{v}");
+    assert!(
+        v["problems"].to_string().contains("\"file\":\"--from\""),
+        "{v}"
+    );
 
     let csv = dir.path().join("report.csv");
     let (code, out, err) = run(certsite()
@@ -354,6 +447,52 @@ fn data_with_a_bad_signature() -> (tempfile::TempDir, PathBuf) {
     let text = fs::read_to_string(&file).unwrap();
     fs::write(&file, text.replacen("\"sig\":\"", "\"sig\":\"A", 1)).unwrap();
     (dir, d)
+}
+
+#[test]
+fn a_report_on_data_with_problems_is_written_but_says_it_may_be_incomplete() {
+    let (dir, d) = data_with_a_bad_signature();
+    let csv = dir.path().join("report.csv");
+    let args = |json: bool| {
+        let mut cmd = certsite();
+        cmd.args([
+            "-q",
+            "report",
+            "--institution",
+            "Y000021013002",
+            "--month",
+            "2024-03",
+        ])
+        .arg("--data")
+        .arg(&d)
+        .arg("--out")
+        .arg(&csv);
+        if json {
+            cmd.arg("--json");
+        }
+        run(&mut cmd)
+    };
+    let (code, out, err) = args(false);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        err.contains("这份汇总表可能不完整"),
+        "shown even with -q: {err}"
+    );
+    assert!(csv.is_file());
+    let (code, out, _) = args(true);
+    assert_eq!(code, 1);
+    let v = json(&out);
+    assert_eq!(
+        (v["ok"].clone(), v["data_problems"].clone()),
+        (false.into(), 1.into())
+    );
+    assert_eq!(
+        v["problems"][0]["file"]
+            .as_str()
+            .map(|f| f.ends_with("Y000021013002.jsonl")),
+        Some(true),
+        "{v}"
+    );
 }
 
 #[test]

@@ -160,11 +160,15 @@ fn a_build_of_a_folder_that_is_no_data_folder_says_so_and_how_to_make_one() {
         .arg(&empty)
         .arg("--out")
         .arg(&out));
-    assert_eq!(code, 1, "{err}");
+    assert_eq!(
+        code, 2,
+        "an unreadable root key: the build cannot run: {err}"
+    );
     assert!(
         err.contains("没有写出") && !err.contains("--skip-invalid"),
         "{err}"
     );
+    assert_eq!(err.matches("root.pub").count(), 1, "{err}");
 }
 
 /// Ctrl-C while a build writes the site: the half-written folder is
@@ -194,29 +198,82 @@ fn an_interrupted_build_leaves_the_site_whole_and_nothing_behind() {
         .arg(&out));
     assert_eq!(code, 0, "{err}");
     let before = std::fs::read(out.join("manifest.json")).unwrap();
+    // Ctrl-C, and the TERM a service manager or `timeout` sends.
+    for sig in ["-INT", "-TERM"] {
+        let child = certsite()
+            .args(["build", "--data"])
+            .arg(&data)
+            .arg("--out")
+            .arg(&out)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Interrupted the moment its staging folder appears, mid-write.
+        let staging = dir.path().join(format!(".public.new-{}", child.id()));
+        wait_for(&staging, "the build never started writing");
+        signal(&child, sig);
+        let output = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(130), "{sig}: {err}");
+        assert!(err.contains("已中断"), "{err}");
+        let left = staging_left(dir.path(), "public");
+        assert!(left.is_empty(), "{sig}: {left:?}");
+        assert_eq!(
+            std::fs::read(out.join("manifest.json")).unwrap(),
+            before,
+            "the published site is untouched"
+        );
+        assert!(out.join("verify/index.html").is_file());
+    }
+
+    // Interrupted while writing the QR codes: the site is untouched, each
+    // code written is whole, and the next build writes the rest.
+    let qr = dir.path().join("qr");
     let child = certsite()
         .args(["build", "--data"])
         .arg(&data)
         .arg("--out")
         .arg(&out)
+        .arg("--qr-out")
+        .arg(&qr)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    // Interrupted the moment its staging folder appears, mid-write.
-    let staging = dir.path().join(format!(".public.new-{}", child.id()));
-    wait_for(&staging, "the build never started writing");
+    wait_for(&qr, "the build never started its QR codes");
     signal(&child, "-INT");
     let output = child.wait_with_output().unwrap();
     let err = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(130), "{err}");
-    assert!(err.contains("已中断"), "{err}");
-    let left = staging_left(dir.path(), "public");
-    assert!(left.is_empty(), "{left:?}");
-    assert_eq!(
-        std::fs::read(out.join("manifest.json")).unwrap(),
-        before,
-        "the published site is untouched"
+    assert!(
+        err.contains("站点没有更新") && err.contains("/20000 个二维码写完"),
+        "{err}"
     );
-    assert!(out.join("verify/index.html").is_file());
+    assert_eq!(std::fs::read(out.join("manifest.json")).unwrap(), before);
+    let svgs = || -> Vec<std::path::PathBuf> {
+        (std::fs::read_dir(&qr).unwrap())
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "svg"))
+            .collect()
+    };
+    let written = svgs();
+    assert!(written.len() < 20000, "{}", written.len());
+    for svg in &written {
+        let text = std::fs::read_to_string(svg).unwrap();
+        assert!(text.ends_with("</svg>\n"), "{}", svg.display());
+    }
+    let (code, _, err) = run(certsite()
+        .args(["build", "--data"])
+        .arg(&data)
+        .arg("--out")
+        .arg(&out)
+        .arg("--qr-out")
+        .arg(&qr));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(svgs().len(), 20000);
+    assert!(std::fs::read_dir(&qr).unwrap().all(|e| {
+        let name = e.unwrap().file_name();
+        !name.to_string_lossy().starts_with('.')
+    }));
 }

@@ -356,7 +356,7 @@ fn sign_checks_against_the_root_key_the_data_folder_configures() {
     assert_eq!(code, 0, "{out}{err}");
     // A directory signed by another key is refused against that root.
     let (code, _, err) = site.sign_directory_with_an_institution_key();
-    assert_eq!(code, 1);
+    assert_eq!(code, 2);
     assert!(err.contains("机构目录须由根密钥签名"), "{err}");
 }
 
@@ -364,7 +364,7 @@ fn sign_checks_against_the_root_key_the_data_folder_configures() {
 fn the_directory_must_be_signed_by_the_root() {
     let site = Site::new();
     let (code, _, err) = site.sign_directory_with_an_institution_key();
-    assert_eq!(code, 1);
+    assert_eq!(code, 2, "the wrong key: the command cannot run");
     assert!(err.contains("机构目录须由根密钥签名"), "{err}");
     assert!(!site.path("data/directory2.jsonl").exists());
 }
@@ -565,4 +565,86 @@ fn sign_json_says_what_was_signed_and_every_problem() {
     assert_eq!(v["problems"][0]["line"], 5);
     assert_eq!(v["problems"][0]["field"], "证书编号");
     assert!(!site.path("data/certs2.jsonl").exists());
+}
+
+#[test]
+fn an_earlier_batch_is_never_replaced_by_accident() {
+    let site = Site::new();
+    let (first, second) = GOOD_ROWS.split_once('\n').unwrap();
+    write_utf8_bom(
+        &site.path("in/june.csv"),
+        &format!("{ROSTER_HEADER}{first}\n"),
+    );
+    write_utf8_bom(
+        &site.path("in/july.csv"),
+        &format!("{ROSTER_HEADER}{second}"),
+    );
+    let (code, out, err) = site.sign("in/june.csv", "data/certs.jsonl", &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    let june = fs::read(site.path("data/certs.jsonl")).unwrap();
+
+    // The next batch into the same file would drop June's certificate.
+    let (code, out, err) = site.sign("in/july.csv", "data/certs.jsonl", &[]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains("其中 1 条记录不在本次输入中，写出会删除它们")
+            && err.contains("certificate Y000021013002243000001（2024-06-30）")
+            && err.contains("--replace"),
+        "{err}"
+    );
+    assert_eq!(fs::read(site.path("data/certs.jsonl")).unwrap(), june);
+
+    // June and July together (a corrected, longer roster) keep everything.
+    write_utf8_bom(
+        &site.path("in/both.csv"),
+        &format!("{ROSTER_HEADER}{GOOD_ROWS}"),
+    );
+    let (code, out, err) = site.sign("in/both.csv", "data/certs.jsonl", &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(err.contains("其中的记录都在本次输入中"), "{err}");
+
+    // Asked for, the replacement says what it dropped.
+    let (code, out, err) = site.sign("in/july.csv", "data/certs.jsonl", &["--replace"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(err.contains("删除了其中 1 条不在本次输入中的记录"), "{err}");
+}
+
+#[test]
+fn sign_never_writes_over_its_input() {
+    let site = Site::new();
+    write_utf8_bom(
+        &site.path("in/roster.csv"),
+        &format!("{ROSTER_HEADER}{GOOD_ROWS}"),
+    );
+    let before = fs::read(site.path("in/roster.csv")).unwrap();
+    let cases: [(&str, &[&str], &str); 3] = [
+        ("in/roster.csv", &[], "--input 和 --out 是同一个文件"),
+        (
+            "data/c.jsonl",
+            &["--skip-invalid", "--rejects", "in/roster.csv"],
+            "--input 和 --rejects",
+        ),
+        (
+            "data/c.jsonl",
+            &["--skip-invalid", "--rejects", "data/c.jsonl"],
+            "--out 和 --rejects",
+        ),
+    ];
+    for (out_path, extra, message) in cases {
+        let extra: Vec<String> = (extra.iter())
+            .map(|a| {
+                if a.contains('/') {
+                    site.path(a).display().to_string()
+                } else {
+                    a.to_string()
+                }
+            })
+            .collect();
+        let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
+        let (code, out, err) = site.sign("in/roster.csv", out_path, &extra);
+        assert_eq!(code, 2, "{out}{err}");
+        assert!(err.contains(message), "{err}");
+        assert_eq!(fs::read(site.path("in/roster.csv")).unwrap(), before);
+        assert!(!site.path("data/c.jsonl").exists());
+    }
 }
