@@ -46,12 +46,21 @@ pub(super) enum CodeCommand {
     },
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum ReportFormat {
     /// CSV（带 BOM 的 UTF-8，Excel 可直接打开）
     Csv,
     /// 可打印的 HTML
     Html,
+}
+
+impl ReportFormat {
+    fn name(self) -> &'static str {
+        match self {
+            ReportFormat::Csv => "csv",
+            ReportFormat::Html => "html",
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -62,9 +71,9 @@ pub(super) struct ReportArgs {
     /// 月份
     #[arg(long, value_name = "YYYY-MM")]
     month: String,
-    /// 输出格式
-    #[arg(long, value_enum, default_value = "csv")]
-    format: ReportFormat,
+    /// 输出格式（默认按 --out 的扩展名 .csv 或 .html；写到标准输出时为 csv）
+    #[arg(long, value_enum)]
+    format: Option<ReportFormat>,
     /// 数据目录
     #[arg(long, default_value = "data")]
     data: PathBuf,
@@ -161,6 +170,7 @@ pub(super) fn code_cmd(c: &CodeCommand, out: &Output) -> CmdResult {
 
 pub(super) fn report_cmd(a: &ReportArgs, out: &Output) -> CmdResult {
     crate::issuer::report::check_month(&a.month)?;
+    let format = report_format(a)?;
     let folder = DataFolder::open(&a.data)?;
     if let Some(path) = &a.out {
         dataset::check_writable(path)?;
@@ -179,7 +189,7 @@ pub(super) fn report_cmd(a: &ReportArgs, out: &Output) -> CmdResult {
         }
         Err(e) => return Err(e.into()),
     };
-    let bytes = match a.format {
+    let bytes = match format {
         ReportFormat::Csv => monthly.to_csv(),
         ReportFormat::Html => monthly.to_html().into_bytes(),
     };
@@ -227,6 +237,34 @@ fn emit<'a>(out: Option<&'a PathBuf>, bytes: &[u8]) -> Result<Option<&'a PathBuf
         None => (std::io::stdout().write_all(bytes))
             .map(|()| None)
             .fs(FsAction::Write, Path::new("标准输出")),
+    }
+}
+
+/// The report's format: the one asked for, which must agree with the output
+/// file's extension, else the extension's, else CSV.
+fn report_format(a: &ReportArgs) -> Result<ReportFormat, String> {
+    let ext = (a.out.as_ref())
+        .and_then(|p| p.extension())
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let by_name = match ext.as_deref() {
+        Some("csv") => Some(ReportFormat::Csv),
+        Some("html" | "htm") => Some(ReportFormat::Html),
+        _ => None,
+    };
+    match (a.format, by_name, &a.out) {
+        (Some(asked), Some(named), Some(path)) if asked != named => Err(format!(
+            "--format {} 与 --out {} 的扩展名不符",
+            asked.name(),
+            path.display()
+        )),
+        (Some(asked), _, _) => Ok(asked),
+        (None, Some(named), _) => Ok(named),
+        (None, None, None) => Ok(ReportFormat::Csv),
+        (None, None, Some(path)) => Err(format!(
+            "--out {}：无法从扩展名判断格式；用 .csv 或 .html，或加上 --format",
+            path.display()
+        )),
     }
 }
 

@@ -173,6 +173,12 @@ fn message(e: &clap::Error) -> String {
             format!("缺少必需的参数：{}", get(ContextKind::InvalidArg))
         }
         ErrorKind::MissingSubcommand => "缺少命令".to_string(),
+        // clap reports an option given twice as in conflict with itself.
+        ErrorKind::ArgumentConflict
+            if get(ContextKind::InvalidArg) == get(ContextKind::PriorArg) =>
+        {
+            format!("{} 只能给一次", get(ContextKind::InvalidArg))
+        }
         ErrorKind::ArgumentConflict => format!(
             "{} 不能与 {} 同时使用",
             get(ContextKind::InvalidArg),
@@ -295,6 +301,14 @@ mod tests {
         assert_eq!(
             error(&["certsite", "serve", "--port", "99999"]),
             "'--port <PORT>' 的值 '99999' 无效：不在 0 到 65535 之内"
+        );
+        assert_eq!(
+            error(&["certsite", "serve", "--port", "-1"]),
+            "'--port <PORT>' 的值 '-1' 无效：不在 0 到 65535 之内"
+        );
+        assert_eq!(
+            error(&["certsite", "qr", "X", "--out", "a.svg", "--out", "b.svg"]),
+            "'--out <OUT>' 只能给一次"
         );
         assert!(error(&["certsite", "sign"]).starts_with("缺少必需的参数："));
         assert_eq!(

@@ -60,7 +60,7 @@ pub(super) struct ServeArgs {
     #[command(flatten)]
     site: SiteArgs,
     /// 端口（0 表示任选一个空闲端口）
-    #[arg(long, default_value_t = 8000)]
+    #[arg(long, default_value_t = 8000, allow_negative_numbers = true)]
     port: u16,
 }
 

@@ -142,7 +142,9 @@ impl Item {
 pub(crate) fn sign(opts: &SignOptions) -> Result<SignReport, SignError> {
     let unusable = |p: Problem| SignError::Unusable(vec![p]);
     let rejects_path = (opts.rejects.clone()).unwrap_or_else(|| default_rejects_path(&opts.out));
-    check_distinct(&opts.input, &opts.out, &rejects_path).map_err(SignError::Cannot)?;
+    // The reject list is written only when rows are skipped.
+    let rejects = opts.skip_invalid.then_some(rejects_path.as_path());
+    check_distinct(&opts.input, &opts.out, rejects).map_err(SignError::Cannot)?;
     // Hashing every row takes long: a place that cannot be written is
     // found first.
     check_writable(&opts.out).map_err(SignError::Fs)?;
@@ -242,14 +244,15 @@ fn read_input(opts: &SignOptions) -> Result<(Table, InputKind, Columns), SignErr
 
 /// Refuses to write the output or the reject list over the input, or both
 /// over one file: a mistyped path must not destroy the roster.
-fn check_distinct(input: &Path, out: &Path, rejects: &Path) -> Result<(), Problem> {
+fn check_distinct(input: &Path, out: &Path, rejects: Option<&Path>) -> Result<(), Problem> {
     // The same file under two names is one file: compare where they lead.
     let real = |p: &Path| {
         std::fs::canonicalize(p)
             .or_else(|_| std::path::absolute(p))
             .ok()
     };
-    let named = [("--input", input), ("--out", out), ("--rejects", rejects)];
+    let mut named = vec![("--input", input), ("--out", out)];
+    named.extend(rejects.map(|r| ("--rejects", r)));
     for (i, (a, pa)) in named.iter().enumerate() {
         for (b, pb) in &named[i + 1..] {
             if real(pa).is_some() && real(pa) == real(pb) {

@@ -63,6 +63,9 @@ pub enum KeyError {
         /// What the command needed.
         role: KeyRole,
     },
+    /// A label that would break the key file's header line.
+    #[error("密钥标签“{}”含有换行或控制字符：标签写在密钥文件的注释行里，只能是一行文字", .0.escape_debug())]
+    BadLabel(String),
     /// The operating system has no random source to make a key from.
     #[error("无法从操作系统取得随机数：{0}")]
     NoRandomness(String),
@@ -345,6 +348,9 @@ pub fn write_pair(
     prefix: &Path,
     label: &str,
 ) -> Result<(PathBuf, PathBuf), KeyError> {
+    if label.chars().any(char::is_control) {
+        return Err(KeyError::BadLabel(label.to_string()));
+    }
     let (secret_path, public_path) = key_paths(prefix);
     for p in [&secret_path, &public_path] {
         if p.exists() {

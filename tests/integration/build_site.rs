@@ -476,6 +476,11 @@ fn the_monthly_report_follows_attachment_7() {
     assert_eq!(code, 0);
     let html = fs::read_to_string(html_out).unwrap();
     assert!(html.contains("<th scope=\"row\">合  计</th><td>1</td><td>0</td><td>1</td><td>1</td><td>0</td><td>3</td>"), "{html}");
+    // The file's extension says the format.
+    let by_name = dir.path().join("汇总表.html");
+    let (code, _, _) = report(&data, "2024-03", &["--out", by_name.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert_eq!(fs::read_to_string(by_name).unwrap(), html);
     let (code, _, err) = report(&data, "2024-13", &[]);
     assert_eq!(code, 2);
     assert!(err.contains("YYYY-MM"), "{err}");

@@ -64,6 +64,20 @@ fn an_unknown_argument_is_exit_2_in_chinese_for_every_command() {
     }
 }
 
+/// `certsite report` of an institution and month in a data folder.
+fn report<'a>(filing: &'a str, month: &'a str, data: &'a Path, extra: &[&'a str]) -> Vec<&'a str> {
+    let args = [
+        "report",
+        "--institution",
+        filing,
+        "--month",
+        month,
+        "--data",
+        s(data),
+    ];
+    [&args[..], extra].concat()
+}
+
 #[test]
 fn the_same_fault_has_the_same_exit_status_in_every_command() {
     let dir = tempfile::tempdir().unwrap();
@@ -126,18 +140,7 @@ fn the_same_fault_has_the_same_exit_status_in_every_command() {
             vec!["print", "--code", "Y000021013002247000001", "--data", s(&d)],
         ),
         (1, vec!["verify", "--root", s(&root), s(&bad_jsonl)]),
-        (
-            1,
-            vec![
-                "report",
-                "--institution",
-                "Y000021013999",
-                "--month",
-                "2024-03",
-                "--data",
-                s(&d),
-            ],
-        ),
+        (1, report("Y000021013999", "2024-03", &d, &[])),
         // 2: the command could not run.
         (2, vec!["verify", "--root", s(&missing), s(&d)]),
         (2, vec!["verify", "--root", s(&root), s(&missing)]),
@@ -150,30 +153,8 @@ fn the_same_fault_has_the_same_exit_status_in_every_command() {
             vec!["log", "diff", s(&missing), s(&missing), "--root", s(&root)],
         ),
         (2, vec!["build", "--data", s(&missing)]),
-        (
-            2,
-            vec![
-                "report",
-                "--institution",
-                "Y000021013002",
-                "--month",
-                "2024-03",
-                "--data",
-                s(&missing),
-            ],
-        ),
-        (
-            2,
-            vec![
-                "report",
-                "--institution",
-                "Y000021013002",
-                "--month",
-                "2024-13",
-                "--data",
-                s(&d),
-            ],
-        ),
+        (2, report("Y000021013002", "2024-03", &missing, &[])),
+        (2, report("Y000021013002", "2024-13", &d, &[])),
         (2, vec!["qr", CODE, "--data", s(&missing)]),
         (2, vec!["qr", CODE, "--data", s(&d), "--out", "q.gif"]),
         (2, vec!["print", "--code", CODE, "--data", s(&missing)]),
@@ -223,6 +204,23 @@ fn the_same_fault_has_the_same_exit_status_in_every_command() {
         (2, vec!["build", "--data", s(&d), "--qr-out", s(&d)]),
         (
             2,
+            vec!["keygen", "--out", "k", "--label", "a\n# kid: forged"],
+        ),
+        (
+            2,
+            report(
+                "Y000021013002",
+                "2024-03",
+                &d,
+                &["--format", "html", "--out", "r.csv"],
+            ),
+        ),
+        (
+            2,
+            report("Y000021013002", "2024-03", &d, &["--out", "r.txt"]),
+        ),
+        (
+            2,
             vec!["init", "new-site", "--base-url", "zs.example.gov.cn"],
         ),
     ];
@@ -253,7 +251,9 @@ fn the_same_fault_has_the_same_exit_status_in_every_command() {
         "sign overwrote its input"
     );
     assert!(!new_out.exists());
-    for never_made in ["big", "new-site", "public"] {
+    for never_made in [
+        "big", "new-site", "public", "k.key", "k.pub", "r.csv", "r.txt",
+    ] {
         assert!(!dir.path().join(never_made).exists(), "{never_made}");
     }
 }
