@@ -216,7 +216,8 @@ fn readme(opts: &InitOptions) -> String {
          示例表格里各有一行示例数据，请换成真实数据。目录表中“签名公钥”一列可以填公钥（base64），\
          也可以填 .pub 文件的路径（相对于表格所在的目录）。撤销证书：填写 examples/revocations.csv，\
          用根私钥或发证机构的私钥签名到 revocations/。\n\n\
-         站点发布地址：{base_url}（在 certsite.toml 中修改）。\n",
+         站点发布地址：{base_url}。它写在 certsite.toml 里，也写在根密钥签名的发布者声明（publisher/）里，\
+         证书二维码打开的就是它。地址改了，两处都要改：用 certsite log authorize 以新地址签发一份新的发布者声明。\n",
         title = opts.title,
         base_url = opts.base_url,
     )

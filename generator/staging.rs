@@ -17,6 +17,7 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::io;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -84,6 +85,15 @@ impl Staging {
     /// fresh, empty staging folder beside it. From now until the staging is
     /// dropped, Ctrl-C sets [`interrupted`] instead of ending the process.
     pub(crate) fn begin(out: &Path) -> Result<Staging, FsError> {
+        // A link (`public -> /srv/www/site`) stays a link: what it points to
+        // is replaced, where the host serves from.
+        let resolved;
+        let out = if fs::symlink_metadata(out).is_ok_and(|m| m.file_type().is_symlink()) {
+            resolved = fs::canonicalize(out).fs(FsAction::Read, out)?;
+            resolved.as_path()
+        } else {
+            out
+        };
         let parent = match out.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
@@ -185,9 +195,10 @@ fn is_mount_point(_out: &Path, _parent: &Path) -> bool {
 
 /// Registers (once) the handler of Ctrl-C, SIGTERM and SIGHUP: while a
 /// staging folder or a [`Shield`] exists it sets [`interrupted`]; at any
-/// other time there is nothing to undo and the process exits with status
-/// 130 at once.
-fn watch_interrupts() {
+/// other time there is nothing to undo and the process says so and exits
+/// with status 130 at once. The command line registers it first thing, so
+/// that every signal ends every command the same way.
+pub(crate) fn watch_interrupts() {
     static HANDLER: OnceLock<()> = OnceLock::new();
     HANDLER.get_or_init(|| {
         // Without a handler (one already set by an embedding program), the
@@ -195,6 +206,8 @@ fn watch_interrupts() {
         let _ = ctrlc::set_handler(|| {
             INTERRUPTED.store(true, Ordering::SeqCst);
             if ACTIVE.load(Ordering::SeqCst) == 0 {
+                // The handler runs on its own thread, not in the signal.
+                let _ = writeln!(std::io::stderr(), "已中断。");
                 std::process::exit(130);
             }
         });
@@ -542,6 +555,28 @@ mod tests {
         assert!(hidden_beside(dir.path(), "data").is_empty());
         assert_eq!(fs::read_to_string(out.join("kept")).unwrap(), "as it was");
         assert!(!out.join("half").exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_linked_target_is_replaced_where_the_link_points() {
+        let dir = tempfile::tempdir().unwrap();
+        let served = dir.path().join("www");
+        fs::create_dir(&served).unwrap();
+        fs::write(served.join("old"), "old").unwrap();
+        let link = dir.path().join("public");
+        std::os::unix::fs::symlink(&served, &link).unwrap();
+        let staging = Staging::begin(&link).unwrap();
+        fs::write(staging.path().join("new"), "new").unwrap();
+        staging.commit(&|_| 0).unwrap();
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(fs::read_to_string(served.join("new")).unwrap(), "new");
+        assert!(!served.join("old").exists());
     }
 
     /// (inode, modification time) of a file, to tell whether it was rewritten.

@@ -8,6 +8,7 @@ use clap::{Args, ValueEnum};
 use super::output::{Output, problems_json};
 use super::{CmdResult, Exit, HashArgs, JsonArg, TodayArg, date_arg};
 use crate::constants::MIN_ITERATIONS;
+use crate::data::config::{CONFIG_FILE, Config};
 use crate::data::dataset;
 use crate::input::roster::InputKind;
 use crate::input::sign::{SignError, SignOptions, SignReport, sign};
@@ -24,7 +25,7 @@ pub(super) const SIGN_EXAMPLES: &str = "示例：
 
 pub(super) const VERIFY_EXAMPLES: &str = "示例：
   certsite verify --root data/root.pub data
-  certsite verify --root data/root.pub data/certificates/Y000021013002.jsonl
+  certsite verify --root data/root.pub data/directory data/certificates/Y000021013002.jsonl
   certsite verify --root data/root.pub data --json --quiet";
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -92,9 +93,9 @@ pub(super) struct VerifyArgs {
     /// 数据集文件或目录（目录中所有 *.jsonl）
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
-    /// 证书哈希迭代次数的下限
-    #[arg(long, default_value_t = MIN_ITERATIONS)]
-    min_iterations: u32,
+    /// 证书哈希迭代次数的下限（默认：所给数据目录的 certsite.toml 所设，否则 1000000）
+    #[arg(long)]
+    min_iterations: Option<u32>,
     #[command(flatten)]
     today: TodayArg,
     #[command(flatten)]
@@ -164,8 +165,13 @@ pub(super) fn sign_cmd(a: &SignArgs, out: &Output) -> CmdResult {
         Err(SignError::Invalid(r)) => {
             r.notes.iter().for_each(|n| out.note(n));
             out.problems(&r.problems);
+            let hint = if a.skip_invalid {
+                "没有一行可以签名。修正后重试。"
+            } else {
+                "修正后重试，或用 --skip-invalid 只签名无问题的行。"
+            };
             out.trouble(&format!(
-                "发现 {} 个问题（涉及 {} 行），未写出任何文件。修正后重试，或用 --skip-invalid 只签名无问题的行。",
+                "发现 {} 个问题（涉及 {} 行），未写出任何文件。{hint}",
                 r.problems.len(),
                 r.rejected
             ));
@@ -189,13 +195,25 @@ pub(super) fn sign_cmd(a: &SignArgs, out: &Output) -> CmdResult {
     }
 }
 
+/// The privacy floor: asked for, else the one the data folder given
+/// configures (as its build judges it), else the default.
+fn min_iterations(a: &VerifyArgs) -> Result<u32, Box<dyn std::error::Error>> {
+    if let Some(n) = a.min_iterations {
+        return Ok(n);
+    }
+    match a.paths.as_slice() {
+        [dir] if dir.join(CONFIG_FILE).is_file() => Ok(Config::load(dir)?.privacy.min_iterations),
+        _ => Ok(MIN_ITERATIONS),
+    }
+}
+
 pub(super) fn verify_cmd(a: &VerifyArgs, out: &Output) -> CmdResult {
     let root = PublicKey::read(&a.root)?;
     let verifier = Verifier {
         root,
         options: VerifyOptions {
             today: a.today.date()?,
-            min_iterations: a.min_iterations,
+            min_iterations: min_iterations(a)?,
         },
     };
     let files = dataset::find_datasets(&a.paths)?;
@@ -239,6 +257,9 @@ pub(super) fn verify_cmd(a: &VerifyArgs, out: &Output) -> CmdResult {
         return Ok(Exit::Success);
     }
     out.problems(&problems);
+    if chain.history.is_empty() && chain.lines_read > 0 {
+        out.note("所给的路径里没有机构目录：证书要和机构目录一起验证，如 certsite verify --root data/root.pub data/directory data/certificates/机构.jsonl，或整个数据目录");
+    }
     out.trouble(&format!("发现 {} 个问题。", problems.len()));
     Ok(Exit::Problems)
 }

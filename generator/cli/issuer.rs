@@ -26,7 +26,7 @@ pub(super) const QR_EXAMPLES: &str = "示例：
   certsite qr Y000021013002243000042 --name 张三 --out 张三.png";
 
 pub(super) const PRINT_EXAMPLES: &str = "示例：
-  certsite print --code Y000021013002243000042
+  certsite print --code Y000021013002204000001
   certsite print --institution Y000021013002 --roster 名册/ --photos 照片/ --pdf";
 
 const EXPLAIN_EXAMPLES: &str = "示例：
@@ -174,6 +174,10 @@ pub(super) fn report_cmd(a: &ReportArgs, out: &Output) -> CmdResult {
     let folder = DataFolder::open(&a.data)?;
     if let Some(path) = &a.out {
         dataset::check_writable(path)?;
+        dataset::refuse_foreign(path, "汇总表", &|bytes| {
+            String::from_utf8_lossy(&bytes[..bytes.len().min(2048)])
+                .contains(crate::issuer::report::REPORT_TITLE)
+        })?;
     }
     let Verified {
         chain, problems, ..
@@ -184,7 +188,7 @@ pub(super) fn report_cmd(a: &ReportArgs, out: &Output) -> CmdResult {
         // Not in the data: the data's answer (exit 1), as for a code.
         Err(e @ ReportError::UnknownInstitution(_)) => {
             out.trouble(&e.to_string());
-            out.json(&serde_json::json!({"ok": false, "error": e.to_string()}));
+            out.json(&serde_json::json!({"ok": false, "exit": Exit::Problems as u8, "error": e.to_string()}));
             return Ok(Exit::Problems);
         }
         Err(e) => return Err(e.into()),
@@ -296,6 +300,13 @@ pub(super) fn qr_cmd(a: &QrArgs, out: &Output) -> CmdResult {
     };
     // The format is the file's: checked before anything is made.
     let is_png = qr_is_png(a.out.as_ref())?;
+    if let Some(path) = &a.out {
+        dataset::refuse_foreign(
+            path,
+            "certsite 生成的二维码",
+            &crate::issuer::qr::is_own_file,
+        )?;
+    }
     let config = crate::data::config::Config::load(&a.data)?;
     let url = crate::issuer::qr::verify_url(&config.base_url, &code.as_string(), a.name.as_deref());
     let symbol = crate::issuer::qr::Symbol::new(&url)?;
@@ -333,7 +344,11 @@ pub(super) fn print_cmd(a: &PrintArgs, out: &Output) -> CmdResult {
         Ok(r) => r,
         // What was asked for is not there or not valid: the data's fault,
         // as everywhere else (exit 1).
-        Err(e @ (PrintError::BadCode { .. } | PrintError::NotInRoster(_))) => {
+        Err(
+            e @ (PrintError::BadCode { .. }
+            | PrintError::NotInRoster(_)
+            | PrintError::NothingWanted),
+        ) => {
             out.trouble(&e.to_string());
             return Ok(Exit::Problems);
         }

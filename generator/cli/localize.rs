@@ -159,8 +159,11 @@ fn message(e: &clap::Error) -> String {
             let value = get(ContextKind::InvalidValue);
             let arg = get(ContextKind::InvalidArg);
             match context(e, ContextKind::ValidValue) {
-                Some(valid) => format!("{arg} 不接受 {value}；可选：{valid}{suggestion}"),
-                None => format!("{arg} 需要一个值"),
+                Some(valid) if !valid.is_empty() => {
+                    format!("{arg} 不接受 {value}；可选：{valid}{suggestion}")
+                }
+                _ if value == "''" => format!("{arg} 不能为空"),
+                _ => format!("{arg} 需要一个值"),
             }
         }
         ErrorKind::ValueValidation => format!(

@@ -165,7 +165,8 @@ fn authorize_cmd(a: &AuthorizeArgs, out: &Output) -> CmdResult {
         Some(d) => date_arg(d, "--date ")?,
         None => today_in_china(),
     };
-    let base = a.out.parent().unwrap_or(Path::new("."));
+    // Paths on the command line are the shell's: from the current folder.
+    let base = Path::new("");
     let keys = (a.log_keys.iter())
         .map(|k| crate::input::roster::directory::parse_key_entry(k, base, Some(date)))
         .collect::<Result<Vec<_>, _>>()

@@ -201,6 +201,7 @@ pub fn main() -> ExitCode {
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> ExitCode {
     output::set_color(cli.color);
+    crate::staging::watch_interrupts();
     let json = cli.command.json();
     let out = Output {
         quiet: cli.quiet,

@@ -12,7 +12,8 @@ use crate::trust::keys::{self, SecretKey};
 pub(super) const INIT_EXAMPLES: &str = "示例：
   certsite init mysite --title \"某市职业技能等级证书查询\" \\
       --authority \"某市人力资源和社会保障局\" --base-url https://certs.example.gov.cn/
-  certsite build --data mysite --out mysite/public";
+  certsite init test-site --base-url http://127.0.0.1:8000/
+  cd mysite && certsite build --data . --out public";
 
 pub(super) const KEYGEN_EXAMPLES: &str = "示例：
   certsite keygen --out keys/Y000021013002 --label 沈阳鼓风机集团股份有限公司
@@ -29,8 +30,8 @@ pub(super) struct InitArgs {
     /// 根密钥的持有者（发证机关）
     #[arg(long, default_value = "（请在 certsite.toml 中填写根密钥的持有者）")]
     authority: String,
-    /// 站点发布的地址，以 / 结尾
-    #[arg(long, value_name = "URL", default_value = "https://certsite.example/")]
+    /// 站点发布的地址，以 / 结尾（写进根密钥签名的发布者声明，二维码打开它）
+    #[arg(long, value_name = "URL")]
     base_url: String,
 }
 
@@ -46,6 +47,11 @@ pub(super) struct KeygenArgs {
 
 pub(super) fn init_cmd(a: &InitArgs, out: &Output) -> CmdResult {
     crate::data::config::check_base_url(&a.base_url).map_err(|why| format!("--base-url：{why}"))?;
+    for (flag, text) in [("--title", &a.title), ("--authority", &a.authority)] {
+        if text.trim().is_empty() || text.chars().any(char::is_control) {
+            return Err(format!("{flag} 须是一行不为空的文字").into());
+        }
+    }
     let opts = crate::init::InitOptions {
         dir: a.dir.clone(),
         title: a.title.clone(),

@@ -210,7 +210,12 @@ const TOML_SYNTAX: &[(&str, &str)] = &[
 /// A `certsite.toml` error in Chinese: serde's messages about the keys,
 /// the parser's about the syntax. The English original is never shown.
 fn toml_message(message: &str) -> String {
-    let message = message.trim();
+    // serde's note of the integer type it read into says nothing to a user.
+    let message = message
+        .trim()
+        .replace(" as i128", "")
+        .replace(" as i64", "");
+    let message = message.as_str();
     if let Some(rest) = message.strip_prefix("unknown field ") {
         let name = rest.split('`').nth(1).unwrap_or("");
         let expected = (rest.split_once("expected one of "))
@@ -284,6 +289,11 @@ mod tests {
             ("title = \"u\"\n", 4, "键重复"),
             ("contact\n", 4, "键后面缺少 = 和值"),
             ("[privacy]\nmin_iterations = 1.2.3\n", 5, "无效的数字"),
+            (
+                "[privacy]\nmin_iterations = 99999999999999999999\n",
+                5,
+                "类型不对：是整数 `99999999999999999999`，应为整数",
+            ),
         ] {
             let e =
                 Config::parse(Path::new("certsite.toml"), &format!("{head}{tail}")).unwrap_err();

@@ -138,6 +138,23 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FsError> {
     written
 }
 
+/// Refuses to replace an existing `path` that is not `what` (a file the
+/// same command wrote before, as `ours` tells from its bytes): a mistyped
+/// `--out` must not destroy a key, a roster or a photo.
+pub(crate) fn refuse_foreign(
+    path: &Path,
+    what: &str,
+    ours: &dyn Fn(&[u8]) -> bool,
+) -> Result<(), Problem> {
+    match fs::read(path) {
+        Ok(bytes) if !ours(&bytes) => Err(Problem::file(
+            path,
+            format!("已存在，且不是{what}：拒绝覆盖；请换一个文件名，或先移走它"),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Fails, before any slow work, where [`write_atomic`] would: the folder
 /// cannot be made or written, or `path` is a folder. Makes nothing, so a
 /// command that then fails leaves no empty folder behind.

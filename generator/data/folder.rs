@@ -10,7 +10,8 @@ use jiff::civil::Date;
 use crate::constants::MIN_ITERATIONS;
 use crate::data::config::{CONFIG_FILE, Config};
 use crate::data::dataset;
-use crate::trust::keys::PublicKey;
+use crate::error::os_message;
+use crate::trust::keys::{KeyError, PublicKey};
 use crate::trust::problem::Problem;
 use crate::trust::verifier::{Verified, Verifier, VerifyOptions};
 
@@ -52,8 +53,11 @@ impl DataFolder {
 
     fn with_root(path: &Path, root: &Path, min_iterations: u32) -> Result<DataFolder, Problem> {
         let root = PublicKey::read(root).map_err(|e| {
-            // The key's errors name the file themselves.
-            let text = e.to_string();
+            // The key's errors name the file themselves: said once.
+            let text = match &e {
+                KeyError::Fs(fs) => format!("无法读取：{}", os_message(&fs.source)),
+                other => other.to_string(),
+            };
             let own = format!("{}: ", root.display());
             Problem::file(root, text.strip_prefix(&own).unwrap_or(&text))
         })?;

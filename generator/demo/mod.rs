@@ -891,9 +891,12 @@ own keys with `certsite keygen` and keeps the secret halves off this repository.
 The rosters in `../demo-rosters/` hold fictitious people only.\n";
 
 /// What the demo writes at the top of its output folder besides
-/// `certsite.toml`, `publisher/` and the log, which it overwrites or extends.
-const GENERATED: [&str; 6] = [
+/// `certsite.toml` and `publisher/`, which it overwrites. The log starts
+/// afresh: a demo of another size or seed drops statements an old log
+/// holds, and a demo's history is worth nothing.
+const GENERATED: [&str; 7] = [
     DEFAULT_ROOT_KEY,
+    "log",
     KEYS_DIR,
     ROSTERS_DIR,
     "directory",

@@ -151,6 +151,7 @@ pub(crate) fn sign(opts: &SignOptions) -> Result<SignReport, SignError> {
     if opts.skip_invalid {
         check_writable(&rejects_path).map_err(SignError::Fs)?;
     }
+    check_own_outputs(&opts.out, rejects).map_err(SignError::Cannot)?;
     let (table, kind, columns) = read_input(opts)?;
     let mut notes = Vec::new();
     if !columns.unused.is_empty() {
@@ -189,7 +190,8 @@ pub(crate) fn sign(opts: &SignOptions) -> Result<SignReport, SignError> {
         notes,
         rejects_file: None,
     };
-    if !report.problems.is_empty() && !opts.skip_invalid {
+    // Skipping every row would sign an empty dataset: nothing to skip to.
+    if !report.problems.is_empty() && (!opts.skip_invalid || items.is_empty()) {
         return Err(SignError::Invalid(report));
     }
     if let Some(note) = check_replaced(opts, &items).map_err(SignError::Cannot)? {
@@ -264,6 +266,32 @@ fn check_distinct(input: &Path, out: &Path, rejects: Option<&Path>) -> Result<()
     Ok(())
 }
 
+/// Refuses outputs that `verify` and `build` would never read (not
+/// `.jsonl`), and existing files that are not what sign writes there: a
+/// signed dataset, a reject list.
+fn check_own_outputs(out: &Path, rejects: Option<&Path>) -> Result<(), Problem> {
+    if out.extension().is_none_or(|e| e != dataset::DATASET_EXT) {
+        let why = "数据集的文件名须以 .jsonl 结尾：build 和 verify 只读取 .jsonl 文件";
+        return Err(Problem::file(out, why));
+    }
+    let is_dataset = |bytes: &[u8]| {
+        std::str::from_utf8(bytes).is_ok_and(|text| {
+            (text.lines())
+                .filter(|l| !l.trim().is_empty())
+                .all(|l| Envelope::parse(l).is_ok())
+        })
+    };
+    dataset::refuse_foreign(out, "签名数据集", &is_dataset)?;
+    if let Some(path) = rejects {
+        let is_rejects = |bytes: &[u8]| {
+            let text = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+            text.starts_with(REJECTS_HEADER.as_bytes())
+        };
+        dataset::refuse_foreign(path, "拒收文件", &is_rejects)?;
+    }
+    Ok(())
+}
+
 /// Whether writing `out` would drop statements it already holds (an earlier
 /// batch signed into the same file): refused unless `replace`. A note when
 /// an existing file is replaced.
@@ -307,6 +335,9 @@ fn check_replaced(opts: &SignOptions, items: &[Item]) -> Result<Option<String>, 
         ),
     ))
 }
+
+/// The reject list's own first columns (the input's follow).
+const REJECTS_HEADER: &str = "原行号,问题";
 
 /// `<out>.rejects.csv`.
 pub(crate) fn default_rejects_path(out: &Path) -> PathBuf {
@@ -510,7 +541,7 @@ fn write_rejects(
     let mut w = csv::WriterBuilder::new()
         .flexible(true)
         .from_writer(Vec::new());
-    let mut header = vec!["原行号".to_string(), "问题".to_string()];
+    let mut header: Vec<String> = REJECTS_HEADER.split(',').map(str::to_string).collect();
     header.extend(table.headers.iter().cloned());
     let in_memory = |e: csv::Error| FsError {
         action: FsAction::Write,

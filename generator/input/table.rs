@@ -103,7 +103,7 @@ pub(crate) fn read_table(
         .unwrap_or_default();
     let (encoding, rows) = match ext.as_str() {
         "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => (
-            "workbook",
+            "Excel 工作簿",
             read_workbook(path).map_err(TableError::Unreadable)?,
         ),
         _ => {
@@ -317,7 +317,7 @@ fn cell_text(cell: &Data) -> (String, Option<String>) {
         },
         Data::DateTimeIso(s) => (s.get(..10).unwrap_or(s).to_string(), None),
         Data::DurationIso(s) => (s.clone(), None),
-        Data::Error(e) => (String::new(), Some(format!("单元格是错误值 {e:?}"))),
+        Data::Error(e) => (String::new(), Some(format!("单元格是公式的错误值 {e}"))),
     }
 }
 

@@ -29,6 +29,7 @@ use crate::input::roster::certificates::{self, CertificateRow};
 use crate::input::roster::{Columns, InputKind};
 use crate::input::table::{Table, read_table};
 use crate::issuer::qr::{QrError, Symbol, verify_url};
+use crate::site::manifest::MANIFEST;
 use crate::trust::chain::Chain;
 use crate::trust::problem::Problem;
 use crate::trust::verifier::{Verified, VerifyOptions};
@@ -102,6 +103,9 @@ pub(crate) enum PrintError {
         /// Each file in it, and why it is not a roster.
         skipped: Vec<String>,
     },
+    /// `--out` is inside a built site.
+    #[error("输出目录在站点 {} 之内：证书页面有完整的姓名和证件号码，绝不能发布；请换一个目录", .0.display())]
+    IntoSite(PathBuf),
     /// The page template failed.
     #[error("证书页面模板：{0}")]
     Template(#[from] minijinja::Error),
@@ -135,6 +139,11 @@ pub(crate) enum Refusal {
 
 /// Prints the certificates `opts` asks for.
 pub(crate) fn print(opts: &PrintOptions) -> Result<PrintReport, PrintError> {
+    // Full names and ID numbers never go into a published site.
+    let out = std::path::absolute(&opts.out).unwrap_or_else(|_| opts.out.clone());
+    if let Some(site) = out.ancestors().find(|a| a.join(MANIFEST).is_file()) {
+        return Err(PrintError::IntoSite(site.to_path_buf()));
+    }
     // A mistyped photo folder would print empty frames without a word.
     if let Some(dir) = &opts.photos {
         std::fs::read_dir(dir).fs(FsAction::List, dir)?;

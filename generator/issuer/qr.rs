@@ -48,6 +48,18 @@ pub fn verify_url(base_url: &str, code: &str, name: Option<&str>) -> String {
     url
 }
 
+/// The PNG's `Software` text: marks a file `qr` made.
+const PNG_MAKER: &str = "certsite qr";
+
+/// Whether `bytes` are a QR code this module made (SVG or PNG): the only
+/// files `certsite qr --out` replaces.
+pub(crate) fn is_own_file(bytes: &[u8]) -> bool {
+    let svg = format!("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{PRINT_MM}mm\"");
+    let png = format!("tEXtSoftware\0{PNG_MAKER}");
+    bytes.starts_with(svg.as_bytes())
+        || (bytes.starts_with(b"\x89PNG") && bytes.windows(png.len()).any(|w| w == png.as_bytes()))
+}
+
 /// Why a QR code could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum QrError {
@@ -158,6 +170,8 @@ impl Symbol {
         let mut encoder = png::Encoder::new(&mut out, side as u32, side as u32);
         encoder.set_color(png::ColorType::Grayscale);
         encoder.set_depth(png::BitDepth::Eight);
+        // Says whose file it is: `qr --out` replaces only its own files.
+        encoder.add_text_chunk("Software".into(), PNG_MAKER.into())?;
         let mut writer = encoder.write_header()?;
         writer.write_image_data(&pixels)?;
         writer.finish()?;
@@ -222,6 +236,9 @@ mod tests {
         assert!(e.to_string().contains("手机难以扫描"), "{e}");
         let e = Symbol::new(&"x".repeat(3000)).err().unwrap();
         assert!(e.to_string().contains("装不进任何二维码"), "{e}");
+        assert!(is_own_file(plain.svg().as_bytes()));
+        assert!(is_own_file(&plain.png(2).unwrap()));
+        assert!(!is_own_file(b"\x89PNG a photo"));
         let svg = plain.svg();
         assert!(svg.contains("width=\"30mm\" height=\"30mm\""));
         assert!(svg.contains("viewBox=\"0 0 41 41\""));

@@ -7,6 +7,10 @@ use minijinja::value::{Serde, Value};
 use crate::site::model::{CountTable, LEVEL_COLUMNS};
 use crate::trust::chain::Chain;
 
+/// The form's title, first in the CSV and the HTML: it also tells a report
+/// `--out` may replace from any other file.
+pub(crate) const REPORT_TITLE: &str = "企业职业技能等级认定结果汇总表";
+
 /// Why a summary cannot be made.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum ReportError {
@@ -107,7 +111,7 @@ impl MonthlyReport {
         let row = |w: &mut csv::Writer<Vec<u8>>, cells: Vec<String>| {
             w.write_record(&cells).expect("in-memory CSV")
         };
-        row(&mut w, vec!["企业职业技能等级认定结果汇总表".into()]);
+        row(&mut w, vec![REPORT_TITLE.into()]);
         row(
             &mut w,
             vec![format!(

@@ -113,6 +113,14 @@ pub(crate) enum BuildError {
         /// Codes in all.
         total: usize,
     },
+    /// The data folder is the output folder or inside it.
+    #[error("数据目录 {} 在输出目录 {} 之内：替换站点会删除数据和密钥；请把站点生成到数据目录之外（或数据目录之内的子目录，如 --out public）", data.display(), out.display())]
+    DataInsideSite {
+        /// The data folder.
+        data: PathBuf,
+        /// The site folder.
+        out: PathBuf,
+    },
     /// `--qr-out` is the data folder, or holds it or the site.
     #[error("二维码目录 {} 是数据目录或站点目录，或包含它们：请用一个单独的目录，如 --qr-out qr", .0.display())]
     QrAroundData(PathBuf),
@@ -311,6 +319,9 @@ pub(crate) fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
 
     let t = Instant::now();
     let mut loaded = load(&opts.data)?;
+    // The log's state is written after the site: a data folder that cannot
+    // take it (a read-only checkout) is found before anything is written.
+    crate::error::check_can_make(&opts.data.join(&loaded.config.log.state))?;
     timed("load", t);
 
     let t = Instant::now();
@@ -387,11 +398,18 @@ pub(crate) fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
 /// Refuses a QR folder inside the site or around the data, and outputs
 /// that cannot be written, before any slow work.
 fn check_outputs(opts: &BuildOptions) -> Result<(), BuildError> {
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    // Replacing the site would delete the data (and its keys) inside it.
+    if abs(&opts.data).starts_with(abs(&opts.out)) {
+        return Err(BuildError::DataInsideSite {
+            data: opts.data.clone(),
+            out: opts.out.clone(),
+        });
+    }
     crate::site::write::check_writable(&opts.out)?;
     let Some(dir) = &opts.qr_out else {
         return Ok(());
     };
-    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
     if abs(dir).starts_with(abs(&opts.out)) {
         return Err(BuildError::QrInsideSite {
             qr: dir.clone(),

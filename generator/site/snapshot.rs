@@ -51,7 +51,9 @@ pub(crate) enum SnapshotError {
         date: String,
     },
     /// The publisher's origin is not the site's log.
-    #[error("发布者声明的日志来源为 {listed}，本站的日志为 {site}（由 base_url 得出）")]
+    #[error(
+        "发布者声明的日志来源为 {listed}，本站的日志为 {site}（由 certsite.toml 的 base_url 得出）：把 base_url 改回；若站点地址确实改了，用 certsite log authorize --base-url 新地址 签发一份新的发布者声明"
+    )]
     Origin {
         /// The publisher statement's origin.
         listed: String,

@@ -25,6 +25,9 @@ pub(crate) enum WriteError {
     /// The output is a folder of something else: never replaced.
     #[error("{} 不是空目录，也不是 certsite 生成的站点（没有 {MANIFEST}）；拒绝覆盖", .0.display())]
     NotASite(PathBuf),
+    /// The site holds files no build wrote: replacing it would lose them.
+    #[error("{} 中有不是 certsite 生成的内容：{}；替换站点会删除它们，拒绝覆盖。请把它们移出，或换一个输出目录", .0.display(), .1.join("、"))]
+    Foreign(PathBuf, Vec<String>),
     /// The operating system refused.
     #[error(transparent)]
     Fs(#[from] FsError),
@@ -89,15 +92,40 @@ fn refuse_other_folders(out: &Path) -> Result<(), WriteError> {
         let source = std::io::Error::from(std::io::ErrorKind::NotADirectory);
         return Ok(Err(source).fs(FsAction::Write, out)?);
     }
-    let is_site = out.join(MANIFEST).is_file();
-    let is_empty = std::fs::read_dir(out)
-        .fs(FsAction::List, out)?
-        .next()
-        .is_none();
-    if !is_site && !is_empty {
+    let names: Vec<String> = (std::fs::read_dir(out).fs(FsAction::List, out)?)
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    if names.is_empty() {
+        return Ok(());
+    }
+    let Some(own) = site_names(out) else {
         return Err(WriteError::NotASite(out.to_path_buf()));
+    };
+    // Replacing the site replaces all of it: what else is in it (a `.git`,
+    // a CNAME, a data folder) would be lost.
+    let mut foreign: Vec<String> = names.into_iter().filter(|n| !own.contains(n)).collect();
+    if !foreign.is_empty() {
+        foreign.sort();
+        return Err(WriteError::Foreign(out.to_path_buf(), foreign));
     }
     Ok(())
+}
+
+/// The top-level names of the site in `out`, as its manifest lists its
+/// files (and the manifest and the log, which it does not); None when there
+/// is no manifest or it cannot be read.
+fn site_names(out: &Path) -> Option<BTreeSet<String>> {
+    let text = std::fs::read(out.join(MANIFEST)).ok()?;
+    let manifest: serde_json::Value = serde_json::from_slice(&text).ok()?;
+    let files = manifest.get("files")?.as_object()?;
+    let mut names: BTreeSet<String> = (files.keys())
+        .filter_map(|path| path.split('/').next())
+        .map(str::to_string)
+        .collect();
+    names.insert(MANIFEST.to_string());
+    names.insert(LOG_DIR.trim_end_matches('/').to_string());
+    Some(names)
 }
 
 /// Fails, before the slow steps of a build, where [`write_site`] would

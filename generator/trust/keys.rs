@@ -152,13 +152,23 @@ pub enum KeyFormatError {
 pub(crate) fn base64_problem(e: &base64::DecodeError) -> String {
     use base64::DecodeError as E;
     match e {
-        E::InvalidByte(at, byte) => {
+        E::InvalidByte(at, byte) if byte.is_ascii() && !byte.is_ascii_control() => {
             format!(
                 "第 {} 个字符“{}”不是 base64 字符",
                 at + 1,
-                char::from(*byte).escape_default()
+                char::from(*byte)
             )
         }
+        E::InvalidByte(at, byte) if byte.is_ascii() => {
+            format!(
+                "第 {} 个字节是控制字符 0x{byte:02X}，不是 base64 字符",
+                at + 1
+            )
+        }
+        E::InvalidByte(at, _) => format!(
+            "第 {} 个字节起是非 ASCII 字符（全角字母、中文等），不是 base64 字符",
+            at + 1
+        ),
         E::InvalidLength(len) => format!("长度 {len} 不是有效的 base64 长度"),
         E::InvalidLastSymbol {
             offset: at,
@@ -316,6 +326,15 @@ fn group4(hex: &str) -> String {
 
 /// The two paths `keygen --out PREFIX` writes.
 pub(crate) fn key_paths(prefix: &Path) -> (PathBuf, PathBuf) {
+    // `keys/a.key` names the pair `keys/a`, not `keys/a.key.key`.
+    let bare;
+    let prefix = match prefix.extension().and_then(|e| e.to_str()) {
+        Some(SECRET_KEY_SUFFIX | PUBLIC_KEY_SUFFIX) => {
+            bare = prefix.with_extension("");
+            bare.as_path()
+        }
+        _ => prefix,
+    };
     let with = |suffix: &str| {
         let mut s = prefix.as_os_str().to_owned();
         s.push(".");

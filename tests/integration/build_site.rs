@@ -707,3 +707,30 @@ fn a_site_folder_that_is_a_mount_point_is_updated_in_place() {
     assert_eq!(build(&data, &normal, &[]).0, 0);
     assert_eq!(tree(&first), tree(&normal));
 }
+
+/// A site folder that also holds what no build wrote (a `.git` of a Pages
+/// branch, a data folder): replacing the site would delete it, so the
+/// build refuses, naming it; a data folder inside the output likewise.
+#[test]
+fn a_build_never_deletes_what_it_did_not_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = World::new();
+    let data = fixture(dir.path(), &w, &good_certs(&w), &[]);
+    let out = dir.path().join("public");
+    let (code, _, err) = build(&data, &out, &[]);
+    assert_eq!(code, 0, "{err}");
+    fs::create_dir(out.join(".git")).unwrap();
+    fs::write(out.join(".git/HEAD"), "ref: refs/heads/gh-pages\n").unwrap();
+    let (code, _, err) = build(&data, &out, &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("不是 certsite 生成的内容：.git"), "{err}");
+    assert!(out.join(".git/HEAD").is_file());
+    fs::remove_dir_all(out.join(".git")).unwrap();
+
+    let inside = out.join("mydata");
+    copy_dir(&data, &inside);
+    let (code, _, err) = build(&inside, &out, &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("在输出目录") && err.contains("之内"), "{err}");
+    assert!(inside.join("certsite.toml").is_file());
+}

@@ -99,6 +99,19 @@ fn the_same_fault_has_the_same_exit_status_in_every_command() {
     fs::write(bad_config.join("certsite.toml"), "title = \"t\"\n[log\n").unwrap();
     let long_name = "张".repeat(40);
     let new_out = dir.path().join("new.jsonl");
+    // Files a mistyped --out or --rejects must never replace.
+    let victim_key = dir.path().join("victim.key");
+    fs::copy(&key, &victim_key).unwrap();
+    let photo = dir.path().join("photo.png");
+    fs::write(&photo, b"\x89PNG a photo").unwrap();
+    let anchor = dir.path().join("root.pub");
+    fs::copy(&root, &anchor).unwrap();
+    let fake_site = dir.path().join("site");
+    fs::create_dir(&fake_site).unwrap();
+    fs::write(fake_site.join("manifest.json"), "{}").unwrap();
+    let print_into_site = fake_site.join("print");
+    let victims = [&victim_key, &photo, &anchor, &bad_jsonl];
+    let victims_before: Vec<Vec<u8>> = victims.iter().map(|v| fs::read(v).unwrap()).collect();
     let sign = |input: &Path, out: &Path| -> Vec<String> {
         let mut v: Vec<String> = [
             "sign",
@@ -119,6 +132,15 @@ fn the_same_fault_has_the_same_exit_status_in_every_command() {
         sign(dir.path(), &new_out),
         sign(&fake_xlsx, &new_out),
         sign(&roster, &roster),
+        sign(&roster, &bad_jsonl),
+        [sign(&roster, &victim_key), vec!["--replace".into()]].concat(),
+        [
+            sign(&roster, &new_out),
+            ["--skip-invalid", "--rejects", s(&victim_key)]
+                .map(String::from)
+                .to_vec(),
+        ]
+        .concat(),
         [
             sign(&roster, &new_out),
             vec!["--data".into(), s(&missing).into()],
@@ -194,7 +216,10 @@ fn the_same_fault_has_the_same_exit_status_in_every_command() {
                 s(&below_a_file),
             ],
         ),
-        (2, vec!["init", s(&d)]),
+        (
+            2,
+            vec!["init", s(&d), "--base-url", "https://certs.example.gov.cn/"],
+        ),
         (2, vec!["demo", "--out", s(&demo_below_a_file)]),
         (2, vec!["sign"]),
         (2, vec![]),
@@ -202,6 +227,37 @@ fn the_same_fault_has_the_same_exit_status_in_every_command() {
         (2, vec!["demo", "--out", "big", "--count", "99999999999"]),
         (2, vec!["qr", CODE, "--data", s(&d), "--name", &long_name]),
         (2, vec!["build", "--data", s(&d), "--qr-out", s(&d)]),
+        // The data inside the output: replacing the site would delete it.
+        (
+            2,
+            vec!["build", "--data", s(&d), "--out", s(d.parent().unwrap())],
+        ),
+        (2, vec!["qr", CODE, "--data", s(&d), "--out", s(&photo)]),
+        (
+            2,
+            vec![
+                "print",
+                "--code",
+                CODE,
+                "--data",
+                s(&d),
+                "--out",
+                s(&print_into_site),
+            ],
+        ),
+        (
+            1,
+            vec!["print", "--institution", "Y000021019999", "--data", s(&d)],
+        ),
+        (
+            2,
+            report(
+                "Y000021013002",
+                "2024-03",
+                &d,
+                &["--format", "csv", "--out", s(&anchor)],
+            ),
+        ),
         (
             2,
             vec!["keygen", "--out", "k", "--label", "a\n# kid: forged"],
@@ -251,6 +307,14 @@ fn the_same_fault_has_the_same_exit_status_in_every_command() {
         "sign overwrote its input"
     );
     assert!(!new_out.exists());
+    for (victim, before) in victims.iter().zip(&victims_before) {
+        assert_eq!(
+            &fs::read(victim).unwrap(),
+            before,
+            "{} replaced",
+            victim.display()
+        );
+    }
     for never_made in [
         "big", "new-site", "public", "k.key", "k.pub", "r.csv", "r.txt",
     ] {
@@ -595,4 +659,68 @@ fn build_checks_its_outputs_before_verifying_and_makes_nothing_when_it_fails() {
         .arg(a_file.join("qr")));
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("a-file") && err.contains("不是目录"), "{err}");
+}
+
+/// `verify` of a data folder judges it as its build does: by the privacy
+/// floor its `certsite.toml` sets; certificates given without their
+/// directory get a hint.
+#[test]
+fn verify_takes_the_folder_s_own_floor_and_says_when_the_directory_is_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("small");
+    let (code, _, err) = run(certsite()
+        .args([
+            "demo",
+            "--count",
+            "30",
+            "--iterations",
+            "1",
+            "--insecure-low-iterations",
+            "--out",
+        ])
+        .arg(&d));
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = verify(&[], &d);
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, _, err) = verify(&["--min-iterations", "1000000"], &d);
+    assert_eq!(code, 1, "an explicit floor still applies: {err}");
+    let certificates = (fs::read_dir(d.join("certificates")).unwrap())
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "jsonl"))
+        .unwrap();
+    let (code, _, err) = verify(&[], &certificates);
+    assert_eq!(code, 1);
+    assert!(err.contains("所给的路径里没有机构目录"), "{err}");
+}
+
+/// Small things a newcomer trips over, each with a plain answer.
+#[test]
+fn key_names_and_one_line_texts() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, err) = run(certsite()
+        .args(["keygen", "-q", "--out", "keys/a.key"])
+        .current_dir(dir.path()));
+    assert_eq!(code, 0, "{err}");
+    assert!(dir.path().join("keys/a.key").is_file() && dir.path().join("keys/a.pub").is_file());
+    let (code, _, err) = run(certsite().args(["keygen", "--out", ""]));
+    assert_eq!(code, 2);
+    assert!(err.contains("'--out <PREFIX>' 不能为空"), "{err}");
+    for (flag, value) in [("--authority", "某市\n人社局"), ("--title", " ")] {
+        let (code, _, err) = run(certsite()
+            .args([
+                "init",
+                "site",
+                "--base-url",
+                "https://certs.example.gov.cn/",
+                flag,
+                value,
+            ])
+            .current_dir(dir.path()));
+        assert_eq!(code, 2);
+        assert!(
+            err.contains(&format!("{flag} 须是一行不为空的文字")),
+            "{err}"
+        );
+        assert!(!dir.path().join("site").exists());
+    }
 }

@@ -98,18 +98,17 @@ fn a_new_log_key_is_authorised_and_the_diff_and_the_older_checkpoint_agree() {
     let (code, _, err) = certsite_in(&["keygen", "--out", key.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
     let publisher = data.join("publisher/publisher.jsonl");
-    let old_key = format!(
-        "{} 2026-11-01~2026-11-20",
-        data.join("demo-keys/log.pub").display()
-    );
+    // A key path is the shell's: from the current folder (here the data
+    // folder), not from the publisher file's.
+    let old_key = "demo-keys/log.pub 2026-11-01~2026-11-20";
     let new_key = format!("{}.pub 2026-11-21", key.display());
-    let (code, out, err) = certsite_in(&[
+    let (code, out, err) = run(certsite().current_dir(&data).args([
         "log",
         "authorize",
         "--key",
         data.join("demo-keys/root.key").to_str().unwrap(),
         "--log-key",
-        &old_key,
+        old_key,
         "--log-key",
         &new_key,
         "--name",
@@ -120,7 +119,7 @@ fn a_new_log_key_is_authorised_and_the_diff_and_the_older_checkpoint_agree() {
         "2026-11-20",
         "--out",
         publisher.to_str().unwrap(),
-    ]);
+    ]));
     assert_eq!(code, 0, "{out}{err}");
     assert_eq!(fs::read_to_string(&publisher).unwrap().lines().count(), 2);
     let new = dir.path().join("new");

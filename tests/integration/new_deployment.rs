@@ -69,7 +69,14 @@ fn init_makes_a_folder_that_builds_and_keeps_its_secrets() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("new");
     // Where the secret keys are is said even with --quiet.
-    let (code, _, err) = run(certsite().args(["init", "--quiet"]).arg(&data));
+    let (code, _, err) = run(certsite()
+        .args([
+            "init",
+            "--quiet",
+            "--base-url",
+            "https://certs.example.gov.cn/",
+        ])
+        .arg(&data));
     assert_eq!(code, 0, "{err}");
     assert!(
         err.contains("keys/root.key") && err.contains("离线"),
@@ -119,7 +126,9 @@ fn init_makes_a_folder_that_builds_and_keeps_its_secrets() {
             .all(|e| e.path().extension().is_none_or(|x| x != "key"))
     );
     // Never over anything.
-    let (code, _, err) = run(certsite().args(["init"]).arg(&data));
+    let (code, _, err) = run(certsite()
+        .args(["init", "--base-url", "https://certs.example.gov.cn/"])
+        .arg(&data));
     assert_eq!(code, 2);
     assert!(err.contains("不是空目录"), "{err}");
 }
@@ -147,7 +156,9 @@ fn a_build_of_a_folder_that_is_no_data_folder_says_so_and_how_to_make_one() {
     assert!(!out.exists());
     // A folder with a bad file: no hint that cannot help, and no claim
     // about an output that was never there.
-    let (code, _, _) = run(certsite().args(["init"]).arg(&empty));
+    let (code, _, _) = run(certsite()
+        .args(["init", "--base-url", "https://certs.example.gov.cn/"])
+        .arg(&empty));
     assert_eq!(code, 0);
     std::fs::write(empty.join("root.pub"), "").unwrap();
     let config = empty.join("certsite.toml");

@@ -64,8 +64,9 @@ fn each_request_is_logged_unless_quiet() {
         assert!(get(&base, "/verify/").contains("200"));
         assert!(get(&base, "/no/such/page").contains("404"));
         std::thread::sleep(std::time::Duration::from_millis(200));
-        child.kill().unwrap();
-        child.wait().unwrap();
+        // Stopped as a terminal or a service manager stops it.
+        signal(&child, if quiet { "-HUP" } else { "-TERM" });
+        assert_eq!(child.wait().unwrap().code(), Some(130));
         let mut err = String::new();
         child
             .stderr
@@ -75,5 +76,6 @@ fn each_request_is_logged_unless_quiet() {
             .unwrap();
         let logged = err.contains("GET /verify/ 200") && err.contains("GET /no/such/page 404");
         assert_eq!(logged, !quiet, "quiet={quiet}: {err}");
+        assert!(err.trim_end().ends_with("已中断。"), "{err}");
     }
 }

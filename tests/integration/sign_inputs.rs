@@ -268,7 +268,7 @@ fn every_problem_in_one_run_and_nothing_written() {
         &site.path("in/roster.csv"),
         &format!("{ROSTER_HEADER}{bad}"),
     );
-    fs::write(site.path("data/certs.jsonl"), "previous content\n").unwrap();
+    fs::write(site.path("data/certs.jsonl"), "\n").unwrap();
     let (code, out, err) = site.sign("in/roster.csv", "data/certs.jsonl", &[]);
     assert_eq!(code, 1, "{out}{err}");
     let err = site.rel(&err);
@@ -284,7 +284,8 @@ fn every_problem_in_one_run_and_nothing_written() {
     }
     assert_eq!(
         fs::read_to_string(site.path("data/certs.jsonl")).unwrap(),
-        "previous content\n"
+        "\n",
+        "the file there is left as it was"
     );
 }
 
@@ -647,4 +648,19 @@ fn sign_never_writes_over_its_input() {
         assert_eq!(fs::read(site.path("in/roster.csv")).unwrap(), before);
         assert!(!site.path("data/c.jsonl").exists());
     }
+}
+
+#[test]
+fn skipping_every_row_signs_nothing() {
+    let site = Site::new();
+    let bad = GOOD_ROWS.replace("210102199003071233", "210102199003071234");
+    let only_bad = bad.lines().next().unwrap();
+    write_utf8_bom(
+        &site.path("in/roster.csv"),
+        &format!("{ROSTER_HEADER}{only_bad}\n"),
+    );
+    let (code, out, err) = site.sign("in/roster.csv", "data/certs.jsonl", &["--skip-invalid"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(err.contains("没有一行可以签名"), "{err}");
+    assert!(!site.path("data/certs.jsonl").exists());
 }
