@@ -15,6 +15,7 @@ use crate::error::{FsAction, FsContext, FsError};
 use crate::log::audit::{Audit, WitnessPolicy, audit};
 use crate::log::commands;
 use crate::log::witness::{self, Witness};
+use crate::trust::envelope::Envelope;
 use crate::trust::keys::{PublicKey, SecretKey};
 
 const VERIFY_EXAMPLES: &str = "示例：
@@ -193,6 +194,7 @@ fn authorize_cmd(a: &AuthorizeArgs, out: &Output) -> CmdResult {
             .into());
         }
     };
+    check_authorize(a, &root, &date.to_string(), &text)?;
     if !text.is_empty() && !text.ends_with('\n') {
         text.push('\n');
     }
@@ -203,6 +205,37 @@ fn authorize_cmd(a: &AuthorizeArgs, out: &Output) -> CmdResult {
         "已把发布者声明（{date}）追加到 {}",
         a.out.display()
     ));
+    Ok(Exit::Success)
+}
+
+/// Refuses a publisher statement the data folder would then refuse: one
+/// signed by a key that is not the folder's root (when `--out` is in a
+/// data folder), or a second one of the same date in the file.
+fn check_authorize(a: &AuthorizeArgs, key: &SecretKey, date: &str, text: &str) -> CmdResult {
+    let data =
+        (a.out.ancestors().skip(1)).find(|d| d.join(crate::data::config::CONFIG_FILE).is_file());
+    if let Some(data) = data {
+        let folder = crate::data::folder::DataFolder::open(data)?;
+        if folder.root != key.public() {
+            return Err(format!(
+                "--key {} 不是数据目录 {} 的根密钥（kid {}）：发布者声明须由根密钥签名",
+                a.key.display(),
+                data.display(),
+                folder.root.kid()
+            )
+            .into());
+        }
+    }
+    let same_day = (text.lines().filter_map(|l| Envelope::parse(l).ok()))
+        .map(|env| env.statement.to_value())
+        .any(|v| v["type"] == "publisher" && v["issued_on"] == date);
+    if same_day {
+        return Err(format!(
+            "{} 中已有 {date} 的发布者声明：同一天只能有一份；用 --date 指定之后的某一天",
+            a.out.display()
+        )
+        .into());
+    }
     Ok(Exit::Success)
 }
 

@@ -2,7 +2,7 @@
 // binary, and launch Debian's headless Chromium through playwright-core.
 import { spawn, spawnSync } from 'node:child_process';
 import { after, before } from 'node:test';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -10,9 +10,17 @@ import { createInterface } from 'node:readline';
 export const BIN = process.env.CERTSITE_BIN ?? 'target/debug/certsite';
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
-/** A fresh temporary folder. */
+/** Temporary folders of this test file, removed when it ends. */
+const made = [];
+process.on('exit', () => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh temporary folder, removed when the test file ends. */
 export function tempDir() {
-  return mkdtempSync(join(tmpdir(), 'certsite-'));
+  const dir = mkdtempSync(join(tmpdir(), 'certsite-'));
+  made.push(dir);
+  return dir;
 }
 
 /** Builds `data` into `out`; throws with the output when the build fails. */

@@ -102,25 +102,40 @@ fn a_new_log_key_is_authorised_and_the_diff_and_the_older_checkpoint_agree() {
     // folder), not from the publisher file's.
     let old_key = "demo-keys/log.pub 2026-11-01~2026-11-20";
     let new_key = format!("{}.pub 2026-11-21", key.display());
-    let (code, out, err) = run(certsite().current_dir(&data).args([
-        "log",
-        "authorize",
-        "--key",
-        data.join("demo-keys/root.key").to_str().unwrap(),
-        "--log-key",
-        old_key,
-        "--log-key",
-        &new_key,
-        "--name",
-        "辽宁省职业技能等级证书查询（演示）",
-        "--base-url",
-        "https://certsite.example/",
-        "--date",
-        "2026-11-20",
-        "--out",
-        publisher.to_str().unwrap(),
-    ]));
+    let authorize = |signer: &str| {
+        run(certsite().current_dir(&data).args([
+            "log",
+            "authorize",
+            "--key",
+            data.join(signer).to_str().unwrap(),
+            "--log-key",
+            old_key,
+            "--log-key",
+            &new_key,
+            "--name",
+            "辽宁省职业技能等级证书查询（演示）",
+            "--base-url",
+            "https://certsite.example/",
+            "--date",
+            "2026-11-20",
+            "--out",
+            publisher.to_str().unwrap(),
+        ]))
+    };
+    // Only the data folder's root may list log keys.
+    let (code, _, err) = authorize("demo-keys/log.key");
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("不是数据目录") && err.contains("的根密钥"),
+        "{err}"
+    );
+    let (code, out, err) = authorize("demo-keys/root.key");
     assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(fs::read_to_string(&publisher).unwrap().lines().count(), 2);
+    // A second statement of the same day would fail every build.
+    let (code, _, err) = authorize("demo-keys/root.key");
+    assert_eq!(code, 2);
+    assert!(err.contains("同一天只能有一份"), "{err}");
     assert_eq!(fs::read_to_string(&publisher).unwrap().lines().count(), 2);
     let new = dir.path().join("new");
     assert!(build(&data, &new).contains("日志：3071 条（本次新增 1 条）"));
