@@ -102,6 +102,30 @@ pub(crate) fn create_dir_all(dir: &Path) -> Result<(), FsError> {
         .fs(FsAction::CreateDir, dir)
 }
 
+/// Where `path` leads: symbolic links followed and `.` and `..` resolved
+/// for the part that exists, the rest (what is yet to be made) appended as
+/// written. Checks of where an output goes compare these, never the text:
+/// `pub/../pub`, `public/` through a link and a link into the site are the
+/// places they lead to.
+pub(crate) fn resolved(path: &Path) -> PathBuf {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut existing = abs.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(mut real) = std::fs::canonicalize(existing) {
+            real.extend(rest.iter().rev());
+            return real;
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return abs,
+        }
+    }
+}
+
 /// Fails where making the folder `dir` and writing in it would fail: it or
 /// an ancestor is a file, or the nearest existing ancestor cannot be
 /// written. Makes nothing (a probe folder, at once removed), so that a
@@ -134,6 +158,18 @@ pub(crate) fn check_can_make(dir: &Path) -> Result<(), FsError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn resolved_paths_are_where_they_lead() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = std::fs::canonicalize(dir.path()).unwrap();
+        std::fs::create_dir(d.join("site")).unwrap();
+        std::os::unix::fs::symlink(d.join("site"), d.join("link")).unwrap();
+        assert_eq!(resolved(&d.join("site/../site")), d.join("site"));
+        assert_eq!(resolved(&d.join("link/")), d.join("site"));
+        assert_eq!(resolved(&d.join("link/new/x")), d.join("site/new/x"));
+    }
 
     #[test]
     fn os_errors_name_the_path_in_chinese() {

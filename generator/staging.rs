@@ -85,15 +85,11 @@ impl Staging {
     /// fresh, empty staging folder beside it. From now until the staging is
     /// dropped, Ctrl-C sets [`interrupted`] instead of ending the process.
     pub(crate) fn begin(out: &Path) -> Result<Staging, FsError> {
-        // A link (`public -> /srv/www/site`) stays a link: what it points to
-        // is replaced, where the host serves from.
-        let resolved;
-        let out = if fs::symlink_metadata(out).is_ok_and(|m| m.file_type().is_symlink()) {
-            resolved = fs::canonicalize(out).fs(FsAction::Read, out)?;
-            resolved.as_path()
-        } else {
-            out
-        };
+        // Where the path leads: a link (`public -> /srv/www/site`) stays a
+        // link and what it points to is replaced, where the host serves
+        // from; `public/../public` is `public`, not a rename of its parent.
+        let resolved = crate::error::resolved(out);
+        let out = resolved.as_path();
         let parent = match out.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),

@@ -13,6 +13,8 @@ use crate::data::dataset;
 use crate::input::roster::InputKind;
 use crate::input::sign::{SignError, SignOptions, SignReport, sign};
 use crate::trust::keys::{PublicKey, SecretKey};
+use crate::trust::problem::Problem;
+use crate::trust::rules::Rule;
 use crate::trust::verifier::{Verified, Verifier, VerifyOptions};
 
 pub(super) const SIGN_EXAMPLES: &str = "示例：
@@ -217,6 +219,15 @@ pub(super) fn verify_cmd(a: &VerifyArgs, out: &Output) -> CmdResult {
         },
     };
     let files = dataset::find_datasets(&a.paths)?;
+    // Nothing checked is no pass.
+    if files.is_empty() {
+        let paths: Vec<String> = a.paths.iter().map(|p| p.display().to_string()).collect();
+        return Err(format!(
+            "{} 中没有 .jsonl 数据集，没有可验证的内容",
+            paths.join("、")
+        )
+        .into());
+    }
     let Verified {
         chain, problems, ..
     } = verifier.verify_files(&files);
@@ -257,7 +268,8 @@ pub(super) fn verify_cmd(a: &VerifyArgs, out: &Output) -> CmdResult {
         return Ok(Exit::Success);
     }
     out.problems(&problems);
-    if chain.history.is_empty() && chain.lines_read > 0 {
+    let unknown_issuer = |p: &Problem| p.rule == Some(Rule::UnknownIssuer);
+    if chain.history.is_empty() && problems.iter().any(unknown_issuer) {
         out.note("所给的路径里没有机构目录：证书要和机构目录一起验证，如 certsite verify --root data/root.pub data/directory data/certificates/机构.jsonl，或整个数据目录");
     }
     out.trouble(&format!("发现 {} 个问题。", problems.len()));

@@ -15,6 +15,7 @@ use crate::error::{FsAction, FsContext, FsError};
 use crate::log::audit::{Audit, WitnessPolicy, audit};
 use crate::log::commands;
 use crate::log::witness::{self, Witness};
+use crate::site::manifest::MANIFEST;
 use crate::trust::envelope::Envelope;
 use crate::trust::keys::{PublicKey, SecretKey};
 
@@ -116,6 +117,18 @@ pub(super) fn log_cmd(c: LogCommand, out: &Output) -> CmdResult {
         } => {
             let root = PublicKey::read(&root)?;
             must_exist(&site)?;
+            // Neither a snapshot nor a manifest: no site at all (exit 2),
+            // where a site missing some of its files is a finding (exit 1).
+            let marks = [crate::site::snapshot::SNAPSHOT_FILE, MANIFEST];
+            if site.is_dir() && marks.iter().all(|m| !site.join(m).exists()) {
+                return Err(format!(
+                    "{} 不是 certsite 生成的站点（没有 {} 和 {}）",
+                    site.display(),
+                    marks[0],
+                    marks[1]
+                )
+                .into());
+            }
             let from = match &from {
                 Some(p) => Some(std::fs::read_to_string(p).fs(FsAction::Read, p)?),
                 None => None,
@@ -212,6 +225,17 @@ fn authorize_cmd(a: &AuthorizeArgs, out: &Output) -> CmdResult {
 /// signed by a key that is not the folder's root (when `--out` is in a
 /// data folder), or a second one of the same date in the file.
 fn check_authorize(a: &AuthorizeArgs, key: &SecretKey, date: &str, text: &str) -> CmdResult {
+    // Appended to a key, a roster or another dataset, it would break it.
+    let publishers_only = (text.lines().filter(|l| !l.trim().is_empty())).all(|l| {
+        Envelope::parse(l).is_ok_and(|env| env.statement.to_value()["type"] == "publisher")
+    });
+    if a.out.extension().is_none_or(|e| e != "jsonl") || !publishers_only {
+        return Err(format!(
+            "--out {}：只能追加到发布者声明的数据集（.jsonl，如 publisher/publisher.jsonl），这个文件不是",
+            a.out.display()
+        )
+        .into());
+    }
     let data =
         (a.out.ancestors().skip(1)).find(|d| d.join(crate::data::config::CONFIG_FILE).is_file());
     if let Some(data) = data {

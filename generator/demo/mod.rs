@@ -17,6 +17,7 @@ use rand_core::{Rng, SeedableRng};
 use sha2::{Digest, Sha256};
 
 use crate::constants::FILING_VALIDITY_YEARS;
+use crate::data::config::CONFIG_FILE;
 use crate::data::folder::DEFAULT_ROOT_KEY;
 use crate::domain::code::{CertCode, FilingNo};
 use crate::domain::dates::end_of_period;
@@ -88,6 +89,9 @@ pub enum DemoError {
     /// The output folder holds other files and `--force` was not given.
     #[error("{} 不是空目录；要替换其中的演示文件，加上 --force", .0.display())]
     NotEmpty(PathBuf),
+    /// `--force` on a data folder that is not a demo's.
+    #[error("{} 是一个数据目录，不是演示数据（有 certsite.toml，没有 {KEYS_DIR}/）：demo 不会替换它", .0.display())]
+    NotADemo(PathBuf),
     /// More extra institutions than filing numbers allow.
     #[error("--extra-institutions 最多为 {0}")]
     TooManyInstitutions(usize),
@@ -912,6 +916,11 @@ fn stage_out(out: &Path, force: bool) -> Result<Staging, DemoError> {
     let non_empty = out.exists() && fs::read_dir(out).fs(FsAction::List, out)?.next().is_some();
     if non_empty && !force {
         return Err(DemoError::NotEmpty(out.to_path_buf()));
+    }
+    // A deployment's own folder: its configuration, publisher statement
+    // and log are not the demo's to replace.
+    if non_empty && out.join(CONFIG_FILE).is_file() && !out.join(KEYS_DIR).is_dir() {
+        return Err(DemoError::NotADemo(out.to_path_buf()));
     }
     let staging = Staging::begin(out)?;
     if non_empty {

@@ -274,6 +274,15 @@ fn check_own_outputs(out: &Path, rejects: Option<&Path>) -> Result<(), Problem> 
         let why = "数据集的文件名须以 .jsonl 结尾：build 和 verify 只读取 .jsonl 文件";
         return Err(Problem::file(out, why));
     }
+    for path in std::iter::once(out).chain(rejects) {
+        if let Some(site) = crate::site::manifest::enclosing_site(path) {
+            let why = format!(
+                "在站点 {} 之内：站点的文件由 build 生成，数据集写在数据目录里",
+                site.display()
+            );
+            return Err(Problem::file(path, why));
+        }
+    }
     let is_dataset = |bytes: &[u8]| {
         std::str::from_utf8(bytes).is_ok_and(|text| {
             (text.lines())

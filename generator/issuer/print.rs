@@ -29,7 +29,7 @@ use crate::input::roster::certificates::{self, CertificateRow};
 use crate::input::roster::{Columns, InputKind};
 use crate::input::table::{Table, read_table};
 use crate::issuer::qr::{QrError, Symbol, verify_url};
-use crate::site::manifest::MANIFEST;
+use crate::site::manifest::enclosing_site;
 use crate::trust::chain::Chain;
 use crate::trust::problem::Problem;
 use crate::trust::verifier::{Verified, VerifyOptions};
@@ -140,9 +140,8 @@ pub(crate) enum Refusal {
 /// Prints the certificates `opts` asks for.
 pub(crate) fn print(opts: &PrintOptions) -> Result<PrintReport, PrintError> {
     // Full names and ID numbers never go into a published site.
-    let out = std::path::absolute(&opts.out).unwrap_or_else(|_| opts.out.clone());
-    if let Some(site) = out.ancestors().find(|a| a.join(MANIFEST).is_file()) {
-        return Err(PrintError::IntoSite(site.to_path_buf()));
+    if let Some(site) = enclosing_site(&opts.out) {
+        return Err(PrintError::IntoSite(site));
     }
     // A mistyped photo folder would print empty frames without a word.
     if let Some(dir) = &opts.photos {

@@ -207,6 +207,7 @@ pub(crate) fn statement_summary(statement: &serde_json::Value) -> String {
         .unwrap_or_default();
     let date = field("issued_on")
         .or_else(|| field("revoked_on"))
+        .or_else(|| field("data_date"))
         .unwrap_or_default();
     format!("{kind} {name}（{date}）")
 }

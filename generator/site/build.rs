@@ -114,7 +114,7 @@ pub(crate) enum BuildError {
         total: usize,
     },
     /// The data folder is the output folder or inside it.
-    #[error("数据目录 {} 在输出目录 {} 之内：替换站点会删除数据和密钥；请把站点生成到数据目录之外（或数据目录之内的子目录，如 --out public）", data.display(), out.display())]
+    #[error("数据目录 {} 在输出目录 {} 之内：替换站点会删除数据和密钥；请把站点生成到数据目录之外，或数据目录之内的子目录，如 --out {}", data.display(), out.display(), data.join("public").display())]
     DataInsideSite {
         /// The data folder.
         data: PathBuf,
@@ -398,7 +398,7 @@ pub(crate) fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
 /// Refuses a QR folder inside the site or around the data, and outputs
 /// that cannot be written, before any slow work.
 fn check_outputs(opts: &BuildOptions) -> Result<(), BuildError> {
-    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let abs = |p: &Path| crate::error::resolved(p);
     // Replacing the site would delete the data (and its keys) inside it.
     if abs(&opts.data).starts_with(abs(&opts.out)) {
         return Err(BuildError::DataInsideSite {
@@ -407,6 +407,9 @@ fn check_outputs(opts: &BuildOptions) -> Result<(), BuildError> {
         });
     }
     crate::site::write::check_writable(&opts.out)?;
+    let skipped = skipped_report_path(&opts.out);
+    dataset::refuse_foreign(&skipped, "构建写的跳过报告", &is_skipped_report)
+        .map_err(BuildError::Setup)?;
     let Some(dir) = &opts.qr_out else {
         return Ok(());
     };
@@ -425,17 +428,30 @@ fn check_outputs(opts: &BuildOptions) -> Result<(), BuildError> {
 
 /// Lists what `--skip-invalid` left out, beside the site; None if nothing.
 fn write_skipped_report(out: &Path, problems: &[Problem]) -> Result<Option<PathBuf>, FsError> {
+    let path = skipped_report_path(out);
     if problems.is_empty() {
+        // An earlier build's list would say records are left out that are not.
+        if std::fs::read(&path).is_ok_and(|b| is_skipped_report(&b)) {
+            std::fs::remove_file(&path).fs(FsAction::Remove, &path)?;
+        }
         return Ok(None);
     }
-    let path = skipped_report_path(out);
     let text = format!(
-        "以下 {} 个问题涉及的记录未发布（--skip-invalid）：\n{}",
+        "以下 {} 个问题涉及的记录未发布（{SKIPPED_MARK}）：\n{}",
         problems.len(),
         crate::trust::problem::report(problems)
     );
     dataset::write_atomic(&path, text.as_bytes())?;
     Ok(Some(path))
+}
+
+/// What the first line of a skipped report says it is.
+const SKIPPED_MARK: &str = "--skip-invalid";
+
+/// Whether `bytes` are a skipped report a build wrote.
+fn is_skipped_report(bytes: &[u8]) -> bool {
+    let first = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+    first.starts_with("以下 ".as_bytes()) && String::from_utf8_lossy(first).contains(SKIPPED_MARK)
 }
 
 /// `<out>.skipped.txt`, beside the site and never inside it.

@@ -21,6 +21,15 @@ pub(crate) const SITE_FORMAT: u32 = 1;
 /// The manifest's path in the site.
 pub(crate) const MANIFEST: &str = "manifest.json";
 
+/// The built site `path` is in (or is), wherever links lead: the place
+/// `print` and `sign` never write to (a site's files are the build's).
+pub(crate) fn enclosing_site(path: &std::path::Path) -> Option<std::path::PathBuf> {
+    let path = crate::error::resolved(path);
+    (path.ancestors())
+        .find(|a| a.join(MANIFEST).is_file())
+        .map(std::path::Path::to_path_buf)
+}
+
 pub(crate) fn manifest(
     chain: &Chain,
     loaded: &Loaded,

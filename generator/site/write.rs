@@ -26,7 +26,7 @@ pub(crate) enum WriteError {
     #[error("{} 不是空目录，也不是 certsite 生成的站点（没有 {MANIFEST}）；拒绝覆盖", .0.display())]
     NotASite(PathBuf),
     /// The site holds files no build wrote: replacing it would lose them.
-    #[error("{} 中有不是 certsite 生成的内容：{}；替换站点会删除它们，拒绝覆盖。请把它们移出，或换一个输出目录", .0.display(), .1.join("、"))]
+    #[error("{} 中有不是 certsite 生成的文件：{}；替换站点会删除它们，拒绝覆盖。请把它们移出，或换一个输出目录", .0.display(), some_of(.1))]
     Foreign(PathBuf, Vec<String>),
     /// The operating system refused.
     #[error(transparent)]
@@ -34,6 +34,15 @@ pub(crate) enum WriteError {
     /// Ctrl-C while writing: the half-written folder was removed.
     #[error("已中断：站点没有更新，未写完的临时目录已删除。")]
     Interrupted,
+}
+
+/// The first few of a long list of names, and how many there are.
+fn some_of(names: &[String]) -> String {
+    let shown = names.iter().take(5).cloned().collect::<Vec<_>>().join("、");
+    match names.len() {
+        0..=5 => shown,
+        n => format!("{shown}……共 {n} 个"),
+    }
 }
 
 /// The order of an update in place (see [`Staging::commit`]): the files
@@ -92,40 +101,48 @@ fn refuse_other_folders(out: &Path) -> Result<(), WriteError> {
         let source = std::io::Error::from(std::io::ErrorKind::NotADirectory);
         return Ok(Err(source).fs(FsAction::Write, out)?);
     }
-    let names: Vec<String> = (std::fs::read_dir(out).fs(FsAction::List, out)?)
-        .filter_map(Result::ok)
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    if names.is_empty() {
+    let empty = (std::fs::read_dir(out).fs(FsAction::List, out)?)
+        .next()
+        .is_none();
+    if empty {
         return Ok(());
     }
-    let Some(own) = site_names(out) else {
+    let Some(own) = site_files(out) else {
         return Err(WriteError::NotASite(out.to_path_buf()));
     };
-    // Replacing the site replaces all of it: what else is in it (a `.git`,
-    // a CNAME, a data folder) would be lost.
-    let mut foreign: Vec<String> = names.into_iter().filter(|n| !own.contains(n)).collect();
+    // Replacing the site replaces all of it: whatever else is in it (a
+    // `.git`, a CNAME, a page added by hand, a data folder) would be lost.
+    let log = LOG_DIR.trim_end_matches('/');
+    let foreign: Vec<String> = walkdir::WalkDir::new(out)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| !e.file_type().is_dir())
+        .filter_map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(out)
+                .ok()?
+                .to_string_lossy()
+                .into_owned();
+            let ours = own.contains(&rel) || rel == MANIFEST || rel.starts_with(&format!("{log}/"));
+            (!ours).then_some(rel)
+        })
+        .collect();
     if !foreign.is_empty() {
-        foreign.sort();
         return Err(WriteError::Foreign(out.to_path_buf(), foreign));
     }
     Ok(())
 }
 
-/// The top-level names of the site in `out`, as its manifest lists its
-/// files (and the manifest and the log, which it does not); None when there
-/// is no manifest or it cannot be read.
-fn site_names(out: &Path) -> Option<BTreeSet<String>> {
+/// The files the site in `out` was built with, as its manifest lists them
+/// (without the manifest itself and the log's tiles); None when there is
+/// no manifest or it cannot be read.
+fn site_files(out: &Path) -> Option<BTreeSet<String>> {
     let text = std::fs::read(out.join(MANIFEST)).ok()?;
     let manifest: serde_json::Value = serde_json::from_slice(&text).ok()?;
     let files = manifest.get("files")?.as_object()?;
-    let mut names: BTreeSet<String> = (files.keys())
-        .filter_map(|path| path.split('/').next())
-        .map(str::to_string)
-        .collect();
-    names.insert(MANIFEST.to_string());
-    names.insert(LOG_DIR.trim_end_matches('/').to_string());
-    Some(names)
+    Some(files.keys().cloned().collect())
 }
 
 /// Fails, before the slow steps of a build, where [`write_site`] would

@@ -721,16 +721,57 @@ fn a_build_never_deletes_what_it_did_not_write() {
     assert_eq!(code, 0, "{err}");
     fs::create_dir(out.join(".git")).unwrap();
     fs::write(out.join(".git/HEAD"), "ref: refs/heads/gh-pages\n").unwrap();
+    fs::write(out.join("directory/custom.html"), "added by hand").unwrap();
     let (code, _, err) = build(&data, &out, &[]);
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("不是 certsite 生成的内容：.git"), "{err}");
-    assert!(out.join(".git/HEAD").is_file());
+    assert!(
+        err.contains("不是 certsite 生成的文件：.git/HEAD、directory/custom.html；"),
+        "{err}"
+    );
+    assert!(out.join(".git/HEAD").is_file() && out.join("directory/custom.html").is_file());
     fs::remove_dir_all(out.join(".git")).unwrap();
-
-    let inside = out.join("mydata");
-    copy_dir(&data, &inside);
-    let (code, _, err) = build(&inside, &out, &[]);
+    fs::remove_file(out.join("directory/custom.html")).unwrap();
+    // A rebuild of the site as it was is fine: every file is the build's.
+    let (code, _, err) = build(&data, &out, &[]);
+    assert_eq!(code, 0, "{err}");
+    // Beside the site: a file of the same name as the skipped-records list
+    // is not replaced; an old list of a build is removed by a clean one.
+    let skipped = dir.path().join("public.skipped.txt");
+    fs::write(&skipped, "my notes\n").unwrap();
+    let (code, _, err) = build(&data, &out, &[]);
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("在输出目录") && err.contains("之内"), "{err}");
-    assert!(inside.join("certsite.toml").is_file());
+    assert_eq!(fs::read_to_string(&skipped).unwrap(), "my notes\n");
+    fs::write(
+        &skipped,
+        "以下 1 个问题涉及的记录未发布（--skip-invalid）：\n",
+    )
+    .unwrap();
+    let (code, _, err) = build(&data, &out, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!skipped.exists(), "a clean build removes the stale list");
+    // QR codes through a link into the site are refused as into the site.
+    let qr_link = dir.path().join("qr-link");
+    std::os::unix::fs::symlink(out.join("c"), &qr_link).unwrap();
+    let (code, _, err) = build(&data, &out, &["--qr-out", qr_link.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("不能在站点目录"), "{err}");
+
+    let inside = out.join("assets/mydata");
+    copy_dir(&data, &inside);
+    // Named as it is, through a link, or with `..`: where it leads counts.
+    let link = dir.path().join("link-to-data");
+    std::os::unix::fs::symlink(&inside, &link).unwrap();
+    let roundabout = out.join("assets/../../public");
+    for (data, out) in [(&inside, &out), (&link, &out), (&inside, &roundabout)] {
+        let (code, _, err) = build(data, out, &[]);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains("在输出目录") && err.contains("之内"), "{err}");
+        assert!(inside.join("certsite.toml").is_file());
+    }
+    assert!(fs::read_dir(dir.path()).unwrap().all(|e| {
+        !e.unwrap()
+            .file_name()
+            .to_string_lossy()
+            .starts_with(".public.")
+    }));
 }

@@ -133,6 +133,7 @@ fn the_same_fault_has_the_same_exit_status_in_every_command() {
         sign(&fake_xlsx, &new_out),
         sign(&roster, &roster),
         sign(&roster, &bad_jsonl),
+        sign(&roster, &fake_site.join("c/x.jsonl")),
         [sign(&roster, &victim_key), vec!["--replace".into()]].concat(),
         [
             sign(&roster, &new_out),
@@ -166,6 +167,15 @@ fn the_same_fault_has_the_same_exit_status_in_every_command() {
         // 2: the command could not run.
         (2, vec!["verify", "--root", s(&missing), s(&d)]),
         (2, vec!["verify", "--root", s(&root), s(&missing)]),
+        // Nothing to verify is no pass; a folder that is no site, no site.
+        (
+            2,
+            vec!["verify", "--root", s(&root), s(roster.parent().unwrap())],
+        ),
+        (
+            2,
+            vec!["log", "verify", "--site", s(&d), "--root", s(&root)],
+        ),
         (
             2,
             vec!["log", "verify", "--site", s(&missing), "--root", s(&root)],

@@ -95,6 +95,18 @@ fn the_demo_has_what_it_promises() {
     };
     let summary = generate(&smaller).unwrap();
     assert_eq!(summary.certificates, 10);
+    // A deployment's folder is never a demo's to replace.
+    let real = dir.path().join("real");
+    fs::create_dir(&real).unwrap();
+    fs::write(real.join("certsite.toml"), "title = \"某市\"\n").unwrap();
+    let err = generate(&DemoOptions {
+        force: true,
+        ..options(&real, 10, 4)
+    })
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("不是演示数据"), "{err}");
+    assert_eq!(fs::read_dir(&real).unwrap().count(), 1);
 }
 
 #[test]

@@ -122,6 +122,25 @@ fn a_new_log_key_is_authorised_and_the_diff_and_the_older_checkpoint_agree() {
             publisher.to_str().unwrap(),
         ]))
     };
+    // Appended only to a file of publisher statements, never to a key.
+    let root_key = fs::read(data.join("demo-keys/root.key")).unwrap();
+    let (code, _, err) = run(certsite().current_dir(&data).args([
+        "log",
+        "authorize",
+        "--key",
+        "demo-keys/root.key",
+        "--log-key",
+        old_key,
+        "--name",
+        "x",
+        "--base-url",
+        "https://certsite.example/",
+        "--out",
+        "demo-keys/root.key",
+    ]));
+    assert_eq!(code, 2);
+    assert!(err.contains("只能追加到发布者声明的数据集"), "{err}");
+    assert_eq!(fs::read(data.join("demo-keys/root.key")).unwrap(), root_key);
     // Only the data folder's root may list log keys.
     let (code, _, err) = authorize("demo-keys/log.key");
     assert_eq!(code, 2);
