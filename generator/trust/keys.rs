@@ -85,7 +85,7 @@ impl KeyRole {
     fn mismatch(self) -> &'static str {
         match self {
             KeyRole::Public => {
-                "这是私钥文件（文件头写着 SECRET key），此处需要公钥文件（.pub）；私钥切勿外传或放入数据目录"
+                "这是私钥文件（文件头写着 SECRET key），此处需要公钥文件（.pub）；私钥切勿外传，也不要发布"
             }
             KeyRole::Secret => "这是公钥文件（.pub），签名需要私钥文件（.key）",
         }
