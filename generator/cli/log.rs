@@ -226,16 +226,19 @@ fn authorize_cmd(a: &AuthorizeArgs, out: &Output) -> CmdResult {
 /// data folder), or a second one of the same date in the file.
 fn check_authorize(a: &AuthorizeArgs, key: &SecretKey, date: &str, text: &str) -> CmdResult {
     // Appended to a key, a roster or another dataset, it would break it.
-    let publishers_only = (text.lines().filter(|l| !l.trim().is_empty())).all(|l| {
-        Envelope::parse(l).is_ok_and(|env| env.statement.to_value()["type"] == "publisher")
-    });
-    if a.out.extension().is_none_or(|e| e != "jsonl") || !publishers_only {
+    let statements: Option<Vec<serde_json::Value>> = (text.lines())
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| Envelope::parse(l).ok().map(|env| env.statement.to_value()))
+        .collect();
+    let publishers = statements.filter(|s| s.iter().all(|v| v["type"] == "publisher"));
+    let Some(publishers) = publishers.filter(|_| a.out.extension().is_some_and(|e| e == "jsonl"))
+    else {
         return Err(format!(
             "--out {}：只能追加到发布者声明的数据集（.jsonl，如 publisher/publisher.jsonl），这个文件不是",
             a.out.display()
         )
         .into());
-    }
+    };
     let data =
         (a.out.ancestors().skip(1)).find(|d| d.join(crate::data::config::CONFIG_FILE).is_file());
     if let Some(data) = data {
@@ -250,10 +253,7 @@ fn check_authorize(a: &AuthorizeArgs, key: &SecretKey, date: &str, text: &str) -
             .into());
         }
     }
-    let same_day = (text.lines().filter_map(|l| Envelope::parse(l).ok()))
-        .map(|env| env.statement.to_value())
-        .any(|v| v["type"] == "publisher" && v["issued_on"] == date);
-    if same_day {
+    if publishers.iter().any(|v| v["issued_on"] == date) {
         return Err(format!(
             "{} 中已有 {date} 的发布者声明：同一天只能有一份；用 --date 指定之后的某一天",
             a.out.display()

@@ -55,6 +55,16 @@ pub fn is_hidden(c: char) -> bool {
             .any(|(a, b)| (*a..=*b).contains(&n))
 }
 
+/// The first five of a long list joined by `sep`, then how many there
+/// are: messages name what they are about without burying the reader.
+pub(crate) fn first_few(items: &[String], sep: &str) -> String {
+    const SHOWN: usize = 5;
+    let count = (items.len() > SHOWN).then(|| format!("……共 {} 个", items.len()));
+    (items.iter().take(SHOWN).cloned().chain(count))
+        .collect::<Vec<_>>()
+        .join(sep)
+}
+
 /// Whether a cell means "none": empty, or a dash as 附件6 prints it (——).
 pub(crate) fn is_none_marker(text: &str) -> bool {
     let t = fold_compact(text);
@@ -66,6 +76,13 @@ pub(crate) fn is_none_marker(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_lists_are_cut_to_five_and_counted() {
+        let names: Vec<String> = (1..=7).map(|i| i.to_string()).collect();
+        assert_eq!(first_few(&names[..2], "、"), "1、2");
+        assert_eq!(first_few(&names, "、"), "1、2、3、4、5、……共 7 个");
+    }
 
     #[test]
     fn folds_full_width_and_spaces() {

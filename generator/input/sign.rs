@@ -15,11 +15,12 @@ use rayon::prelude::*;
 use crate::data::dataset::{self, SourcedLine, check_writable};
 use crate::data::folder::DataFolder;
 use crate::domain::occupation::Catalogue;
+use crate::domain::text::first_few;
 use crate::error::{FsAction, FsError};
 use crate::input::roster::certificates::CertificateRow;
 use crate::input::roster::{Columns, InputKind, certificates, column_for, directory, revocations};
 use crate::input::table::{Row, Table, TableError, read_table};
-use crate::log::state::{statement_summary, summary};
+use crate::log::state::statement_summary;
 use crate::staging::interrupted;
 use crate::trust::chain::Chain;
 use crate::trust::envelope::Envelope;
@@ -267,8 +268,8 @@ fn check_distinct(input: &Path, out: &Path, rejects: Option<&Path>) -> Result<()
 }
 
 /// Refuses outputs that `verify` and `build` would never read (not
-/// `.jsonl`), and existing files that are not what sign writes there: a
-/// signed dataset, a reject list.
+/// `.jsonl`) or that are inside a site, and a reject list over a file that
+/// is not one. An existing dataset is judged by [`check_replaced`].
 fn check_own_outputs(out: &Path, rejects: Option<&Path>) -> Result<(), Problem> {
     if out.extension().is_none_or(|e| e != dataset::DATASET_EXT) {
         let why = "数据集的文件名须以 .jsonl 结尾：build 和 verify 只读取 .jsonl 文件";
@@ -283,14 +284,6 @@ fn check_own_outputs(out: &Path, rejects: Option<&Path>) -> Result<(), Problem> 
             return Err(Problem::file(path, why));
         }
     }
-    let is_dataset = |bytes: &[u8]| {
-        std::str::from_utf8(bytes).is_ok_and(|text| {
-            (text.lines())
-                .filter(|l| !l.trim().is_empty())
-                .all(|l| Envelope::parse(l).is_ok())
-        })
-    };
-    dataset::refuse_foreign(out, "签名数据集", &is_dataset)?;
     if let Some(path) = rejects {
         let is_rejects = |bytes: &[u8]| {
             let text = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
@@ -317,19 +310,30 @@ fn check_replaced(opts: &SignOptions, items: &[Item]) -> Result<Option<String>, 
         .iter()
         .map(|i| statement_summary(&i.draft(opts.iterations, false).to_json().to_value()))
         .collect();
-    let dropped: Vec<String> = (old.lines())
-        .filter(|l| !l.trim().is_empty())
-        .map(summary)
-        .filter(|s| !new.contains(s))
-        .collect();
+    let mut dropped = Vec::new();
+    for (i, line) in old
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        // Not a signed dataset (a key, a roster): never replaced, even asked.
+        let Ok(env) = Envelope::parse(line) else {
+            let why = format!(
+                "已存在，且不是签名数据集（第 {} 行不是签名记录）：拒绝覆盖；请换一个文件名",
+                i + 1
+            );
+            return Err(Problem::file(&opts.out, why));
+        };
+        let old = statement_summary(&env.statement.to_value());
+        if !new.contains(&old) {
+            dropped.push(old);
+        }
+    }
     let out = opts.out.display();
     if dropped.is_empty() {
         return Ok(Some(format!("替换 {out}：其中的记录都在本次输入中")));
     }
-    let list: String = (dropped.iter().take(5))
-        .map(|d| format!("\n  {d}"))
-        .chain((dropped.len() > 5).then(|| format!("\n  ……共 {} 条", dropped.len())))
-        .collect();
+    let list = format!("\n  {}", first_few(&dropped, "\n  "));
     if opts.replace {
         return Ok(Some(format!(
             "替换 {out}（--replace）：删除了其中 {} 条不在本次输入中的记录{list}",

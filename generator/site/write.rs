@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::domain::text::first_few;
 use crate::error::{FsAction, FsContext, FsError};
 use crate::log::state::CHECKPOINT;
 use crate::site::log_step::LOG_DIR;
@@ -26,7 +27,7 @@ pub(crate) enum WriteError {
     #[error("{} 不是空目录，也不是 certsite 生成的站点（没有 {MANIFEST}）；拒绝覆盖", .0.display())]
     NotASite(PathBuf),
     /// The site holds files no build wrote: replacing it would lose them.
-    #[error("{} 中有不是 certsite 生成的文件：{}；替换站点会删除它们，拒绝覆盖。请把它们移出，或换一个输出目录", .0.display(), some_of(.1))]
+    #[error("{} 中有不是 certsite 生成的文件：{}；替换站点会删除它们，拒绝覆盖。请把它们移出，或换一个输出目录", .0.display(), first_few(.1, "、"))]
     Foreign(PathBuf, Vec<String>),
     /// The operating system refused.
     #[error(transparent)]
@@ -34,15 +35,6 @@ pub(crate) enum WriteError {
     /// Ctrl-C while writing: the half-written folder was removed.
     #[error("已中断：站点没有更新，未写完的临时目录已删除。")]
     Interrupted,
-}
-
-/// The first few of a long list of names, and how many there are.
-fn some_of(names: &[String]) -> String {
-    let shown = names.iter().take(5).cloned().collect::<Vec<_>>().join("、");
-    match names.len() {
-        0..=5 => shown,
-        n => format!("{shown}……共 {n} 个"),
-    }
 }
 
 /// The order of an update in place (see [`Staging::commit`]): the files

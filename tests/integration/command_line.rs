@@ -569,6 +569,28 @@ fn a_report_on_data_with_problems_is_written_but_says_it_may_be_incomplete() {
     );
 }
 
+/// A data folder whose log state cannot be written is found before the
+/// data is verified: exit 2 naming the state, not the data's problems.
+#[test]
+fn the_log_state_is_checked_before_the_data() {
+    let (dir, d) = data_with_a_bad_signature();
+    fs::remove_dir_all(d.join("log")).unwrap();
+    fs::write(d.join("log"), "in the way").unwrap();
+    let out = dir.path().join("public");
+    let (code, _, err) = run(certsite()
+        .args(["build", "--data"])
+        .arg(&d)
+        .arg("--out")
+        .arg(&out));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("log：不是目录"), "{err}");
+    assert!(
+        !err.contains("签名无效"),
+        "verified before the check: {err}"
+    );
+    assert!(!out.exists());
+}
+
 #[test]
 fn a_failed_build_json_lists_the_problems() {
     let (dir, d) = data_with_a_bad_signature();
