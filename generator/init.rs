@@ -8,12 +8,11 @@ use std::path::{Path, PathBuf};
 
 use crate::data::config::CONFIG_FILE;
 use crate::data::dataset::write_atomic;
-use crate::domain::dates::today_in_china;
 use crate::error::{FsAction, FsContext, FsError};
 use crate::log::commands::Authorize;
 use crate::staging::{Staging, interrupted};
-use crate::trust::keys::{self, SecretKey};
-use crate::trust::statement::KeyEntry;
+use certsite_core::domain::dates::today_in_china;
+use certsite_core::trust::statement::KeyEntry;
 
 /// What the new deployment is called and where it will be published.
 #[derive(Clone, Debug)]
@@ -39,7 +38,7 @@ pub(crate) enum InitError {
     Fs(#[from] FsError),
     /// A key could not be made.
     #[error(transparent)]
-    Key(#[from] keys::KeyError),
+    Key(#[from] crate::key_files::KeyError),
     /// Ctrl-C: nothing was made.
     #[error("已中断：没有创建 {0}")]
     Interrupted(PathBuf),
@@ -94,14 +93,14 @@ pub(crate) fn init(opts: &InitOptions) -> Result<Vec<PathBuf>, InitError> {
     std::fs::create_dir_all(&keys_dir).fs(FsAction::CreateDir, &keys_dir)?;
     private_folder(&keys_dir)?;
     let today = today_in_china();
-    let root = SecretKey::generate()?;
-    keys::write_pair(&root, &keys_dir.join("root"), &opts.authority)?;
-    let log = SecretKey::generate()?;
-    keys::write_pair(&log, &keys_dir.join("log"), "日志密钥")?;
+    let root = crate::key_files::generate()?;
+    crate::key_files::write_pair(&root, &keys_dir.join("root"), &opts.authority)?;
+    let log = crate::key_files::generate()?;
+    crate::key_files::write_pair(&log, &keys_dir.join("log"), "日志密钥")?;
     let statement = Authorize {
         root: &root,
         name: opts.title.clone(),
-        origin: crate::site::snapshot::origin(&opts.base_url),
+        origin: certsite_core::site_format::snapshot::origin(&opts.base_url),
         keys: vec![KeyEntry {
             kid: log.public().kid(),
             public_key: log.public().to_base64(),

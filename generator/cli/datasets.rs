@@ -7,15 +7,15 @@ use clap::{Args, ValueEnum};
 
 use super::output::{Output, problems_json};
 use super::{CmdResult, Exit, HashArgs, JsonArg, TodayArg, date_arg};
-use crate::constants::MIN_ITERATIONS;
 use crate::data::config::{CONFIG_FILE, Config};
 use crate::data::dataset;
 use crate::input::roster::InputKind;
 use crate::input::sign::{SignError, SignOptions, SignReport, sign};
-use crate::trust::keys::{PublicKey, SecretKey};
-use crate::trust::problem::Problem;
-use crate::trust::rules::Rule;
-use crate::trust::verifier::{Verified, Verifier, VerifyOptions};
+use certsite_core::constants::MIN_ITERATIONS;
+use certsite_core::trust::options::VerifyOptions;
+use certsite_core::trust::problem::Problem;
+use certsite_core::trust::rules::Rule;
+use certsite_core::trust::verifier::{Verified, Verifier};
 
 pub(super) const SIGN_EXAMPLES: &str = "示例：
   certsite sign --key keys/root.key --input examples/directory.csv --out directory/directory.jsonl
@@ -122,7 +122,7 @@ fn sign_json(r: &SignReport, a: &SignArgs, kid: &str, written: bool) -> serde_js
 
 pub(super) fn sign_cmd(a: &SignArgs, out: &Output) -> CmdResult {
     let (iterations, min_iterations) = a.hash.checked()?;
-    let key = SecretKey::read(&a.key)?;
+    let key = crate::key_files::read_secret(&a.key)?;
     let kid = key.public().kid();
     let today = a.today.date()?;
     let statement_date = match &a.date {
@@ -210,7 +210,7 @@ fn min_iterations(a: &VerifyArgs) -> Result<u32, Box<dyn std::error::Error>> {
 }
 
 pub(super) fn verify_cmd(a: &VerifyArgs, out: &Output) -> CmdResult {
-    let root = PublicKey::read(&a.root)?;
+    let root = crate::key_files::read_public(&a.root)?;
     let verifier = Verifier {
         root,
         options: VerifyOptions {
@@ -230,7 +230,7 @@ pub(super) fn verify_cmd(a: &VerifyArgs, out: &Output) -> CmdResult {
     }
     let Verified {
         chain, problems, ..
-    } = verifier.verify_files(&files);
+    } = crate::data::dataset::verify_files(&verifier, &files, Vec::new());
     out.say(&format!(
         "根密钥  kid {}  指纹 SHA-256 {}",
         root.kid(),

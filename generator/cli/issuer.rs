@@ -10,11 +10,11 @@ use super::output::{Output, problems_json};
 use super::{CmdResult, Exit, JsonArg, TodayArg};
 use crate::data::dataset;
 use crate::data::folder::DataFolder;
-use crate::domain::code::{CertCode, CodeError, FILING_LEN, FilingNo, normalize_input};
 use crate::error::{FsAction, FsContext, FsError};
 use crate::issuer::print::{PrintError, PrintOptions, print};
 use crate::issuer::report::ReportError;
-use crate::trust::verifier::Verified;
+use certsite_core::domain::code::{CertCode, CodeError, FILING_LEN, FilingNo, normalize_input};
+use certsite_core::trust::verifier::Verified;
 
 pub(super) const REPORT_EXAMPLES: &str = "示例：
   certsite report --institution Y000021013002 --month 2024-03

@@ -10,14 +10,14 @@ use clap::{Args, Subcommand};
 use super::output::Output;
 use super::{CmdResult, Exit, date_arg};
 use crate::data::dataset;
-use crate::domain::dates::today_in_china;
 use crate::error::{FsAction, FsContext, FsError};
 use crate::log::audit::{Audit, WitnessPolicy, audit};
 use crate::log::commands;
-use crate::log::witness::{self, Witness};
-use crate::site::manifest::MANIFEST;
-use crate::trust::envelope::Envelope;
-use crate::trust::keys::{PublicKey, SecretKey};
+use certsite_core::domain::dates::today_in_china;
+use certsite_core::log::cosignature::{self, Witness};
+use certsite_core::site_format::MANIFEST;
+use certsite_core::trust::envelope::Envelope;
+use certsite_core::trust::keys::SecretKey;
 
 const VERIFY_EXAMPLES: &str = "示例：
   certsite log verify --site public --root data/root.pub
@@ -115,11 +115,11 @@ pub(super) fn log_cmd(c: LogCommand, out: &Output) -> CmdResult {
             quorum,
             json: _,
         } => {
-            let root = PublicKey::read(&root)?;
+            let root = crate::key_files::read_public(&root)?;
             must_exist(&site)?;
             // Neither a snapshot nor a manifest: no site at all (exit 2),
             // where a site missing some of its files is a finding (exit 1).
-            let marks = [crate::site::snapshot::SNAPSHOT_FILE, MANIFEST];
+            let marks = [certsite_core::site_format::SNAPSHOT_FILE, MANIFEST];
             if site.is_dir() && marks.iter().all(|m| !site.join(m).exists()) {
                 return Err(format!(
                     "{} 不是 certsite 生成的站点（没有 {} 和 {}）",
@@ -137,14 +137,14 @@ pub(super) fn log_cmd(c: LogCommand, out: &Output) -> CmdResult {
                 .map(|v| Witness::from_vkey(v))
                 .collect::<Result<Vec<_>, _>>()?;
             let policy = WitnessPolicy {
-                quorum: quorum.unwrap_or(witness::distinct(&witnesses)),
+                quorum: quorum.unwrap_or(cosignature::distinct(&witnesses)),
                 witnesses,
             };
             let audit = audit(&site, &root, from.as_deref(), &policy);
             Ok(print_audit(&site, &audit, from.is_some(), out))
         }
         LogCommand::Diff { old, new, root } => {
-            let root = PublicKey::read(&root)?;
+            let root = crate::key_files::read_public(&root)?;
             must_exist(&old)?;
             must_exist(&new)?;
             match commands::diff(&old, &new, &root) {
@@ -174,7 +174,7 @@ pub(super) fn log_cmd(c: LogCommand, out: &Output) -> CmdResult {
 /// Appends a root-signed publisher statement listing the log keys.
 fn authorize_cmd(a: &AuthorizeArgs, out: &Output) -> CmdResult {
     crate::data::config::check_base_url(&a.base_url).map_err(|why| format!("--base-url：{why}"))?;
-    let root = SecretKey::read(&a.key)?;
+    let root = crate::key_files::read_secret(&a.key)?;
     let date = match &a.date {
         Some(d) => date_arg(d, "--date ")?,
         None => today_in_china(),
@@ -188,7 +188,7 @@ fn authorize_cmd(a: &AuthorizeArgs, out: &Output) -> CmdResult {
     let line = commands::Authorize {
         root: &root,
         name: a.name.clone(),
-        origin: crate::site::snapshot::origin(&a.base_url),
+        origin: certsite_core::site_format::snapshot::origin(&a.base_url),
         keys,
         date: date.to_string(),
     }

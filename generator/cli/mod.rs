@@ -23,8 +23,8 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use jiff::civil::Date;
 
-use crate::constants::{DEFAULT_ITERATIONS, MIN_ITERATIONS};
-use crate::domain::dates::{parse_date, today_in_china};
+use certsite_core::constants::{DEFAULT_ITERATIONS, MIN_ITERATIONS};
+use certsite_core::domain::dates::{parse_date, today_in_china};
 pub use output::ColorWhen;
 use output::Output;
 

@@ -10,7 +10,7 @@ use anstyle::{AnsiColor, Style};
 use clap::ValueEnum;
 
 use super::Exit;
-use crate::trust::problem::Problem;
+use certsite_core::trust::problem::Problem;
 
 /// When to colour.
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -7,7 +7,6 @@ use clap::Args;
 use super::output::Output;
 use super::{CmdResult, Exit};
 use crate::error::{FsAction, FsContext};
-use crate::trust::keys::{self, SecretKey};
 
 pub(super) const INIT_EXAMPLES: &str = "示例：
   certsite init mysite --title \"某市职业技能等级证书查询\" \\
@@ -110,8 +109,8 @@ pub(super) fn keygen_cmd(a: &KeygenArgs, out: &Output) -> CmdResult {
     if let Some(parent) = a.out.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).fs(FsAction::CreateDir, parent)?;
     }
-    let key = SecretKey::generate()?;
-    let (secret, public) = keys::write_pair(&key, &a.out, &a.label)?;
+    let key = crate::key_files::generate()?;
+    let (secret, public) = crate::key_files::write_pair(&key, &a.out, &a.label)?;
     let pk = key.public();
     out.say(&format!(
         "私钥  {}（权限 0600，切勿外传）",

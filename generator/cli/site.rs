@@ -8,7 +8,9 @@ use clap::Args;
 use super::output::{Output, problems_json};
 use super::{CmdResult, Exit, HashArgs, JsonArg, TodayArg, date_arg};
 use crate::demo::{self, DemoOptions};
-use crate::site::build::{self, BuildError, BuildOptions, BuildReport};
+use crate::issuer::qr_files::{self, QrFilesError};
+use crate::site::build::{self, BuildOptions, BuildReport};
+use crate::site::error::BuildError;
 use crate::site::serve;
 use crate::site::write::WriteError;
 
@@ -213,22 +215,29 @@ pub(super) fn build_cmd(
         out: a.out.clone(),
         skip_invalid: a.skip_invalid,
         today,
-        qr_out: a.qr_out.clone(),
         log_key: a.log_key.clone(),
     };
-    let problems = match build::build(&opts) {
+    let problems = match build_with_qr_codes(&opts, a.qr_out.as_deref()) {
         Ok(r) => {
             print_built(&r, a, out);
             return Ok((Exit::Success, true));
         }
-        Err(BuildError::Problems(problems)) => problems,
-        Err(
-            e @ (BuildError::Write(WriteError::Interrupted) | BuildError::QrInterrupted { .. }),
-        ) => {
+        Err(BuiltNot::Qr(e @ QrFilesError::Interrupted { .. })) => {
             out.trouble(&e.to_string());
             return Ok((Exit::Interrupted, false));
         }
-        Err(BuildError::Removed(message)) => {
+        Err(BuiltNot::Qr(e)) => {
+            return Err(format!("{e}（{}）", unchanged(&a.out).trim_end_matches('。')).into());
+        }
+        Err(BuiltNot::Build(e)) => e,
+    };
+    let problems = match problems {
+        BuildError::Problems(problems) => problems,
+        e @ BuildError::Write(WriteError::Interrupted) => {
+            out.trouble(&e.to_string());
+            return Ok((Exit::Interrupted, false));
+        }
+        BuildError::Removed(message) => {
             // Published statements would go: a data problem, said whole.
             out.trouble(&message);
             out.trouble(&format!("未生成站点；{}", unchanged(&a.out)));
@@ -237,7 +246,7 @@ pub(super) fn build_cmd(
             );
             return Ok((Exit::Problems, false));
         }
-        Err(e) => {
+        e => {
             return Err(format!("{e}（{}）", unchanged(&a.out).trim_end_matches('。')).into());
         }
     };
@@ -262,6 +271,32 @@ pub(super) fn build_cmd(
     Ok((Exit::Problems, false))
 }
 
+/// Why `build_with_qr_codes` wrote no site.
+enum BuiltNot {
+    Build(BuildError),
+    Qr(QrFilesError),
+}
+
+/// The build, with `--qr-out`'s QR codes written after everything verified
+/// and before the site: interrupted, they leave the site as it was.
+fn build_with_qr_codes(
+    opts: &BuildOptions,
+    qr_out: Option<&Path>,
+) -> Result<BuildReport, BuiltNot> {
+    let Some(dir) = qr_out else {
+        return build::build(opts).map_err(BuiltNot::Build);
+    };
+    // Every output is checked before the slow work.
+    build::check_outputs(opts).map_err(BuiltNot::Build)?;
+    qr_files::check(dir, &opts.data, &opts.out).map_err(BuiltNot::Qr)?;
+    let mut prepared = build::prepare(opts).map_err(BuiltNot::Build)?;
+    let t = std::time::Instant::now();
+    let base_url = prepared.config().base_url.clone();
+    qr_files::write_all(dir, prepared.chain(), &base_url).map_err(BuiltNot::Qr)?;
+    prepared.timed("qr", t.elapsed());
+    prepared.publish().map_err(BuiltNot::Build)
+}
+
 /// A build step's name as printed (the JSON summary keeps the English key).
 fn step_name(step: &str) -> &str {
     match step {
@@ -271,6 +306,7 @@ fn step_name(step: &str) -> &str {
         "log" => "日志",
         "snapshot" => "快照",
         "manifest" => "清单",
+        "qr" => "二维码",
         "write" => "写出",
         other => other,
     }

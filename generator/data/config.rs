@@ -4,9 +4,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::constants::MIN_ITERATIONS;
-use crate::trust::json_errors::{names, serde_message};
-use crate::trust::problem::Problem;
+use certsite_core::constants::MIN_ITERATIONS;
+use certsite_core::trust::json_errors::{names, serde_message};
+use certsite_core::trust::problem::Problem;
 
 /// File name of the site configuration inside the data folder.
 pub(crate) const CONFIG_FILE: &str = "certsite.toml";

@@ -1,29 +1,23 @@
 //! Signed datasets on disk: JSON Lines files of envelopes, found in files or
-//! folders (walked in sorted order so that every run sees the same sequence).
+//! folders (walked in sorted order so that every run sees the same sequence),
+//! read and verified; and the one place that tells a data folder from a
+//! built site, which no command reads as data or writes into.
 
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use walkdir::WalkDir;
 
+use certsite_core::site_format::MANIFEST;
+use certsite_core::trust::dataset::{self, SourcedLine};
+use certsite_core::trust::problem::Problem;
+use certsite_core::trust::verifier::{Verified, Verifier};
+
 use crate::error::{FsAction, FsContext, FsError, os_message};
-use crate::trust::problem::Problem;
 
 /// File extension of a signed dataset.
 pub(crate) const DATASET_EXT: &str = "jsonl";
-
-/// One non-empty line of a dataset, with where it came from.
-#[derive(Clone, Debug)]
-pub(crate) struct SourcedLine {
-    /// The dataset file (shared by all its lines).
-    pub file: Arc<Path>,
-    /// 1-based line number.
-    pub line: usize,
-    /// The line's text, without the line break.
-    pub text: String,
-}
 
 /// Whether a folder met in a data folder is not data: a site built into
 /// it (`certsite build --data . --out public`, which holds `manifest.json`),
@@ -31,7 +25,16 @@ pub(crate) struct SourcedLine {
 fn is_output(entry: &walkdir::DirEntry) -> bool {
     entry.file_type().is_dir()
         && (entry.file_name().to_string_lossy().starts_with('.')
-            || entry.path().join(crate::site::manifest::MANIFEST).is_file())
+            || entry.path().join(MANIFEST).is_file())
+}
+
+/// The built site `path` is in (or is), wherever links lead: the place
+/// `print` and `sign` never write to (a site's files are the build's).
+pub(crate) fn enclosing_site(path: &Path) -> Option<PathBuf> {
+    let path = crate::error::resolved(path);
+    (path.ancestors())
+        .find(|a| a.join(MANIFEST).is_file())
+        .map(Path::to_path_buf)
 }
 
 /// Lists the dataset files under `paths` (files are taken as given; folders
@@ -85,30 +88,25 @@ pub(crate) fn read_lines(files: &[PathBuf]) -> (Vec<SourcedLine>, Vec<Problem>) 
     let mut lines = Vec::new();
     let mut problems = Vec::new();
     for file in files {
-        let shared: Arc<Path> = Arc::from(file.as_path());
-        let bytes = match fs::read(file) {
-            Ok(b) => b,
-            Err(e) => {
-                problems.push(Problem::file(file, format!("无法读取：{}", os_message(&e))));
-                continue;
+        match fs::read(file) {
+            Ok(bytes) => {
+                let (more, bad) = dataset::lines(file, &bytes);
+                lines.extend(more);
+                problems.extend(bad);
             }
-        };
-        for (i, raw) in bytes.split(|&b| b == b'\n').enumerate() {
-            let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
-            if raw.iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
-            match std::str::from_utf8(raw) {
-                Ok(text) => lines.push(SourcedLine {
-                    file: shared.clone(),
-                    line: i + 1,
-                    text: text.to_string(),
-                }),
-                Err(_) => problems.push(Problem::line(file, i + 1, "不是 UTF-8 文本")),
-            }
+            Err(e) => problems.push(Problem::file(file, format!("无法读取：{}", os_message(&e)))),
         }
     }
     (lines, problems)
+}
+
+/// Reads and verifies dataset files, together with further lines not on
+/// disk yet (statements about to be signed, checked against the signed
+/// data). Problems reading the files are reported beside the chain's.
+pub fn verify_files(verifier: &Verifier, files: &[PathBuf], extra: Vec<SourcedLine>) -> Verified {
+    let (mut lines, problems) = read_lines(files);
+    lines.extend(extra);
+    verifier.verify(lines, problems)
 }
 
 /// Writes `bytes` to `path` atomically: into a temporary file beside it,

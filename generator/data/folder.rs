@@ -7,13 +7,15 @@ use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 
-use crate::constants::MIN_ITERATIONS;
 use crate::data::config::{CONFIG_FILE, Config};
 use crate::data::dataset;
 use crate::error::os_message;
-use crate::trust::keys::{KeyError, PublicKey};
-use crate::trust::problem::Problem;
-use crate::trust::verifier::{Verified, Verifier, VerifyOptions};
+use crate::key_files::KeyError;
+use certsite_core::constants::MIN_ITERATIONS;
+use certsite_core::trust::keys::PublicKey;
+use certsite_core::trust::options::VerifyOptions;
+use certsite_core::trust::problem::Problem;
+use certsite_core::trust::verifier::{Verified, Verifier};
 
 /// Name of the trust root's public key in a data folder without a
 /// `certsite.toml` saying otherwise.
@@ -52,7 +54,7 @@ impl DataFolder {
     }
 
     fn with_root(path: &Path, root: &Path, min_iterations: u32) -> Result<DataFolder, Problem> {
-        let root = PublicKey::read(root).map_err(|e| {
+        let root = crate::key_files::read_public(root).map_err(|e| {
             // The key's errors name the file themselves: said once.
             let text = match &e {
                 KeyError::Fs(fs) => format!("无法读取：{}", os_message(&fs.source)),
@@ -86,6 +88,11 @@ impl DataFolder {
 
     /// Reads and verifies every dataset of the folder as of `today`.
     pub(crate) fn verify(&self, today: Date) -> Result<Verified, Problem> {
-        Ok(self.verifier(today).verify_files(&self.dataset_files()?))
+        let verifier = self.verifier(today);
+        Ok(dataset::verify_files(
+            &verifier,
+            &self.dataset_files()?,
+            Vec::new(),
+        ))
     }
 }

@@ -16,24 +16,26 @@ use rand_chacha::ChaCha20Rng;
 use rand_core::{Rng, SeedableRng};
 use sha2::{Digest, Sha256};
 
-use crate::constants::FILING_VALIDITY_YEARS;
 use crate::data::config::CONFIG_FILE;
 use crate::data::folder::DEFAULT_ROOT_KEY;
-use crate::domain::code::{CertCode, FilingNo};
-use crate::domain::dates::end_of_period;
-use crate::domain::id_document::{IdType, gb11643_check_char};
-use crate::domain::level::Level;
-use crate::domain::occupation::Catalogue;
-use crate::domain::occupation::OccupationError;
 use crate::error::{FsAction, FsContext, FsError};
 use crate::input::roster::InputKind;
 use crate::input::sign::{SignError, SignOptions, sign};
+use crate::key_files::{KeyError, write_secret_file};
 use crate::staging::{Placed, Staging, copy_tree, interrupted};
-use crate::trust::envelope::Envelope;
-use crate::trust::keys::{KeyError, PublicKey, SecretKey, write_secret_file};
-use crate::trust::problem::{Problem, report};
-use crate::trust::statement::{KeyEntry, Publisher, Statement};
-use crate::trust::verifier::{Verifier, VerifyOptions};
+use certsite_core::constants::FILING_VALIDITY_YEARS;
+use certsite_core::domain::code::{CertCode, FilingNo};
+use certsite_core::domain::dates::end_of_period;
+use certsite_core::domain::id_document::{IdType, gb11643_check_char};
+use certsite_core::domain::level::Level;
+use certsite_core::domain::occupation::Catalogue;
+use certsite_core::domain::occupation::OccupationError;
+use certsite_core::trust::envelope::Envelope;
+use certsite_core::trust::keys::{PublicKey, SecretKey};
+use certsite_core::trust::options::VerifyOptions;
+use certsite_core::trust::problem::{Problem, report};
+use certsite_core::trust::statement::{KeyEntry, Publisher, Statement};
+use certsite_core::trust::verifier::Verifier;
 
 mod tables;
 use tables::{
@@ -433,9 +435,9 @@ fn sign_publisher(opts: &DemoOptions, root: &SecretKey) -> Result<(), DemoError>
     )
     .map_err(|p| DemoError::Invalid(vec![p]))?;
     let statement = Statement::Publisher(Publisher {
-        v: crate::constants::STATEMENT_VERSION,
+        v: certsite_core::constants::STATEMENT_VERSION,
         name: config.title.clone(),
-        origin: crate::site::snapshot::origin(&config.base_url),
+        origin: certsite_core::site_format::snapshot::origin(&config.base_url),
         keys: vec![KeyEntry {
             kid: log.kid(),
             public_key: log.to_base64(),
@@ -580,7 +582,7 @@ fn verify_output(opts: &DemoOptions, root: &PublicKey) -> Result<(), DemoError> 
             min_iterations: opts.min_iterations,
         },
     };
-    let problems = verifier.verify_files(&files).problems;
+    let problems = crate::data::dataset::verify_files(&verifier, &files, Vec::new()).problems;
     if problems.is_empty() {
         Ok(())
     } else {

@@ -12,22 +12,24 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Date;
 use rayon::prelude::*;
 
-use crate::data::dataset::{self, SourcedLine, check_writable};
+use crate::data::dataset::{self, check_writable};
 use crate::data::folder::DataFolder;
-use crate::domain::occupation::Catalogue;
-use crate::domain::text::first_few;
 use crate::error::{FsAction, FsError};
 use crate::input::roster::certificates::CertificateRow;
 use crate::input::roster::{Columns, InputKind, certificates, column_for, directory, revocations};
 use crate::input::table::{Row, Table, TableError, read_table};
 use crate::log::state::statement_summary;
 use crate::staging::interrupted;
-use crate::trust::chain::Chain;
-use crate::trust::envelope::Envelope;
-use crate::trust::keys::SecretKey;
-use crate::trust::problem::Problem;
-use crate::trust::statement::Statement;
-use crate::trust::verifier::{Verifier, VerifyOptions};
+use certsite_core::domain::occupation::Catalogue;
+use certsite_core::domain::text::first_few;
+use certsite_core::trust::chain::Chain;
+use certsite_core::trust::dataset::SourcedLine;
+use certsite_core::trust::envelope::Envelope;
+use certsite_core::trust::keys::SecretKey;
+use certsite_core::trust::options::VerifyOptions;
+use certsite_core::trust::problem::Problem;
+use certsite_core::trust::statement::Statement;
+use certsite_core::trust::verifier::Verifier;
 
 /// What to sign and how.
 pub(crate) struct SignOptions<'a> {
@@ -276,7 +278,7 @@ fn check_own_outputs(out: &Path, rejects: Option<&Path>) -> Result<(), Problem> 
         return Err(Problem::file(out, why));
     }
     for path in std::iter::once(out).chain(rejects) {
-        if let Some(site) = crate::site::manifest::enclosing_site(path) {
+        if let Some(site) = crate::data::dataset::enclosing_site(path) {
             let why = format!(
                 "在站点 {} 之内：站点的文件由 build 生成，数据集写在数据目录里",
                 site.display()
@@ -477,7 +479,7 @@ impl DataContext {
             .into_iter()
             .filter(|f| std::path::absolute(f).ok() != out_abs)
             .collect();
-        let verified = verifier.verify_files(&files);
+        let verified = crate::data::dataset::verify_files(&verifier, &files, Vec::new());
         if !verified.problems.is_empty() {
             notes.push(format!(
                 "数据目录 {} 中已有 {} 个问题（不影响本次签名；用 certsite verify 查看）",
@@ -530,7 +532,7 @@ impl DataContext {
                 }
             })
             .collect();
-        let verified = self.verifier.verify_files_with(&self.files, new_lines);
+        let verified = crate::data::dataset::verify_files(&self.verifier, &self.files, new_lines);
         Ok(verified
             .problems
             .into_iter()

@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 use calamine::{Data, Reader};
 use encoding_rs::{GB18030, UTF_16BE, UTF_16LE};
 
-use crate::domain::dates::from_excel_serial;
-use crate::domain::text::fold_compact;
-use crate::trust::problem::Problem;
+use certsite_core::domain::dates::from_excel_serial;
+use certsite_core::domain::text::fold_compact;
+use certsite_core::trust::problem::Problem;
 
 /// How many rows may sit above the header row (titles, notes, a blank line).
 const MAX_TITLE_ROWS: usize = 10;

@@ -1,10 +1,12 @@
 //! What an issuing enterprise prints and files, never published on the
-//! site: QR codes for its certificates ([`qr`]), the certificates themselves
+//! site: QR codes for its certificates ([`qr`], and `qr_files` for
+//! `build --qr-out`), the certificates themselves
 //! in the layout of 附件6 ([`print`]), and the monthly summary of 附件7
 //! (`report`).
 
 pub(crate) mod print;
 pub mod qr;
+pub(crate) mod qr_files;
 pub(crate) mod report;
 
 /// Renders one of the issuer's pages from its template in `site-templates/`,

@@ -20,19 +20,20 @@ use minijinja::{Value, context};
 use rayon::prelude::*;
 
 use crate::data::config::Config;
+use crate::data::dataset::enclosing_site;
 use crate::data::dataset::write_atomic;
 use crate::data::folder::DataFolder;
-use crate::domain::code::{CertCode, CodeError, normalize_input};
-use crate::domain::occupation::Catalogue;
 use crate::error::{FsAction, FsContext, FsError, os_message};
 use crate::input::roster::certificates::{self, CertificateRow};
 use crate::input::roster::{Columns, InputKind};
 use crate::input::table::{Table, read_table};
 use crate::issuer::qr::{QrError, Symbol, verify_url};
-use crate::site::manifest::enclosing_site;
-use crate::trust::chain::Chain;
-use crate::trust::problem::Problem;
-use crate::trust::verifier::{Verified, VerifyOptions};
+use certsite_core::domain::code::{CertCode, CodeError, normalize_input};
+use certsite_core::domain::occupation::Catalogue;
+use certsite_core::trust::chain::Chain;
+use certsite_core::trust::options::VerifyOptions;
+use certsite_core::trust::problem::Problem;
+use certsite_core::trust::verifier::Verified;
 
 /// Where the rosters are when none is named: the demo's.
 pub(crate) const DEFAULT_ROSTERS: &str = "demo-rosters/certificates";
@@ -154,7 +155,7 @@ pub(crate) fn print(opts: &PrintOptions) -> Result<PrintReport, PrintError> {
         chain,
         problems: data_problems,
         ..
-    } = verifier.verify_files(&folder.dataset_files()?);
+    } = crate::data::dataset::verify_files(&verifier, &folder.dataset_files()?, Vec::new());
     let Rosters {
         rows,
         mut problems,
@@ -422,8 +423,8 @@ pub(crate) fn check_row(row: &CertificateRow, chain: &Chain) -> Result<String, R
         && s.issued_on == row.issued_on.to_string()
         && s.occupation_code == row.occupation_code
         && s.subtype == row.subtype
-        && crate::trust::privacy::name_hash(&row.name, &code, iterations) == s.name_hash
-        && crate::trust::privacy::id_hash(&row.id_number, &code, iterations) == s.id_hash;
+        && certsite_core::trust::privacy::name_hash(&row.name, &code, iterations) == s.name_hash
+        && certsite_core::trust::privacy::id_hash(&row.id_number, &code, iterations) == s.id_hash;
     if !agrees {
         return Err(Refusal::Disagrees(code));
     }
@@ -518,9 +519,9 @@ pub(crate) fn render_all(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::code::CertCode;
-    use crate::domain::id_document::IdType;
-    use crate::domain::level::Level;
+    use certsite_core::domain::code::CertCode;
+    use certsite_core::domain::id_document::IdType;
+    use certsite_core::domain::level::Level;
 
     fn row(name: &str) -> CertificateRow {
         CertificateRow {

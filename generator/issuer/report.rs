@@ -5,7 +5,7 @@ use minijinja::context;
 use minijinja::value::{Serde, Value};
 
 use crate::site::model::{CountTable, LEVEL_COLUMNS};
-use crate::trust::chain::Chain;
+use certsite_core::trust::chain::Chain;
 
 /// The form's title, first in the CSV and the HTML: it also tells a report
 /// `--out` may replace from any other file.

@@ -13,16 +13,16 @@ use std::path::{Path, PathBuf};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
-use crate::log::keyed_tree::KeyedTree;
-use crate::log::keyed_tree::file_hash;
-use crate::log::merkle::{Hash, leaf_hash, root};
-use crate::log::note;
-use crate::log::tiles::{TILE_WIDTH, bundle_entries, tile_path};
-use crate::site::shard::ShardScheme;
-use crate::site::snapshot::{issuer_records, shard_records};
-use crate::trust::keys::PublicKey;
-use crate::trust::snapshot::TrustedSnapshot;
-use crate::trust::statement::TreeHead;
+use certsite_core::log::keyed_tree::KeyedTree;
+use certsite_core::log::keyed_tree::file_hash;
+use certsite_core::log::merkle::{Hash, leaf_hash, root};
+use certsite_core::log::note;
+use certsite_core::log::tiles::{TILE_WIDTH, bundle_entries, tile_path};
+use certsite_core::site_format::shard::ShardScheme;
+use certsite_core::site_format::snapshot::{issuer_records, shard_records};
+use certsite_core::trust::keys::PublicKey;
+use certsite_core::trust::snapshot::TrustedSnapshot;
+use certsite_core::trust::statement::TreeHead;
 
 /// What an audit found.
 #[derive(Debug, Default)]
@@ -137,7 +137,7 @@ fn check_tiles(dir: &Path, entries: &[Vec<u8>], leaves: &[Hash], audit: &mut Aud
             .collect();
         levels.push(next);
     }
-    let mut needed: HashSet<String> = crate::log::tiles::tiles(entries)
+    let mut needed: HashSet<String> = certsite_core::log::tiles::tiles(entries)
         .map(|t| t.into_keys().collect())
         .unwrap_or_default();
     let tiles = dir.join("tile");
@@ -273,17 +273,17 @@ fn name_culprits(
         .collect();
     let mut named = 0;
     for (bucket, own) in records.iter().enumerate() {
-        let tiles: Vec<&[u8]> = crate::log::keyed_tree::path(&hs, bucket as u32)
+        let tiles: Vec<&[u8]> = certsite_core::log::keyed_tree::path(&hs, bucket as u32)
             .iter()
             .map(|k| served.get(k).map_or(&[][..], Vec::as_slice))
             .collect();
-        let listed = crate::log::keyed_tree::record_in_tile(
+        let listed = certsite_core::log::keyed_tree::record_in_tile(
             tiles.first().copied().unwrap_or(&[]),
             hs[0],
             bucket as u32,
         );
         if listed.as_deref() != Some(own.as_slice())
-            && crate::log::keyed_tree::leads_to_top(&hs, &top, bucket as u32, &tiles)
+            && certsite_core::log::keyed_tree::leads_to_top(&hs, &top, bucket as u32, &tiles)
         {
             named += 1;
             if named <= 20 {
@@ -295,7 +295,7 @@ fn name_culprits(
                         .name(bucket as u32),
                     ]
                 } else {
-                    crate::log::keyed_tree::names(own)
+                    certsite_core::log::keyed_tree::names(own)
                 };
                 audit
                     .problems
@@ -328,7 +328,7 @@ fn served_lines(site: &Path) -> Vec<(PathBuf, usize, String)> {
         })
         .collect();
     files.sort();
-    let snapshot = site.join(crate::site::snapshot::SNAPSHOT_FILE);
+    let snapshot = site.join(certsite_core::site_format::SNAPSHOT_FILE);
     for file in files.iter().chain(std::iter::once(&snapshot)) {
         let text = std::fs::read_to_string(file).unwrap_or_default();
         let mut lines: Vec<&str> = text.lines().filter(|l| !l.is_empty()).collect();
@@ -426,7 +426,7 @@ fn check_from(
 #[derive(Debug, Default)]
 pub(crate) struct WitnessPolicy {
     /// The witnesses.
-    pub witnesses: Vec<crate::log::witness::Witness>,
+    pub witnesses: Vec<certsite_core::log::cosignature::Witness>,
     /// How many must cosign.
     pub quorum: usize,
 }
@@ -440,14 +440,14 @@ pub(crate) fn audit(
     policy: &WitnessPolicy,
 ) -> Audit {
     let mut audit = Audit::default();
-    let snapshot_text = match read(&site.join(crate::site::snapshot::SNAPSHOT_FILE)) {
+    let snapshot_text = match read(&site.join(certsite_core::site_format::SNAPSHOT_FILE)) {
         Ok(b) => String::from_utf8_lossy(&b).into_owned(),
         Err(e) => {
             audit.problems.push(e);
             return audit;
         }
     };
-    let trusted = match crate::trust::snapshot::read(&snapshot_text, root_key) {
+    let trusted = match certsite_core::trust::snapshot::read(&snapshot_text, root_key) {
         Ok(t) => t,
         Err(e) => {
             audit
@@ -475,7 +475,7 @@ pub(crate) fn audit(
         }
     };
     (audit.size, audit.root) = (size, want);
-    let cosigned = crate::log::witness::cosigned_by(&checkpoint, &policy.witnesses);
+    let cosigned = certsite_core::log::cosignature::cosigned_by(&checkpoint, &policy.witnesses);
     if cosigned < policy.quorum {
         audit.problems.push(format!(
             "log/checkpoint：见证人副署不足，需要 {} 个，有效的 {cosigned} 个",

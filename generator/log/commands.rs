@@ -5,10 +5,10 @@
 use std::path::Path;
 
 use crate::log::audit;
-use crate::log::merkle::Hash;
-use crate::trust::envelope::Envelope;
-use crate::trust::keys::{PublicKey, SecretKey};
-use crate::trust::statement::{KeyEntry, Publisher, Statement};
+use certsite_core::log::merkle::Hash;
+use certsite_core::trust::envelope::Envelope;
+use certsite_core::trust::keys::{PublicKey, SecretKey};
+use certsite_core::trust::statement::{KeyEntry, Publisher, Statement};
 
 /// A checkpoint to compare: the site folder's own (with its log), or a
 /// checkpoint file. Returns (size, root, log folder if a site).
@@ -19,9 +19,10 @@ pub(crate) fn checkpoint_of(
     origin: &mut Option<String>,
 ) -> Result<(String, Option<std::path::PathBuf>), String> {
     if path.is_dir() {
-        let snapshot = std::fs::read_to_string(path.join(crate::site::snapshot::SNAPSHOT_FILE))
-            .map_err(|e| format!("{}：{}", path.display(), crate::error::os_message(&e)))?;
-        let trusted = crate::trust::snapshot::read(&snapshot, root)
+        let snapshot =
+            std::fs::read_to_string(path.join(certsite_core::site_format::SNAPSHOT_FILE))
+                .map_err(|e| format!("{}：{}", path.display(), crate::error::os_message(&e)))?;
+        let trusted = certsite_core::trust::snapshot::read(&snapshot, root)
             .map_err(|e| format!("{}：{e}", path.display()))?;
         keys.extend(audit::log_keys(&trusted));
         *origin = Some(trusted.publisher.origin.clone());
@@ -85,7 +86,7 @@ impl Authorize<'_> {
     /// The signed line.
     pub(crate) fn line(&self) -> Result<String, String> {
         let p = Publisher {
-            v: crate::constants::STATEMENT_VERSION,
+            v: certsite_core::constants::STATEMENT_VERSION,
             name: self.name.clone(),
             origin: self.origin.clone(),
             keys: self.keys.clone(),

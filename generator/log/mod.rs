@@ -1,14 +1,10 @@
-//! The append-only log of published statements in the C2SP tlog-tiles
-//! layout, so that existing transparency-log tools can read it: RFC 6962
-//! hashing ([`merkle`]), hash tiles and entry bundles ([`tiles`]), and the
-//! checkpoint as a signed note ([`note`]).
+//! The log on disk and on the network: its state in a data folder, which
+//! builds only extend ([`state`]), the audit of a mirrored site and the
+//! `certsite log` commands ([`audit`], [`commands`]), and the client that
+//! asks witnesses to cosign ([`witness`]). The formats are
+//! `certsite_core::log`'s.
 
 pub(crate) mod audit;
 pub(crate) mod commands;
-pub(crate) mod consistency;
-pub(crate) mod keyed_tree;
-pub mod merkle;
-pub mod note;
 pub(crate) mod state;
-pub mod tiles;
-pub mod witness;
+pub(crate) mod witness;

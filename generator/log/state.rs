@@ -13,12 +13,10 @@ use base64::engine::general_purpose::STANDARD;
 use rayon::prelude::*;
 
 use crate::error::{FsAction, FsContext, FsError};
-use crate::log::merkle::{Hash, leaf_hash, root};
-use crate::log::tiles::{TILE_WIDTH, TileError, bundle_entries, tile_path, tiles_since};
-use crate::trust::envelope::Envelope;
-
-/// The checkpoint's name inside the tile folder.
-pub(crate) const CHECKPOINT: &str = "checkpoint";
+use certsite_core::log::merkle::{Hash, leaf_hash, root};
+use certsite_core::log::tiles::{TILE_WIDTH, TileError, bundle_entries, tile_path, tiles_since};
+use certsite_core::site_format::CHECKPOINT;
+use certsite_core::trust::envelope::Envelope;
 
 /// Why the log cannot be extended.
 #[derive(Debug, thiserror::Error)]

@@ -121,10 +121,10 @@ mod tests {
     #[test]
     fn the_english_table_names_every_city_kind_and_level() {
         let en = &LANGUAGES[1].table;
-        for city in crate::domain::code::CITIES {
+        for city in certsite_core::domain::code::CITIES {
             assert!(en["cities"][city].is_string(), "{city}");
         }
-        for kind in crate::domain::code::KINDS {
+        for kind in certsite_core::domain::code::KINDS {
             assert!(en["kinds"][kind].is_string(), "{kind}");
         }
         assert_eq!(en["levels"].as_array().unwrap().len(), 5);

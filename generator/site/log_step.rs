@@ -13,23 +13,20 @@ use base64::engine::general_purpose::STANDARD;
 
 use crate::data::dataset::write_atomic;
 use crate::error::{FsAction, FsContext, FsError};
-use crate::log::merkle::consistency_proof;
-use crate::log::note;
-use crate::log::state::{Appended, CHECKPOINT, LogError, LogState};
-use crate::log::witness::{
-    AddError, Witness, add_checkpoint, cosigned_by, distinct, request_body, split_note,
-};
-use crate::site::build::{BuildError, Loaded};
-use crate::site::render::Files;
-use crate::site::snapshot::origin;
+use crate::log::state::{Appended, LogError, LogState};
+use crate::log::witness::{AddError, add_checkpoint, request_body};
+use crate::site::error::BuildError;
+use crate::site::load::Loaded;
 use crate::site::write::write_site;
 use crate::staging::Placed;
-use crate::trust::chain::Chain;
-use crate::trust::keys::SecretKey;
-use crate::trust::statement::LogHead;
-
-/// Folder of the log in the site.
-pub(crate) const LOG_DIR: &str = "log/";
+use certsite_core::log::cosignature::{Witness, cosigned_by, distinct, split_note};
+use certsite_core::log::merkle::consistency_proof;
+use certsite_core::log::note;
+use certsite_core::site_format::snapshot::origin;
+use certsite_core::site_format::{CHECKPOINT, Files, LOG_DIR};
+use certsite_core::trust::chain::Chain;
+use certsite_core::trust::keys::SecretKey;
+use certsite_core::trust::statement::LogHead;
 
 /// Every line the site serves, in the order new statements enter the log:
 /// publisher statements, institution statements (by filing number, oldest
@@ -75,8 +72,8 @@ fn append_and_sign(
 ) -> Result<(LogPlan, SecretKey), BuildError> {
     let data = &loaded.folder.path;
     let path = key_path(loaded, data, key_flag)?;
-    let key =
-        SecretKey::read(&path).map_err(|e| BuildError::LogKey(path.clone(), e.to_string()))?;
+    let key = crate::key_files::read_secret(&path)
+        .map_err(|e| BuildError::LogKey(path.clone(), e.to_string()))?;
     let state = data.join(&loaded.config.log.state);
     let appended = LogState::open(&state)?.append(&published_lines(chain))?;
     let origin = origin(&loaded.config.base_url);
@@ -315,7 +312,7 @@ impl From<LogError> for BuildError {
 /// would, without building a site: `demo` uses it so that its data folder
 /// comes with its log. Returns the log's size.
 pub(crate) fn start_log(data: &Path, today: jiff::civil::Date) -> Result<usize, BuildError> {
-    let mut loaded = crate::site::build::load(data)?;
+    let mut loaded = crate::site::load::load(data)?;
     let (chain, problems) = loaded
         .folder
         .verifier(today)

@@ -8,27 +8,13 @@ use std::collections::BTreeMap;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use crate::site::build::{INSTITUTION_DIR, Loaded, SHARD_DIR};
+use crate::site::load::Loaded;
 use crate::site::model::SiteModel;
-use crate::site::render::Files;
-use crate::site::shard::ShardScheme;
-use crate::site::snapshot::FileHashes;
-use crate::trust::chain::Chain;
-use crate::trust::keys::hex;
-
-/// Version of the published file layout, in `manifest.json`.
-pub(crate) const SITE_FORMAT: u32 = 1;
-/// The manifest's path in the site.
-pub(crate) const MANIFEST: &str = "manifest.json";
-
-/// The built site `path` is in (or is), wherever links lead: the place
-/// `print` and `sign` never write to (a site's files are the build's).
-pub(crate) fn enclosing_site(path: &std::path::Path) -> Option<std::path::PathBuf> {
-    let path = crate::error::resolved(path);
-    (path.ancestors())
-        .find(|a| a.join(MANIFEST).is_file())
-        .map(std::path::Path::to_path_buf)
-}
+use certsite_core::site_format::shard::ShardScheme;
+use certsite_core::site_format::snapshot::FileHashes;
+use certsite_core::site_format::{Files, INSTITUTION_DIR, SHARD_DIR, SITE_FORMAT};
+use certsite_core::trust::chain::Chain;
+use certsite_core::trust::keys::hex;
 
 pub(crate) fn manifest(
     chain: &Chain,

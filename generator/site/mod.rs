@@ -5,7 +5,10 @@
 
 pub(crate) mod build;
 pub(crate) mod bundle;
+pub(crate) mod error;
+pub(crate) mod headers;
 pub(crate) mod i18n;
+pub(crate) mod load;
 pub(crate) mod log_step;
 pub(crate) mod manifest;
 pub(crate) mod markdown;
@@ -14,6 +17,4 @@ pub(crate) mod offline;
 pub(crate) mod render;
 pub(crate) mod search_index;
 pub(crate) mod serve;
-pub mod shard;
-pub mod snapshot;
 pub(crate) mod write;

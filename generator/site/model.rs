@@ -6,11 +6,11 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::domain::code::{City, FilingNo};
-use crate::domain::occupation::AccessControlled;
-use crate::trust::chain::Chain;
-use crate::trust::keys::PublicKey;
-use crate::trust::statement::{Certificate, Institution, scope_range};
+use certsite_core::domain::code::{City, FilingNo};
+use certsite_core::domain::occupation::AccessControlled;
+use certsite_core::trust::chain::Chain;
+use certsite_core::trust::keys::PublicKey;
+use certsite_core::trust::statement::{Certificate, Institution, scope_range};
 
 /// Column headers of 附件7, lowest level first.
 pub(crate) const LEVEL_COLUMNS: [&str; 5] = [
@@ -213,7 +213,7 @@ pub(crate) struct PublisherView {
 }
 
 impl PublisherView {
-    fn new(p: &crate::trust::statement::Publisher) -> PublisherView {
+    fn new(p: &certsite_core::trust::statement::Publisher) -> PublisherView {
         let keys = p
             .keys
             .iter()

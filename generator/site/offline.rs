@@ -6,12 +6,9 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::site::render::Files;
-use crate::site::snapshot::SNAPSHOT_FILE;
-use crate::trust::keys::hex;
-
-/// The service worker's path.
-pub(crate) const SERVICE_WORKER: &str = "sw.js";
+use certsite_core::site_format::Files;
+use certsite_core::site_format::{SERVICE_WORKER, SNAPSHOT_FILE};
+use certsite_core::trust::keys::hex;
 
 const SOURCE: &str = include_str!("../../site-templates/sw.js");
 

@@ -18,10 +18,8 @@ use crate::site::bundle;
 use crate::site::i18n::{LANGUAGES, Language};
 use crate::site::markdown::MarkdownPage;
 use crate::site::model::{SiteModel, city_file};
-use crate::trust::keys::hex;
-
-/// Output files: path relative to the site root → bytes.
-pub(crate) type Files = BTreeMap<String, Vec<u8>>;
+use certsite_core::site_format::Files;
+use certsite_core::trust::keys::hex;
 
 /// Templates, by name.
 const TEMPLATES: &[(&str, &str)] = &[
@@ -216,14 +214,6 @@ fn asset_bytes(key: &str) -> Vec<u8> {
     }
 }
 
-/// The path of the site on its host, from `base_url`: `/` for
-/// `https://example.org`, `/certs/` for `https://example.org/certs`.
-pub(crate) fn site_path(base_url: &str) -> String {
-    let rest = base_url.split_once("://").map_or(base_url, |(_, r)| r);
-    let path = rest.find('/').map_or("", |i| &rest[i..]);
-    format!("/{}/", path.trim_matches('/')).replace("//", "/")
-}
-
 /// Institutions on one page of a city's directory.
 pub(crate) const CITY_PAGE: usize = 100;
 
@@ -322,7 +312,7 @@ impl Renderer<'_> {
         // site's path on the host ("/" or "/certs/"), never with a scheme
         // and host, which the CSP of a copy on another host would block.
         let root = if path == "404.html" {
-            site_path(&self.config.base_url)
+            crate::site::headers::site_path(&self.config.base_url)
         } else {
             "../".repeat(full.matches('/').count())
         };
@@ -483,28 +473,6 @@ fn named(state: &State, value: Value, list: &str) -> Value {
     }
 }
 
-/// `_headers`, for hosts that read one (Netlify, Cloudflare Pages): the
-/// security headers `certsite serve` sends, assets cached for good (their
-/// names change with their content), and the files that name the current
-/// build (the snapshot, the log's checkpoint, the manifest, the service
-/// worker) always revalidated; every JSON Lines file typed as text, so
-/// that the host compresses it. Paths start from the site's path on the host.
-fn headers_file(base_url: &str) -> String {
-    let at = site_path(base_url);
-    let csp = crate::site::serve::CSP;
-    format!(
-        "# certsite: headers for hosts that read _headers (Netlify, Cloudflare Pages).\n\
-         {at}*\n  Content-Security-Policy: {csp}\n  X-Content-Type-Options: nosniff\n  Referrer-Policy: no-referrer\n\
-         {at}assets/*\n  Cache-Control: public, max-age=31536000, immutable\n\
-         {at}snapshot.jsonl\n  Cache-Control: no-cache\n  Content-Type: application/jsonl; charset=utf-8\n\
-         {at}log/checkpoint\n  Cache-Control: no-cache\n\
-         {at}manifest.json\n  Cache-Control: no-cache\n\
-         {at}sw.js\n  Cache-Control: no-cache\n\
-         {at}c/*\n  Content-Type: application/jsonl; charset=utf-8\n\
-         {at}i/*.jsonl\n  Content-Type: application/jsonl; charset=utf-8\n"
-    )
-}
-
 /// Renders every page in every language, the assets, the sitemap and
 /// robots.txt.
 pub(crate) fn render_site(
@@ -565,7 +533,7 @@ pub(crate) fn render_site(
     r.page(&mut files, "robots.txt", "robots.txt", "", context! {})?;
     files.insert(
         "_headers".to_string(),
-        headers_file(&config.base_url).into_bytes(),
+        crate::site::headers::headers_file(&config.base_url).into_bytes(),
     );
     Ok(files)
 }
@@ -573,37 +541,6 @@ pub(crate) fn render_site(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_headers_file_covers_the_site_on_its_path() {
-        let h = headers_file("https://example.org/certs/");
-        assert!(
-            h.contains("/certs/*\n  Content-Security-Policy: default-src 'none';"),
-            "{h}"
-        );
-        assert!(
-            h.contains("/certs/assets/*\n  Cache-Control: public, max-age=31536000, immutable")
-        );
-        for path in [
-            "/certs/snapshot.jsonl",
-            "/certs/log/checkpoint",
-            "/certs/sw.js",
-        ] {
-            assert!(
-                h.contains(&format!("{path}\n  Cache-Control: no-cache")),
-                "{path}"
-            );
-        }
-        assert!(headers_file("https://example.org").contains("\n/assets/*\n"));
-    }
-
-    #[test]
-    fn the_site_path_is_the_base_urls_path() {
-        assert_eq!(site_path("https://certsite.example/"), "/");
-        assert_eq!(site_path("https://certsite.example"), "/");
-        assert_eq!(site_path("https://example.org/certs"), "/certs/");
-        assert_eq!(site_path("https://example.org/a/b/"), "/a/b/");
-    }
 
     #[test]
     fn every_script_in_the_folder_is_published() {

@@ -20,15 +20,12 @@ use std::collections::BTreeMap;
 
 use serde_json::json;
 
-use crate::domain::text::fold_compact;
 use crate::site::model::{InstitutionView, SiteModel};
-use crate::site::render::Files;
-use crate::site::shard::{ShardScheme, prefix32};
+use certsite_core::domain::text::fold_compact;
+use certsite_core::site_format::Files;
+use certsite_core::site_format::shard::{ShardScheme, prefix32};
+use certsite_core::site_format::{META_FILE, SEARCH_DIR};
 
-/// Folder of the index in the site.
-pub(crate) const SEARCH_DIR: &str = "s/";
-/// The index's parameters, which say which of its other files to read.
-pub(crate) const META_FILE: &str = "meta.json";
 /// Documents per chunk: a page of results fetches at most one chunk each.
 pub(crate) const CHUNK: usize = 16;
 /// Average posting shard size to aim for, in bytes.

@@ -4,12 +4,10 @@
 use std::path::{Component, Path, PathBuf};
 
 use crate::error::{FsAction, FsContext, FsError};
+use crate::site::headers::CSP;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::time::Duration;
-
-/// Content-Security-Policy sent with every response (pages also carry it in a meta tag).
-pub(crate) const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /// The MIME type of a file, by extension. ES modules need `text/javascript`.
 pub(crate) fn mime(path: &Path) -> &'static str {

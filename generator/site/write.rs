@@ -9,16 +9,16 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::domain::text::first_few;
 use crate::error::{FsAction, FsContext, FsError};
-use crate::log::state::CHECKPOINT;
-use crate::site::log_step::LOG_DIR;
-use crate::site::manifest::MANIFEST;
-use crate::site::offline::SERVICE_WORKER;
-use crate::site::render::Files;
-use crate::site::search_index::{META_FILE, SEARCH_DIR};
-use crate::site::snapshot::SNAPSHOT_FILE;
 use crate::staging::{Placed, Staging, interrupted};
+use certsite_core::domain::text::first_few;
+use certsite_core::site_format::CHECKPOINT;
+use certsite_core::site_format::Files;
+use certsite_core::site_format::LOG_DIR;
+use certsite_core::site_format::MANIFEST;
+use certsite_core::site_format::SERVICE_WORKER;
+use certsite_core::site_format::SNAPSHOT_FILE;
+use certsite_core::site_format::{META_FILE, SEARCH_DIR};
 
 /// Why the site was not written; the old one is intact either way.
 #[derive(Debug, thiserror::Error)]

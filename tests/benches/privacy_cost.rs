@@ -8,7 +8,7 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use certsite::constants::{DEFAULT_ITERATIONS, MIN_ITERATIONS};
+use certsite_core::constants::{DEFAULT_ITERATIONS, MIN_ITERATIONS};
 use sha2::Sha256;
 
 /// hashcat 6.2.6 `-b -m 10900` on an RTX 4090: 8,865.7 kH/s at 1,000

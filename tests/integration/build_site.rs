@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use certsite::trust::statement::Statement;
+use certsite_core::trust::statement::Statement;
 
 use crate::support::*;
 
@@ -39,7 +39,7 @@ fn fixture(dir: &Path, w: &World, certs: &[String], extra: &[(&str, Vec<String>)
         &[line(Statement::Publisher(w.publisher(ORIGIN)), &w.root)],
     );
     fs::create_dir_all(data.join("keys")).unwrap();
-    certsite::trust::keys::write_pair(&w.log, &data.join("keys/log"), "test log key").unwrap();
+    certsite::key_files::write_pair(&w.log, &data.join("keys/log"), "test log key").unwrap();
     write_lines(&data.join("certs.jsonl"), certs);
     for (name, lines) in extra {
         write_lines(&data.join(name), lines);
@@ -145,7 +145,7 @@ fn shards_serve_each_envelope_unchanged_with_its_revocation() {
     assert_eq!(build(&data, &out, &[]).0, 0);
     let manifest: serde_json::Value = serde_json::from_str(&text(&out, "manifest.json")).unwrap();
     let bits = manifest["shards"]["bits"].as_u64().unwrap() as u8;
-    let scheme = certsite::site::shard::ShardScheme { bits };
+    let scheme = certsite_core::site_format::shard::ShardScheme { bits };
     let shard = text(
         &out,
         &format!("c/{}", scheme.name(scheme.index("Y000021013002243000001"))),
@@ -167,7 +167,7 @@ fn shards_serve_each_envelope_unchanged_with_its_revocation() {
         if path == "manifest.json" || path.starts_with("log/tile/") {
             continue;
         }
-        let hash = certsite::trust::keys::hex(&<sha2::Sha256 as sha2::Digest>::digest(&bytes));
+        let hash = certsite_core::trust::keys::hex(&<sha2::Sha256 as sha2::Digest>::digest(&bytes));
         assert_eq!(files[&path], hash, "{path}");
     }
     assert_eq!(manifest["data_date"], "2024-06-01");
@@ -624,7 +624,7 @@ fn a_build_without_a_log_key_or_publisher_says_what_is_missing() {
         &[line(Statement::Publisher(w.publisher(ORIGIN)), &w.root)],
     );
     let other = dir.path().join("other");
-    certsite::trust::keys::write_pair(&w.heavy, &other, "not the log key").unwrap();
+    certsite::key_files::write_pair(&w.heavy, &other, "not the log key").unwrap();
     let (code, _, err) = build(
         &data,
         &out,

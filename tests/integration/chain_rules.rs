@@ -2,9 +2,10 @@
 //! exact problem (file, line, field) when a rule is broken.
 
 use certsite::data::dataset;
-use certsite::trust::chain::Chain;
-use certsite::trust::statement::Statement;
-use certsite::trust::verifier::{Verified, Verifier, VerifyOptions};
+use certsite_core::trust::chain::Chain;
+use certsite_core::trust::options::VerifyOptions;
+use certsite_core::trust::statement::Statement;
+use certsite_core::trust::verifier::{Verified, Verifier};
 
 use crate::support::*;
 
@@ -28,7 +29,7 @@ fn check(world: &World, files: &[(&str, Vec<String>)]) -> (Chain, Vec<String>) {
     };
     let Verified {
         chain, problems, ..
-    } = verifier.verify_files(&found);
+    } = dataset::verify_files(&verifier, &found, Vec::new());
     let prefix = format!("{}/", dir.path().display());
     let problems = problems
         .iter()

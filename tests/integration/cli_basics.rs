@@ -87,7 +87,8 @@ fn keygen_writes_a_private_key_and_a_public_key_and_never_overwrites() {
     let public = fs::read_to_string(dir.path().join("inst.pub")).unwrap();
     let secret_line = secret.lines().last().unwrap();
     assert!(!out.contains(secret_line), "the secret is never printed");
-    let pk = certsite::trust::keys::PublicKey::from_base64(public.lines().last().unwrap()).unwrap();
+    let pk =
+        certsite_core::trust::keys::PublicKey::from_base64(public.lines().last().unwrap()).unwrap();
     assert!(out.contains(&pk.kid()));
     assert!(out.contains(&pk.fingerprint()));
     #[cfg(unix)]

@@ -182,14 +182,14 @@ fn the_embedded_default_is_what_the_demo_command_generates() {
         let (code, name, number) = (cols[1], cols[2], cols[5]);
         let s = stored.iter().find(|s| s["code"] == code).unwrap();
         let iterations = s["iterations"].as_u64().unwrap() as u32;
-        assert_eq!(iterations, certsite::constants::DEFAULT_ITERATIONS);
+        assert_eq!(iterations, certsite_core::constants::DEFAULT_ITERATIONS);
         assert_eq!(
             s["name_hash"],
-            certsite::trust::privacy::name_hash(name, code, iterations)
+            certsite_core::trust::privacy::name_hash(name, code, iterations)
         );
         assert_eq!(
             s["id_hash"],
-            certsite::trust::privacy::id_hash(number, code, iterations)
+            certsite_core::trust::privacy::id_hash(number, code, iterations)
         );
     }
 }

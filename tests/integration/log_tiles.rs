@@ -3,10 +3,10 @@
 
 use std::process::Command;
 
-use certsite::log::merkle::{leaf_hash, root};
-use certsite::log::note::{checkpoint_text, sign, vkey};
-use certsite::log::tiles::tiles;
-use certsite::trust::keys::SecretKey;
+use certsite_core::log::merkle::{leaf_hash, root};
+use certsite_core::log::note::{checkpoint_text, sign, vkey};
+use certsite_core::log::tiles::tiles;
+use certsite_core::trust::keys::SecretKey;
 
 use crate::support::*;
 
@@ -68,7 +68,8 @@ fn the_demo_sites_log_checks_independently_and_holds_every_published_line() {
     ]));
     assert_eq!(code, 0, "{stdout}{err}");
     let text = std::fs::read_to_string(repo().join("data/demo-keys/log.pub")).unwrap();
-    let key = certsite::trust::keys::PublicKey::from_base64(text.lines().last().unwrap()).unwrap();
+    let key =
+        certsite_core::trust::keys::PublicKey::from_base64(text.lines().last().unwrap()).unwrap();
     let (ok, report) = python_check(&out.join("log"), &vkey("certsite.example/log", &key));
     assert!(ok, "{report}");
     // 1 publisher statement, 59 institution statements, 3000 certificates, 10 revocations.

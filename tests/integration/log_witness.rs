@@ -12,10 +12,10 @@ use std::sync::{Arc, Mutex};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
-use certsite::log::merkle::{Hash, verify_consistency};
-use certsite::log::note;
-use certsite::log::witness::{Witness, cosign};
-use certsite::trust::keys::{PublicKey, SecretKey};
+use certsite_core::log::cosignature::{Witness, cosign};
+use certsite_core::log::merkle::{Hash, verify_consistency};
+use certsite_core::log::note;
+use certsite_core::trust::keys::{PublicKey, SecretKey};
 
 use crate::support::*;
 

@@ -5,6 +5,7 @@ mod chain_rules;
 mod cli_basics;
 mod command_line;
 mod demo_data;
+mod layers;
 mod log_commands;
 mod log_tiles;
 mod log_witness;

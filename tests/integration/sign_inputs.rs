@@ -5,7 +5,8 @@
 use std::fs;
 use std::path::PathBuf;
 
-use certsite::trust::keys::{SecretKey, write_pair};
+use certsite::key_files::{read_secret, write_pair};
+use certsite_core::trust::keys::SecretKey;
 
 use crate::support::*;
 
@@ -430,7 +431,7 @@ fn low_iterations_need_an_explicit_flag() {
 /// the same message, from `sign` and from `verify`.
 #[test]
 fn a_rule_gives_the_same_message_in_sign_and_verify() {
-    use certsite::trust::statement::Statement;
+    use certsite_core::trust::statement::Statement;
     let site = Site::new();
     // The code says level 3, the row and the statement say 四级 (4); the code
     // says 2024, the date is 2023.
@@ -444,7 +445,7 @@ fn a_rule_gives_the_same_message_in_sign_and_verify() {
     assert_eq!(code, 1);
     let mut bad = certificate("Y000021013002243000001", "2023-06-30");
     bad.level = 4;
-    let blower = SecretKey::read(&site.path("keys/blower.key")).unwrap();
+    let blower = read_secret(&site.path("keys/blower.key")).unwrap();
     write_lines(
         &site.path("data/forged.jsonl"),
         &[line(Statement::Certificate(bad), &blower)],

@@ -5,10 +5,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use certsite::constants::KDF_NAME;
-use certsite::trust::envelope::Envelope;
-use certsite::trust::keys::SecretKey;
-use certsite::trust::statement::{
+use certsite_core::constants::KDF_NAME;
+use certsite_core::trust::envelope::Envelope;
+use certsite_core::trust::keys::SecretKey;
+use certsite_core::trust::statement::{
     Certificate, Institution, KeyEntry, Publisher, Revocation, ScopeEntry, Statement,
 };
 

@@ -6,13 +6,13 @@
 
 use serde_json::{Value, json};
 
-use certsite::constants::DEFAULT_ITERATIONS;
-use certsite::domain::code::{CertCode, FilingNo};
-use certsite::trust::canonical::Json;
-use certsite::trust::envelope::Envelope;
-use certsite::trust::keys::{SecretKey, hex};
-use certsite::trust::privacy;
-use certsite::trust::statement::Statement;
+use certsite_core::constants::DEFAULT_ITERATIONS;
+use certsite_core::domain::code::{CertCode, FilingNo};
+use certsite_core::trust::canonical::Json;
+use certsite_core::trust::envelope::Envelope;
+use certsite_core::trust::keys::{SecretKey, hex};
+use certsite_core::trust::privacy;
+use certsite_core::trust::statement::Statement;
 
 use crate::support::*;
 
@@ -120,7 +120,7 @@ fn hash_vectors() -> Vec<Value> {
         out.push(json!({
             "field": "id",
             "typed": typed,
-            "normalized": certsite::domain::id_document::normalize_number(typed),
+            "normalized": certsite_core::domain::id_document::normalize_number(typed),
             "code": code,
             "salt": privacy::id_salt(code),
             "iterations": 1000,
@@ -153,7 +153,7 @@ fn code_vectors() -> Vec<Value> {
     inputs
         .iter()
         .map(|input| {
-            let filing = certsite::domain::code::normalize_input(input).chars().count() == 13;
+            let filing = certsite_core::domain::code::normalize_input(input).chars().count() == 13;
             let result = if filing {
                 FilingNo::parse(input).map(|f| serde_json::to_value(f.explain()).unwrap())
             } else {
@@ -214,8 +214,9 @@ fn stored_signatures_verify_independently_of_the_signer() {
         serde_json::from_str(&std::fs::read_to_string(repo().join(PATH)).unwrap()).unwrap();
     for v in stored["signatures"].as_array().unwrap() {
         let env = Envelope::parse(v["envelope"].as_str().unwrap()).unwrap();
-        let key = certsite::trust::keys::PublicKey::from_base64(v["public_key"].as_str().unwrap())
-            .unwrap();
+        let key =
+            certsite_core::trust::keys::PublicKey::from_base64(v["public_key"].as_str().unwrap())
+                .unwrap();
         assert!(env.verifies_with(&key), "{}", v["name"]);
         assert_eq!(
             env.statement.canonical_string(),

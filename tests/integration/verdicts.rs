@@ -15,14 +15,15 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
 
-use certsite::domain::occupation::Catalogue;
-use certsite::domain::text::FORMAT_CHARACTERS;
-use certsite::trust::canonical::Json;
-use certsite::trust::keys::SecretKey;
-use certsite::trust::problem::Problem;
-use certsite::trust::rules::Rule;
-use certsite::trust::statement::{Certificate, Institution, Statement};
-use certsite::trust::verifier::{Verifier, VerifyOptions};
+use certsite_core::domain::occupation::Catalogue;
+use certsite_core::domain::text::FORMAT_CHARACTERS;
+use certsite_core::trust::canonical::Json;
+use certsite_core::trust::keys::SecretKey;
+use certsite_core::trust::options::VerifyOptions;
+use certsite_core::trust::problem::Problem;
+use certsite_core::trust::rules::Rule;
+use certsite_core::trust::statement::{Certificate, Institution, Statement};
+use certsite_core::trust::verifier::Verifier;
 
 use crate::support::*;
 use crate::verdicts_snapshot;
@@ -698,11 +699,11 @@ fn institution_cases(f: &Fixture) -> Vec<Case> {
         ("a key in non-canonical encoding", not_canonical),
     ] {
         let mut entry = World::key_entry(&w.blower_a, "2020-06-01", Some("2023-12-31"));
-        let pk = certsite::trust::keys::PublicKey::from_base64(&public_key);
+        let pk = certsite_core::trust::keys::PublicKey::from_base64(&public_key);
         entry.kid = pk.map(|k| k.kid()).unwrap_or_else(|_| {
             // The kid is derived from the bytes, whatever they are.
             let bytes = STANDARD.decode(&public_key).unwrap();
-            certsite::trust::keys::hex(&sha2_256(&bytes))[..16].to_string()
+            certsite_core::trust::keys::hex(&sha2_256(&bytes))[..16].to_string()
         });
         entry.public_key = public_key;
         out.push(case(
@@ -879,7 +880,7 @@ fn revocation_cases(f: &Fixture) -> Vec<Case> {
             vec![
                 f.good(),
                 line(
-                    Statement::Revocation(certsite::trust::statement::Revocation {
+                    Statement::Revocation(certsite_core::trust::statement::Revocation {
                         reason: " ".into(),
                         ..revocation(CODE, "2025-01-02")
                     }),
@@ -918,7 +919,8 @@ fn rust_problems(case: &Case) -> Vec<Value> {
             min_iterations: MIN_ITERATIONS,
         },
     };
-    let problems: Vec<Problem> = verifier.verify_files(&paths).problems;
+    let problems: Vec<Problem> =
+        certsite::data::dataset::verify_files(&verifier, &paths, Vec::new()).problems;
     let prefix = format!("{}/", dir.path().display());
     problems
         .iter()
@@ -1068,7 +1070,7 @@ fn every_rule_has_a_case() {
 fn small_order_keys_are_refused() {
     for key in small_order_keys() {
         assert!(
-            certsite::trust::keys::PublicKey::from_base64(&key).is_err(),
+            certsite_core::trust::keys::PublicKey::from_base64(&key).is_err(),
             "{key}"
         );
     }

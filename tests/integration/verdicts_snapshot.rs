@@ -13,14 +13,14 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
 
-use certsite::log::merkle::{leaf_hash, root as merkle_root};
-use certsite::log::tiles::tiles;
-use certsite::site::shard::ShardScheme;
-use certsite::site::snapshot::{SignedSnapshot, check_log, check_lookup};
-use certsite::trust::envelope::Envelope;
-use certsite::trust::keys::SecretKey;
-use certsite::trust::rules::Rule;
-use certsite::trust::statement::{LogHead, Statement};
+use certsite_core::log::merkle::{leaf_hash, root as merkle_root};
+use certsite_core::log::tiles::tiles;
+use certsite_core::site_format::shard::ShardScheme;
+use certsite_core::site_format::snapshot::{SignedSnapshot, check_log, check_lookup};
+use certsite_core::trust::envelope::Envelope;
+use certsite_core::trust::keys::SecretKey;
+use certsite_core::trust::rules::Rule;
+use certsite_core::trust::statement::{LogHead, Statement};
 
 use crate::support::*;
 

@@ -5,18 +5,18 @@
 use jiff::civil::Date;
 
 use super::{Cells, ColumnSpec, Columns, InputKind, column_for};
-use crate::constants::{KDF_NAME, STATEMENT_VERSION};
-use crate::domain::code::CertCode;
-use crate::domain::dates::parse_date;
-use crate::domain::id_document::{self, IdType};
-use crate::domain::level::Level;
-use crate::domain::occupation::Catalogue;
-use crate::domain::text::is_none_marker;
 use crate::input::table::Table;
-use crate::trust::privacy;
-use crate::trust::problem::Problem;
-use crate::trust::statement::Certificate;
-use crate::trust::verifier::VerifyOptions;
+use certsite_core::constants::{KDF_NAME, STATEMENT_VERSION};
+use certsite_core::domain::code::CertCode;
+use certsite_core::domain::dates::parse_date;
+use certsite_core::domain::id_document::{self, IdType};
+use certsite_core::domain::level::Level;
+use certsite_core::domain::occupation::Catalogue;
+use certsite_core::domain::text::is_none_marker;
+use certsite_core::trust::options::VerifyOptions;
+use certsite_core::trust::privacy;
+use certsite_core::trust::problem::Problem;
+use certsite_core::trust::statement::Certificate;
 
 /// Columns of a certificate roster.
 pub(crate) const COLUMNS: &[ColumnSpec] = &[
@@ -324,7 +324,7 @@ fn check_scores(c: &mut Cells) {
     for col in SCORE_COLUMNS {
         let t = c.text(col);
         if !t.is_empty()
-            && !crate::domain::text::fold(t)
+            && !certsite_core::domain::text::fold(t)
                 .parse::<f64>()
                 .is_ok_and(|s| (0.0..=100.0).contains(&s))
         {

@@ -18,16 +18,16 @@ use std::path::Path;
 use jiff::civil::Date;
 
 use super::{Cells, ColumnSpec, Columns};
-use crate::constants::{FILING_VALIDITY_YEARS, STATEMENT_VERSION};
-use crate::domain::code::{City, FilingNo};
-use crate::domain::dates::{end_of_period, parse_date};
-use crate::domain::level::LevelRange;
-use crate::domain::occupation::{Catalogue, OccupationError};
-use crate::domain::text::is_none_marker;
 use crate::input::table::Table;
-use crate::trust::keys::PublicKey;
-use crate::trust::problem::Problem;
-use crate::trust::statement::{Institution, KeyEntry, ScopeEntry};
+use certsite_core::constants::{FILING_VALIDITY_YEARS, STATEMENT_VERSION};
+use certsite_core::domain::code::{City, FilingNo};
+use certsite_core::domain::dates::{end_of_period, parse_date};
+use certsite_core::domain::level::LevelRange;
+use certsite_core::domain::occupation::{Catalogue, OccupationError};
+use certsite_core::domain::text::is_none_marker;
+use certsite_core::trust::keys::PublicKey;
+use certsite_core::trust::problem::Problem;
+use certsite_core::trust::statement::{Institution, KeyEntry, ScopeEntry};
 
 /// Columns of the directory table.
 pub(crate) const COLUMNS: &[ColumnSpec] = &[
@@ -359,7 +359,7 @@ pub(crate) fn parse_key_entry(
     let key_text = parts.next().unwrap_or("");
     let window = parts.next().unwrap_or("").trim();
     let key = if key_text.ends_with(".pub") {
-        PublicKey::read(&base.join(key_text)).map_err(|e| e.to_string())?
+        crate::key_files::read_public(&base.join(key_text)).map_err(|e| e.to_string())?
     } else {
         PublicKey::from_base64(key_text).map_err(|e| format!("“{key_text}”不是有效的公钥：{e}"))?
     };
@@ -392,7 +392,7 @@ mod tests {
     use super::*;
     use crate::input::roster::InputKind;
     use crate::input::table::read_table;
-    use crate::trust::keys::SecretKey;
+    use certsite_core::trust::keys::SecretKey;
 
     fn key(n: u8) -> String {
         SecretKey::from_seed([n; 32]).public().to_base64()

@@ -6,9 +6,9 @@ pub(crate) mod certificates;
 pub(crate) mod directory;
 pub(crate) mod revocations;
 
-use crate::domain::code::CertCode;
 use crate::input::table::{Row, Table, header_key};
-use crate::trust::problem::Problem;
+use certsite_core::domain::code::CertCode;
+use certsite_core::trust::problem::Problem;
 
 /// A column the reader knows: its name in messages and the headers it accepts.
 #[derive(Clone, Copy, Debug)]

@@ -3,11 +3,11 @@
 use jiff::civil::Date;
 
 use super::{Cells, ColumnSpec, Columns, InputKind, column_for};
-use crate::constants::STATEMENT_VERSION;
-use crate::domain::dates::parse_date;
 use crate::input::table::Table;
-use crate::trust::problem::Problem;
-use crate::trust::statement::Revocation;
+use certsite_core::constants::STATEMENT_VERSION;
+use certsite_core::domain::dates::parse_date;
+use certsite_core::trust::problem::Problem;
+use certsite_core::trust::statement::Revocation;
 
 /// Columns of a revocation list.
 pub(crate) const COLUMNS: &[ColumnSpec] = &[

@@ -1,0 +1,577 @@
+//! The trust chain: root → institution statements → certificate and
+//! revocation statements. Every signature and every rule that links
+//! statements is checked here, for `certsite verify` and for the build.
+//!
+//! All problems are collected, each naming file, line and field; what passes
+//! is returned so that callers can report counts or publish it.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::domain::level::Level;
+use crate::domain::occupation::Catalogue;
+use crate::trust::dataset::SourcedLine;
+use crate::trust::envelope::{Envelope, signature_verifies};
+use crate::trust::keys::PublicKey;
+use crate::trust::options::VerifyOptions;
+use crate::trust::problem::{FieldProblem, Problem};
+use crate::trust::rules::Rule;
+use crate::trust::statement::{
+    Certificate, Institution, Publisher, Revocation, Statement, scope_range,
+};
+
+/// A statement that passed, with its envelope and origin.
+#[derive(Clone, Debug)]
+pub struct Signed<T> {
+    /// The typed statement.
+    pub statement: T,
+    /// The envelope line exactly as read.
+    pub raw: String,
+    /// The dataset file.
+    pub file: Arc<Path>,
+    /// Its line.
+    pub line: usize,
+}
+
+/// Everything that verified.
+#[derive(Debug, Default)]
+pub struct Chain {
+    /// Every valid statement of each filing number, oldest first (never
+    /// empty): a certificate is judged by the one in force on its issue date
+    /// for name, scope and filing period ([`in_force`]), by the newest
+    /// ([`Chain::newest`]) for key windows.
+    pub history: BTreeMap<String, Vec<Signed<Institution>>>,
+    /// Older statements replaced by a newer one.
+    pub superseded: usize,
+    /// Valid certificates by code (identical repeats counted once).
+    pub certificates: BTreeMap<String, Signed<Certificate>>,
+    /// The effective (earliest) revocation of each revoked certificate.
+    pub revocations: BTreeMap<String, Signed<Revocation>>,
+    /// Every valid publisher statement, oldest first: the newest lists the
+    /// keys that sign the site's snapshots and log checkpoints.
+    pub publisher: Vec<Signed<Publisher>>,
+    /// Envelopes read, valid or not.
+    pub lines_read: usize,
+}
+
+impl Chain {
+    /// The newest statement of a filing number: it decides the key windows,
+    /// so a key cut-off applies to every certificate.
+    pub fn newest(&self, filing: &str) -> Option<&Signed<Institution>> {
+        self.history.get(filing).and_then(|h| h.last())
+    }
+
+    /// The newest statement of every filing number.
+    pub fn institutions(&self) -> BTreeMap<&str, &Signed<Institution>> {
+        self.history
+            .iter()
+            .filter_map(|(filing, h)| Some((filing.as_str(), h.last()?)))
+            .collect()
+    }
+}
+
+/// A parsed line. The JSON tree is dropped as soon as the canonical bytes
+/// and the typed statement are taken from it, to keep memory small.
+struct Parsed {
+    src: SourcedLine,
+    kid: String,
+    sig: [u8; 64],
+    canonical: Vec<u8>,
+}
+
+impl Parsed {
+    /// Whether `key` is the named key and its signature verifies strictly.
+    fn verifies_with(&self, key: &PublicKey) -> bool {
+        signature_verifies(key, &self.kid, &self.canonical, &self.sig)
+    }
+}
+
+fn parse(src: SourcedLine) -> Result<(Statement, Parsed), Problem> {
+    let env = Envelope::parse(&src.text)
+        .map_err(|e| Problem::line(&src.file, src.line, e.to_string()).rule(Rule::Envelope))?;
+    let statement = env.typed().map_err(|e| {
+        Problem::field(&src.file, src.line, "statement", e.to_string()).rule(Rule::Schema)
+    })?;
+    let parsed = Parsed {
+        canonical: env.statement.canonical(),
+        kid: env.kid,
+        sig: env.sig,
+        src,
+    };
+    Ok((statement, parsed))
+}
+
+fn signed<T>(p: Parsed, statement: T) -> Signed<T> {
+    Signed {
+        statement,
+        raw: p.src.text,
+        file: p.src.file,
+        line: p.src.line,
+    }
+}
+
+fn bad_signature(p: &Parsed) -> Problem {
+    Problem::field(
+        &p.src.file,
+        p.src.line,
+        "sig",
+        format!("签名无效：内容被改动，或不是密钥 {} 所签", p.kid),
+    )
+    .rule(Rule::Signature)
+}
+
+/// Verifies all lines against `root`. Returns what passed and every problem.
+pub fn verify(
+    root: &PublicKey,
+    lines: Vec<SourcedLine>,
+    catalogue: &Catalogue,
+    opts: &VerifyOptions,
+) -> (Chain, Vec<Problem>) {
+    let mut chain = Chain {
+        lines_read: lines.len(),
+        ..Chain::default()
+    };
+    let parsed: Vec<Result<(Statement, Parsed), Problem>> =
+        lines.into_par_iter().map(parse).collect();
+    let mut problems = Vec::new();
+    let (mut institutions, mut certificates, mut revocations, mut publishers) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for p in parsed {
+        match p {
+            Err(e) => problems.push(e),
+            Ok((statement, p)) => match statement {
+                Statement::Institution(s) => institutions.push((s, p)),
+                Statement::Certificate(s) => certificates.push((s, p)),
+                Statement::Revocation(s) => revocations.push((s, p)),
+                Statement::Publisher(s) => publishers.push((s, p)),
+                Statement::Snapshot(_) => problems.push(
+                    Problem::field(
+                        &p.src.file,
+                        p.src.line,
+                        "type",
+                        "快照由构建生成，不是数据：请从数据目录中删除这一行",
+                    )
+                    .rule(Rule::Schema),
+                ),
+            },
+        }
+    }
+    check_publishers(root, publishers, &mut chain, &mut problems);
+    let seen_codes: BTreeSet<String> = certificates.iter().map(|(c, _)| c.code.clone()).collect();
+    check_institutions(root, institutions, catalogue, &mut chain, &mut problems);
+    check_certificates(certificates, catalogue, opts, &mut chain, &mut problems);
+    check_revocations(
+        root,
+        revocations,
+        &seen_codes,
+        opts,
+        &mut chain,
+        &mut problems,
+    );
+    problems.sort();
+    (chain, problems)
+}
+
+/// A statement only the root may sign (`what` names it): the root's key
+/// id (else `rule`), and a signature that verifies.
+fn root_signed(p: &Parsed, root: &PublicKey, what: &str, rule: Rule) -> Result<(), Problem> {
+    if p.kid != root.kid() {
+        return Err(Problem::field(
+            &p.src.file,
+            p.src.line,
+            "kid",
+            format!("{what}须由根密钥 {} 签名，此处为 {}", root.kid(), p.kid),
+        )
+        .rule(rule));
+    }
+    if !p.verifies_with(root) {
+        return Err(bad_signature(p));
+    }
+    Ok(())
+}
+
+fn check_institutions(
+    root: &PublicKey,
+    items: Vec<(Institution, Parsed)>,
+    catalogue: &Catalogue,
+    chain: &mut Chain,
+    problems: &mut Vec<Problem>,
+) {
+    let mut by_filing: BTreeMap<String, Vec<Signed<Institution>>> = BTreeMap::new();
+    for (s, p) in items {
+        if let Err(e) = root_signed(&p, root, "机构声明", Rule::InstitutionSigner) {
+            problems.push(e);
+            continue;
+        }
+        let local = s.check(catalogue);
+        if !local.is_empty() {
+            problems.extend(local.into_iter().map(|f| f.at(&p.src.file, p.src.line)));
+            continue;
+        }
+        by_filing
+            .entry(s.filing_no.clone())
+            .or_default()
+            .push(signed(p, s));
+    }
+    for (filing, mut versions) in by_filing {
+        // Oldest first; identical repeats collapse; one statement a day.
+        versions.sort_by(|a, b| a.statement.issued_on.cmp(&b.statement.issued_on));
+        versions.dedup_by(|a, b| a.statement == b.statement);
+        let mut history: Vec<Signed<Institution>> = Vec::new();
+        for version in versions {
+            match history.last() {
+                Some(kept) if kept.statement.issued_on == version.statement.issued_on => {
+                    problems.push(conflict(&filing, &version, kept));
+                }
+                _ => history.push(version),
+            }
+        }
+        chain.superseded += history.len() - 1;
+        chain.history.insert(filing, history);
+    }
+}
+
+fn check_publishers(
+    root: &PublicKey,
+    items: Vec<(Publisher, Parsed)>,
+    chain: &mut Chain,
+    problems: &mut Vec<Problem>,
+) {
+    let mut versions = Vec::new();
+    for (s, p) in items {
+        if let Err(e) = root_signed(&p, root, "发布者声明", Rule::PublisherSigner) {
+            problems.push(e);
+        } else {
+            let local = s.check();
+            if local.is_empty() {
+                versions.push(signed(p, s));
+            } else {
+                problems.extend(local.into_iter().map(|f| f.at(&p.src.file, p.src.line)));
+            }
+        }
+    }
+    versions.sort_by(|a, b| a.statement.issued_on.cmp(&b.statement.issued_on));
+    versions.dedup_by(|a, b| a.statement == b.statement);
+    for version in versions {
+        match chain.publisher.last() {
+            Some(kept) if kept.statement.issued_on == version.statement.issued_on => {
+                problems.push(
+                    Problem::field(
+                        &version.file,
+                        version.line,
+                        "issued_on",
+                        format!(
+                            "同一签发日期 {} 有两份内容不同的发布者声明（另见 {}:{}）",
+                            version.statement.issued_on,
+                            kept.file.display(),
+                            kept.line
+                        ),
+                    )
+                    .rule(Rule::PublisherKeys),
+                );
+            }
+            _ => chain.publisher.push(version),
+        }
+    }
+}
+
+/// Two different statements of one filing number signed on one day.
+fn conflict(filing: &str, other: &Signed<Institution>, kept: &Signed<Institution>) -> Problem {
+    Problem::field(
+        &other.file,
+        other.line,
+        "issued_on",
+        format!(
+            "机构 {filing} 在同一签发日期 {} 有两份内容不同的声明（另见 {}:{}）",
+            other.statement.issued_on,
+            kept.file.display(),
+            kept.line
+        ),
+    )
+    .rule(Rule::InstitutionConflict)
+}
+
+/// The statement in force on `date`: the newest signed on or before it, or
+/// the first one for a certificate older than the directory entry.
+pub fn in_force<'a>(history: &'a [Signed<Institution>], date: &str) -> &'a Institution {
+    let signed = history
+        .iter()
+        .rev()
+        .find(|v| v.statement.issued_on.as_str() <= date)
+        .unwrap_or(&history[0]);
+    &signed.statement
+}
+
+/// The rules that tie a certificate to its issuer. Returns the problems.
+fn check_certificate(
+    s: &Certificate,
+    p: &Parsed,
+    chain: &Chain,
+    catalogue: &Catalogue,
+    opts: &VerifyOptions,
+) -> Vec<Problem> {
+    let (file, line) = (&p.src.file, p.src.line);
+    let at =
+        |rule: Rule, field: &str, msg: String| Problem::field(file, line, field, msg).rule(rule);
+    let (Some(newest), Some(history)) = (
+        chain.newest(s.filing_no()),
+        chain.history.get(s.filing_no()),
+    ) else {
+        return vec![at(
+            Rule::UnknownIssuer,
+            "code",
+            format!("发证机构 {} 不在已签名的机构目录中", s.filing_no()),
+        )];
+    };
+    let newest = &newest.statement;
+    let Some(key) = newest.key(&p.kid) else {
+        return vec![at(
+            Rule::KeyNotListed,
+            "kid",
+            format!(
+                "密钥 {} 不是机构 {} 登记的签名密钥",
+                p.kid, newest.filing_no
+            ),
+        )];
+    };
+    let verifies = PublicKey::from_base64(&key.public_key).is_ok_and(|pk| p.verifies_with(&pk));
+    if !verifies {
+        return vec![bad_signature(p)];
+    }
+    let mut out: Vec<Problem> = s
+        .check(catalogue, opts)
+        .into_iter()
+        .map(|f| f.at(file, line))
+        .collect();
+    let issued = s.issued_on.as_str();
+    if !key.valid_on(issued) {
+        out.push(at(
+            Rule::KeyWindow,
+            "issued_on",
+            format!(
+                "发证日期 {issued} 不在签名密钥 {} 的有效期（{} 至 {}）内",
+                key.kid,
+                key.valid_from,
+                key.valid_until.as_deref().unwrap_or("今")
+            ),
+        ));
+    }
+    out.extend(
+        check_against_filing(s, in_force(history, issued))
+            .into_iter()
+            .map(|f| f.at(file, line)),
+    );
+    out
+}
+
+/// Name, filing period and scope, as filed on the certificate's issue date.
+fn check_against_filing(s: &Certificate, inst: &Institution) -> Vec<FieldProblem> {
+    let mut out = Vec::new();
+    let issued = s.issued_on.as_str();
+    if !inst.filing_valid_on(issued) {
+        out.push(FieldProblem::new(
+            Rule::FilingPeriod,
+            "issued_on",
+            format!(
+                "发证日期 {issued} 不在机构备案有效期（{} 至 {}）内",
+                inst.approved_on, inst.valid_until
+            ),
+        ));
+    }
+    if s.institution != inst.name {
+        out.push(FieldProblem::new(
+            Rule::InstitutionName,
+            "institution",
+            format!("“{}”与机构目录中的名称“{}”不一致", s.institution, inst.name),
+        ));
+    }
+    match inst.scope_for(&s.occupation_code, s.subtype.as_deref()) {
+        None => out.push(FieldProblem::new(
+            Rule::Scope,
+            "occupation_code",
+            format!(
+                "{} {}{} 不在机构备案的职业（工种）范围内",
+                s.occupation_code,
+                s.occupation,
+                s.subtype
+                    .as_deref()
+                    .map(|t| format!("（{t}）"))
+                    .unwrap_or_default()
+            ),
+        )),
+        Some(scope) => {
+            let level = u8::try_from(s.level).ok().and_then(Level::from_digit);
+            if let (Some(range), Some(level)) = (scope_range(scope), level)
+                && !range.contains(level)
+            {
+                out.push(FieldProblem::new(
+                    Rule::ScopeLevel,
+                    "level",
+                    format!("{} 超出备案的等级范围 {range}", level.name()),
+                ));
+            }
+        }
+    }
+    out
+}
+
+fn check_certificates(
+    items: Vec<(Certificate, Parsed)>,
+    catalogue: &Catalogue,
+    opts: &VerifyOptions,
+    chain: &mut Chain,
+    problems: &mut Vec<Problem>,
+) {
+    let chain_so_far = &*chain;
+    // Each parsed line is consumed here: the canonical bytes go once checked.
+    let results: Vec<Result<Signed<Certificate>, Vec<Problem>>> = items
+        .into_par_iter()
+        .map(|(s, p)| {
+            let found = check_certificate(&s, &p, chain_so_far, catalogue, opts);
+            if found.is_empty() {
+                Ok(signed(p, s))
+            } else {
+                Err(found)
+            }
+        })
+        .collect();
+    let mut by_code: BTreeMap<String, Vec<Signed<Certificate>>> = BTreeMap::new();
+    for result in results {
+        match result {
+            Ok(c) => by_code.entry(c.statement.code.clone()).or_default().push(c),
+            Err(found) => problems.extend(found),
+        }
+    }
+    for (code, mut records) in by_code {
+        records.dedup_by(|a, b| a.statement == b.statement);
+        if records.len() > 1 {
+            let first = &records[0];
+            for other in &records[1..] {
+                problems.push(
+                    Problem::field(
+                        &other.file,
+                        other.line,
+                        "code",
+                        format!(
+                            "证书编号 {code} 重复：{}:{} 已有内容不同的记录",
+                            first.file.display(),
+                            first.line
+                        ),
+                    )
+                    .rule(Rule::DuplicateCode),
+                );
+            }
+            continue;
+        }
+        chain.certificates.insert(code, records.remove(0));
+    }
+}
+
+fn check_revocations(
+    root: &PublicKey,
+    items: Vec<(Revocation, Parsed)>,
+    seen_codes: &BTreeSet<String>,
+    opts: &VerifyOptions,
+    chain: &mut Chain,
+    problems: &mut Vec<Problem>,
+) {
+    for (s, p) in items {
+        match check_revocation(root, &s, &p, seen_codes, opts, chain) {
+            Err(found) => problems.extend(found),
+            Ok(()) => {
+                let entry = signed(p, s);
+                let keep_new = chain
+                    .revocations
+                    .get(&entry.statement.code)
+                    .is_none_or(|old| {
+                        (&entry.statement.revoked_on, &entry.raw)
+                            < (&old.statement.revoked_on, &old.raw)
+                    });
+                if keep_new {
+                    chain
+                        .revocations
+                        .insert(entry.statement.code.clone(), entry);
+                }
+            }
+        }
+    }
+}
+
+/// The rules a revocation keeps: its own, a verified target, a signer that
+/// may revoke it on its date, and a date between issue and today.
+fn check_revocation(
+    root: &PublicKey,
+    s: &Revocation,
+    p: &Parsed,
+    seen_codes: &BTreeSet<String>,
+    opts: &VerifyOptions,
+    chain: &Chain,
+) -> Result<(), Vec<Problem>> {
+    let (file, line) = (&p.src.file, p.src.line);
+    let local = s.check();
+    if !local.is_empty() {
+        return Err(local.into_iter().map(|f| f.at(file, line)).collect());
+    }
+    let at = |rule: Rule, field: &str, msg: String| {
+        Err(vec![Problem::field(file, line, field, msg).rule(rule)])
+    };
+    let Some(cert) = chain.certificates.get(&s.code) else {
+        let why = if seen_codes.contains(&s.code) {
+            "未通过验证（见该证书的问题）"
+        } else {
+            "不存在"
+        };
+        return at(
+            Rule::RevocationTarget,
+            "code",
+            format!("撤销的证书 {} {why}", s.code),
+        );
+    };
+    let filing = cert.statement.filing_no();
+    let signer_ok = if p.kid == root.kid() {
+        p.verifies_with(root)
+    } else {
+        let key = chain.newest(filing).and_then(|i| i.statement.key(&p.kid));
+        let Some(key) = key else {
+            return at(
+                Rule::RevocationSigner,
+                "kid",
+                format!(
+                    "密钥 {} 既不是根密钥，也不是发证机构 {filing} 的签名密钥",
+                    p.kid
+                ),
+            );
+        };
+        if !key.valid_on(&s.revoked_on) {
+            return at(
+                Rule::RevocationSigner,
+                "revoked_on",
+                format!(
+                    "撤销日期 {} 不在签名密钥 {} 的有效期内",
+                    s.revoked_on, key.kid
+                ),
+            );
+        }
+        PublicKey::from_base64(&key.public_key).is_ok_and(|pk| p.verifies_with(&pk))
+    };
+    if !signer_ok {
+        return Err(vec![bad_signature(p)]);
+    }
+    if s.revoked_on < cert.statement.issued_on {
+        return at(
+            Rule::RevocationDate,
+            "revoked_on",
+            format!(
+                "撤销日期 {} 早于发证日期 {}",
+                s.revoked_on, cert.statement.issued_on
+            ),
+        );
+    }
+    if let Some(future) = s.check_not_future(opts.today) {
+        return Err(vec![future.at(file, line)]);
+    }
+    Ok(())
+}

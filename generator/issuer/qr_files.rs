@@ -1,0 +1,88 @@
+//! `certsite build --qr-out DIR`: one SVG per certificate, named by its
+//! code, for the issuers to print. Never inside the published site, which
+//! has no use for them, and written before the site, so that Ctrl-C while
+//! they are written leaves the site as it was.
+
+use std::path::{Path, PathBuf};
+
+use certsite_core::trust::chain::Chain;
+
+use crate::error::{FsAction, FsContext, FsError, check_can_make, resolved};
+use crate::issuer::qr::{QrError, Symbol, verify_url};
+use crate::staging::{Shield, interrupted};
+
+/// Why the QR codes were not all written.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum QrFilesError {
+    /// `--qr-out` points inside the site, which never publishes QR codes.
+    #[error("二维码目录 {} 不能在站点目录 {} 之内：站点不发布二维码", qr.display(), out.display())]
+    InsideSite {
+        /// The QR folder asked for.
+        qr: PathBuf,
+        /// The site folder.
+        out: PathBuf,
+    },
+    /// `--qr-out` is the data folder, or holds it or the site.
+    #[error("二维码目录 {} 是数据目录或站点目录，或包含它们：请用一个单独的目录，如 --qr-out qr", .0.display())]
+    AroundData(PathBuf),
+    /// Ctrl-C while the QR codes were written: the site was not touched.
+    #[error("已中断：站点没有更新；二维码目录 {} 中已有 {done}/{total} 个二维码写完（每个都完整），重新构建会补齐其余的。", dir.display())]
+    Interrupted {
+        /// The QR folder.
+        dir: PathBuf,
+        /// Codes written (or already there).
+        done: usize,
+        /// Codes in all.
+        total: usize,
+    },
+    /// A QR code could not be made.
+    #[error(transparent)]
+    Qr(#[from] QrError),
+    /// A file could not be written.
+    #[error(transparent)]
+    Fs(#[from] FsError),
+}
+
+/// Refuses a QR folder inside the site `out` or around the `data` folder,
+/// and one that cannot be made, before any slow work.
+pub(crate) fn check(dir: &Path, data: &Path, out: &Path) -> Result<(), QrFilesError> {
+    if resolved(dir).starts_with(resolved(out)) {
+        return Err(QrFilesError::InsideSite {
+            qr: dir.to_path_buf(),
+            out: out.to_path_buf(),
+        });
+    }
+    // Thousands of SVGs among the data or around the site: a slip.
+    if resolved(data).starts_with(resolved(dir)) || resolved(out).starts_with(resolved(dir)) {
+        return Err(QrFilesError::AroundData(dir.to_path_buf()));
+    }
+    Ok(check_can_make(dir)?)
+}
+
+/// Writes the QR code of every certificate of `chain` into `dir`. Each
+/// file is whole (written beside, then renamed) and one already there with
+/// the same bytes is left alone, so an interrupted run leaves valid codes
+/// and the next one writes only what is missing.
+pub(crate) fn write_all(dir: &Path, chain: &Chain, base_url: &str) -> Result<(), QrFilesError> {
+    let _shield = Shield::raise();
+    crate::error::create_dir_all(dir)?;
+    let total = chain.certificates.len();
+    for (done, code) in chain.certificates.keys().enumerate() {
+        if interrupted() {
+            return Err(QrFilesError::Interrupted {
+                dir: dir.to_path_buf(),
+                done,
+                total,
+            });
+        }
+        let svg = Symbol::new(&verify_url(base_url, code, None))?.svg();
+        let path = dir.join(format!("{code}.svg"));
+        if std::fs::read(&path).is_ok_and(|old| old == svg.as_bytes()) {
+            continue;
+        }
+        let tmp = dir.join(format!(".{code}.svg.tmp"));
+        std::fs::write(&tmp, &svg).fs(FsAction::Write, &path)?;
+        std::fs::rename(&tmp, &path).fs(FsAction::Rename, &path)?;
+    }
+    Ok(())
+}
