@@ -1,5 +1,5 @@
 // Matching what a visitor types against the holder hashes of a certificate.
-// The normalisation is part of the format (README, "Normalisation before hashing").
+// The normalisation is part of the format (docs/formats.md, "Holder hashes and masks").
 import { pbkdf2 } from './crypto.js';
 
 const NAME_DOTS = /[•・‧⋅.∙･]/gu;

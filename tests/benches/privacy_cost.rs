@@ -1,7 +1,7 @@
 //! What it costs to recover holder names and ID numbers from the public
 //! statements: measures PBKDF2-HMAC-SHA256 on this machine against a raw
 //! SHA-256 baseline in the same run, then applies the published GPU rate and
-//! the guesswork estimates of the README's privacy section.
+//! the guesswork estimates of docs/privacy.md.
 //!
 //! Run: `cargo bench --bench privacy_cost`
 
@@ -18,7 +18,7 @@ const GPU_ITERATIONS_PER_S: f64 = 8_865_700.0 * 1000.0;
 const GPU_SHA256_PER_S: f64 = 21_975.5e6;
 const SECONDS_PER_YEAR: f64 = 365.25 * 24.0 * 3600.0;
 
-/// Expected guesses per record (see README): (what, low, central).
+/// Expected guesses per record (see docs/privacy.md): (what, low, central).
 const GUESSWORK: [(&str, f64, f64); 3] = [
     (
         "full name, nothing shown (hard floor / central)",

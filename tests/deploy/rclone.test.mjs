@@ -1,4 +1,4 @@
-// The README's rclone recipe ("Deploy"), its three commands run exactly as
+// The rclone recipe of docs/deploy.md, its three commands run exactly as
 // written, against a configured rclone remote that is a local folder (the
 // bucket): the first upload copies every file once, the new assets first
 // and the four files that name the build last; after a rebuild with one more
@@ -17,11 +17,10 @@ import { BIN, buildSite, tempDir } from '../browser/site.mjs';
 // The files that name the build, which the recipe uploads last.
 const LAST = ['log/checkpoint', 'manifest.json', 'snapshot.jsonl', 'sw.js'];
 
-/** The README's recipe: the lines of the sh block of "Deploy" that runs rclone. */
+/** The recipe: the lines of the sh block of docs/deploy.md that runs rclone. */
 function recipe() {
-  const readme = readFileSync('README.md', 'utf8');
-  const section = readme.split('\n### Deploy\n')[1].split('\n## ')[0];
-  const block = section.split('```sh\n').slice(1).map((b) => b.split('```')[0]).find((b) => b.includes('rclone '));
+  const doc = readFileSync('docs/deploy.md', 'utf8');
+  const block = doc.split('```sh\n').slice(1).map((b) => b.split('```')[0]).find((b) => b.includes('rclone '));
   return block.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));
 }
 

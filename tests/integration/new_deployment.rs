@@ -1,6 +1,7 @@
-//! `certsite init` and the README's "New deployment" walkthrough, run as
-//! the README writes it: a fresh folder builds a valid empty site, and the
-//! walkthrough's commands reach a site with a verified certificate.
+//! `certsite init` and the README's "New deployment" walkthrough (it stays
+//! in the README, the front door), run as the README writes it: a fresh
+//! folder builds a valid empty site, and the walkthrough's commands reach a
+//! site with a verified certificate.
 
 use std::path::Path;
 

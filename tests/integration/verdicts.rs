@@ -59,7 +59,7 @@ struct Case {
     /// The shard's lines.
     shard: Vec<String>,
     page: Page,
-    /// Decided by a rule only the builder checks (see the README).
+    /// Decided by a rule only the builder checks (see docs/trust-model.md).
     builder_only: bool,
 }
 
