@@ -151,7 +151,7 @@ fn quoted(text: &str) -> String {
 
 fn config(opts: &InitOptions) -> String {
     format!(
-        "# certsite 站点配置（说明见 certsite 的 README，“The site”一节）。\n\
+        "# certsite 站点配置（说明见 certsite 的 docs/site.md）。\n\
          # 每个站点页面都显示标题；根密钥持有者显示在页脚和“信任与密钥”页。\n\
          title = {title}\n\
          authority = {authority}\n\

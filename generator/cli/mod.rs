@@ -172,7 +172,7 @@ impl HashArgs {
         }
         if self.iterations < MIN_ITERATIONS {
             return Err(format!(
-                "--iterations {} 低于隐私下限 {MIN_ITERATIONS}（见 README 的隐私一节）",
+                "--iterations {} 低于隐私下限 {MIN_ITERATIONS}（见 docs/privacy.md）",
                 self.iterations
             ));
         }

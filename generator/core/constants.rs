@@ -6,7 +6,7 @@ pub const STATEMENT_VERSION: i64 = 1;
 
 /// The only key-derivation function statements may name.
 pub const KDF_NAME: &str = "PBKDF2-SHA256";
-/// Iterations certsite uses when signing. See the README's privacy section for
+/// Iterations certsite uses when signing. `docs/privacy.md` gives
 /// the cost calculation behind this figure.
 pub const DEFAULT_ITERATIONS: u32 = 2_000_000;
 /// Below this a statement is refused by `sign` and `verify` unless the caller

@@ -13,12 +13,13 @@ use crate::support::*;
 const README_MAX_BYTES: usize = 12 * 1024;
 
 /// The Markdown files of the documentation, relative to the repository:
-/// README.md, ARCHITECTURE.md when present, and every `docs/*.md`.
+/// README.md, ARCHITECTURE.md, site-templates/README.md and every `docs/*.md`.
 fn markdown_files() -> Vec<PathBuf> {
-    let mut files = vec![PathBuf::from("README.md")];
-    if repo().join("ARCHITECTURE.md").is_file() {
-        files.push(PathBuf::from("ARCHITECTURE.md"));
-    }
+    let mut files = vec![
+        PathBuf::from("README.md"),
+        PathBuf::from("ARCHITECTURE.md"),
+        PathBuf::from("site-templates/README.md"),
+    ];
     let mut docs: Vec<PathBuf> = std::fs::read_dir(repo().join("docs"))
         .expect("a docs/ folder")
         .map(|e| e.unwrap().path())
@@ -244,15 +245,6 @@ fn every_relative_link_in_the_docs_leads_to_a_file_and_heading_that_exist() {
                 ));
                 continue;
             };
-            // ARCHITECTURE.md is written from docs/layout-draft.md on the
-            // main branch; until then the README links to it ahead of time.
-            // Remove this exception once ARCHITECTURE.md exists.
-            if dest == Path::new("ARCHITECTURE.md")
-                && !repo().join(&dest).exists()
-                && repo().join("docs/layout-draft.md").is_file()
-            {
-                continue;
-            }
             if !repo().join(&dest).exists() {
                 broken.push(format!("{}: {target}: no such file", file.display()));
                 continue;

@@ -4,7 +4,7 @@
 //! name or ID number learn only "matches" or "does not match".
 //!
 //! The normalisation here is part of the format: the browser applies the same
-//! steps before hashing what the visitor typed. See the README's privacy section.
+//! steps before hashing what the visitor typed. See `docs/privacy.md`.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -28,8 +28,8 @@ pub fn normalize_name(raw: &str) -> String {
         .collect()
 }
 
-/// The public form of a name: nothing of it. The README's privacy section
-/// shows why even the surname would make names cheap to recover.
+/// The public form of a name: nothing of it. `docs/privacy.md` shows
+/// why even the surname would make names cheap to recover.
 pub fn mask_name(_name: &str) -> String {
     "**".to_string()
 }

@@ -3,8 +3,8 @@
 //! live in [`crate::trust::chain`].
 //!
 //! A statement is a JSON object of strings and integers with a `type` field;
-//! its field names are those of the structs below (see the README's format
-//! section). Unknown fields are refused: a verifier must understand all it signs.
+//! its field names are those of the structs below (specified in
+//! `docs/formats.md`). Unknown fields are refused: a verifier must understand all it signs.
 
 use serde::{Deserialize, Serialize};
 
