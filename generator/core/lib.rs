@@ -30,33 +30,70 @@
 //! - [`constants`]: format magic in one place.
 //!
 //! The formats are specified in `docs/formats.md` of the repository; the
-//! shared test vectors (`tests/vectors/`) bind this crate and the browser.
+//! shared test vectors (`tests/vectors/`) bind this crate and the browser,
+//! whose client (`site-templates/js/`) implements the same rules.
 //!
 //! ## Verifying a dataset
 //!
+//! The caller reads the files; the core splits their bytes into lines that
+//! remember file and line, and judges them against a root key. Here, the
+//! embedded demo's root key, directory and one certificate:
+//!
 //! ```
 //! use std::path::Path;
-//! use certsite_core::trust::{dataset, keys::SecretKey, envelope::Envelope};
-//! use certsite_core::trust::verifier::Verifier;
+//! use certsite_core::constants::MIN_ITERATIONS;
+//! use certsite_core::trust::dataset;
+//! use certsite_core::trust::keys::PublicKey;
 //! use certsite_core::trust::options::VerifyOptions;
+//! use certsite_core::trust::verifier::Verifier;
 //!
-//! // The root key that every chain starts from (published out of band).
-//! let root = SecretKey::from_seed([1; 32]);
+//! // The root key, pinned out of band (its fingerprint is printed on the
+//! // certificates and published by the authority).
+//! let root = PublicKey::from_file_text(include_str!("../../data/root.pub"), Some("pub"))?;
 //! let verifier = Verifier {
-//!     root: root.public(),
-//!     options: VerifyOptions {
-//!         today: jiff::civil::date(2026, 12, 7),
-//!         min_iterations: certsite_core::constants::MIN_ITERATIONS,
-//!     },
+//!     root,
+//!     options: VerifyOptions { today: jiff::civil::date(2026, 12, 7), min_iterations: MIN_ITERATIONS },
 //! };
-//! // The bytes of a dataset file, however the caller got them: here one
-//! // line that is no envelope.
-//! let (lines, problems) = dataset::lines(Path::new("certs.jsonl"), b"{\"kid\":1}\n");
+//! let directory = include_bytes!("../../data/directory/institutions.jsonl");
+//! let roster = include_str!("../../data/certificates/Y000021012001.jsonl");
+//! let (mut lines, mut problems) = dataset::lines(Path::new("institutions.jsonl"), directory);
+//! let first = roster.lines().next().unwrap();
+//! let (more, bad) = dataset::lines(Path::new("Y000021012001.jsonl"), first.as_bytes());
+//! lines.extend(more);
+//! problems.extend(bad);
+//!
+//! let verified = verifier.verify(lines, problems);
+//! assert!(verified.problems.is_empty());
+//! let certificate = &verified.chain.certificates["Y000021012001204000001"];
+//! assert_eq!(certificate.statement.institution, "华晨汽车集团控股有限公司");
+//!
+//! // A line altered by one character no longer verifies, and says where.
+//! let forged = first.replace("考核评价", "考试评价");
+//! let (lines, problems) = dataset::lines(Path::new("forged.jsonl"), forged.as_bytes());
 //! let verified = verifier.verify(lines, problems);
 //! assert!(verified.chain.certificates.is_empty());
-//! assert_eq!(verified.problems.len(), 1);
-//! assert!(verified.problems[0].to_string().starts_with("certs.jsonl:1: "));
-//! # let _ = Envelope::parse;
+//! assert!(verified.problems.iter().all(|p| p.to_string().starts_with("forged.jsonl:1: ")));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## Checking a lookup as a visitor's page does
+//!
+//! A site commits to every file a verdict reads with a snapshot signed by
+//! the publisher's log key, which the root lists.
+//! [`site_format::snapshot::check_lookup`] checks, over whatever the host
+//! serves, that the snapshot is the root's and that the certificate's shard
+//! and its issuer's file are the ones the snapshot commits to; the lines of
+//! those two files are then judged as above. The files may come from disk,
+//! a mirror or the network: the caller hands them in.
+//!
+//! ```no_run
+//! use certsite_core::site_format::snapshot::check_lookup;
+//! # let root = certsite_core::trust::keys::SecretKey::from_seed([1; 32]).public();
+//! let site = std::path::Path::new("public");
+//! let get = |path: &str| std::fs::read(site.join(path)).ok();
+//! let trusted = check_lookup(&root, "certs.example.gov.cn/log", get, "Y000021012001204000001")?;
+//! println!("data as of {}", trusted.snapshot.data_date);
+//! # Ok::<(), certsite_core::trust::snapshot::SnapshotProblem>(())
 //! ```
 
 pub mod constants;

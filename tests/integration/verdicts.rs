@@ -9,7 +9,7 @@
 //! Regenerate with `CERTSITE_UPDATE_VECTORS=1 cargo test --test integration verdicts`.
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
+use std::path::Path;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -18,6 +18,7 @@ use serde_json::{Value, json};
 use certsite_core::domain::occupation::Catalogue;
 use certsite_core::domain::text::FORMAT_CHARACTERS;
 use certsite_core::trust::canonical::Json;
+use certsite_core::trust::dataset;
 use certsite_core::trust::keys::SecretKey;
 use certsite_core::trust::options::VerifyOptions;
 use certsite_core::trust::problem::Problem;
@@ -902,15 +903,16 @@ fn revocation_cases(f: &Fixture) -> Vec<Case> {
     ]
 }
 
-/// Runs the Rust verifier on a case: the problems as (rule, file, line, field).
+/// Runs the Rust verifier on a case, bytes in memory (as `certsite-core`
+/// takes them): the problems as (rule, file, line, field).
 fn rust_problems(case: &Case) -> Vec<Value> {
-    let dir = tempfile::tempdir().unwrap();
     let files = [("directory", &case.directory), ("shard", &case.shard)];
-    let mut paths: Vec<PathBuf> = Vec::new();
-    for (name, lines) in files {
-        let path = dir.path().join(format!("{name}.jsonl"));
-        write_lines(&path, lines);
-        paths.push(path);
+    let (mut lines, mut problems) = (Vec::new(), Vec::new());
+    for (name, statements) in files {
+        let text: String = statements.iter().map(|l| format!("{l}\n")).collect();
+        let (more, bad) = dataset::lines(Path::new(&format!("{name}.jsonl")), text.as_bytes());
+        lines.extend(more);
+        problems.extend(bad);
     }
     let verifier = Verifier {
         root: World::new().root.public(),
@@ -919,9 +921,7 @@ fn rust_problems(case: &Case) -> Vec<Value> {
             min_iterations: MIN_ITERATIONS,
         },
     };
-    let problems: Vec<Problem> =
-        certsite::data::dataset::verify_files(&verifier, &paths, Vec::new()).problems;
-    let prefix = format!("{}/", dir.path().display());
+    let problems: Vec<Problem> = verifier.verify(lines, problems).problems;
     problems
         .iter()
         .map(|p| {
@@ -931,7 +931,7 @@ fn rust_problems(case: &Case) -> Vec<Value> {
                 "file": file,
                 "line": p.line,
                 "field": p.field,
-                "message": p.message.replace(&prefix, ""),
+                "message": p.message,
             })
         })
         .collect()
