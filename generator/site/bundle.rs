@@ -7,8 +7,11 @@
 //! as `export function|async function|const|let|class NAME`. Each module
 //! becomes a function scope that returns its exports, in dependency order, so
 //! top-level names never clash and evaluation order is the browser's own
-//! (every import evaluated before its importer).
+//! (every import evaluated before its importer). JSDoc is only comments
+//! here: its `import('./x.js')` types join nothing, and [`compact`] drops it
+//! (`site-templates/README.md` says all this for a JS contributor).
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Why the client's modules cannot be joined (a programming error in
@@ -123,8 +126,10 @@ pub(crate) fn body(source: &str) -> String {
 
 /// `source` without its comment lines, blank lines and indentation: a third
 /// less to send before a cold page can start its lookup. Lines inside a
-/// multi-line template literal are kept as they are; a comment after code
-/// stays (removing it would need a tokenizer, for little gain).
+/// multi-line template literal are kept as they are. Of the comments after
+/// code only the JSDoc ones that nothing before them on the line can make
+/// text go ([`drop_inline_doc`]: the type casts); the others stay (removing
+/// them would need a tokenizer, for little gain).
 pub(crate) fn compact(source: &str) -> String {
     let mut out = String::with_capacity(source.len());
     let (mut in_block, mut in_template) = (false, false);
@@ -160,13 +165,44 @@ pub(crate) fn compact(source: &str) -> String {
         } else {
             t
         };
+        let rest = drop_inline_doc(rest);
         if rest.is_empty() {
             continue;
         }
-        keep(&mut out, rest);
+        keep(&mut out, &rest);
         in_template = rest.matches('`').count() % 2 == 1;
     }
     out
+}
+
+/// A line of code (it starts outside any string, template, comment or
+/// regular expression) without its one-line JSDoc comments, such as the
+/// casts `/** @type {HTMLInputElement} */ (node)`. A comment is dropped only
+/// when nothing before it on the line can open a string, template literal,
+/// regular expression or comment (no quote, backtick, slash or `<!--`), so
+/// it is a comment and not text; it leaves a space where it kept two tokens
+/// apart.
+fn drop_inline_doc(line: &str) -> Cow<'_, str> {
+    let mut line = Cow::Borrowed(line);
+    while let Some(start) = line.find("/**") {
+        let before = &line[..start];
+        if before.contains(['\'', '"', '`', '/']) || before.contains("<!--") {
+            break;
+        }
+        let Some(len) = line[start + 2..].find("*/") else {
+            break;
+        };
+        let after = line[start + 2 + len + 2..].trim_start();
+        // Brackets and separators never join a neighbour into one token.
+        let apart = |c: Option<char>| c.is_none_or(|c| c.is_whitespace() || "()[]{},;".contains(c));
+        let gap = if apart(before.chars().next_back()) || apart(after.chars().next()) {
+            ""
+        } else {
+            " "
+        };
+        line = Cow::Owned(format!("{before}{gap}{after}").trim_end().to_string());
+    }
+    line
 }
 
 /// Every script that no other script imports, as (file name, published
@@ -301,6 +337,62 @@ mod tests {
         assert_eq!(
             compact(source),
             "function f() {\nreturn g(1); // why\nconst t = `a\n  // kept\n    b`;\n}\n"
+        );
+    }
+
+    #[test]
+    fn jsdoc_casts_are_dropped_where_they_cannot_be_text() {
+        let casts = [
+            (
+                "const a = /** @type {HTMLElement} */ (document.getElementById('a'));",
+                "const a = (document.getElementById('a'));",
+            ),
+            (
+                "  f(/** @type {A} */ (x), /** @type {B} */ (y)); /** why */",
+                "f((x), (y));",
+            ),
+            ("return/** @type {X} */(x);", "return(x);"),
+            ("a+/** c */+b;", "a+ +b;"),
+            ("a +/** c */ +b;", "a + +b;"),
+            ("x = /**/ 1;", "x = 1;"),
+        ];
+        for (line, want) in casts {
+            assert_eq!(compact(line), format!("{want}\n"), "{line}");
+        }
+        // After anything that may open text, or without an end, a comment stays.
+        for kept in [
+            "const s = '/** @type {X} */ (y)';",
+            "const s = \"x\" + /** @type {X} */ (y);",
+            "const s = `${a}` + /** @type {X} */ (y);",
+            "if (/a/.test(s)) f(/** @type {X} */ (y));",
+            "const h = a / /** @type {number} */ (b);",
+            "x <!-- /** not a comment in a module */",
+            "f(); /** a comment that goes on",
+        ] {
+            assert_eq!(compact(kept), format!("{kept}\n"), "{kept}");
+        }
+        // Inside a multi-line template literal, nothing is code.
+        let template = "const t = `a\n/** @type {X} */ (y)\n`;\n";
+        assert_eq!(compact(template), template);
+    }
+
+    #[test]
+    fn jsdoc_imports_are_no_imports() {
+        let scripts = [
+            (
+                "page.js",
+                "// @ts-check\nimport { b } from './b.js';\n\n/** @typedef {import('./types.js').T} T */\n/**\n * @param {import('./c.js').U} u\n * @returns {T}\n */\nexport function f(u) {\n  return /** @type {T} */ (b(u));\n}\n",
+            ),
+            (
+                "b.js",
+                "/** @param {number} x */\nexport const b = (x) => x;\n",
+            ),
+        ];
+        let out = bundles(&scripts, &[]).unwrap();
+        assert_eq!(out.len(), 1);
+        assert_eq!(
+            out[0].1,
+            "// page.js and the modules it imports, joined by certsite.\nconst $b = (() => {\nconst b = (x) => x;\nreturn { b };\n})();\n{\nconst { b } = $b;\nfunction f(u) {\nreturn (b(u));\n}\n}\n"
         );
     }
 

@@ -1,3 +1,4 @@
+// @ts-check
 // What every page does first, usually before it is shown (async: it never
 // holds the page up). A classic script, so it
 // also runs where modules cannot (a page opened from file://).
@@ -15,13 +16,14 @@
   } catch (e) {
     // Storage disabled: the language is the page's.
   }
-  var other = document.querySelector('link[rel="alternate"][hreflang]');
+  var other = /** @type {HTMLLinkElement | null} */ (document.querySelector('link[rel="alternate"][hreflang]'));
   if (other && (chosen === 'en' || chosen === 'zh') && chosen !== mine) {
     window.location.replace(other.href + window.location.hash);
     return;
   }
   document.addEventListener('click', function (event) {
-    var link = event.target.closest && event.target.closest('a[data-lang-switch]');
+    var target = /** @type {Element} */ (event.target);
+    var link = /** @type {HTMLAnchorElement | null} */ (target.closest && target.closest('a[data-lang-switch]'));
     if (!link) return;
     try {
       window.localStorage.setItem(KEY, mine === 'en' ? 'zh' : 'en');
@@ -30,7 +32,7 @@
     }
     link.href = link.href.split('#')[0] + window.location.hash;
   });
-  var script = document.currentScript;
+  var script = /** @type {HTMLScriptElement | null} */ (document.currentScript);
   if (!script || !('serviceWorker' in navigator) || !/^https?:$/.test(window.location.protocol)) return;
   // This file is assets/boot.<hash>.js: the site's root is one level up.
   var worker = new URL('../sw.js', script.src).href;

@@ -1,3 +1,4 @@
+// @ts-check
 // Batch checking: hundreds of codes (optionally with names), each verified
 // in this browser exactly as a single lookup, shards fetched once each and
 // in parallel, results streamed into a table and downloadable as CSV.
@@ -9,25 +10,51 @@ import { codeMessage, data, levelName, say, sayNodes, t, titleFor } from './i18n
 import { OfflineError, Site, localMemory, readHints } from './lookup.js';
 import { readPolicy } from './verify.js';
 
-const app = document.getElementById('batch-app');
-const base = app.dataset.base;
-const rootKey = fromBase64(app.dataset.rootKey);
-const policy = readPolicy(app.dataset.policy);
-const hints = readHints(app.dataset.snapshot);
+/** @typedef {import('./lookup.js').Lookup} Lookup */
+/** @typedef {import('./verify.js').VerdictName} VerdictName */
+
+/**
+ * One line to check: a code as typed, and the holder's name if given.
+ * @typedef {{ code: string, name: string }} Item
+ */
+
+/**
+ * A line checked: its verdict (or `malformed`), the title shown, the
+ * lookup's result and whether the name matched.
+ * @typedef {object} Checked
+ * @property {Item} item
+ * @property {string} [code] the code, canonical
+ * @property {VerdictName | 'malformed'} verdict
+ * @property {string} text
+ * @property {Lookup} [result]
+ * @property {string} [nameCheck]
+ */
+
+const app = /** @type {HTMLElement} */ (document.getElementById('batch-app'));
+// The template writes each of these.
+const appData = /** @type {{ base: string, rootKey: string, policy: string, snapshot: string }} */ (app.dataset);
+const base = appData.base;
+const rootKey = fromBase64(appData.rootKey);
+const policy = readPolicy(appData.policy);
+const hints = readHints(appData.snapshot);
 const site = new Site({ base, rootKey, hints, policy, memory: localMemory(hints.origin) });
 site.keepOffline();
-const status = document.getElementById('batch-status');
-const table = document.getElementById('batch-table');
-const body = table.querySelector('tbody');
-const download = document.getElementById('batch-download');
-const runButton = document.getElementById('batch-run');
-const progress = document.getElementById('batch-progress');
+const status = /** @type {HTMLElement} */ (document.getElementById('batch-status'));
+const table = /** @type {HTMLTableElement} */ (document.getElementById('batch-table'));
+const body = /** @type {HTMLTableSectionElement} */ (table.querySelector('tbody'));
+const download = /** @type {HTMLAnchorElement} */ (document.getElementById('batch-download'));
+const runButton = /** @type {HTMLButtonElement} */ (document.getElementById('batch-run'));
+const progress = /** @type {HTMLProgressElement} */ (document.getElementById('batch-progress'));
+const input = /** @type {HTMLTextAreaElement} */ (document.getElementById('batch-input'));
+const fileInput = /** @type {HTMLInputElement} */ (document.getElementById('batch-file'));
 const PARALLEL = 6;
 
 /**
  * Lines of `code[,| ]name`; a header row of 证书编号 is skipped. A line whose
  * first word has no digit is no code (`hello world`): it is kept whole, to
  * be reported as malformed rather than read as a code and a name.
+ * @param {string} text
+ * @returns {Item[]}
  */
 export function parseLines(text) {
   return text
@@ -42,6 +69,10 @@ export function parseLines(text) {
     });
 }
 
+/**
+ * @param {Item} item
+ * @returns {Promise<Checked>}
+ */
 async function checkOne(item) {
   let code;
   try {
@@ -64,22 +95,29 @@ async function checkOne(item) {
   }
 }
 
-/** The record and issuer of a result, only when the record verified. */
+/**
+ * The record and issuer of a result, only when the record verified.
+ * @param {Checked} out
+ */
 function shown(out) {
   const ok = out.verdict === 'verified' || out.verdict === 'revoked';
-  return ok ? { c: out.result.certificate, inst: out.result.institution } : { c: undefined, inst: undefined };
+  return ok ? { c: out.result?.certificate, inst: out.result?.institution } : { c: undefined, inst: undefined };
 }
 
 // The column names, for the stacked rows a narrow screen shows.
 const LABELS = [...table.querySelectorAll('thead th')].map((th) => th.textContent);
 
+/**
+ * @param {number} n
+ * @param {Checked} out
+ */
 function rowFor(n, out) {
   const { c, inst } = shown(out);
-  const r = out.verdict === 'revoked' ? out.result.revocation : null;
+  const r = out.verdict === 'revoked' ? out.result?.revocation : null;
   const cells = [
     String(n),
     el('code', {}, out.code ?? out.item.code),
-    r ? [out.text, sayNodes(t.revokedNote, { date: r.revoked_on, reason: data(r.reason) })] : out.text,
+    r ? [out.text, ...sayNodes(t.revokedNote, { date: r.revoked_on, reason: data(r.reason) })] : out.text,
     inst ? data(inst.name) : '',
     c ? [data(`${c.occupation}${c.subtype ? `（${c.subtype}）` : ''}`), ` ${levelName(c.level)}`] : '',
     c?.issued_on ?? '',
@@ -95,6 +133,8 @@ function rowFor(n, out) {
 /**
  * One CSV cell. A cell that a spreadsheet would read as a formula (=, +, -,
  * @, tab, CR first) gets a leading apostrophe, so signed text stays text.
+ * @param {unknown} value
+ * @returns {string}
  */
 export function csvCell(value) {
   let s = String(value ?? '');
@@ -102,11 +142,16 @@ export function csvCell(value) {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** A row waiting for its verdict. */
+/**
+ * A row waiting for its verdict.
+ * @param {number} n
+ * @param {Item} item
+ */
 function pendingRow(n, item) {
   return el('tr', { 'data-verdict': 'pending' }, el('td', {}, String(n)), el('td', {}, el('code', {}, item.code)), el('td', { colspan: '5', class: 'note' }, t.waiting));
 }
 
+/** @param {Item[]} items */
 async function run(items) {
   fill(body);
   download.hidden = true;
@@ -128,11 +173,13 @@ async function run(items) {
   status.textContent = say(t.batchProgress, { done: 0, all: items.length });
   const rows = items.map((item, i) => pendingRow(i + 1, item));
   body.append(...rows);
+  /** @type {Checked[]} */
   const results = new Array(items.length);
   let done = 0;
   let next = 0;
   const started = performance.now();
   // Rows verified since the last frame, drawn together once per frame.
+  /** @type {number[]} */
   const ready = [];
   let scheduled = false;
   const draw = () => {
@@ -163,15 +210,17 @@ async function run(items) {
   draw();
   progress.hidden = true;
   runButton.disabled = false;
-  const counts = {};
-  for (const r of results) counts[r.verdict] = (counts[r.verdict] ?? 0) + 1;
-  const summary = Object.entries(counts).map(([v, n]) => `${v === 'malformed' ? t.codeError : t.verdicts[v][0]} ${n}`).join(t.listSeparator);
+  /** @type {Map<Checked['verdict'], number>} */
+  const counts = new Map();
+  for (const r of results) counts.set(r.verdict, (counts.get(r.verdict) ?? 0) + 1);
+  const summary = [...counts].map(([v, n]) => `${v === 'malformed' ? t.codeError : t.verdicts[v][0]} ${n}`).join(t.listSeparator);
   const dated = results.find((r) => r.result?.dataDate);
-  const asOf = dated ? say(t.dataDate, { date: dated.result.dataDate }) : '';
+  const dataDate = dated?.result?.dataDate;
+  const asOf = dataDate ? say(t.dataDate, { date: dataDate }) : '';
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   // Stored data (offline) may be older than the site: said so, with its date.
-  const stored = dated && results.some((r) => r.result?.offline);
-  const offline = stored ? ` ${say(t.offlineNote, { date: dated.result.dataDate })}` : '';
+  const stored = dataDate && results.some((r) => r.result?.offline);
+  const offline = stored ? ` ${say(t.offlineNote, { date: dataDate })}` : '';
   status.textContent = `${say(t.batchDone, { all: items.length, summary, seconds })}${asOf}${offline}`;
   status.dataset.done = String(items.length);
   const header = t.batchHeader;
@@ -187,12 +236,12 @@ async function run(items) {
   download.hidden = false;
 }
 
-document.getElementById('batch-form').addEventListener('submit', (event) => {
+/** @type {HTMLFormElement} */ (document.getElementById('batch-form')).addEventListener('submit', (event) => {
   event.preventDefault();
-  run(parseLines(document.getElementById('batch-input').value));
+  run(parseLines(input.value));
 });
-document.getElementById('batch-file').addEventListener('change', async (event) => {
-  const file = event.target.files[0];
+fileInput.addEventListener('change', async () => {
+  const file = fileInput.files?.[0];
   if (!file) return;
   const bytes = new Uint8Array(await file.arrayBuffer());
   // Excel on Chinese Windows saves CSV in GBK: fall back when it is not UTF-8.
@@ -202,5 +251,5 @@ document.getElementById('batch-file').addEventListener('change', async (event) =
   } catch {
     text = new TextDecoder('gbk').decode(bytes);
   }
-  document.getElementById('batch-input').value = text;
+  input.value = text;
 });

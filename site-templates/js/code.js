@@ -1,3 +1,4 @@
+// @ts-check
 // Certificate codes (证书编码, 附件5) and filing numbers (机构备案号):
 // the same rules and the same messages as the Rust side (generator/code.rs),
 // checked against tests/vectors/statements.json.
@@ -9,9 +10,16 @@ export const CITIES = ['沈阳市', '大连市', '鞍山市', '抚顺市', '本�
 export const KINDS = ['央企辽宁分公司', '省属企业', '市属企业', '技工院校', '行业协会', '其他'];
 /** Level names by digit - 1. */
 export const LEVEL_NAMES = ['一级/高级技师', '二级/技师', '三级/高级工', '四级/中级工', '五级/初级工'];
+/** @type {Record<string, string>} */
 const CATEGORY = { Y: '企业用人单位', S: '第三方评价机构' };
 /** The first year this coding applies to. */
 export const FIRST_YEAR = 2019;
+
+/**
+ * The part of a code an error is about, as the page's words name it
+ * (`code.fields`).
+ * @typedef {'category' | 'route' | 'province' | 'city' | 'kind' | 'order' | 'year' | 'level' | 'serial' | 'length' | 'filing_length'} CodeField
+ */
 
 /**
  * A code error: 1-based positions, field, what was found and expected, in
@@ -20,14 +28,62 @@ export const FIRST_YEAR = 2019;
  * in another (i18n.js).
  */
 export class CodeError extends Error {
+  /**
+   * @param {number} start first position, 0 for the whole code
+   * @param {number} end last position
+   * @param {string} field
+   * @param {string} found
+   * @param {string} expected
+   * @param {CodeField} key
+   * @param {string | number} value
+   * @param {CodeField | 'digit' | 'kind_route'} [expectedKey]
+   */
   constructor(start, end, field, found, expected, key, value, expectedKey = key) {
     const pos = start === 0 ? '' : start === end ? `第${start}位` : `第${start}-${end}位`;
     super(start === 0 ? `${field}为 ${found}，应为 ${expected}` : `${pos}（${field}）为 ${found}，应为 ${expected}`);
-    Object.assign(this, { start, end, field, found, expected, key, value, expectedKey });
+    this.start = start;
+    this.end = end;
+    this.field = field;
+    this.found = found;
+    this.expected = expected;
+    this.key = key;
+    this.value = value;
+    this.expectedKey = expectedKey;
+    /** @type {string | undefined} The filing route a kind disagrees with (kind_route). */
+    this.route = undefined;
   }
 }
 
+/**
+ * What a filing number says (附件5 第1-13位).
+ * @typedef {object} Filing
+ * @property {string} filing_no
+ * @property {string} category
+ * @property {string} category_name
+ * @property {string} route
+ * @property {string} province
+ * @property {string} province_name
+ * @property {string} city
+ * @property {string} city_code
+ * @property {string} institution_kind
+ * @property {string} institution_serial
+ */
 
+/**
+ * What a certificate code says: its filing number's fields, then the year,
+ * level and serial.
+ * @typedef {Filing & { code: string, year: number, level: number, level_name: string, serial: number }} ParsedCode
+ */
+
+/**
+ * The number at 1-based positions `start`-`end` of the characters `s`.
+ * @param {string[]} s
+ * @param {number} start
+ * @param {number} end
+ * @param {string} field
+ * @param {CodeField} key
+ * @returns {number}
+ */
 function digits(s, start, end, field, key) {
   let value = 0;
   for (let pos = start; pos <= end; pos++) {
@@ -38,8 +94,13 @@ function digits(s, start, end, field, key) {
   return value;
 }
 
+/** @type {(s: string[], start: number, end: number) => string} */
 const text = (s, start, end) => s.slice(start - 1, end).join('');
 
+/**
+ * @param {string[]} s
+ * @returns {Filing & { order: number }}
+ */
 function filingFields(s) {
   const letter = s[0];
   if (!(letter in CATEGORY)) {
@@ -60,7 +121,7 @@ function filingFields(s) {
   if (order === 0) throw new CodeError(11, 13, '机构备案顺序号', '000', '001-999（按备案先后顺序赋码）', 'order', '000');
   if (route !== 0 && kind !== 1) {
     const r = String(route).padStart(4, '0');
-    const error = new CodeError(10, 10, '机构类别', `${kind}（${KINDS[kind - 1]}）`, `1（央企辽宁分公司），因第2-5位备案途径代码为 ${r}（央企驻辽分支机构）`, 'kind_route', String(kind));
+    const error = new CodeError(10, 10, '机构类别', `${kind}（${KINDS[kind - 1]}）`, `1（央企辽宁分公司），因第2-5位备案途径代码为 ${r}（央企驻辽分支机构）`, 'kind', String(kind), 'kind_route');
     error.route = r;
     throw error;
   }
@@ -80,18 +141,33 @@ function filingFields(s) {
   };
 }
 
+/**
+ * @param {string[]} s
+ * @param {number} want
+ * @param {string} field
+ * @param {string} shape
+ * @param {'length' | 'filing_length'} key
+ */
 function checkLength(s, want, field, shape, key) {
   if (s.length !== want) throw new CodeError(0, 0, field, `${s.length} 位`, `${want} 位（${shape}）`, key, s.length);
 }
 
-/** Parses a 13-character filing number; throws CodeError. */
+/**
+ * Parses a 13-character filing number; throws CodeError.
+ * @param {string} raw
+ * @returns {Filing & { order: number }}
+ */
 export function parseFiling(raw) {
   const s = [...normalizeInput(raw)];
   checkLength(s, 13, '机构备案号长度', '1位字母+12位数字', 'filing_length');
   return filingFields(s);
 }
 
-/** Parses a 22-character certificate code; throws CodeError. */
+/**
+ * Parses a 22-character certificate code; throws CodeError.
+ * @param {string} raw
+ * @returns {ParsedCode}
+ */
 export function parseCode(raw) {
   const s = [...normalizeInput(raw)];
   checkLength(s, 22, '证书编号长度', '1位字母+21位数字', 'length');

@@ -1,10 +1,15 @@
+// @ts-check
 // WebCrypto primitives: Ed25519 (verify only) and PBKDF2-HMAC-SHA256 (SHA-256 is in hash.js).
 // Nothing here decides a verdict; it answers "does this verify" or fails.
 import { hex, sha256 } from './hash.js';
 
 const subtle = globalThis.crypto?.subtle;
 
-/** Standard base64 to bytes; throws on anything else, unused bits set included. */
+/**
+ * Standard base64 to bytes; throws on anything else, unused bits set included.
+ * @param {unknown} text
+ * @returns {Uint8Array<ArrayBuffer>}
+ */
 export function fromBase64(text) {
   if (typeof text !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) {
     throw new TypeError('not standard base64');
@@ -15,27 +20,43 @@ export function fromBase64(text) {
   return bytes;
 }
 
-/** Bytes to standard base64. */
+/**
+ * Bytes to standard base64.
+ * @param {Uint8Array} bytes
+ * @returns {string}
+ */
 export function toBase64(bytes) {
   let bin = '';
   for (const b of bytes) bin += String.fromCharCode(b);
   return btoa(bin);
 }
 
-/** The key id of a public key: the first 16 hex digits of its SHA-256. */
+/**
+ * The key id of a public key: the first 16 hex digits of its SHA-256.
+ * @param {Uint8Array<ArrayBuffer>} publicKey
+ * @returns {Promise<string>}
+ */
 export async function keyId(publicKey) {
   return hex(await sha256(publicKey)).slice(0, 16);
 }
 
-/** The fingerprint people compare: SHA-256 hex in groups of four. */
+/**
+ * The fingerprint people compare: SHA-256 hex in groups of four.
+ * @param {Uint8Array<ArrayBuffer>} publicKey
+ * @returns {Promise<string>}
+ */
 export async function fingerprint(publicKey) {
-  return hex(await sha256(publicKey)).match(/.{4}/g).join(' ');
+  return (hex(await sha256(publicKey)).match(/.{4}/g) ?? []).join(' ');
 }
 
 /**
  * Verifies a pure Ed25519 signature strictly, as ed25519-dalek's
  * verify_strict does: R must be a canonical point not of small order
  * (WebCrypto alone accepts R = identity); false on any failure.
+ * @param {Uint8Array<ArrayBuffer>} publicKey
+ * @param {Uint8Array<ArrayBuffer>} signature
+ * @param {Uint8Array<ArrayBuffer>} message
+ * @returns {Promise<boolean>}
  */
 export async function verifyEd25519(publicKey, signature, message) {
   try {
@@ -50,9 +71,13 @@ export async function verifyEd25519(publicKey, signature, message) {
 // RFC 8032 section 7.1, TEST 2: a known good signature, to test support.
 const PROBE_KEY = '3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c';
 const PROBE_SIG = '92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00';
-const unhex = (h) => Uint8Array.from(h.match(/../g), (b) => parseInt(b, 16));
+/** @param {string} h */
+const unhex = (h) => Uint8Array.from(h.match(/../g) ?? [], (b) => parseInt(b, 16));
 
-/** Whether this browser verifies Ed25519 (WebCrypto, Chrome 137+, Firefox 129+, Safari 17+). */
+/**
+ * Whether this browser verifies Ed25519 (WebCrypto, Chrome 137+, Firefox 129+, Safari 17+).
+ * @returns {Promise<boolean>}
+ */
 export async function ed25519Supported() {
   if (!subtle) return false;
   try {
@@ -65,7 +90,13 @@ export async function ed25519Supported() {
   }
 }
 
-/** PBKDF2-HMAC-SHA256 of a UTF-8 secret, 32 bytes, as base64. */
+/**
+ * PBKDF2-HMAC-SHA256 of a UTF-8 secret, 32 bytes, as base64.
+ * @param {string} secret
+ * @param {string} salt
+ * @param {number} iterations
+ * @returns {Promise<string>}
+ */
 export async function pbkdf2(secret, salt, iterations) {
   const enc = new TextEncoder();
   const key = await subtle.importKey('raw', enc.encode(secret), 'PBKDF2', false, ['deriveBits']);
@@ -80,11 +111,20 @@ export async function pbkdf2(secret, salt, iterations) {
 const P = 2n ** 255n - 19n;
 const D = (-121665n * modInverse(121666n)) % P;
 
+/**
+ * @param {bigint} a
+ * @returns {bigint}
+ */
 function mod(a) {
   const r = a % P;
   return r < 0n ? r + P : r;
 }
 
+/**
+ * @param {bigint} base
+ * @param {bigint} exp
+ * @returns {bigint}
+ */
 function modPow(base, exp) {
   let result = 1n;
   let b = mod(base);
@@ -97,6 +137,10 @@ function modPow(base, exp) {
   return result;
 }
 
+/**
+ * @param {bigint} a
+ * @returns {bigint}
+ */
 function modInverse(a) {
   return modPow(a, P - 2n);
 }
@@ -117,6 +161,7 @@ export const SMALL_ORDER_KEYS = Object.freeze([
  * What is wrong with 32 bytes as a public key, or null: the messages of the
  * Rust side (trust::keys::KeyFormatError).
  * @param {Uint8Array} bytes
+ * @returns {string | null}
  */
 export function publicKeyProblem(bytes) {
   if (bytes.length !== 32) return `expected 32 bytes, found ${bytes.length}`;

@@ -1,12 +1,26 @@
+// @ts-check
 // Building page content from text only: strings never parse as HTML, so a hostile
 // name in the data can never become markup.
 
-/** An element with attributes and children (strings become text nodes). */
+/**
+ * A child of `el` or `fill`: text (a number as text), a node, or nothing
+ * (skipped). Lists are spread one level deep.
+ * @typedef {string | number | Node | null | undefined | false} Child
+ */
+
+/**
+ * An element with attributes and children (strings become text nodes).
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {Record<string, string | number | boolean | null | undefined>} [attrs]
+ * @param {...(Child | Child[])} children
+ * @returns {HTMLElementTagNameMap[K]}
+ */
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (v === undefined || v === null || v === false) continue;
-    if (k === 'class') node.className = v;
+    if (k === 'class') node.className = String(v);
     else node.setAttribute(k, v === true ? '' : String(v));
   }
   for (const child of children.flat()) {
@@ -16,8 +30,12 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-/** Replaces the content of `node`. */
+/**
+ * Replaces the content of `node`.
+ * @param {Element} node
+ * @param {...(Child | Child[])} children
+ */
 export function fill(node, ...children) {
   node.replaceChildren();
-  for (const child of children.flat()) if (child) node.append(typeof child === 'string' ? document.createTextNode(child) : child);
+  for (const child of children.flat()) if (child) node.append(typeof child === 'object' ? child : document.createTextNode(String(child)));
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // The page's words, from the string table of its language
 // (site-templates/i18n/<lang>.json), which the build joins into each page's
 // script as strings.js. Only text: every string is inserted with
@@ -7,12 +8,19 @@ import { CITIES, FIRST_YEAR, KINDS, LEVEL_NAMES } from './code.js';
 import { el } from './dom.js';
 import { TABLE } from './strings.js';
 
+/** @typedef {import('./dom.js').Child} Child */
+
 /** The scripts' words. */
 export const t = TABLE.script;
 /** Whether the page is in Chinese, the language of the data. */
 const chinese = TABLE.lang.startsWith('zh');
 
-/** `template` with each `{name}` replaced by `values[name]`, as text. */
+/**
+ * `template` with each `{name}` replaced by `values[name]`, as text.
+ * @param {string} template
+ * @param {Record<string, string | number | undefined>} [values]
+ * @returns {string}
+ */
 export function say(template, values = {}) {
   return template.replace(/\{(\w+)\}/g, (whole, key) => (key in values ? String(values[key]) : whole));
 }
@@ -20,6 +28,9 @@ export function say(template, values = {}) {
 /**
  * `template` with each `{name}` replaced, as a list of text and nodes for
  * `el`: a value that is a node (see `data`) keeps its markup.
+ * @param {string} template
+ * @param {Record<string, Child>} [values]
+ * @returns {Child[]}
  */
 export function sayNodes(template, values = {}) {
   return template.split(/(\{\w+\})/).map((part) => {
@@ -28,28 +39,52 @@ export function sayNodes(template, values = {}) {
   });
 }
 
-/** Signed data as signed: on a page in another language, marked as Chinese. */
+/**
+ * Signed data as signed: on a page in another language, marked as Chinese.
+ * @param {string | number} text
+ * @returns {string | HTMLSpanElement}
+ */
 export function data(text) {
   return chinese ? String(text) : el('span', { lang: 'zh-CN' }, String(text));
 }
 
-/** A level (1-5) as the page's language names it. */
+/**
+ * A level (1-5) as the page's language names it.
+ * @param {number} level
+ * @returns {string}
+ */
 export const levelName = (level) => TABLE.levels?.[level - 1] ?? LEVEL_NAMES[level - 1];
 
-/** A city (1-14) as the page's language names it. */
+/**
+ * A city (1-14) as the page's language names it.
+ * @param {number} n
+ * @returns {string}
+ */
 export const cityName = (n) => TABLE.cities[CITIES[n - 1]] ?? CITIES[n - 1];
 
-/** An institution kind (1-6) as the page's language names it. */
+/**
+ * An institution kind (1-6) as the page's language names it.
+ * @param {number} n
+ * @returns {string}
+ */
 export const kindName = (n) => TABLE.kinds[KINDS[n - 1]] ?? KINDS[n - 1];
 
-/** The title and text of a verdict: a broken rule or altered data is said as such. */
+/**
+ * The title and text of a verdict: a broken rule or altered data is said as such.
+ * @param {{ verdict: import('./verify.js').VerdictName, reason?: string }} result
+ * @returns {string[]}
+ */
 export function titleFor(result) {
   if (result.reason === 'record-invalid') return t.recordInvalid;
   if (result.reason === 'data-altered' || result.reason === 'snapshot-invalid') return t.dataAltered;
   return t.verdicts[result.verdict];
 }
 
-/** What is wrong with a code (a CodeError), in the page's language. */
+/**
+ * What is wrong with a code (a CodeError), in the page's language.
+ * @param {import('./code.js').CodeError} error
+ * @returns {string}
+ */
 export function codeMessage(error) {
   if (chinese || !t.code) return error.message;
   const words = t.code;

@@ -1,3 +1,4 @@
+// @ts-check
 // RFC 8785 (JCS) canonical form of statements, which hold only strings,
 // safe integers, arrays and objects. Anything else is refused, so a
 // statement can never verify in the browser and fail in Rust, or the reverse.
@@ -15,13 +16,18 @@ export function canonicalize(value) {
   if (Array.isArray(value)) return `[${value.map(canonicalize).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     // Default sort compares UTF-16 code units, as RFC 8785 section 3.2.3 requires.
-    const keys = Object.keys(value).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalize(value[k])}`).join(',')}}`;
+    const object = /** @type {Record<string, unknown>} */ (value);
+    const keys = Object.keys(object).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalize(object[k])}`).join(',')}}`;
   }
   throw new TypeError(`not allowed in a statement: ${JSON.stringify(value)}`);
 }
 
-/** The canonical form as UTF-8 bytes: what the signature covers. */
+/**
+ * The canonical form as UTF-8 bytes: what the signature covers.
+ * @param {unknown} value
+ * @returns {Uint8Array<ArrayBuffer>}
+ */
 export function canonicalBytes(value) {
   return new TextEncoder().encode(canonicalize(value));
 }
@@ -35,6 +41,7 @@ export function canonicalBytes(value) {
  */
 export function parseStrict(text) {
   let i = 0;
+  /** @type {(why: string) => never} */
   const fail = (why) => {
     throw new SyntaxError(`${why} at ${i}`);
   };
@@ -54,7 +61,9 @@ export function parseStrict(text) {
         continue;
       }
       const e = text[i++];
-      const simple = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' }[e];
+      /** @type {Record<string, string | undefined>} */
+      const escapes = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+      const simple = escapes[e];
       if (simple !== undefined) out += simple;
       else if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i, i + 4))) {
         out += String.fromCharCode(parseInt(text.slice(i, i + 4), 16));
@@ -64,11 +73,13 @@ export function parseStrict(text) {
     if (!out.isWellFormed()) fail('lone surrogate');
     return out;
   };
+  /** @returns {unknown} */
   const value = () => {
     space();
     const c = text[i];
     if (c === '{') {
       i++;
+      /** @type {Record<string, unknown>} */
       const obj = {};
       space();
       if (text[i] === '}') {
@@ -91,6 +102,7 @@ export function parseStrict(text) {
     }
     if (c === '[') {
       i++;
+      /** @type {unknown[]} */
       const arr = [];
       space();
       if (text[i] === ']') {

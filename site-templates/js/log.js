@@ -1,3 +1,4 @@
+// @ts-check
 // Whether the site's log extends the newest one this browser has seen:
 // the twin of generator/log/consistency.rs. The subtree roots an RFC 6962
 // consistency proof needs are read from the log's hash tiles (C2SP
@@ -8,6 +9,20 @@ import { sha256 } from './hash.js';
 
 const WIDTH = 256;
 
+/**
+ * A log's size and root hash (base64), as a snapshot signs it.
+ * @typedef {object} LogHead
+ * @property {number} size
+ * @property {string} root
+ */
+
+/**
+ * Where hash tiles come from: a tile's path under `log/` → its bytes, or
+ * null when there is none.
+ * @typedef {(path: string) => Promise<Uint8Array | null>} TileSource
+ */
+
+/** @type {(a: Uint8Array, b: Uint8Array) => Promise<Uint8Array>} */
 const nodeHash = async (a, b) => {
   const bytes = new Uint8Array(65);
   bytes[0] = 1;
@@ -15,9 +30,14 @@ const nodeHash = async (a, b) => {
   bytes.set(b, 33);
   return sha256(bytes);
 };
+/** @type {(a: Uint8Array, b: Uint8Array) => boolean} */
 const same = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
 
-/** `x001/x234/067` for 1234067. */
+/**
+ * `x001/x234/067` for 1234067.
+ * @param {number} n
+ * @returns {string}
+ */
 export function indexPath(n) {
   const groups = [String(n % 1000).padStart(3, '0')];
   for (let rest = Math.floor(n / 1000); rest > 0; rest = Math.floor(rest / 1000)) {
@@ -26,19 +46,37 @@ export function indexPath(n) {
   return groups.join('/');
 }
 
-/** The path of hash tile `n` at `level`, `width` hashes wide. */
+/**
+ * The path of hash tile `n` at `level`, `width` hashes wide.
+ * @param {number} level
+ * @param {number} n
+ * @param {number} width
+ * @returns {string}
+ */
 export function tilePath(level, n, width) {
   return `tile/${level}/${indexPath(n)}${width < WIDTH ? `.p/${width}` : ''}`;
 }
 
+/** @param {number} n */
 const largestPowerBelow = (n) => 2 ** Math.floor(Math.log2(n - 1));
 
 /** Subtree roots of a log of `size` entries, from `getTile(path)` (bytes or null). */
 class TileReader {
+  /**
+   * @param {number} size
+   * @param {TileSource} getTile
+   */
   constructor(size, getTile) {
-    Object.assign(this, { size, getTile });
+    this.size = size;
+    this.getTile = getTile;
   }
 
+  /**
+   * The root of the perfect subtree of 2^h entries from `start`.
+   * @param {number} start
+   * @param {number} h
+   * @returns {Promise<Uint8Array | null>}
+   */
   async perfect(start, h) {
     const level = Math.floor(h / 8);
     const rest = h % 8;
@@ -58,6 +96,12 @@ class TileReader {
     return nodes[0];
   }
 
+  /**
+   * The root of the `n` entries from `start`.
+   * @param {number} start
+   * @param {number} n
+   * @returns {Promise<Uint8Array | null>}
+   */
   async root(start, n) {
     if (Number.isInteger(Math.log2(n))) return this.perfect(start, Math.log2(n));
     const k = largestPowerBelow(n);
@@ -66,9 +110,22 @@ class TileReader {
   }
 }
 
-/** RFC 6962 PROOF(m, D[0:n]) from a source of subtree roots; null if one is missing. */
+/**
+ * RFC 6962 PROOF(m, D[0:n]) from a source of subtree roots; null if one is missing.
+ * @param {number} m
+ * @param {number} n
+ * @param {(start: number, n: number) => Promise<Uint8Array | null>} root
+ * @returns {Promise<Uint8Array[] | null>}
+ */
 async function proof(m, n, root) {
+  /** @type {(Uint8Array | null)[]} */
   const out = [];
+  /**
+   * @param {number} k
+   * @param {number} start
+   * @param {number} size
+   * @param {boolean} complete
+   */
   async function sub(k, start, size, complete) {
     if (k === size) {
       if (!complete) out.push(await root(start, size));
@@ -84,10 +141,18 @@ async function proof(m, n, root) {
     }
   }
   await sub(m, 0, n, true);
-  return out.every(Boolean) ? out : null;
+  return out.every((x) => x !== null) ? out : null;
 }
 
-/** RFC 9162 2.1.4.2: whether `path` shows tree (m, oldRoot) is a prefix of (n, newRoot). */
+/**
+ * RFC 9162 2.1.4.2: whether `path` shows tree (m, oldRoot) is a prefix of (n, newRoot).
+ * @param {number} m
+ * @param {number} n
+ * @param {Uint8Array} oldRoot
+ * @param {Uint8Array} newRoot
+ * @param {Uint8Array[]} path
+ * @returns {Promise<boolean>}
+ */
 async function verifyConsistency(m, n, oldRoot, newRoot, path) {
   if (m === 0 || m > n) return false;
   if (m === n) return path.length === 0 && same(oldRoot, newRoot);
@@ -123,6 +188,10 @@ async function verifyConsistency(m, n, oldRoot, newRoot, path) {
  * Whether the log `{ size, root }` (root in base64, from the signed
  * snapshot) extends `seen` (what this browser saw before), reading hash
  * tiles through `getTile`. `'ok'`, `'rollback'` or `'fork'`.
+ * @param {LogHead} seen
+ * @param {LogHead} log
+ * @param {TileSource} getTile
+ * @returns {Promise<'ok' | 'rollback' | 'fork'>}
  */
 export async function extendsSeen(seen, log, getTile) {
   if (log.size < seen.size) return 'rollback';

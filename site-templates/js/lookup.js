@@ -1,3 +1,4 @@
+// @ts-check
 // One lookup as the pages make it: once the code is known, the shard, the
 // issuer's file, the snapshot and the tiles on both paths are fetched at
 // once (no request waits on another), the snapshot is checked from the root,
@@ -10,7 +11,53 @@ import { lookupPaths } from './paths.js';
 import { listedIn, readSnapshot, verifiedRecords } from './snapshot.js';
 import { todayInChina, verifyCertificate } from './verify.js';
 
-/** The tree parameters a page carries in `data-snapshot` (unsigned hints, checked against the snapshot). */
+/** @typedef {import('./code.js').ParsedCode} ParsedCode */
+/** @typedef {import('./paths.js').Hints} Hints */
+/** @typedef {import('./paths.js').TreeShape} TreeShape */
+/** @typedef {import('./rules.js').Policy} Policy */
+/** @typedef {import('./rules.js').Publisher} Publisher */
+/** @typedef {import('./rules.js').Snapshot} Snapshot */
+/** @typedef {import('./rules.js').TreeHead} TreeHead */
+/** @typedef {import('./verify.js').Verdict} Verdict */
+/** @typedef {import('./verify.js').VerdictName} VerdictName */
+
+/**
+ * The newest log a browser saw on a site: its origin, size and root.
+ * @typedef {import('./log.js').LogHead & { origin: string }} Seen
+ */
+
+/**
+ * Where a browser keeps the newest log it saw.
+ * @typedef {object} Memory
+ * @property {() => Seen | null} read
+ * @property {(seen: Seen) => void} write
+ */
+
+/**
+ * The issuer's bucket in the snapshot's tree and the records its tiles prove.
+ * @typedef {object} IssuerPath
+ * @property {number} bucket
+ * @property {Promise<Uint8Array<ArrayBuffer>[] | null>} records
+ */
+
+/**
+ * A lookup's verdict: verify.js's, with the snapshot's data date, whether
+ * the files came from this device's store, and the issuer's path (for
+ * `meta`); or one reached before any record was judged.
+ * @typedef {Partial<Verdict> & { verdict: VerdictName, dataDate?: string, offline?: boolean, issuerPath?: IssuerPath }} Lookup
+ */
+
+/**
+ * The snapshot as read from the root: the snapshot, or the rule it breaks
+ * (`missing` when the host has none).
+ * @typedef {{ snapshot: Snapshot, publisher: Publisher, rule?: undefined, missing?: undefined } | { rule: string, missing?: boolean, snapshot?: undefined }} SnapshotRead
+ */
+
+/**
+ * The tree parameters a page carries in `data-snapshot` (unsigned hints, checked against the snapshot).
+ * @param {string} text
+ * @returns {Hints}
+ */
 export function readHints(text) {
   const h = JSON.parse(text);
   return { origin: h.origin, shards: h.shards, issuers: h.issuers, width: h.width };
@@ -19,12 +66,21 @@ export function readHints(text) {
 const decoder = new TextDecoder('utf-8', { fatal: true });
 // The snapshot is read as Rust reads it (lossy): bad bytes fail its rules, not the page.
 const lenient = new TextDecoder('utf-8');
+/** @type {(hint: TreeShape, head: TreeShape) => boolean} */
 const sameHead = (hint, head) => hint.bits === head.bits && hint.tiles.join() === head.tiles.join();
+/** @type {(rule?: string) => Lookup} */
 const altered = (rule = 'snapshot-files') => ({ verdict: 'invalid-signature', reason: 'data-altered', rule });
 
-/** What a browser remembers of the newest log it saw: nothing, by default. */
+/**
+ * What a browser remembers of the newest log it saw: nothing, by default.
+ * @type {Memory}
+ */
 const NO_MEMORY = { read: () => null, write: () => {} };
 
+/**
+ * @param {any} v parsed JSON
+ * @returns {v is Seen}
+ */
 const isSeen = (v) => {
   try {
     const ok = v !== null && typeof v === 'object' && typeof v.origin === 'string' && Number.isSafeInteger(v.size);
@@ -38,6 +94,9 @@ const isSeen = (v) => {
  * The newest log this browser saw on this site, kept in localStorage across
  * visits (and shared by the pages), one entry per log origin. Unreadable or
  * disabled storage remembers nothing and breaks nothing.
+ * @param {string} origin
+ * @param {string} [key]
+ * @returns {Memory}
  */
 export function localMemory(origin, key = `certsite.log:${origin}`) {
   return {
@@ -62,7 +121,10 @@ export function localMemory(origin, key = `certsite.log:${origin}`) {
 /** Offline, and the file was never stored on this device: the lookup needs the network. */
 export class OfflineError extends Error {}
 
-/** A request verify-early.js started for `url`, taken over once. */
+/**
+ * A request verify-early.js started for `url`, taken over once.
+ * @param {string} url
+ */
 function takeEarly(url) {
   const early = globalThis.certsiteEarly;
   const response = early?.get(url);
@@ -72,38 +134,68 @@ function takeEarly(url) {
 
 /** The site as one visitor sees it: fetched files are kept for the page's life. */
 export class Site {
+  /**
+   * @param {object} site
+   * @param {string} site.base the site's URL, ending in `/`
+   * @param {Uint8Array<ArrayBuffer>} site.rootKey
+   * @param {Hints} site.hints
+   * @param {Policy} site.policy
+   * @param {(url: string, init: RequestInit) => Promise<Response>} [site.fetch]
+   * @param {() => string} [site.today]
+   * @param {Memory} [site.memory]
+   */
   constructor({ base, rootKey, hints, policy, fetch = globalThis.fetch.bind(globalThis), today = todayInChina, memory = NO_MEMORY }) {
-    Object.assign(this, { base, rootKey, hints, policy, fetchImpl: fetch, today, memory });
+    this.base = base;
+    this.rootKey = rootKey;
+    this.hints = hints;
+    this.policy = policy;
+    this.fetchImpl = fetch;
+    this.today = today;
+    this.memory = memory;
+    /** @type {Map<string, Promise<Uint8Array<ArrayBuffer> | null>>} */
     this.files = new Map();
     // Files this page got from the service worker's store, not the network.
+    /** @type {Set<string>} */
     this.stored = new Set();
+    /** @type {Map<string, Promise<Uint8Array<ArrayBuffer>[] | null>>} */
     this.paths = new Map();
     this.fresh = false;
     this.generation = 0;
+    /** @type {{ root: string, result: 'ok' | 'rollback' | 'fork' } | null} */
     this.logChecked = null;
+    /** @type {{ fetched: Promise<Uint8Array<ArrayBuffer> | null>, result: Promise<SnapshotRead> } | undefined} */
+    this.read = undefined;
   }
 
   /**
    * The records a tile path proves, once per path and snapshot (a batch
    * shares tiles). Only a proof is kept: a failure is checked again.
+   * @param {'c' | 'i'} tree
+   * @param {TreeHead} head
+   * @param {number} bucket
+   * @param {string[]} paths
+   * @param {(Uint8Array<ArrayBuffer> | null)[]} tiles
    */
   records(tree, head, bucket, paths, tiles) {
     const key = `${tree}\n${head.top.join()}\n${paths.join()}`;
-    if (!this.paths.has(key)) {
-      const proof = verifiedRecords(head, bucket, tiles);
-      this.paths.set(key, proof);
-      proof.then((r) => r === null && this.paths.get(key) === proof && this.paths.delete(key));
+    let proof = this.paths.get(key);
+    if (!proof) {
+      const checked = verifiedRecords(head, bucket, tiles);
+      this.paths.set(key, (proof = checked));
+      checked.then((r) => r === null && this.paths.get(key) === checked && this.paths.delete(key));
     }
-    return this.paths.get(key);
+    return proof;
   }
 
   /**
    * Whether the snapshot's log extends the newest one this browser saw
    * ('ok', 'rollback' or 'fork'); a newer consistent log is remembered.
+   * @param {Snapshot} snapshot
    */
   async checkLog(snapshot) {
     if (this.logChecked?.root === snapshot.log.root) return this.logChecked.result;
     const seen = this.memory.read();
+    /** @type {'ok' | 'rollback' | 'fork'} */
     let result = 'ok';
     if (seen) {
       result = await extendsSeen(seen, snapshot.log, (p) => this.get(`log/${p}`).catch(() => null)).catch(() => 'fork');
@@ -115,13 +207,18 @@ export class Site {
     return result;
   }
 
-  /** The bytes of a site file; null on 404; throws on any other failure. */
+  /**
+   * The bytes of a site file; null on 404; throws on any other failure.
+   * @param {string} path
+   * @returns {Promise<Uint8Array<ArrayBuffer> | null>}
+   */
   get(path) {
-    if (!this.files.has(path)) {
+    let bytes = this.files.get(path);
+    if (!bytes) {
       const url = this.base + path;
       const cache = this.fresh ? 'reload' : 'no-cache';
       const started = this.fresh ? undefined : takeEarly(url);
-      const bytes = (started ?? this.fetchImpl(url, { cache })).then(async (r) => {
+      bytes = (started ?? this.fetchImpl(url, { cache })).then(async (r) => {
         // Marked by the service worker (sw.js) when the network is gone.
         const offline = r.headers?.get('x-certsite-offline');
         if (offline === 'missing') throw new OfflineError(path);
@@ -134,7 +231,7 @@ export class Site {
       this.files.set(path, bytes);
       bytes.catch(() => this.files.delete(path));
     }
-    return this.files.get(path);
+    return bytes;
   }
 
   /**
@@ -158,7 +255,10 @@ export class Site {
     this.get('snapshot.jsonl').catch(() => {});
   }
 
-  /** The snapshot, read from the root: `{ snapshot }`, `{ rule }`, or `{ missing }` on a 404. */
+  /**
+   * The snapshot, read from the root: `{ snapshot }`, `{ rule }`, or `{ missing }` on a 404.
+   * @returns {Promise<SnapshotRead>}
+   */
   snapshot() {
     // Read once per fetched file: a batch checks its signatures a single time.
     const fetched = this.get('snapshot.jsonl');
@@ -175,6 +275,8 @@ export class Site {
    * The verdict on a parsed code. A mismatch with the snapshot is retried
    * once with everything fetched afresh (a deploy may have been halfway);
    * a second mismatch is the verdict.
+   * @param {ParsedCode} code
+   * @returns {Promise<Lookup>}
    */
   async lookup(code) {
     const generation = this.generation;
@@ -193,11 +295,16 @@ export class Site {
     return this.attempt(code);
   }
 
+  /**
+   * @param {ParsedCode} code
+   * @returns {Promise<Lookup>}
+   */
   async attempt(code) {
     const { shards, issuers } = this.hints;
     const paths = await lookupPaths(code.code, code.filing_no, this.hints);
     const { shardIndex, bucket, shardTiles: shardTilePaths, issuerTiles: issuerTilePaths } = paths;
     const issuerName = `${code.filing_no}.jsonl`;
+    /** @param {string[]} list */
     const all = (list) => Promise.all(list.map((p) => this.get(p)));
     const [read, shardBytes, issuerBytes, shardTiles, issuerTiles] = await Promise.all([
       this.snapshot(),
@@ -207,7 +314,7 @@ export class Site {
       all(issuerTilePaths),
     ]);
     if (read.missing) return altered();
-    if (read.rule) return { verdict: 'invalid-signature', reason: 'snapshot-invalid', rule: read.rule };
+    if (!read.snapshot) return { verdict: 'invalid-signature', reason: 'snapshot-invalid', rule: read.rule };
     const { snapshot } = read;
     // The page names its log: a snapshot of another site, even one the root
     // also authorised, is not this site's.
@@ -229,6 +336,9 @@ export class Site {
     if (log !== 'ok') {
       return { verdict: 'log-inconsistent', reason: `log-${log}`, rule: 'log-consistency', dataDate: snapshot.data_date };
     }
+    // Every shard exists (generator/site/shard.rs): one the snapshot lists
+    // as missing is a broken site, never "not found".
+    if (shardBytes === null) throw new Error(`${paths.shard}: HTTP 404`);
     const result = await verifyCertificate({
       code: code.code,
       rootKey: this.rootKey,
@@ -243,11 +353,16 @@ export class Site {
     return { ...result, dataDate: snapshot.data_date, offline, issuerPath: { bucket, records: issuerRecords } };
   }
 
-  /** The unsigned facts of `i/<filing>.json`, only if the snapshot commits to them. */
+  /**
+   * The unsigned facts of `i/<filing>.json`, only if the snapshot commits to them.
+   * @param {string} filingNo
+   * @param {IssuerPath} issuerPath
+   * @returns {Promise<{ newest_issue?: unknown } | null>}
+   */
   async meta(filingNo, issuerPath) {
     const name = `${filingNo}.json`;
     const [read, bytes] = await Promise.all([this.snapshot(), this.get(`i/${name}`)]);
-    if (read.rule || bytes === null) return null;
+    if (!read.snapshot || bytes === null) return null;
     if (!(await listedIn(await issuerPath.records, read.snapshot.issuers, issuerPath.bucket, name, bytes))) return null;
     return JSON.parse(decoder.decode(bytes));
   }

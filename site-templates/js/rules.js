@@ -1,3 +1,4 @@
+// @ts-check
 // The rules each statement keeps on its own, as the Rust verifier states them
 // (generator/trust/statement.rs), named as generator/trust/rules.rs names
 // them. tests/vectors/verdicts.json binds the two: every case is judged alike
@@ -23,6 +24,15 @@ export const KDF = 'PBKDF2-SHA256';
 const ID_VISIBLE_TAIL = 2;
 
 /**
+ * What a page requires of a certificate beyond the format (its
+ * `data-policy`): the privacy floor, and the occupations that may not be
+ * certified (codes, and names as foldCompact folds them).
+ * @typedef {object} Policy
+ * @property {number} minIterations
+ * @property {{ codes: string[], names: string[] }} accessControlled
+ */
+
+/**
  * The Unicode format characters (Cf) Rust refuses, as ranges
  * (generator/domain/text.rs FORMAT_CHARACTERS, compared in the tests).
  */
@@ -34,23 +44,39 @@ export const FORMAT_CHARACTERS = Object.freeze([
   [0xe0020, 0xe007f],
 ]);
 
-/** A control character (Cc) or a format character. */
+/**
+ * A control character (Cc) or a format character.
+ * @param {string} ch one character
+ * @returns {boolean}
+ */
 export function isHidden(ch) {
-  const n = ch.codePointAt(0);
+  const n = ch.codePointAt(0) ?? 0;
   return n < 0x20 || (n >= 0x7f && n <= 0x9f) || FORMAT_CHARACTERS.some(([a, b]) => n >= a && n <= b);
 }
 
-/** NFKC, trimmed, white space and hidden characters removed (Rust fold_compact). */
+/**
+ * NFKC, trimmed, white space and hidden characters removed (Rust fold_compact).
+ * @param {string} text
+ * @returns {string}
+ */
 export function foldCompact(text) {
   return [...text.normalize('NFKC').trim()].filter((c) => !/\s/u.test(c) && !isHidden(c)).join('');
 }
 
-/** Rust is_none_marker: empty, or only dashes, slashes and 无. */
+/**
+ * Rust is_none_marker: empty, or only dashes, slashes and 无.
+ * @param {string} text
+ * @returns {boolean}
+ */
 export function isNoneMarker(text) {
   return /^[-—–―─/无]*$/u.test(foldCompact(text));
 }
 
-/** A real YYYY-MM-DD date. */
+/**
+ * A real YYYY-MM-DD date.
+ * @param {unknown} text
+ * @returns {text is string}
+ */
 export function isDate(text) {
   const m = typeof text === 'string' && /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
   if (!m) return false;
@@ -60,6 +86,112 @@ export function isDate(text) {
   return mo >= 1 && mo <= 12 && d >= 1 && d <= days;
 }
 
+/**
+ * The statements, as the schema below has them once `schemaOk` has passed
+ * (each field of its kind; the rules of their values are checked apart).
+ * @typedef {Institution | Certificate | Revocation | Publisher | Snapshot} Statement
+ */
+
+/**
+ * An institution's filing, signed by the root (附件4).
+ * @typedef {object} Institution
+ * @property {'institution'} type
+ * @property {number} v
+ * @property {string} filing_no
+ * @property {string} name
+ * @property {string} city
+ * @property {string} kind
+ * @property {string} approved_on
+ * @property {string} valid_until
+ * @property {ScopeEntry[]} occupations
+ * @property {KeyEntry[]} keys
+ * @property {string} issued_on
+ * @property {string} [address]
+ * @property {string} [contact]
+ * @property {string} [phone]
+ */
+
+/**
+ * An occupation an institution may certify, and its levels (digits, 5 the lowest).
+ * @typedef {object} ScopeEntry
+ * @property {string} name
+ * @property {string} code
+ * @property {string} [subtype]
+ * @property {number} lowest_level
+ * @property {number} highest_level
+ */
+
+/**
+ * A signing key and the dates it may sign for (inclusive).
+ * @typedef {object} KeyEntry
+ * @property {string} kid
+ * @property {string} public_key
+ * @property {string} valid_from
+ * @property {string} [valid_until]
+ */
+
+/**
+ * A certificate record, signed by a key of its issuer.
+ * @typedef {object} Certificate
+ * @property {'certificate'} type
+ * @property {number} v
+ * @property {string} code
+ * @property {string} institution
+ * @property {string} name_masked
+ * @property {string} name_hash
+ * @property {string} id_type
+ * @property {string} id_masked
+ * @property {string} id_hash
+ * @property {string} kdf
+ * @property {number} iterations
+ * @property {string} occupation
+ * @property {string} occupation_code
+ * @property {number} level
+ * @property {string} issued_on
+ * @property {string} [subtype]
+ * @property {string} [tier]
+ * @property {string} [method]
+ */
+
+/**
+ * A revocation, signed by the root or by a key of the issuer.
+ * @typedef {object} Revocation
+ * @property {'revocation'} type
+ * @property {number} v
+ * @property {string} code
+ * @property {string} revoked_on
+ * @property {string} reason
+ */
+
+/**
+ * The publisher's log keys, signed by the root.
+ * @typedef {object} Publisher
+ * @property {'publisher'} type
+ * @property {number} v
+ * @property {string} name
+ * @property {string} origin
+ * @property {KeyEntry[]} keys
+ * @property {string} issued_on
+ */
+
+/**
+ * A build's snapshot, signed by a log key of the publisher.
+ * @typedef {object} Snapshot
+ * @property {'snapshot'} type
+ * @property {number} v
+ * @property {string} origin
+ * @property {string} data_date
+ * @property {TreeHead} shards
+ * @property {TreeHead} issuers
+ * @property {{ size: number, root: string }} log
+ */
+
+/**
+ * A keyed tree's shape and its top nodes (base64), one per subtree above the tiles.
+ * @typedef {import('./paths.js').TreeShape & { top: string[] }} TreeHead
+ */
+
+/** @type {Record<string, { required: Record<string, string>, optional: Record<string, string> }>} */
 const FIELDS = {
   institution: {
     required: { type: 's', v: 'i', filing_no: 's', name: 's', city: 's', kind: 's', approved_on: 's', valid_until: 's', occupations: 'a', keys: 'a', issued_on: 's' },
@@ -87,6 +219,7 @@ const FIELDS = {
   log: { required: { size: 'i', root: 's' }, optional: {} },
 };
 
+/** @type {Record<string, (value: unknown) => boolean>} */
 const KIND_OF = {
   s: (v) => typeof v === 'string',
   i: Number.isSafeInteger,
@@ -95,25 +228,37 @@ const KIND_OF = {
 };
 const NESTED = ['scope', 'key', 'tree', 'log'];
 
-/** Exactly the fields of `shape`, each of its kind (Rust: serde, deny_unknown_fields). */
+/**
+ * Exactly the fields of `shape`, each of its kind (Rust: serde, deny_unknown_fields).
+ * @param {unknown} obj
+ * @param {string} shape
+ * @returns {boolean}
+ */
 function hasShape(obj, shape) {
   if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return false;
   const { required, optional } = FIELDS[shape];
   const known = { ...required, ...optional };
   return (
-    Object.keys(obj).every((k) => Object.hasOwn(known, k) && KIND_OF[known[k]](obj[k])) &&
+    Object.entries(obj).every(([k, v]) => Object.hasOwn(known, k) && KIND_OF[known[k]](v)) &&
     Object.keys(required).every((k) => Object.hasOwn(obj, k))
   );
 }
 
-/** Whether a statement has the schema of its `type`, nested entries included. */
-export function schemaOk(s) {
-  if (!s || !Object.hasOwn(FIELDS, s.type) || NESTED.includes(s.type) || !hasShape(s, s.type)) return false;
+/**
+ * Whether a statement has the schema of its `type`, nested entries included.
+ * @param {Record<string, unknown>} obj a JSON object
+ * @returns {obj is Statement}
+ */
+export function schemaOk(obj) {
+  if (!obj || typeof obj.type !== 'string' || !Object.hasOwn(FIELDS, obj.type) || NESTED.includes(obj.type) || !hasShape(obj, obj.type)) return false;
+  // Its own fields are of their kinds: only the nested ones are left.
+  const s = /** @type {Statement} */ (obj);
   if (s.type === 'institution') {
     return s.occupations.every((o) => hasShape(o, 'scope')) && s.keys.every((k) => hasShape(k, 'key'));
   }
   if (s.type === 'publisher') return s.keys.every((k) => hasShape(k, 'key'));
   if (s.type === 'snapshot') {
+    /** @param {TreeHead} t */
     const tree = (t) => hasShape(t, 'tree') && t.tiles.every(Number.isSafeInteger) && t.top.every((x) => typeof x === 'string');
     return tree(s.shards) && tree(s.issuers) && hasShape(s.log, 'log');
   }
@@ -123,17 +268,24 @@ export function schemaOk(s) {
 /** Collects the first rule broken, in the order Rust checks them. */
 class Checks {
   constructor() {
+    /** @type {string | null} The first rule broken. */
     this.rule = null;
   }
 
+  /** @param {string} rule */
   fail(rule) {
     this.rule ??= rule;
   }
 
+  /** @param {number} v */
   version(v) {
     if (v !== 1) this.fail('version');
   }
 
+  /**
+   * @param {unknown} text
+   * @returns {string | null} the date, or null when it is none
+   */
   date(text) {
     if (!isDate(text)) {
       this.fail('date');
@@ -142,16 +294,22 @@ class Checks {
     return text;
   }
 
+  /** @param {string} text */
   nonEmpty(text) {
     // Rust's trim: White_Space only (JS trim also takes U+FEFF).
     const trimmed = text.replace(/^\p{White_Space}+|\p{White_Space}+$/gu, '');
     if (trimmed === '' || trimmed !== text) this.fail('text');
   }
 
+  /** @param {string | undefined} text */
   visible(text) {
     if (text !== undefined && [...text].some(isHidden)) this.fail('text-characters');
   }
 
+  /**
+   * @param {number} digit
+   * @returns {number | null}
+   */
   level(digit) {
     const ok = Number.isInteger(digit) && digit >= 1 && digit <= 5;
     if (!ok) this.fail('level-digit');
@@ -159,6 +317,7 @@ class Checks {
   }
 }
 
+/** @param {string} text */
 const isHash = (text) => {
   try {
     return fromBase64(text).length === 32;
@@ -167,13 +326,19 @@ const isHash = (text) => {
   }
 };
 
+/** @param {string} masked */
 const idMaskOk = (masked) => {
   const chars = [...masked];
   return chars.length > ID_VISIBLE_TAIL && chars.slice(0, chars.length - ID_VISIBLE_TAIL).every((c) => c === '*');
 };
 
-/** The level range of a scope entry, or null when it is no range. */
+/**
+ * The level range of a scope entry, or null when it is no range.
+ * @param {ScopeEntry} o
+ * @returns {ScopeEntry | null}
+ */
 export function scopeRange(o) {
+  /** @param {number} d */
   const ok = (d) => Number.isInteger(d) && d >= 1 && d <= 5;
   return ok(o.lowest_level) && ok(o.highest_level) && o.lowest_level >= o.highest_level ? o : null;
 }
@@ -182,6 +347,8 @@ export function scopeRange(o) {
  * The rules an institution statement keeps on its own; the first rule broken
  * or null. Whether each filed occupation is named as the catalogue names it
  * is checked by the builder only (scope-catalogue).
+ * @param {Institution} s
+ * @returns {Promise<string | null>}
  */
 export async function checkInstitution(s) {
   const c = new Checks();
@@ -198,7 +365,7 @@ export async function checkInstitution(s) {
   }
   c.nonEmpty(s.name);
   c.visible(s.name);
-  for (const f of ['address', 'contact', 'phone']) c.visible(s[f]);
+  for (const text of [s.address, s.contact, s.phone]) c.visible(text);
   const approved = c.date(s.approved_on);
   const until = c.date(s.valid_until);
   if (approved && until && until < approved) c.fail('filing-dates');
@@ -218,7 +385,12 @@ export async function checkInstitution(s) {
   return c.rule;
 }
 
-/** A list of signing keys: at least one, valid, named by its own kid, once, with an ordered window. */
+/**
+ * A list of signing keys: at least one, valid, named by its own kid, once, with an ordered window.
+ * @param {KeyEntry[]} keys
+ * @param {string} rule the rule a fault breaks
+ * @param {Checks} c
+ */
 async function checkKeyList(keys, rule, c) {
   if (keys.length === 0) c.fail(rule);
   const kids = new Set();
@@ -238,7 +410,11 @@ async function checkKeyList(keys, rule, c) {
   }
 }
 
-/** The rules a publisher statement keeps on its own; the first rule broken or null. */
+/**
+ * The rules a publisher statement keeps on its own; the first rule broken or null.
+ * @param {Publisher} s
+ * @returns {Promise<string | null>}
+ */
 export async function checkPublisher(s) {
   const c = new Checks();
   c.version(s.v);
@@ -255,6 +431,8 @@ export async function checkPublisher(s) {
  * A tree head a visitor can follow (Rust TreeHead::shape): at most 24 bits,
  * tiles of height 1-16 (the first may be 0) reaching no higher than the tree
  * and leaving fewer than 6 levels, one 32-byte top node per subtree above.
+ * @param {TreeHead} t
+ * @returns {boolean}
  */
 export function treeShapeOk(t) {
   if (t.bits < 0 || t.bits > 24 || t.tiles.length === 0) return false;
@@ -264,7 +442,11 @@ export function treeShapeOk(t) {
   return t.top.length === 2 ** (t.bits - reach) && t.top.every(isHash);
 }
 
-/** The rules a snapshot keeps on its own; the first rule broken or null. */
+/**
+ * The rules a snapshot keeps on its own; the first rule broken or null.
+ * @param {Snapshot} s
+ * @returns {string | null}
+ */
 export function checkSnapshot(s) {
   const c = new Checks();
   c.version(s.v);
@@ -281,6 +463,10 @@ export function checkSnapshot(s) {
  * (`today`, `minIterations`, the access-controlled codes and folded names)
  * and the filed scope entry of its occupation code (for its name, as filed).
  * Returns the first rule broken, or null.
+ * @param {Certificate} s
+ * @param {Policy & { today: string }} policy
+ * @param {string | null} filedName
+ * @returns {string | null}
  */
 export function checkCertificate(s, { today, minIterations, accessControlled }, filedName) {
   const c = new Checks();
@@ -296,7 +482,7 @@ export function checkCertificate(s, { today, minIterations, accessControlled }, 
     code = null;
   }
   c.nonEmpty(s.institution);
-  for (const f of ['institution', 'occupation', 'occupation_code', 'subtype', 'tier', 'method']) c.visible(s[f]);
+  for (const text of [s.institution, s.occupation, s.occupation_code, s.subtype, s.tier, s.method]) c.visible(text);
   // Nothing of the holder in the clear.
   if (s.name_masked === '' || ![...s.name_masked].every((ch) => ch === '*')) c.fail('name-masked');
   if (!idMaskOk(s.id_masked)) c.fail('id-masked');
@@ -319,7 +505,11 @@ export function checkCertificate(s, { today, minIterations, accessControlled }, 
   return c.rule;
 }
 
-/** The rules a revocation keeps on its own; the first broken or null. */
+/**
+ * The rules a revocation keeps on its own; the first broken or null.
+ * @param {Revocation} s
+ * @returns {string | null}
+ */
 export function checkRevocation(s) {
   const c = new Checks();
   c.version(s.v);

@@ -1,45 +1,54 @@
+// @ts-check
 // The search form of the directory page: results as links, by text only.
 import { el, fill } from './dom.js';
 import { CITIES, KINDS } from './code.js';
 import { cityName, data, kindName, say, sayNodes, t } from './i18n.js';
 import { search } from './search.js';
 
-const form = document.getElementById('search-form');
-const input = document.getElementById('q');
-const results = document.getElementById('search-results');
+/** @typedef {Awaited<ReturnType<typeof search>>['results'][number]} Result */
+
+const form = /** @type {HTMLFormElement} */ (document.getElementById('search-form'));
+const input = /** @type {HTMLInputElement} */ (document.getElementById('q'));
+const results = /** @type {HTMLElement} */ (document.getElementById('search-results'));
+const citySelect = /** @type {HTMLSelectElement} */ (document.getElementById('city'));
+const kindSelect = /** @type {HTMLSelectElement} */ (document.getElementById('kind'));
 const base = form.dataset.base;
+/** @type {Map<string, Promise<unknown>>} */
 const cache = new Map();
 
-/** JSON at `path` under the site, once per page; `optional`: null when missing (404). */
+/**
+ * JSON at `path` under the site, once per page; `optional`: null when missing (404).
+ * @type {import('./search.js').FetchJson}
+ */
 async function fetchJson(path, { optional = false } = {}) {
-  if (!cache.has(path)) {
-    cache.set(
-      path,
-      fetch(base + path).then((r) => {
-        if (r.status === 404) return null;
-        if (!r.ok) throw new Error(`${path}: HTTP ${r.status}`);
-        return r.json();
-      }).catch((e) => {
-        cache.delete(path); // a later search tries again
-        throw e;
-      }),
-    );
+  let json = cache.get(path);
+  if (!json) {
+    json = fetch(base + path).then((r) => {
+      if (r.status === 404) return null;
+      if (!r.ok) throw new Error(`${path}: HTTP ${r.status}`);
+      return r.json();
+    }).catch((e) => {
+      cache.delete(path); // a later search tries again
+      throw e;
+    });
+    cache.set(path, json);
   }
-  const value = await cache.get(path);
+  const value = await json;
   if (value === null && !optional) throw new Error(`${path}: HTTP 404`);
   return value;
 }
 
 const PAGE = 20;
 
+/** @param {Result} r */
 function item(r) {
   return el('li', {}, el('a', { href: `${r.filing_no}.html` }, data(r.name)), ' ', el('code', {}, r.filing_no), el('br'), el('span', { class: 'note' }, data(r.occupations)));
 }
 
 async function run() {
   const query = input.value.trim();
-  const city = Number(document.getElementById('city').value);
-  const kind = Number(document.getElementById('kind').value);
+  const city = Number(citySelect.value);
+  const kind = Number(kindSelect.value);
   const url = new URL(window.location.href);
   url.searchParams.set('q', query);
   window.history.replaceState(null, '', url);
@@ -87,11 +96,9 @@ async function run() {
 }
 
 // City and kind filters, filled here so the static page needs no script.
-const citySelect = document.getElementById('city');
 CITIES.forEach((_, i) => citySelect.append(el('option', { value: i + 1 }, cityName(i + 1))));
-const kindSelect = document.getElementById('kind');
 KINDS.forEach((_, i) => kindSelect.append(el('option', { value: i + 1 }, kindName(i + 1))));
-document.getElementById('filters').hidden = false;
+/** @type {HTMLElement} */ (document.getElementById('filters')).hidden = false;
 
 form.addEventListener('submit', (event) => {
   event.preventDefault();

@@ -1,3 +1,4 @@
+// @ts-check
 // The verify page (verify/index.html): reads the code from the URL fragment
 // (#CODE&name=…, what a QR code opens; the fragment never reaches the host),
 // fetches one shard and the issuer's statement in parallel, verifies them in
@@ -12,24 +13,62 @@ import { OfflineError, Site, localMemory, readHints } from './lookup.js';
 import { normalizeInput } from './typed.js';
 import { readPolicy } from './verify.js';
 
-const app = document.getElementById('verify-app');
-const verdictBox = document.getElementById('verdict');
-const details = document.getElementById('certificate');
-const holder = document.getElementById('holder');
-const form = document.getElementById('lookup');
-const codeInput = document.getElementById('code');
-const base = app.dataset.base;
+/** @typedef {import('./dom.js').Child} Child */
+/** @typedef {import('./lookup.js').IssuerPath} IssuerPath */
+/** @typedef {import('./lookup.js').Lookup} Lookup */
+/** @typedef {import('./rules.js').Certificate} Certificate */
+/** @typedef {import('./rules.js').Institution} Institution */
+/** @typedef {import('./rules.js').Revocation} Revocation */
+
+/**
+ * What the template writes on #verify-app: every attribute but the contact's is there.
+ * @typedef {object} AppData
+ * @property {string} base
+ * @property {string} home
+ * @property {string} rootKey
+ * @property {string} snapshot
+ * @property {string} policy
+ * @property {string} [contact]
+ * @property {string} [contactLang]
+ */
+
+/**
+ * The lookup shown: its verdict (or what is wrong with the code), the
+ * issuer's unsigned facts when not found, and the holder's name once it matched.
+ * @typedef {object} Shown
+ * @property {Lookup | Omit<Lookup, 'verdict'> & { verdict: 'code-error', message: string }} result
+ * @property {{ newest_issue: string } | null} [meta]
+ * @property {string} [matchedName]
+ * @property {number} [lookup]
+ */
+
+const app = /** @type {HTMLElement} */ (document.getElementById('verify-app'));
+const appData = /** @type {AppData} */ (app.dataset);
+const verdictBox = /** @type {HTMLElement} */ (document.getElementById('verdict'));
+const details = /** @type {HTMLElement} */ (document.getElementById('certificate'));
+const holder = /** @type {HTMLElement} */ (document.getElementById('holder'));
+const form = /** @type {HTMLFormElement} */ (document.getElementById('lookup'));
+const codeInput = /** @type {HTMLInputElement} */ (document.getElementById('code'));
+const ecert = /** @type {HTMLElement} */ (document.getElementById('ecert'));
+const ecertToggle = /** @type {HTMLButtonElement} */ (document.getElementById('ecert-toggle'));
+const ecertPrint = /** @type {HTMLButtonElement} */ (document.getElementById('ecert-print'));
+const base = appData.base;
 // Links to pages stay in the page's language (en/ or the root).
-const home = app.dataset.home;
-const rootKey = fromBase64(app.dataset.rootKey);
-const policy = readPolicy(app.dataset.policy);
-const hints = readHints(app.dataset.snapshot);
+const home = appData.home;
+const rootKey = fromBase64(appData.rootKey);
+const policy = readPolicy(appData.policy);
+const hints = readHints(appData.snapshot);
 const site = new Site({ base, rootKey, hints, policy, memory: localMemory(hints.origin) });
 site.keepOffline();
 site.prefetch();
 
-let current = null; // { result, meta, matchedName, idMatch }
+/** @type {Shown | null} */
+let current = null;
 
+/**
+ * @param {string} key
+ * @returns {string | null}
+ */
 function localStorageGet(key) {
   try {
     return window.localStorage.getItem(key);
@@ -38,6 +77,10 @@ function localStorageGet(key) {
   }
 }
 
+/**
+ * @param {string} key
+ * @param {string} value
+ */
 function localStorageSet(key, value) {
   try {
     window.localStorage.setItem(key, value);
@@ -46,10 +89,15 @@ function localStorageSet(key, value) {
   }
 }
 
-/** `#CODE&name=…&id=…` → { code, name, id }; `badFragment` when it cannot be decoded. */
+/**
+ * `#CODE&name=…&id=…` → { code, name, id }; `badFragment` when it cannot be decoded.
+ * @returns {{ code: string, name?: string, id?: string, badFragment?: boolean }}
+ */
 function readFragment() {
   const [code, ...rest] = window.location.hash.slice(1).split('&');
+  /** @param {string} text */
   const decode = (text) => decodeURIComponent(text.replace(/\+/g, ' '));
+  /** @type {{ code: string, [param: string]: string }} */
   const params = { code: '' };
   try {
     params.code = decode(code ?? '');
@@ -65,6 +113,11 @@ function readFragment() {
   return params;
 }
 
+/**
+ * @param {string} verdict
+ * @param {string} [reason]
+ * @param {string} [rule]
+ */
 function setVerdict(verdict, reason, rule) {
   verdictBox.dataset.verdict = verdict;
   if (reason) verdictBox.dataset.reason = reason;
@@ -73,17 +126,26 @@ function setVerdict(verdict, reason, rule) {
   else delete verdictBox.dataset.rule;
 }
 
+/** @param {Institution} institution */
 function scopeText(institution) {
   return (institution.occupations ?? [])
     .map((o) => (o.subtype ? `${o.name}（${o.subtype}）` : o.name))
     .join('、');
 }
 
-/** The level in the page's language, with its signed title (特级技师, 首席技师) as data. */
+/**
+ * The level in the page's language, with its signed title (特级技师, 首席技师) as data.
+ * @param {Certificate} c
+ * @returns {Child[]}
+ */
 function levelText(c) {
   return c.tier ? [levelName(c.level), ' (', data(c.tier), ')'] : [levelName(c.level)];
 }
 
+/**
+ * @param {string} label
+ * @param {...(Child | Child[])} value
+ */
 function row(label, ...value) {
   return [el('dt', {}, label), el('dd', {}, ...value)];
 }
@@ -110,7 +172,7 @@ function render() {
   if (result.offline) verdictBox.dataset.offline = 'stored';
   else delete verdictBox.dataset.offline;
   if (result.verdict === 'revoked') {
-    const r = result.revocation;
+    const r = /** @type {Revocation} */ (result.revocation);
     const values = { revoked_on_label: t.fields.revoked_on, date: r.revoked_on, reason_label: t.fields.reason, reason: data(r.reason) };
     lines.push(el('p', { class: 'reason' }, sayNodes(t.revocation, values)));
   }
@@ -132,10 +194,11 @@ function render() {
   details.hidden = !showRecord;
   holder.hidden = !showRecord;
   if (showRecord) {
-    const inst = result.institution;
+    // A record that verified or was revoked names its issuer.
+    const inst = /** @type {Institution} */ (result.institution);
     const nameText = current.matchedName ? [data(current.matchedName)] : [data(c.name_masked), ` ${t.hidden}`];
     fill(
-      details.querySelector('dl'),
+      /** @type {HTMLDListElement} */ (details.querySelector('dl')),
       row(t.fields.name, ...nameText),
       row(t.fields.id_type, data(c.id_type)),
       row(t.fields.id_number, c.id_masked),
@@ -151,24 +214,22 @@ function render() {
     );
   }
   const ecertAllowed = result.verdict === 'verified';
-  document.getElementById('ecert-toggle').hidden = !ecertAllowed;
-  document.getElementById('ecert-print').hidden = !ecertAllowed || document.getElementById('ecert').hidden;
+  ecertToggle.hidden = !ecertAllowed;
+  ecertPrint.hidden = !ecertAllowed || ecert.hidden;
   renderEcert();
 }
 
 /** The verified record in the layout of 附件6, masked unless the name was matched. */
 function renderEcert() {
-  const box = document.getElementById('ecert');
-  const c = current?.result?.certificate;
-  const toggle = document.getElementById('ecert-toggle');
-  if (box.hidden || !c || current.result.verdict !== 'verified') {
-    box.hidden = true;
-    toggle.setAttribute('aria-expanded', 'false');
+  const c = current?.result.certificate;
+  if (ecert.hidden || !current || !c || current.result.verdict !== 'verified') {
+    ecert.hidden = true;
+    ecertToggle.setAttribute('aria-expanded', 'false');
     document.body.classList.remove('ecert-open');
     return;
   }
-  toggle.setAttribute('aria-expanded', 'true');
-  const inst = current.result.institution;
+  ecertToggle.setAttribute('aria-expanded', 'true');
+  const inst = /** @type {Institution} */ (current.result.institution);
   const name = current.matchedName ?? c.name_masked;
   const [y, m, d] = c.issued_on.split('-').map(Number);
   const date = say(t.ecert.date, { y, m, d });
@@ -176,7 +237,7 @@ function renderEcert() {
   const values = [data(name), data(c.id_type), c.id_masked, data(c.occupation), c.subtype ? data(c.subtype) : '——', levelText(c), c.code, date, data(inst.name)];
   // Scales with the page's width on screen, prints at its own size.
   fill(
-    box,
+    ecert,
     el(
       'div',
       { class: 'ecert-border' },
@@ -203,16 +264,17 @@ function renderEcert() {
  * Printing shows it at full size (site.css).
  */
 function fitEcert() {
-  const border = document.querySelector('#ecert .ecert-border');
+  const border = /** @type {HTMLElement | null} */ (document.querySelector('#ecert .ecert-border'));
   if (!border) return;
   border.style.zoom = '';
-  const scale = document.getElementById('ecert').clientWidth / border.offsetWidth;
+  const scale = ecert.clientWidth / border.offsetWidth;
   if (scale < 1) border.style.zoom = String(scale);
 }
 window.addEventListener('resize', fitEcert);
 
 let lookups = 0;
 
+/** @param {ReturnType<typeof readFragment>} params */
 async function verify(params) {
   // Every slow step below checks that no newer lookup has started since.
   const lookup = ++lookups;
@@ -221,10 +283,10 @@ async function verify(params) {
   current = null;
   // Nothing of the previous lookup's holder check stays on the page.
   for (const field of ['name', 'id']) {
-    const out = document.getElementById(`holder-${field}-result`);
+    const out = /** @type {HTMLElement} */ (document.getElementById(`holder-${field}-result`));
     out.textContent = '';
     delete out.dataset.match;
-    document.getElementById(`holder-${field}`).value = '';
+    /** @type {HTMLInputElement} */ (document.getElementById(`holder-${field}`)).value = '';
   }
   details.hidden = true;
   holder.hidden = true;
@@ -247,14 +309,16 @@ async function verify(params) {
     return;
   }
   codeInput.value = code.code;
+  /** @type {Lookup} */
   let result;
+  /** @type {Shown['meta']} */
   let meta = null;
   if (!(await ed25519Supported())) {
     result = { verdict: 'unsupported', code };
   } else {
     try {
       result = await site.lookup(code);
-      if (result.verdict === 'not-found' && result.institution) {
+      if (result.verdict === 'not-found' && result.institution && result.issuerPath) {
         meta = await fetchMeta(code.filing_no, result.issuerPath);
       }
     } catch (e) {
@@ -273,6 +337,8 @@ async function verify(params) {
  * The unsigned facts of `i/<filing>.json` the "not found" text uses, as the
  * snapshot commits to them: only a real date survives, and it is labelled
  * as a site statistic where shown.
+ * @param {string} filingNo
+ * @param {IssuerPath} issuerPath
  */
 async function fetchMeta(filingNo, issuerPath) {
   try {
@@ -283,15 +349,19 @@ async function fetchMeta(filingNo, issuerPath) {
   }
 }
 
+/**
+ * @param {'name' | 'id'} field
+ * @param {string} typed
+ */
 async function checkHolder(field, typed) {
-  // Only a record that verified is matched against.
-  const valid = ['verified', 'revoked'].includes(current?.result?.verdict);
-  if (!valid || !current.result.certificate || !typed.trim()) return;
-  // The slow hash belongs to this lookup: a newer one discards its result.
+  // Only a record that verified is matched against. The slow hash belongs
+  // to this lookup: a newer one discards its result.
   const lookup = current;
-  const out = document.getElementById(`holder-${field}-result`);
+  const c = lookup?.result.certificate;
+  if (!lookup || !c || !['verified', 'revoked'].includes(lookup.result.verdict) || !typed.trim()) return;
+  const out = /** @type {HTMLElement} */ (document.getElementById(`holder-${field}-result`));
   out.textContent = t.computing;
-  const ok = await matches(field, typed, lookup.result.certificate);
+  const ok = await matches(field, typed, c);
   if (current !== lookup) return;
   out.dataset.match = ok ? 'match' : 'mismatch';
   if (field === 'name') {
@@ -299,7 +369,7 @@ async function checkHolder(field, typed) {
     const name = normalizeName(typed);
     fill(out, ok ? sayNodes(t.nameMatch, { name: data(name) }) : t.nameMismatch);
     if (ok) {
-      current.matchedName = name;
+      lookup.matchedName = name;
       render();
     }
   } else {
@@ -314,16 +384,16 @@ async function checkHolder(field, typed) {
  */
 async function showRoot() {
   const fp = await fingerprint(rootKey);
-  document.getElementById('root-fingerprint').textContent = fp;
+  /** @type {HTMLElement} */ (document.getElementById('root-fingerprint')).textContent = fp;
   const seen = localStorageGet('certsite.root');
-  const alarm = document.getElementById('root-warning');
-  if (seen && seen !== app.dataset.rootKey) {
+  const alarm = /** @type {HTMLElement} */ (document.getElementById('root-warning'));
+  if (seen && seen !== appData.rootKey) {
     const before = await fingerprint(fromBase64(seen)).catch(() => seen);
     alarm.textContent = say(t.rootChanged, { before, now: fp });
     alarm.hidden = false;
   } else {
     alarm.hidden = true;
-    if (!seen) localStorageSet('certsite.root', app.dataset.rootKey);
+    if (!seen) localStorageSet('certsite.root', appData.rootKey);
   }
 }
 
@@ -334,20 +404,19 @@ form.addEventListener('submit', (event) => {
   else window.location.hash = code;
 });
 window.addEventListener('hashchange', () => verify(readFragment()));
-document.getElementById('holder-form').addEventListener('submit', async (event) => {
+/** @type {HTMLFormElement} */ (document.getElementById('holder-form')).addEventListener('submit', async (event) => {
   event.preventDefault();
-  const name = document.getElementById('holder-name').value;
-  const id = document.getElementById('holder-id').value;
+  const name = /** @type {HTMLInputElement} */ (document.getElementById('holder-name')).value;
+  const id = /** @type {HTMLInputElement} */ (document.getElementById('holder-id')).value;
   await Promise.all([checkHolder('name', name), checkHolder('id', id)]);
 });
-document.getElementById('ecert-toggle').addEventListener('click', () => {
-  const box = document.getElementById('ecert');
-  box.hidden = !box.hidden;
+ecertToggle.addEventListener('click', () => {
+  ecert.hidden = !ecert.hidden;
   render();
-  if (!box.hidden) box.scrollIntoView({ block: 'start' });
+  if (!ecert.hidden) ecert.scrollIntoView({ block: 'start' });
 });
-document.getElementById('ecert-print').addEventListener('click', () => window.print());
-document.getElementById('holder-hint').textContent = t.holderHint;
+ecertPrint.addEventListener('click', () => window.print());
+/** @type {HTMLElement} */ (document.getElementById('holder-hint')).textContent = t.holderHint;
 showRoot();
 const params = readFragment();
 if (params.code) verify(params);

@@ -1,3 +1,4 @@
+// @ts-check
 // The verdict on one certificate, from the texts the host served: the
 // issuer's institution statements and the shard. The same judgment as the
 // Rust verifier (generator/trust/chain.rs), rule by rule (rules.js), bound by
@@ -8,7 +9,63 @@ import { canonicalBytes, canonicalize, parseStrict } from './jcs.js';
 import { fromBase64, keyId, toBase64, verifyEd25519 } from './crypto.js';
 import { checkCertificate, checkInstitution, checkRevocation, schemaOk, scopeRange } from './rules.js';
 
-/** The verdicts, as `data-verdict` carries them. */
+/** @typedef {import('./code.js').ParsedCode} ParsedCode */
+/** @typedef {import('./rules.js').Certificate} Certificate */
+/** @typedef {import('./rules.js').Institution} Institution */
+/** @typedef {import('./rules.js').KeyEntry} KeyEntry */
+/** @typedef {import('./rules.js').Policy} Policy */
+/** @typedef {import('./rules.js').Revocation} Revocation */
+/** @typedef {import('./rules.js').ScopeEntry} ScopeEntry */
+
+/**
+ * A verdict's name, as `data-verdict` carries it.
+ * @typedef {'verified' | 'invalid-signature' | 'unknown-issuer' | 'key-not-valid' | 'revoked' | 'not-found' | 'unsupported' | 'load-error' | 'offline' | 'log-inconsistent'} VerdictName
+ */
+
+/**
+ * The verdict on one code and what it rests on.
+ * @typedef {object} Verdict
+ * @property {VerdictName} verdict
+ * @property {string} [reason] why, as the page's words name it (`reasons`)
+ * @property {string} [rule] the rule broken, as Rust names it
+ * @property {ParsedCode} code
+ * @property {string[]} ignored the rules broken by the revocations set aside
+ * @property {Certificate} [certificate]
+ * @property {Institution} [institution] the issuer as on the record's date (else its newest statement)
+ * @property {Institution} [current] the issuer's newest statement, when its name changed since
+ * @property {Revocation} [revocation]
+ * @property {KeyEntry} [key] the signing key, when the record is outside its window
+ */
+
+/**
+ * A verdict reached before the records are judged (an issuer or a record that fails).
+ * @typedef {object} Failure
+ * @property {VerdictName} verdict
+ * @property {string} [reason]
+ * @property {string} rule
+ */
+
+/**
+ * One line of a statements file: a statement with the id of the key that
+ * signed it and the signature of its canonical form. `S` is what the
+ * statement is known to be: a JSON object until `schemaOk` has read it.
+ * @template [S=Record<string, unknown>]
+ * @typedef {object} Envelope
+ * @property {string} kid
+ * @property {string} sig
+ * @property {S} statement
+ */
+
+/**
+ * A record or revocation of a shard, with its line (which orders revocations of a day).
+ * @template S
+ * @typedef {Envelope<S> & { raw: string }} Line
+ */
+
+/**
+ * The verdicts, as `data-verdict` carries them.
+ * @type {readonly VerdictName[]}
+ */
 export const VERDICTS = Object.freeze([
   'verified',
   'invalid-signature',
@@ -22,39 +79,58 @@ export const VERDICTS = Object.freeze([
   'log-inconsistent',
 ]);
 
-/** Today in China (the date every judgment is made on), `YYYY-MM-DD`. */
+/**
+ * Today in China (the date every judgment is made on), `YYYY-MM-DD`.
+ * @returns {string}
+ */
 export function todayInChina(now = new Date()) {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(now);
 }
 
-/** The policy a page carries in `data-policy`, as the build writes it. */
+/**
+ * The policy a page carries in `data-policy`, as the build writes it.
+ * @param {string} text
+ * @returns {Policy}
+ */
 export function readPolicy(text) {
   const p = JSON.parse(text);
   return { minIterations: p.min_iterations, accessControlled: p.access_controlled };
 }
 
-/** The page's policy when none is given: the privacy floor only. */
+/**
+ * The page's policy when none is given: the privacy floor only.
+ * @type {Readonly<Policy>}
+ */
 const DEFAULT_POLICY = Object.freeze({ minIterations: 1000000, accessControlled: { codes: [], names: [] } });
 
 /**
  * Parses one envelope line as strictly as Rust: exactly `kid`, `sig` (64
  * bytes in canonical base64) and an object `statement`; null when it is not.
+ * @param {string} line
+ * @returns {Envelope | null}
  */
 export function parseEnvelope(line) {
   try {
-    const env = parseStrict(line);
-    const keys = env && typeof env === 'object' && !Array.isArray(env) ? Object.keys(env).sort() : [];
+    const parsed = parseStrict(line);
+    const keys = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? Object.keys(parsed).sort() : [];
+    // Exactly these keys, of these kinds; the statement a JSON object.
+    const env = /** @type {{ kid: unknown, sig: unknown, statement: unknown }} */ (parsed);
     const ok =
       keys.join() === 'kid,sig,statement' && typeof env.kid === 'string' && typeof env.sig === 'string' &&
       env.statement && typeof env.statement === 'object' && !Array.isArray(env.statement) &&
       fromBase64(env.sig).length === 64;
-    return ok ? env : null;
+    return ok ? /** @type {Envelope} */ (env) : null;
   } catch {
     return null;
   }
 }
 
-/** Whether `env` is signed by `publicKey` (raw bytes) under its own kid. */
+/**
+ * Whether `env` is signed by `publicKey` (raw bytes) under its own kid.
+ * @param {Envelope<unknown>} env
+ * @param {Uint8Array<ArrayBuffer>} publicKey
+ * @returns {Promise<boolean>}
+ */
 export async function envelopeVerifies(env, publicKey) {
   try {
     if ((await keyId(publicKey)) !== env.kid) return false;
@@ -64,9 +140,14 @@ export async function envelopeVerifies(env, publicKey) {
   }
 }
 
+/** @type {(date: unknown, from: string, until?: string) => boolean} */
 const within = (date, from, until) => typeof date === 'string' && from <= date && (!until || date <= until);
 
-/** The key of an institution statement with this kid, decoded; null if none. */
+/**
+ * The key of an institution statement with this kid, decoded; null if none.
+ * @param {Institution} institution
+ * @param {string} kid
+ */
 function institutionKey(institution, kid) {
   const entry = institution.keys.find((k) => k.kid === kid);
   return entry ? { entry, key: fromBase64(entry.public_key) } : null;
@@ -76,11 +157,17 @@ function institutionKey(institution, kid) {
  * Reads the issuer's statements (oldest first after sorting): each must be
  * an institution statement of this filing number, signed by the root, keeping
  * its own rules; one per day. Returns `{ history }` or a failure.
+ * @param {string | null} text
+ * @param {string} filingNo
+ * @param {Uint8Array<ArrayBuffer>} rootKey
+ * @returns {Promise<{ history: Institution[], verdict?: undefined } | Failure & { history?: undefined }>}
  */
 export async function readIssuer(text, filingNo, rootKey) {
   if (text === null) return { verdict: 'unknown-issuer', reason: 'issuer-not-listed', rule: 'unknown-issuer' };
+  /** @type {(reason: string, rule: string) => Failure} */
   const fail = (reason, rule) => ({ verdict: 'invalid-signature', reason, rule });
   const rootKid = await keyId(rootKey);
+  /** @type {Institution[]} */
   const history = [];
   for (const line of text.split('\n').filter((l) => !blank(l))) {
     const env = parseEnvelope(line);
@@ -107,50 +194,70 @@ export async function readIssuer(text, filingNo, rootKey) {
  * readIssuer, once per issuer file: a batch of many codes of one issuer
  * checks its statements (keys included) a single time.
  */
+/** @type {Map<string, ReturnType<typeof readIssuer>>} */
 const issuers = new Map();
+/** @type {typeof readIssuer} */
 function readIssuerOnce(text, filingNo, rootKey) {
   const key = `${toBase64(rootKey)}\n${filingNo}\n${text}`;
-  if (!issuers.has(key)) issuers.set(key, readIssuer(text, filingNo, rootKey));
-  return issuers.get(key);
+  let read = issuers.get(key);
+  if (!read) issuers.set(key, (read = readIssuer(text, filingNo, rootKey)));
+  return read;
 }
 
-/** The statement in force on `date`: the newest signed on or before it, else the first. */
+/**
+ * The statement in force on `date`: the newest signed on or before it, else the first.
+ * @param {Institution[]} history oldest first, never empty
+ * @param {string} date
+ * @returns {Institution}
+ */
 export function inForce(history, date) {
   return history.findLast((s) => s.issued_on <= date) ?? history[0];
 }
 
-/** The filed entry of an occupation: the exact 工种 first, then the whole occupation. */
+/**
+ * The filed entry of an occupation: the exact 工种 first, then the whole occupation.
+ * @param {Institution} institution
+ * @param {string} code
+ * @param {string | undefined} subtype
+ * @returns {ScopeEntry | null}
+ */
 export function scopeFor(institution, code, subtype) {
   const exact = institution.occupations.find((o) => o.code === code && o.subtype === subtype);
   return exact ?? institution.occupations.find((o) => o.code === code && o.subtype === undefined) ?? null;
 }
 
 /** A line Rust skips: ASCII white space only (Rust's `is_ascii_whitespace`). */
+/** @param {string} line */
 const blank = (line) => /^[ \t\n\f\r]*$/.test(line);
 
 /**
  * Splits the shard into the records and revocations of `code`, parsed. Any
  * line that is not an envelope damages the shard: a build never publishes
  * one, and its code cannot be trusted to tell whose record it was.
+ * @param {string} shardText
+ * @param {string} code
+ * @returns {{ records: Line<Certificate>[], revocations: Line<Revocation>[], damaged?: undefined } | { damaged: 'envelope' | 'schema' }}
  */
 function recordsOf(shardText, code) {
+  /** @type {Line<Certificate>[]} */
   const records = [];
+  /** @type {Line<Revocation>[]} */
   const revocations = [];
   const seen = new Set();
   for (const line of shardText.split('\n')) {
     if (blank(line)) continue;
     const env = parseEnvelope(line);
     if (!env) return { damaged: 'envelope' };
-    if (env.statement.code !== code) continue;
-    if (!schemaOk(env.statement)) return { damaged: 'schema' };
-    env.raw = line;
+    const { kid, sig, statement } = env;
+    if (statement.code !== code) continue;
+    if (!schemaOk(statement)) return { damaged: 'schema' };
     // The same envelope twice is one line; the same statement under two
     // signatures is judged twice, as Rust judges every line.
-    const key = canonicalize({ kid: env.kid, sig: env.sig, statement: env.statement });
+    const key = canonicalize({ kid, sig, statement });
     if (seen.has(key)) continue;
     seen.add(key);
-    if (env.statement.type === 'certificate') records.push(env);
-    else if (env.statement.type === 'revocation') revocations.push(env);
+    if (statement.type === 'certificate') records.push({ kid, sig, statement, raw: line });
+    else if (statement.type === 'revocation') revocations.push({ kid, sig, statement, raw: line });
     else return { damaged: 'schema' };
   }
   return { records, revocations };
@@ -160,10 +267,18 @@ function recordsOf(shardText, code) {
  * The verdict on `code` given the served texts. `institutionText` is null
  * when the host has no statement for the issuer (HTTP 404). `today` and
  * `policy` (privacy floor, access-controlled occupations) are the page's.
- * @returns {Promise<{verdict: string, reason?: string, rule?: string, code: object, certificate?: object, institution?: object, current?: object, revocation?: object, ignored: string[]}>}
+ * @param {object} served
+ * @param {string} served.code
+ * @param {Uint8Array<ArrayBuffer>} served.rootKey
+ * @param {string | null} served.institutionText
+ * @param {string} served.shardText
+ * @param {string} [served.today]
+ * @param {Policy} [served.policy]
+ * @returns {Promise<Verdict>}
  */
 export async function verifyCertificate({ code: raw, rootKey, institutionText, shardText, today = todayInChina(), policy = DEFAULT_POLICY }) {
   const code = parseCode(raw);
+  /** @type {(verdict: VerdictName, extra?: Partial<Verdict>) => Verdict} */
   const out = (verdict, extra = {}) => ({ verdict, code, ignored: [], ...extra });
   const issuer = await readIssuerOnce(institutionText, code.filing_no, rootKey);
   const newest = issuer.history?.at(-1);
@@ -176,28 +291,50 @@ export async function verifyCertificate({ code: raw, rootKey, institutionText, s
   if (issuer.verdict) {
     return out(issuer.verdict, { reason: issuer.reason, rule: issuer.rule, certificate: shard.records[0].statement });
   }
+  /** @type {Judgement[]} */
   const judged = [];
   for (const env of shard.records) judged.push(await judgeCertificate(env, issuer.history, today, { ...DEFAULT_POLICY, ...policy }));
-  const failed = judged.find((j) => j.verdict);
-  if (failed) return out(failed.verdict, { institution: newest, ...failed });
+  for (const j of judged) if (j.verdict) return out(j.verdict, j);
   // Records that verified count once per statement, as in Rust.
   const statements = new Set(judged.map((j) => canonicalize(j.certificate)));
   if (statements.size > 1) return out('invalid-signature', { reason: 'record-duplicated', rule: 'duplicate-code', institution: newest });
 
   const { certificate: c, institution } = judged[0];
+  // Records were judged, so the issuer was read: it has a newest statement.
+  const latest = /** @type {Institution} */ (newest);
   // The name as it was on the issue date, and the current one if it changed.
-  const current = institution.name === newest.name ? undefined : newest;
-  const { revocation, ignored } = await effectiveRevocation(shard.revocations, c, newest, rootKey, today);
+  const current = institution.name === latest.name ? undefined : latest;
+  const { revocation, ignored } = await effectiveRevocation(shard.revocations, c, latest, rootKey, today);
   const result = { institution, current, certificate: c, ignored };
   return revocation ? out('revoked', { ...result, revocation }) : out('verified', result);
 }
 
-/** Every rule between a certificate and its issuer, in Rust's order. */
+/**
+ * A certificate judged against its issuer: the statement in force on its
+ * date, and what failed if anything did.
+ * @typedef {object} Judgement
+ * @property {Certificate} certificate
+ * @property {Institution} institution
+ * @property {VerdictName} [verdict]
+ * @property {string} [reason]
+ * @property {string} [rule]
+ * @property {KeyEntry} [key]
+ */
+
+/**
+ * Every rule between a certificate and its issuer, in Rust's order.
+ * @param {Line<Certificate>} env
+ * @param {Institution[]} history oldest first, never empty
+ * @param {string} today
+ * @param {Policy} policy
+ * @returns {Promise<Judgement>}
+ */
 async function judgeCertificate(env, history, today, policy) {
   const c = env.statement;
-  const newest = history.at(-1);
+  const newest = history[history.length - 1];
   const institution = inForce(history, c.issued_on);
   const key = institutionKey(newest, env.kid);
+  /** @type {(verdict: VerdictName, reason: string | undefined, rule: string) => Judgement} */
   const fail = (verdict, reason, rule) => ({ verdict, reason, rule, certificate: c, institution });
   if (!key) return fail('invalid-signature', 'key-not-listed', 'key-not-listed');
   if (!(await envelopeVerifies(env, key.key))) return fail('invalid-signature', 'certificate-signature', 'signature');
@@ -224,10 +361,17 @@ async function judgeCertificate(env, history, today, policy) {
  * The revocation in effect: the earliest that keeps every rule, signed by
  * the root or by a key of the issuer valid on its date. The others are
  * listed in `ignored` by the rule they break.
+ * @param {Line<Revocation>[]} revocations
+ * @param {Certificate} certificate
+ * @param {Institution} newest
+ * @param {Uint8Array<ArrayBuffer>} rootKey
+ * @param {string} today
  */
 async function effectiveRevocation(revocations, certificate, newest, rootKey, today) {
   const rootKid = await keyId(rootKey);
+  /** @type {string[]} */
   const ignored = [];
+  /** @type {Line<Revocation> | null} */
   let effective = null;
   for (const r of revocations) {
     const s = r.statement;
@@ -245,6 +389,16 @@ async function effectiveRevocation(revocations, certificate, newest, rootKey, to
   return { revocation: effective?.statement, ignored };
 }
 
+/**
+ * The rule a revocation breaks, or null when it is in effect.
+ * @param {Line<Revocation>} r
+ * @param {Certificate} certificate
+ * @param {Institution} newest
+ * @param {Uint8Array<ArrayBuffer>} rootKey
+ * @param {string} rootKid
+ * @param {string} today
+ * @returns {Promise<string | null>}
+ */
 async function revocationRule(r, certificate, newest, rootKey, rootKid, today) {
   const s = r.statement;
   const own = checkRevocation(s);

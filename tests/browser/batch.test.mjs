@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { demoStatements, holderOf, tempDir, useDemoSite, watchConsole } from './site.mjs';
 
 const CERTS = demoStatements('certificates');
-const REVOKED = new Set(demoStatements('revocations').map((r) => r.code));
+const REVOCATIONS = demoStatements('revocations');
+const REVOKED = new Set(REVOCATIONS.map((r) => r.code));
 const CODE = demoStatements('certificates').find((c) => c.code.startsWith('Y000021013002')).code;
 const NAME = holderOf(CODE).name;
 
@@ -29,6 +30,10 @@ test('mixed codes get a verdict each, names are checked, results download as CSV
   assert.deepEqual(verdicts, ['verified', 'verified', 'revoked', 'not-found', 'malformed', 'malformed', 'malformed']);
   // `hello world` is one malformed line, not a code and a name.
   assert.match(await page.locator('#batch-table tbody tr >> nth=5').innerText(), /hello world[\s\S]*证书编号有误/);
+  // The revocation's date and reason are text beside the title, not a list
+  // turned into a string (`,` between the parts, or [object HTMLSpanElement]).
+  const { revoked_on: on, reason } = REVOCATIONS.find((r) => r.code === revoked);
+  assert.equal(await page.locator('#batch-table tbody tr >> nth=2 >> td.verdict-cell').innerText(), `证书已撤销（${on}：${reason}）`);
   const status = await page.locator('#batch-status').innerText();
   assert.match(status, /查无此证 1/);
   assert.match(status, /证书编号有误 3/);

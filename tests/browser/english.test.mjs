@@ -52,6 +52,9 @@ test('every page type and state in English shows no Chinese outside data', async
     await english(page, `${base}verify/#${code}`, settled);
   }
   assert.match(await page.locator('#verdict').innerText(), /length of the code/);
+  // A kind that its filing route rules out names the field, then the reason.
+  await english(page, `${base}verify/#Y000121013002243000001`, settled);
+  assert.match(await page.locator('#verdict').innerText(), /Character 10 \(institution kind\) is 3, expected 1 \(.*because characters 2-5, the filing route, are 0001/);
   // A verified certificate with the electronic certificate open.
   await english(page, `${base}verify/#${CERT.code}`, settled);
   await page.click('#ecert-toggle');
@@ -67,6 +70,8 @@ test('every page type and state in English shows no Chinese outside data', async
   await page.waitForFunction(() => document.getElementById('batch-status').dataset.done, null, { timeout: 30000 });
   assert.deepEqual(await page.evaluate(chineseOutsideData), []);
   assert.match(await page.locator('#batch-status').innerText(), /^Done: 3/);
+  // The revocation's date and reason follow the title as text.
+  assert.equal(await page.locator('#batch-table tbody tr >> nth=1 >> td.verdict-cell').innerText(), `Certificate revoked (${REVOKED.revoked_on}: ${REVOKED.reason})`);
   assert.deepEqual(problems, []);
   await page.close();
 });
