@@ -1,6 +1,6 @@
 // @ts-check
 // Certificate codes (证书编码, 附件5) and filing numbers (机构备案号):
-// the same rules and the same messages as the Rust side (generator/code.rs),
+// the same rules and the same messages as the Rust side (generator/core/domain/code.rs),
 // checked against tests/vectors/statements.json.
 import { normalizeInput } from './typed.js';
 

@@ -2,25 +2,28 @@
 // Matching what a visitor types against the holder hashes of a certificate.
 // The normalisation is part of the format (docs/formats.md, "Holder hashes and masks").
 import { pbkdf2 } from './crypto.js';
+import { foldCompact } from './rules.js';
 
 const NAME_DOTS = /[•・‧⋅.∙･]/gu;
 
 /**
- * NFKC, white space removed, middle dots unified to ·, Latin upper-cased.
+ * NFKC, white space and hidden characters removed (foldCompact, as Rust's
+ * fold_compact), middle dots unified to ·, Latin upper-cased.
  * @param {string} raw
  * @returns {string}
  */
 export function normalizeName(raw) {
-  return raw.normalize('NFKC').replace(/\s+/gu, '').replace(NAME_DOTS, '·').toUpperCase();
+  return foldCompact(raw).replace(NAME_DOTS, '·').toUpperCase();
 }
 
 /**
- * NFKC, white space and dashes removed, upper-cased (x → X).
+ * NFKC, white space, hidden characters and dashes removed, upper-cased
+ * (x → X).
  * @param {string} raw
  * @returns {string}
  */
 export function normalizeNumber(raw) {
-  return raw.normalize('NFKC').replace(/[\s\-‐]+/gu, '').toUpperCase();
+  return foldCompact(raw).replace(/[-‐]+/gu, '').toUpperCase();
 }
 
 /**

@@ -1,6 +1,6 @@
 // @ts-check
 // Whether the site's log extends the newest one this browser has seen:
-// the twin of generator/log/consistency.rs. The subtree roots an RFC 6962
+// the twin of generator/core/log/consistency.rs. The subtree roots an RFC 6962
 // consistency proof needs are read from the log's hash tiles (C2SP
 // tlog-tiles) at the newer size, and the proof is verified (RFC 9162
 // 2.1.4.2), so tiles that agree with only one of the two roots fail.

@@ -336,7 +336,7 @@ export class Site {
     if (log !== 'ok') {
       return { verdict: 'log-inconsistent', reason: `log-${log}`, rule: 'log-consistency', dataDate: snapshot.data_date };
     }
-    // Every shard exists (generator/site/shard.rs): one the snapshot lists
+    // Every shard exists (generator/core/site_format/shard.rs): one the snapshot lists
     // as missing is a broken site, never "not found".
     if (shardBytes === null) throw new Error(`${paths.shard}: HTTP 404`);
     const result = await verifyCertificate({

@@ -1,9 +1,9 @@
 // @ts-check
 // Where a lookup's files are. A key's file is named by the leading `bits`
 // bits of SHA-256(key) as zero-padded hex: certificate shards (key = code)
-// and search posting shards (key = bigram) alike (generator/shard.rs); an
+// and search posting shards (key = bigram) alike (generator/core/site_format/shard.rs); an
 // institution's bucket in the snapshot's tree is the same prefix of its
-// filing number's hash (generator/log/keyed_tree.rs). Small on purpose: the
+// filing number's hash (generator/core/log/keyed_tree.rs). Small on purpose: the
 // verify page's early script (verify-early.js) needs only this.
 import { sha256 } from './hash.js';
 

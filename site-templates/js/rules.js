@@ -1,6 +1,6 @@
 // @ts-check
 // The rules each statement keeps on its own, as the Rust verifier states them
-// (generator/trust/statement.rs), named as generator/trust/rules.rs names
+// (generator/core/trust/statement.rs), named as generator/core/trust/rules.rs names
 // them. tests/vectors/verdicts.json binds the two: every case is judged alike
 // on both sides, and every rule has a case.
 import { parseFiling, parseCode } from './code.js';
@@ -34,7 +34,7 @@ const ID_VISIBLE_TAIL = 2;
 
 /**
  * The Unicode format characters (Cf) Rust refuses, as ranges
- * (generator/domain/text.rs FORMAT_CHARACTERS, compared in the tests).
+ * (generator/core/domain/text.rs FORMAT_CHARACTERS, compared in the tests).
  */
 export const FORMAT_CHARACTERS = Object.freeze([
   [0x00ad, 0x00ad], [0x0600, 0x0605], [0x061c, 0x061c], [0x06dd, 0x06dd], [0x070f, 0x070f],

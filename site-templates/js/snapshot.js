@@ -1,7 +1,7 @@
 // @ts-check
 // The signed snapshot of a build, as a visitor checks it: the twin of
-// generator/trust/snapshot.rs (reading snapshot.jsonl) and
-// generator/log/keyed_tree.rs (the trees and their tiles), bound by the
+// generator/core/trust/snapshot.rs (reading snapshot.jsonl) and
+// generator/core/log/keyed_tree.rs (the trees and their tiles), bound by the
 // verdict corpus. A file a verdict reads counts only if the snapshot, signed
 // by the publisher's log key that the root lists, commits to its exact bytes.
 import { fromBase64, keyId } from './crypto.js';

@@ -1,6 +1,6 @@
 // @ts-check
 // What people type, normalised as the Rust side does (normalize_input in
-// generator/domain/code.rs),
+// generator/core/domain/code.rs),
 // alone in a module because the verify page's early script needs only this.
 
 /**

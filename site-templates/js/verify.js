@@ -1,7 +1,7 @@
 // @ts-check
 // The verdict on one certificate, from the texts the host served: the
 // issuer's institution statements and the shard. The same judgment as the
-// Rust verifier (generator/trust/chain.rs), rule by rule (rules.js), bound by
+// Rust verifier (generator/core/trust/chain.rs), rule by rule (rules.js), bound by
 // tests/vectors/verdicts.json. Every signature is checked with WebCrypto;
 // anything unexpected fails closed, never "verified".
 import { parseCode } from './code.js';

@@ -81,7 +81,7 @@ console.log(`| cold, this site | ${stat(cold, 'requests')} | ${stat(cold, 'gzip'
 console.log(`| second lookup on the page | ${stat(warm, 'requests')} | ${stat(warm, 'gzip')} |`);
 
 // ---- Simulation at `certificates` certificates, `institutions` institutions.
-// Shards as the builder sizes them (generator/site/shard.rs), filled with
+// Shards as the builder sizes them (generator/core/site_format/shard.rs), filled with
 // this site's real certificate lines; tiles as keyed_tree.rs lays them out,
 // with random hashes (they do not compress).
 const lines = readdirSync(join(site, 'c')).flatMap((f) => readFileSync(join(site, 'c', f), 'utf8').split('\n').filter(Boolean));

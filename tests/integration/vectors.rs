@@ -100,6 +100,9 @@ fn hash_vectors() -> Vec<Value> {
         (" 张 三丰\u{3000}", 1000),
         ("买买提•艾力", 1000),
         ("ｊｏｈｎ smith", 1000),
+        // Pasted text: a zero-width space, a left-to-right mark, a tab and
+        // a soft hyphen are hidden characters, removed as white space is.
+        ("张\u{200B}三\u{200E}丰\t\u{AD}", 1000),
         ("张三丰", DEFAULT_ITERATIONS),
     ] {
         out.push(json!({
@@ -116,6 +119,7 @@ fn hash_vectors() -> Vec<Value> {
         "11010519491231002x",
         "１１０１０５１９４９１２３１００２Ｘ",
         " 110105 19491231 002X ",
+        "\u{FEFF}110105\u{2060}19491231002X\u{200B}",
     ] {
         out.push(json!({
             "field": "id",
