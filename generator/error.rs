@@ -1,9 +1,12 @@
 //! Operating-system errors in the user's language, always with the path:
 //! `无法写入 public/c/0a1.jsonl：没有权限`, never `Permission denied (os error 13)`.
+//! The reasons' words are the catalogue's (`catalogue::os_message`).
 
 use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
+
+use crate::catalogue::os_message;
 
 /// What was being done to a path when the operating system refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,30 +52,6 @@ pub struct FsError {
     /// The operating system's error.
     #[source]
     pub source: io::Error,
-}
-
-/// The operating system's reason, in Chinese; the original text in brackets
-/// for the kinds without a translation.
-pub(crate) fn os_message(e: &io::Error) -> String {
-    use io::ErrorKind as K;
-    let text = match e.kind() {
-        K::NotFound => "不存在",
-        K::PermissionDenied => "没有权限",
-        K::AlreadyExists => "已存在",
-        K::ReadOnlyFilesystem => "文件系统只读",
-        K::StorageFull => "磁盘空间不足",
-        K::ResourceBusy => "设备或资源忙",
-        K::DirectoryNotEmpty => "目录不为空",
-        K::IsADirectory => "是目录，不是文件",
-        K::NotADirectory => "不是目录",
-        K::InvalidData => "不是有效的 UTF-8 文本",
-        K::AddrInUse => "端口已被占用",
-        K::AddrNotAvailable => "地址不可用",
-        K::CrossesDevices => "不能跨文件系统移动",
-        K::Interrupted => "被中断",
-        _ => return format!("操作系统错误（{e}）"),
-    };
-    text.to_string()
 }
 
 /// Attaches the action and path to an I/O result.

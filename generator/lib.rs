@@ -13,6 +13,9 @@
 //! `tests/integration/layers.rs` checks it against the table in
 //! `ARCHITECTURE.md`.
 //!
+//! 0. `catalogue`: other crates' error messages in Chinese (the operating
+//!    system, TOML, workbooks, CSV, the argument parser), each pinned by a
+//!    test.
 //! 1. [`error`]: operating-system errors in Chinese, with the path.
 //! 2. `staging` (a folder replaced whole, undone on Ctrl-C) and
 //!    [`key_files`] (key files on disk).
@@ -32,6 +35,7 @@
 //! Every problem in an input is reported with file, line and field
 //! (`certsite_core::trust::problem::Problem`), all of them in one run.
 
+pub(crate) mod catalogue;
 pub mod cli;
 pub mod data;
 pub mod demo;

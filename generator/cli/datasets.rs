@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
+use super::localize::number;
 use super::output::{Output, problems_json};
 use super::{CmdResult, Exit, HashArgs, JsonArg, TodayArg, date_arg};
 use crate::data::config::{CONFIG_FILE, Config};
@@ -64,13 +65,17 @@ pub(super) struct SignArgs {
     /// 输入种类；默认按表头判断
     #[arg(long, value_enum)]
     kind: Option<KindArg>,
-    /// 数据目录（含 root.pub 与已签名数据集）：按信任链检查新记录，并从机构目录取机构名称
+    /// 数据目录：按信任链检查新记录，并从机构目录取机构名称
+    ///
+    /// 数据目录含 root.pub 与已签名的数据集，新记录按 verify 的规则与它们一起检查。
     #[arg(long, value_name = "DIR")]
     data: Option<PathBuf>,
     /// 跳过有问题的行：签名其余各行，问题行写入拒收文件
     #[arg(long)]
     skip_invalid: bool,
-    /// 替换已有的 OUT，即使其中有本次输入没有的记录（默认拒绝：一批一个文件）
+    /// 替换已有的 OUT，即使其中有本次输入没有的记录
+    ///
+    /// 默认拒绝：一批一个文件，较早一批的记录不会因为写错文件名而被覆盖。
     #[arg(long)]
     replace: bool,
     /// 拒收文件路径（默认 OUT.rejects.csv）
@@ -95,8 +100,13 @@ pub(super) struct VerifyArgs {
     /// 数据集文件或目录（目录中所有 *.jsonl）
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
-    /// 证书哈希迭代次数的下限（默认：所给数据目录的 certsite.toml 所设，否则 1000000）
-    #[arg(long)]
+    // The floor in the help is the constant itself.
+    #[arg(
+        long,
+        value_name = "N",
+        value_parser = number::<u32>,
+        help = format!("证书哈希迭代次数的下限（默认按数据目录的 certsite.toml，否则 {MIN_ITERATIONS}）")
+    )]
     min_iterations: Option<u32>,
     #[command(flatten)]
     today: TodayArg,

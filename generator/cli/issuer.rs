@@ -71,14 +71,14 @@ pub(super) struct ReportArgs {
     /// 月份
     #[arg(long, value_name = "YYYY-MM")]
     month: String,
-    /// 输出格式（默认按 --out 的扩展名 .csv 或 .html；写到标准输出时为 csv）
+    /// 输出格式（默认按 --out 的扩展名；写到标准输出时为 csv）
     #[arg(long, value_enum)]
     format: Option<ReportFormat>,
     /// 数据目录
-    #[arg(long, default_value = "data")]
+    #[arg(long, default_value = "data", value_name = "DIR")]
     data: PathBuf,
-    /// 输出文件（默认写到标准输出；用 --json 时必须给出）
-    #[arg(long, required_if_eq("json", "true"))]
+    /// 输出文件，.csv 或 .html（默认写到标准输出；用 --json 时必须给出）
+    #[arg(long, value_name = "FILE", required_if_eq("json", "true"))]
     out: Option<PathBuf>,
     #[command(flatten)]
     today: TodayArg,
@@ -94,17 +94,17 @@ pub(super) struct QrArgs {
     #[arg(long)]
     name: Option<String>,
     /// 输出文件（.svg 或 .png）；默认把 SVG 写到标准输出
-    #[arg(long)]
+    #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
     /// 数据目录（从 certsite.toml 读取站点网址 base_url）
-    #[arg(long, default_value = "data")]
+    #[arg(long, default_value = "data", value_name = "DIR")]
     data: PathBuf,
 }
 
 #[derive(Debug, Args)]
 pub(super) struct PrintArgs {
     /// 数据目录（站点配置与已签名数据，用于核对证书）
-    #[arg(long, default_value = "data")]
+    #[arg(long, default_value = "data", value_name = "DIR")]
     data: PathBuf,
     /// 要印制的证书编号
     #[arg(long, num_args = 1.., required_unless_present = "institution", conflicts_with = "institution")]
@@ -112,14 +112,14 @@ pub(super) struct PrintArgs {
     /// 印制该机构的全部证书
     #[arg(long, value_name = "FILING_NO")]
     institution: Option<String>,
-    /// 发证机构自己的名册（文件或目录；默认 DATA/demo-rosters/certificates）
-    #[arg(long)]
+    /// 发证机构自己的名册，文件或目录（默认 DATA/demo-rosters/certificates）
+    #[arg(long, value_name = "PATH")]
     roster: Vec<PathBuf>,
     /// 照片目录：以证书编号或证件号码命名的 .jpg/.png
-    #[arg(long)]
+    #[arg(long, value_name = "DIR")]
     photos: Option<PathBuf>,
     /// 输出目录
-    #[arg(long, default_value = "print")]
+    #[arg(long, default_value = "print", value_name = "DIR")]
     out: PathBuf,
     /// 另用 Chromium 打印为 PDF（需要已安装 chromium）
     #[arg(long)]

@@ -1,54 +1,235 @@
-//! clap in Chinese. clap has no translations: its help is rendered and its
-//! few fixed English words replaced ([`translate`]); its errors are
-//! rewritten from their parts (kind, argument, value, suggestion), so
-//! that no English sentence reaches a Chinese interface.
+//! clap in Chinese, through clap's own hooks, as rage does: clap has no
+//! translations, and rewriting the English it renders would break silently
+//! with any update of clap. So [`command`] takes `Cli`'s definition (its
+//! help strings are Chinese doc comments) and sets, on every command:
+//!
+//! - a help template of our own: `用法：` for clap's `{usage-heading}`, and
+//!   the headings `命令：`, `参数：` and `选项：` over clap's `{subcommands}`,
+//!   `{positionals}` and `{options}` (clap's own headings are English and
+//!   end in an ASCII colon);
+//! - a usage line of our own (`[选项]` and `<命令>` for clap's fixed
+//!   `[OPTIONS]` and `<COMMAND>`), made from the command's arguments;
+//! - each argument's default and possible values written into its help from
+//!   the argument itself (`[默认：data]`, `[可选值：csv、html]`), clap's
+//!   English ones hidden.
+//!
+//! `-h`/`--help`, `-V`/`--version` and the `help` command are ordinary
+//! arguments and a command of `Cli`, with clap's own turned off. Argument
+//! errors are written from their kind and parts
+//! ([`crate::catalogue::argument_error`]); numbers are read by [`number`],
+//! which says why not in Chinese. Nothing clap writes in English is shown.
 
 use std::ffi::OsString;
 use std::io::Write;
 
-use clap::error::{ContextKind, ContextValue, ErrorKind};
-use clap::{CommandFactory, FromArgMatches, ValueEnum};
+use clap::builder::{PossibleValue, Styles};
+use clap::error::ErrorKind;
+use clap::{Arg, ArgAction, CommandFactory, FromArgMatches, ValueEnum};
 
 use super::output::{ColorWhen, ERROR};
 use super::{Cli, Exit};
+use crate::catalogue::{NumberProblem, argument_error, whole_number};
 
-/// clap's fixed words, longest first where one contains another.
-const WORDS: &[(&str, &str)] = &[
-    ("Usage:", "用法："),
-    ("Commands:", "命令："),
-    ("Arguments:", "参数："),
-    ("Options:", "选项："),
-    ("Possible values:", "可选值："),
-    ("[OPTIONS]", "[选项]"),
-    ("<COMMAND>", "<命令>"),
-    ("[COMMAND]", "[命令]"),
-    (
-        "Print this message or the help of the given subcommand(s)",
-        "显示本帮助，或某个命令的帮助",
-    ),
-    (
-        "Print help (see a summary with '-h')",
-        "显示帮助（-h 只显示摘要）",
-    ),
-    (
-        "Print help (see more with '--help')",
-        "显示帮助（--help 显示更多）",
-    ),
-    ("Print help", "显示帮助"),
-    ("Print version", "显示版本"),
-    ("[default: ", "[默认："),
-    ("[default:", "[默认："),
-    ("[possible values: ", "[可选值："),
-    ("[possible values:", "[可选值："),
-];
+/// The heading of a command's subcommands, and their placeholder in usage.
+const COMMANDS: &str = "命令";
+/// The heading of positional arguments.
+const ARGUMENTS: &str = "参数";
+/// The heading of options, and their placeholder in usage.
+const OPTIONS: &str = "选项";
 
-/// Rendered help or usage with clap's words in Chinese.
-pub(super) fn translate(text: &str) -> String {
-    let text = (WORDS.iter()).fold(text.to_string(), |t, (en, zh)| t.replace(en, zh));
-    // `Usage: x` had a space for the ASCII colon; the full-width one has
-    // its own (before or after the heading's style ends).
-    text.replace("用法： ", "用法：")
-        .replace("用法：\x1b[0m ", "用法：\x1b[0m")
+/// The command line with every hook set to Chinese: what is parsed and
+/// what `--help` shows.
+pub(super) fn command() -> clap::Command {
+    let cmd = Cli::command();
+    // Global options (`--quiet`, `--color`, `--help`) reach every command
+    // only when clap builds it, after this.
+    let globals: Vec<Arg> = (cmd.get_arguments())
+        .filter(|a| a.is_global_set())
+        .cloned()
+        .collect();
+    chinese(cmd, &[], &globals)
+}
+
+/// One command and its subcommands in Chinese; `path` is the names above
+/// it, `globals` the options it will inherit.
+fn chinese(cmd: clap::Command, path: &[&str], globals: &[Arg]) -> clap::Command {
+    let styles = cmd.get_styles().clone();
+    let mut names = path.to_vec();
+    names.push(cmd.get_name());
+    let usage = usage(&cmd, &names.join(" "), globals, &styles);
+    let template = template(&cmd, globals, &styles);
+    let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+    cmd.help_template(template)
+        .override_usage(usage)
+        .mut_args(argument)
+        .mut_subcommands(|sub| {
+            let path: Vec<&str> = names.iter().map(String::as_str).collect();
+            chinese(sub, &path, globals)
+        })
+}
+
+/// clap's default help template in Chinese: `用法：` for its
+/// `{usage-heading}`, and a Chinese heading over each list that the
+/// command has.
+fn template(cmd: &clap::Command, globals: &[Arg], styles: &Styles) -> String {
+    let (usage, header) = (styles.get_usage(), styles.get_header());
+    let options = (cmd.get_arguments().chain(globals)).any(|a| !a.is_positional());
+    let sections = [
+        (cmd.has_subcommands(), COMMANDS, "{subcommands}"),
+        (
+            cmd.get_positionals().next().is_some(),
+            ARGUMENTS,
+            "{positionals}",
+        ),
+        (options, OPTIONS, "{options}"),
+    ];
+    let mut template =
+        format!("{{before-help}}{{about-with-newline}}\n{usage}用法：{usage:#}{{usage}}");
+    for (_, heading, tag) in sections.into_iter().filter(|(has, ..)| *has) {
+        template += &format!("\n\n{header}{heading}：{header:#}\n{tag}");
+    }
+    template + "{after-help}"
+}
+
+/// Whether an argument makes a command's usage say `[选项]`: an option
+/// that may be left out (help and version go without saying).
+fn is_option(a: &Arg) -> bool {
+    let builtin = matches!(
+        a.get_action(),
+        ArgAction::Help | ArgAction::HelpShort | ArgAction::HelpLong | ArgAction::Version
+    );
+    !a.is_positional() && !a.is_required_set() && !a.is_hide_set() && !builtin
+}
+
+/// Whether an argument's usage ends in `...`: a positional one that takes
+/// a list, an option that takes several values at once (`--code A B`).
+fn is_many(a: &Arg) -> bool {
+    let positional_list = a.is_positional() && matches!(a.get_action(), ArgAction::Append);
+    positional_list || a.get_num_args().is_some_and(|n| n.max_values() > 1)
+}
+
+/// The usage line, as clap makes it but in Chinese: the command, `[选项]`,
+/// the required options, the positional arguments, `<命令>`.
+fn usage(cmd: &clap::Command, path: &str, globals: &[Arg], styles: &Styles) -> String {
+    let (literal, placeholder) = (styles.get_literal(), styles.get_placeholder());
+    let mut line = format!("{literal}{path}{literal:#}");
+    if cmd.get_arguments().chain(globals).any(is_option) {
+        line += &format!(" {placeholder}[{OPTIONS}]{placeholder:#}");
+    }
+    let value = |a: &Arg| {
+        let name = (a.get_value_names())
+            .and_then(|names| names.first())
+            .map_or_else(|| a.get_id().to_string(), |n| n.to_string());
+        let dots = if is_many(a) { "..." } else { "" };
+        match (a.is_positional(), a.is_required_set()) {
+            (true, false) => format!("{placeholder}[{name}]{dots}{placeholder:#}"),
+            _ => format!("{placeholder}<{name}>{dots}{placeholder:#}"),
+        }
+    };
+    let required = cmd.get_arguments().filter(|a| a.is_required_set());
+    for a in required.filter(|a| !a.is_positional()) {
+        let flag = a.get_long().map_or_else(String::new, |l| format!("--{l}"));
+        line += &format!(" {literal}{flag}{literal:#} {}", value(a));
+    }
+    for a in cmd.get_positionals() {
+        line += &format!(" {}", value(a));
+    }
+    if cmd.has_subcommands() {
+        let (open, close) = match cmd.is_subcommand_required_set() {
+            true => ('<', '>'),
+            false => ('[', ']'),
+        };
+        line += &format!(" {placeholder}{open}{COMMANDS}{close}{placeholder:#}");
+    }
+    line
+}
+
+/// An argument with its default and possible values in its own help
+/// instead of clap's English `[default: …]` and
+/// `[possible values: …]`. They are read from the argument itself, so the
+/// help cannot drift from what is parsed.
+fn argument(a: Arg) -> Arg {
+    // A flag has a default (`false`) and values (`true`, `false`) too; clap
+    // shows neither.
+    if !a.get_action().takes_values() {
+        return a;
+    }
+    let a = a.hide_default_value(true).hide_possible_values(true);
+    let defaults: Vec<String> = (a.get_default_values().iter())
+        .map(|v| v.to_string_lossy().into_owned())
+        .filter(|v| !v.is_empty())
+        .collect();
+    let values: Vec<PossibleValue> = (a.get_possible_values().into_iter())
+        .filter(|v| !v.is_hide_set())
+        .collect();
+    let names: Vec<&str> = values.iter().map(PossibleValue::get_name).collect();
+    let default = (!defaults.is_empty()).then(|| format!("[默认：{}]", defaults.join("、")));
+    let inline = (!names.is_empty()).then(|| format!("[可选值：{}]", names.join("、")));
+    let help = a.get_help().map(ToString::to_string).unwrap_or_default();
+    let short = joined(&[Some(help.clone()), default.clone(), inline.clone()], " ");
+    // As clap does: values that have their own help are listed one a line
+    // in the long help, the default after them.
+    let long = a.get_long_help().map(ToString::to_string);
+    let long = if values.iter().any(|v| v.get_help().is_some()) {
+        let width = names.iter().map(|n| n.len()).max().unwrap_or(0);
+        let mut list = "可选值：".to_string();
+        for v in &values {
+            let help = v.get_help().map(ToString::to_string).unwrap_or_default();
+            list += &format!("\n- {:width$}  {help}", v.get_name());
+        }
+        Some(joined(&[long.or(Some(help)), Some(list), default], "\n\n"))
+    } else {
+        let rest = joined(&[default, inline], " ");
+        long.map(|long| joined(&[Some(long), Some(rest)], "\n\n"))
+    };
+    let a = a.help(short);
+    match long {
+        Some(long) => a.long_help(long),
+        None => a,
+    }
+}
+
+/// The texts that are there and not empty, joined by `separator`.
+fn joined(parts: &[Option<String>], separator: &str) -> String {
+    let parts: Vec<&str> = (parts.iter().flatten())
+        .map(String::as_str)
+        .filter(|s| !s.is_empty())
+        .collect();
+    parts.join(separator)
+}
+
+/// clap's value parser for a whole number of type `T`: clap's own and
+/// `std`'s say why not in English.
+pub(super) fn number<T: Whole>(text: &str) -> Result<T, NumberProblem> {
+    let n = whole_number(text, T::MAX)?;
+    T::try_from(n).map_err(|_| NumberProblem::OutOfRange(T::MAX))
+}
+
+/// clap's value parser for a whole number from 0 to `MAX`.
+pub(super) fn at_most<const MAX: u64>(text: &str) -> Result<u64, NumberProblem> {
+    whole_number(text, MAX)
+}
+
+/// The whole-number types of the command line, with their largest value.
+pub(super) trait Whole: TryFrom<u64> {
+    /// The largest value.
+    const MAX: u64;
+}
+
+impl Whole for u16 {
+    const MAX: u64 = u16::MAX as u64;
+}
+
+impl Whole for u32 {
+    const MAX: u64 = u32::MAX as u64;
+}
+
+impl Whole for u64 {
+    const MAX: u64 = u64::MAX;
+}
+
+impl Whole for usize {
+    const MAX: u64 = usize::MAX as u64;
 }
 
 /// Parses the arguments. Help and version are printed here (exit 0); an
@@ -59,49 +240,108 @@ where
     T: Into<OsString> + Clone,
 {
     let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
-    // A script that asked for JSON gets JSON even when the arguments are
-    // wrong (the words go to standard error as always).
-    let json = args.iter().any(|a| a == "--json");
     // `--color` applies to help and argument errors too, printed before
     // the command line is parsed whole.
     if let Some(when) = color_arg(&args) {
         super::output::set_color(when);
     }
-    let parsed = Cli::command()
-        .try_get_matches_from(args)
+    let parsed = command()
+        .try_get_matches_from(&args)
         .and_then(|m| Cli::from_arg_matches(&m));
-    parsed.map_err(|e| {
-        match e.kind() {
-            ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
-                let text = translate(&e.render().ansi().to_string());
-                let _ = write!(anstream::stdout(), "{text}");
-                return Exit::Success;
-            }
-            ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-                let text = translate(&e.render().ansi().to_string());
-                let _ = write!(anstream::stderr(), "{text}");
-            }
-            _ => {
-                let message = message(&e);
-                if json {
-                    let doc = serde_json::json!({
-                        "ok": false,
-                        "exit": Exit::CouldNotRun as u8,
-                        "error": message,
-                    });
-                    let doc = serde_json::to_string_pretty(&doc).unwrap_or_default();
-                    let _ = writeln!(std::io::stdout(), "{doc}");
-                }
-                let mut text = format!("{ERROR}错误：{ERROR:#}{message}\n");
-                if let Some(ContextValue::StyledStr(usage)) = e.get(ContextKind::Usage) {
-                    text += &format!("\n{}\n", translate(&usage.ansi().to_string()));
-                }
-                text += "\n加上 --help 查看说明和示例。\n";
-                let _ = write!(anstream::stderr(), "{text}");
-            }
+    parsed.map_err(|e| match e.kind() {
+        // The help is our template's, rendered by clap; the version is
+        // `certsite 0.1.0`.
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = write!(anstream::stdout(), "{}", e.render().ansi());
+            Exit::Success
         }
-        Exit::CouldNotRun
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = write!(anstream::stderr(), "{}", e.render().ansi());
+            Exit::CouldNotRun
+        }
+        _ => {
+            argument_failed(&e, &args);
+            Exit::CouldNotRun
+        }
     })
+}
+
+/// Says why the arguments were refused: the reason, then the usage of the
+/// command they were for. A script that asked for JSON gets JSON too (the
+/// words go to standard error as always).
+fn argument_failed(e: &clap::Error, args: &[OsString]) {
+    let message = argument_error(e);
+    if args.iter().any(|a| a == "--json") {
+        let doc = serde_json::json!({
+            "ok": false,
+            "exit": Exit::CouldNotRun as u8,
+            "error": message,
+        });
+        let doc = serde_json::to_string_pretty(&doc).unwrap_or_default();
+        let _ = writeln!(std::io::stdout(), "{doc}");
+    }
+    let mut text = format!("{ERROR}错误：{ERROR:#}{message}\n");
+    let mut cmd = command();
+    cmd.build();
+    if let Some(usage) = command_of(&cmd, args).get_overridden_usage() {
+        let heading = cmd.get_styles().get_usage();
+        text += &format!("\n{heading}用法：{heading:#}{}\n", usage.ansi());
+    }
+    text += "\n加上 --help 查看说明和示例。\n";
+    let _ = write!(anstream::stderr(), "{text}");
+}
+
+/// The command the arguments name (`certsite log verify …` → `verify` of
+/// `log`), read as clap reads them: an option's value is skipped, the
+/// first word that is no subcommand ends the walk. `cmd` must be built, so
+/// that every command knows the global options.
+fn command_of<'a>(cmd: &'a clap::Command, args: &[OsString]) -> &'a clap::Command {
+    let mut at = cmd;
+    let mut words = args.iter().skip(1).map(|a| a.to_string_lossy());
+    while let Some(word) = words.next() {
+        if word == "--" {
+            break;
+        }
+        if let Some(long) = word.strip_prefix("--") {
+            let takes_value = (at.get_arguments())
+                .find(|a| a.get_long() == Some(long))
+                .is_some_and(|a| a.get_action().takes_values());
+            if takes_value {
+                words.next();
+            }
+            continue;
+        }
+        if word.starts_with('-') {
+            continue;
+        }
+        match at.find_subcommand(word.as_ref()) {
+            Some(sub) => at = sub,
+            None => break,
+        }
+    }
+    at
+}
+
+/// Prints the help of the command that `names` name (`certsite help log
+/// verify`), as `--help` would.
+pub(super) fn help(names: &[String]) -> Result<Exit, String> {
+    let text = help_text(names)?;
+    let _ = write!(anstream::stdout(), "{}", text.ansi());
+    Ok(Exit::Success)
+}
+
+/// The long help of the command that `names` name; the whole command
+/// line's without names.
+fn help_text(names: &[String]) -> Result<clap::builder::StyledStr, String> {
+    let mut cmd = command();
+    cmd.build();
+    let mut at = &mut cmd;
+    for name in names {
+        at = at
+            .find_subcommand_mut(name)
+            .ok_or_else(|| format!("没有命令 '{name}'"))?;
+    }
+    Ok(at.render_long_help())
 }
 
 /// The `--color` asked for, if any, read before clap parses the rest.
@@ -119,109 +359,6 @@ fn color_arg(args: &[OsString]) -> Option<ColorWhen> {
             .or(found);
     }
     found
-}
-
-/// One context value as text: `'--out'`, or several joined by `、`.
-fn context(e: &clap::Error, kind: ContextKind) -> Option<String> {
-    match e.get(kind)? {
-        ContextValue::String(s) => Some(format!("'{s}'")),
-        ContextValue::Strings(v) => Some(
-            v.iter()
-                .map(|s| format!("'{s}'"))
-                .collect::<Vec<_>>()
-                .join("、"),
-        ),
-        ContextValue::Number(n) => Some(n.to_string()),
-        ContextValue::StyledStr(s) => Some(s.to_string()),
-        _ => None,
-    }
-}
-
-/// The error in a Chinese sentence.
-fn message(e: &clap::Error) -> String {
-    let get = |kind| context(e, kind).unwrap_or_default();
-    let suggestion = context(e, ContextKind::SuggestedArg)
-        .or_else(|| context(e, ContextKind::SuggestedSubcommand))
-        .or_else(|| context(e, ContextKind::SuggestedValue))
-        .map(|s| format!("（是不是 {s}？）"))
-        .unwrap_or_default();
-    match e.kind() {
-        ErrorKind::UnknownArgument => {
-            format!("没有参数 {}{suggestion}", get(ContextKind::InvalidArg))
-        }
-        ErrorKind::InvalidSubcommand => {
-            format!(
-                "没有命令 {}{suggestion}",
-                get(ContextKind::InvalidSubcommand)
-            )
-        }
-        ErrorKind::InvalidValue => {
-            let value = get(ContextKind::InvalidValue);
-            let arg = get(ContextKind::InvalidArg);
-            match context(e, ContextKind::ValidValue) {
-                Some(valid) if !valid.is_empty() => {
-                    format!("{arg} 不接受 {value}；可选：{valid}{suggestion}")
-                }
-                _ if value == "''" => format!("{arg} 不能为空"),
-                _ => format!("{arg} 需要一个值"),
-            }
-        }
-        ErrorKind::ValueValidation => format!(
-            "{} 的值 {} 无效：{}",
-            get(ContextKind::InvalidArg),
-            get(ContextKind::InvalidValue),
-            reason(e)
-        ),
-        ErrorKind::MissingRequiredArgument => {
-            format!("缺少必需的参数：{}", get(ContextKind::InvalidArg))
-        }
-        ErrorKind::MissingSubcommand => "缺少命令".to_string(),
-        // clap reports an option given twice as in conflict with itself.
-        ErrorKind::ArgumentConflict
-            if get(ContextKind::InvalidArg) == get(ContextKind::PriorArg) =>
-        {
-            format!("{} 只能给一次", get(ContextKind::InvalidArg))
-        }
-        ErrorKind::ArgumentConflict => format!(
-            "{} 不能与 {} 同时使用",
-            get(ContextKind::InvalidArg),
-            get(ContextKind::PriorArg)
-        ),
-        ErrorKind::TooManyValues => format!(
-            "{} 的值太多：多出 {}",
-            get(ContextKind::InvalidArg),
-            get(ContextKind::InvalidValue)
-        ),
-        ErrorKind::TooFewValues | ErrorKind::WrongNumberOfValues => {
-            format!("{} 的值的个数不对", get(ContextKind::InvalidArg))
-        }
-        ErrorKind::NoEquals => format!("{} 的值要用 = 连接", get(ContextKind::InvalidArg)),
-        ErrorKind::InvalidUtf8 => "参数不是有效的 UTF-8 文本".to_string(),
-        _ => "命令行参数有误".to_string(),
-    }
-}
-
-/// Why a value did not parse: the numbers' reasons in Chinese.
-fn reason(e: &clap::Error) -> String {
-    use std::error::Error;
-    let Some(source) = e.source() else {
-        return "格式不对".to_string();
-    };
-    if let Some(int) = source.downcast_ref::<std::num::ParseIntError>() {
-        use std::num::IntErrorKind as K;
-        return match int.kind() {
-            K::PosOverflow | K::NegOverflow => "数字太大",
-            K::Empty => "是空的",
-            _ => "不是非负整数",
-        }
-        .to_string();
-    }
-    // clap's own range check on port numbers: `99999 is not in 0..=65535`.
-    let text = source.to_string();
-    match text.split_once(" is not in ") {
-        Some((_, range)) => format!("不在 {} 之内", range.replace("..=", " 到 ")),
-        None => format!("格式不对（{text}）"),
-    }
 }
 
 /// Splits an example command line into words, honouring double quotes
@@ -258,91 +395,180 @@ pub(super) fn split_words(line: &str) -> Vec<String> {
 mod tests {
     use super::*;
 
-    fn error(args: &[&str]) -> String {
-        let e = Cli::command().try_get_matches_from(args).unwrap_err();
-        message(&e)
+    /// Every command, built, with its path: `("certsite log verify", …)`.
+    fn every_command(cmd: &clap::Command, path: &str, out: &mut Vec<(String, clap::Command)>) {
+        out.push((path.to_string(), cmd.clone()));
+        for sub in cmd.get_subcommands() {
+            every_command(sub, &format!("{path} {}", sub.get_name()), out);
+        }
     }
 
-    #[test]
-    fn argument_errors_are_chinese_sentences() {
-        assert_eq!(
-            error(&["certsite", "build", "--outt", "x"]),
-            "没有参数 '--outt'（是不是 '--out'？）"
-        );
-        assert_eq!(
-            error(&["certsite", "buld"]),
-            "没有命令 'buld'（是不是 'build'？）"
-        );
-        assert_eq!(
-            error(&[
-                "certsite",
-                "report",
-                "--institution",
-                "x",
-                "--month",
-                "2024-01",
-                "--format",
-                "pdf"
-            ]),
-            "'--format <FORMAT>' 不接受 'pdf'；可选：'csv'、'html'"
-        );
-        assert_eq!(
-            error(&["certsite", "demo", "--out", "x", "--count", "many"]),
-            "'--count <COUNT>' 的值 'many' 无效：不是非负整数"
-        );
-        assert_eq!(
-            error(&[
-                "certsite",
-                "demo",
-                "--out",
-                "x",
-                "--count",
-                "99999999999999999999999"
-            ]),
-            "'--count <COUNT>' 的值 '99999999999999999999999' 无效：数字太大"
-        );
-        assert_eq!(
-            error(&["certsite", "serve", "--port", "99999"]),
-            "'--port <PORT>' 的值 '99999' 无效：不在 0 到 65535 之内"
-        );
-        assert_eq!(
-            error(&["certsite", "serve", "--port", "-1"]),
-            "'--port <PORT>' 的值 '-1' 无效：不在 0 到 65535 之内"
-        );
-        assert_eq!(
-            error(&["certsite", "qr", "X", "--out", "a.svg", "--out", "b.svg"]),
-            "'--out <OUT>' 只能给一次"
-        );
-        assert!(error(&["certsite", "sign"]).starts_with("缺少必需的参数："));
-        assert_eq!(
-            error(&["certsite", "print", "--code", "A", "--institution", "B"]),
-            "'--code <CODE>...' 不能与 '--institution <FILING_NO>' 同时使用"
-        );
+    fn commands() -> Vec<(String, clap::Command)> {
+        let mut cmd = command();
+        cmd.build();
+        let mut out = Vec::new();
+        every_command(&cmd, "certsite", &mut out);
+        out
     }
+
+    /// clap's fixed English, as its sources write it.
+    const CLAP_ENGLISH: &[&str] = &[
+        "Usage",
+        "Commands:",
+        "Arguments:",
+        "Options:",
+        "Possible values",
+        "default:",
+        "possible values",
+        "[OPTIONS]",
+        "COMMAND",
+        "Print ",
+        "subcommand",
+    ];
 
     #[test]
     fn help_has_none_of_clap_s_english() {
-        let mut cmd = Cli::command();
-        cmd.build();
-        let mut helps = vec![cmd.render_long_help().to_string()];
-        for sub in cmd.get_subcommands_mut() {
-            helps.push(sub.render_long_help().to_string());
-            helps.push(sub.render_help().to_string());
-        }
-        for help in helps {
-            let help = translate(&help);
-            for english in [
-                "Usage",
-                "Options",
-                "Arguments",
-                "Commands",
-                "Print ",
-                "default:",
-                "possible values",
-            ] {
-                assert!(!help.contains(english), "«{english}» in\n{help}");
+        for (path, mut cmd) in commands() {
+            for help in [cmd.render_help(), cmd.render_long_help()] {
+                let help = help.to_string();
+                assert!(help.contains("用法：certsite"), "{path}:\n{help}");
+                for english in CLAP_ENGLISH {
+                    assert!(!help.contains(english), "«{english}» in {path}:\n{help}");
+                }
+                // Positional arguments first, as clap orders them.
+                if let (Some(arguments), Some(options)) = (help.find("参数："), help.find("选项："))
+                {
+                    assert!(arguments < options, "{path}:\n{help}");
+                }
             }
         }
+    }
+
+    /// The usage line has what clap's would: the same arguments in the same
+    /// order, with `[选项]` and `<命令>` for clap's English placeholders.
+    #[test]
+    fn usage_says_what_clap_s_own_would() {
+        let mut plain = Cli::command();
+        plain.build();
+        let mut english = Vec::new();
+        every_command(&plain, "certsite", &mut english);
+        for ((path, ours), (_, theirs)) in commands().iter().zip(&mut english) {
+            let ours = ours.get_overridden_usage().unwrap().to_string();
+            let theirs = theirs.render_usage().to_string();
+            let theirs = theirs.trim_start_matches("Usage: ");
+            let theirs = theirs
+                .replace("[OPTIONS]", "[选项]")
+                .replace("<COMMAND>", "<命令>")
+                .replace("[COMMAND]", "[命令]");
+            assert_eq!(ours, theirs, "{path}");
+        }
+    }
+
+    /// A default or possible value shown in the help is the argument's own.
+    #[test]
+    fn defaults_and_values_in_the_help_are_the_parser_s() {
+        let mut seen = 0;
+        for (path, cmd) in commands() {
+            for a in cmd
+                .get_arguments()
+                .filter(|a| a.get_action().takes_values())
+            {
+                let help = a.get_help().map(ToString::to_string).unwrap_or_default();
+                let long = a.get_long_help().map(ToString::to_string);
+                let helps = [Some(&help), long.as_ref()];
+                for d in a.get_default_values() {
+                    let d = format!("[默认：{}]", d.to_string_lossy());
+                    if d != "[默认：]" {
+                        for text in helps.iter().flatten() {
+                            assert!(text.contains(&d), "{path} {}: {text}", a.get_id());
+                        }
+                        seen += 1;
+                    }
+                }
+                assert!(a.is_hide_default_value_set());
+                for v in a.get_possible_values() {
+                    assert!(help.contains(v.get_name()), "{path} {}: {help}", a.get_id());
+                    if let (Some(long), Some(vhelp)) = (&long, v.get_help()) {
+                        assert!(
+                            long.contains(&format!("- {}", v.get_name()))
+                                && long.contains(&vhelp.to_string()),
+                            "{long}"
+                        );
+                    }
+                    assert!(a.is_hide_possible_values_set());
+                }
+            }
+        }
+        assert!(seen > 10, "only {seen} defaults");
+    }
+
+    /// Whatever a value is refused for, the reason is Chinese: every number
+    /// goes through [`number`], no parser of clap's says why in English.
+    #[test]
+    fn every_value_is_refused_in_chinese() {
+        for (path, cmd) in commands() {
+            let words: Vec<&str> = path.split(' ').collect();
+            for a in cmd
+                .get_arguments()
+                .filter(|a| a.get_action().takes_values())
+            {
+                let Some(long) = a.get_long() else { continue };
+                for bad in ["x", "-1", "99999999999999999999999"] {
+                    let flag = format!("--{long}={bad}");
+                    let args = [&words[..], &[flag.as_str()]].concat();
+                    let Err(e) = command().try_get_matches_from(&args) else {
+                        continue;
+                    };
+                    if e.kind() == ErrorKind::ValueValidation {
+                        let source = std::error::Error::source(&e);
+                        assert!(
+                            source.is_some_and(|s| s.is::<NumberProblem>()),
+                            "{args:?}: {}",
+                            argument_error(&e)
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn an_error_s_usage_is_that_of_its_command() {
+        let mut cmd = command();
+        cmd.build();
+        let usage = |args: &[&str]| {
+            let args: Vec<OsString> = args.iter().map(OsString::from).collect();
+            command_of(&cmd, &args)
+                .get_overridden_usage()
+                .unwrap()
+                .to_string()
+        };
+        assert_eq!(usage(&["certsite", "buld"]), "certsite [选项] <命令>");
+        assert_eq!(
+            usage(&[
+                "certsite", "--color", "never", "log", "-q", "verify", "--bogus"
+            ]),
+            "certsite log verify [选项] --site <DIR>"
+        );
+        assert_eq!(
+            usage(&["certsite", "verify", "--root", "log", "x"]),
+            "certsite verify [选项] --root <ROOT.pub> <PATH>..."
+        );
+    }
+
+    #[test]
+    fn the_help_command_shows_a_command_s_help() {
+        let log_verify = help_text(&["log".into(), "verify".into()]).unwrap();
+        assert!(
+            log_verify.to_string().starts_with("审计一个站点"),
+            "{log_verify}"
+        );
+        let whole = help_text(&[]).unwrap().to_string();
+        assert!(whole.contains("用法：certsite [选项] <命令>"), "{whole}");
+        assert_eq!(
+            help_text(&["log".into(), "bogus".into()]).unwrap_err(),
+            "没有命令 'bogus'"
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use clap::{Args, Subcommand};
 
+use super::localize::number;
 use super::output::Output;
 use super::{CmdResult, Exit, date_arg};
 use crate::data::dataset;
@@ -37,7 +38,9 @@ const AUTHORIZE_EXAMPLES: &str = "示例：
 
 #[derive(Debug, Subcommand)]
 pub(super) enum LogCommand {
-    /// 审计一个站点（或其镜像）：快照与检查点的签名、日志的每个文件、每条已发布声明都在日志中、每个数据文件与快照一致；有问题时退出码为 1
+    /// 审计一个站点或其镜像：快照、日志和每个数据文件；有问题时退出码为 1
+    ///
+    /// 检查快照与检查点的签名、日志的每个文件、每条已发布的声明都在日志中、每个数据文件都与快照一致。
     #[command(after_help = VERIFY_EXAMPLES)]
     Verify {
         /// 站点目录（certsite build 的输出或其镜像）
@@ -53,7 +56,7 @@ pub(super) enum LogCommand {
         #[arg(long, value_name = "VKEY")]
         witness: Vec<String>,
         /// 至少几个见证人副署（默认：全部 --witness）
-        #[arg(long, value_name = "N")]
+        #[arg(long, value_name = "N", value_parser = number::<usize>)]
         quorum: Option<usize>,
         /// 在标准输出打印一个 JSON 汇总（含全部问题），不打印文字
         #[arg(long)]
@@ -81,13 +84,17 @@ pub(super) struct AuthorizeArgs {
     /// 根私钥
     #[arg(long, value_name = "ROOT.key")]
     key: PathBuf,
-    /// 日志公钥及有效期：`KEY [FROM[~UNTIL]]`，KEY 为 base64 或 .pub 文件；可重复（轮换时列出新旧两把）
+    /// 日志公钥及有效期，KEY 为 base64 或 .pub 文件；可重复
+    ///
+    /// 有效期自 FROM 起，到 UNTIL 止；轮换时列出新旧两把。
     #[arg(long = "log-key", value_name = "KEY [FROM[~UNTIL]]", required = true)]
     log_keys: Vec<String>,
     /// 发布者名称
     #[arg(long)]
     name: String,
-    /// 站点的发布地址（与 certsite.toml 的 base_url 相同）；日志来源由它得出
+    /// 站点的发布地址（即 certsite.toml 的 base_url）
+    ///
+    /// 日志的来源由它得出。
     #[arg(long, value_name = "URL")]
     base_url: String,
     /// 声明日期（默认今天）

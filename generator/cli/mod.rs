@@ -20,7 +20,7 @@ mod site;
 
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{ArgAction, Args, Parser, Subcommand};
 use jiff::civil::Date;
 
 use certsite_core::constants::{DEFAULT_ITERATIONS, MIN_ITERATIONS};
@@ -54,7 +54,11 @@ impl From<Exit> for ExitCode {
     version,
     about = "certsite：职业技能等级证书的签名数据集与静态查询站点（辽人社〔2020〕22号）",
     after_help = "退出码：0 成功；1 数据有问题；2 无法执行（参数、配置、文件、端口）；130 被中断。\n每个命令的示例见 certsite 命令 --help。",
-    max_term_width = 100
+    max_term_width = 100,
+    // clap's own are in English; ours are below and the `help` command.
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -71,6 +75,18 @@ pub struct Cli {
         value_name = "WHEN"
     )]
     color: ColorWhen,
+    /// 显示帮助（--help 显示更多）
+    #[arg(
+        short,
+        long,
+        global = true,
+        action = ArgAction::Help,
+        long_help = "显示帮助（-h 只显示摘要）"
+    )]
+    help: Option<bool>,
+    /// 显示版本
+    #[arg(short = 'V', long, action = ArgAction::Version)]
+    version: Option<bool>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -111,6 +127,21 @@ enum Command {
     /// 只增不减的日志与签名快照：审计站点、比较检查点、登记日志密钥
     #[command(subcommand)]
     Log(log::LogCommand),
+    /// 显示某个命令的说明和示例，同 certsite 命令 --help
+    #[command(after_help = HELP_EXAMPLES)]
+    Help(HelpArgs),
+}
+
+const HELP_EXAMPLES: &str = "示例：
+  certsite help sign
+  certsite help log verify";
+
+/// `certsite help`'s arguments.
+#[derive(Debug, Args)]
+struct HelpArgs {
+    /// 命令，如 sign 或 log verify；不给则显示全部命令
+    #[arg(value_name = "命令")]
+    command: Vec<String>,
 }
 
 impl Command {
@@ -158,7 +189,12 @@ struct JsonArg {
 #[derive(Debug, Args)]
 struct HashArgs {
     /// 姓名、证件号码哈希的 PBKDF2 迭代次数
-    #[arg(long, default_value_t = DEFAULT_ITERATIONS)]
+    #[arg(
+        long,
+        default_value_t = DEFAULT_ITERATIONS,
+        value_name = "N",
+        value_parser = localize::number::<u32>
+    )]
     iterations: u32,
     /// 允许低于隐私下限的迭代次数（仅供测试与基准，切勿用于真实数据）
     #[arg(long)]
@@ -220,6 +256,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Qr(a) => issuer::qr_cmd(&a, &out),
         Command::Print(a) => issuer::print_cmd(&a, &out),
         Command::Log(c) => log::log_cmd(c, &out),
+        Command::Help(a) => localize::help(&a.command).map_err(Into::into),
     };
     match result {
         Ok(exit) => exit.into(),
@@ -232,7 +269,7 @@ pub fn run(cli: Cli) -> ExitCode {
 
 #[cfg(test)]
 mod tests {
-    use clap::CommandFactory;
+    use clap::FromArgMatches;
 
     use super::*;
 
@@ -250,15 +287,15 @@ mod tests {
             }
         }
         let mut out = Vec::new();
-        walk(&Cli::command(), &[], &mut out);
+        walk(&localize::command(), &[], &mut out);
         out
     }
 
     #[test]
     fn every_command_has_examples_and_they_parse() {
-        Cli::command().debug_assert();
+        localize::command().debug_assert();
         for path in commands() {
-            let mut cmd = Cli::command();
+            let mut cmd = localize::command();
             let mut sub = &mut cmd;
             for name in &path {
                 sub = sub.find_subcommand_mut(name).unwrap();
@@ -291,8 +328,10 @@ mod tests {
             }
             for example in examples {
                 let words = localize::split_words(example);
-                if let Err(e) = Cli::try_parse_from(&words) {
-                    panic!("{example}\n{e}");
+                let parsed = (localize::command().try_get_matches_from(&words))
+                    .and_then(|m| Cli::from_arg_matches(&m));
+                if let Err(e) = parsed {
+                    panic!("{example}\n{}", crate::catalogue::argument_error(&e));
                 }
             }
         }

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
+use super::localize::{at_most, number};
 use super::output::{Output, problems_json};
 use super::{CmdResult, Exit, HashArgs, JsonArg, TodayArg, date_arg};
 use crate::demo::{self, DemoOptions};
@@ -33,10 +34,14 @@ pub(super) struct SiteArgs {
     /// 数据目录（含 certsite.toml、root.pub 与已签名数据集）
     #[arg(long, default_value = "data", value_name = "DIR")]
     pub(super) data: PathBuf,
-    /// 站点输出目录；新站点写好后整体替换旧站点（挂载点则就地逐个更新）
+    /// 站点输出目录
+    ///
+    /// 新站点写好后整体替换旧站点；挂载点则就地逐个更新文件。
     #[arg(long, default_value = "public", value_name = "DIR")]
     pub(super) out: PathBuf,
-    /// 跳过未通过验证的记录，发布其余记录，并把跳过的记录及原因写入 OUT.skipped.txt
+    /// 跳过未通过验证的记录，发布其余的
+    ///
+    /// 跳过的记录及原因写入站点旁的 OUT.skipped.txt（不在站点里）。
     #[arg(long)]
     skip_invalid: bool,
     #[command(flatten)]
@@ -44,7 +49,9 @@ pub(super) struct SiteArgs {
     /// 另把每份证书的二维码（SVG）写到此目录，供发证机构印制；不发布
     #[arg(long, value_name = "DIR")]
     qr_out: Option<PathBuf>,
-    /// 发布者的日志私钥（签名快照与日志检查点）；默认为 certsite.toml 中 [log] key
+    /// 发布者的日志私钥（默认为 certsite.toml 中的 [log] key）
+    ///
+    /// 用它签名快照与日志的检查点。
     #[arg(long, value_name = "FILE")]
     log_key: Option<PathBuf>,
 }
@@ -62,7 +69,13 @@ pub(super) struct ServeArgs {
     #[command(flatten)]
     site: SiteArgs,
     /// 端口（0 表示任选一个空闲端口）
-    #[arg(long, default_value_t = 8000, allow_negative_numbers = true)]
+    #[arg(
+        long,
+        default_value_t = 8000,
+        value_name = "P",
+        allow_negative_numbers = true,
+        value_parser = number::<u16>
+    )]
     port: u16,
 }
 
@@ -73,13 +86,19 @@ const MAX_DEMO_COUNT: u64 = 5_000_000;
 #[derive(Debug, Args)]
 pub(super) struct DemoArgs {
     /// 输出目录
-    #[arg(long)]
+    #[arg(long, value_name = "DIR")]
     out: PathBuf,
-    /// 证书数量（至多五百万：全省多年的规模，供基准测试）
-    #[arg(long, default_value_t = 3000, value_parser = clap::value_parser!(u64).range(0..=MAX_DEMO_COUNT))]
+    // The limit in the help is the constant itself.
+    #[arg(
+        long,
+        default_value_t = 3000,
+        value_name = "N",
+        value_parser = at_most::<MAX_DEMO_COUNT>,
+        help = format!("证书数量（至多 {} 万：全省多年的规模，供基准测试）", MAX_DEMO_COUNT / 10_000)
+    )]
     count: u64,
     /// 随机种子
-    #[arg(long, default_value_t = 2020)]
+    #[arg(long, default_value_t = 2020, value_name = "S", value_parser = number::<u64>)]
     seed: u64,
     /// 数据日期：所有日期不晚于此日
     #[arg(long, value_name = "YYYY-MM-DD", default_value = "2026-11-15")]
@@ -88,7 +107,7 @@ pub(super) struct DemoArgs {
     #[arg(long)]
     force: bool,
     /// 在 58 家试点机构之外再生成的虚构机构数（供目录规模的基准测试）
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, value_name = "N", value_parser = number::<usize>)]
     extra_institutions: usize,
     #[command(flatten)]
     hash: HashArgs,

@@ -20,8 +20,9 @@
 //!   Lines with their origin), [`trust::chain`] (who may sign what),
 //!   [`trust::verifier`] (the one entry point), [`trust::snapshot`] (a
 //!   site's signed snapshot, read from the root), [`trust::privacy`] (masks
-//!   and slow hashes), [`trust::problem`] (file, line, field) and
-//!   [`trust::rules`] (every rule by name).
+//!   and slow hashes), [`trust::problem`] (file, line, field),
+//!   [`trust::rules`] (every rule by name) and [`trust::messages`] (the
+//!   JSON parser's, serde's and the base64 decoder's errors in Chinese).
 //! - [`log`]: the append-only log in the C2SP tlog-tiles layout and the
 //!   snapshot's keyed trees.
 //! - [`site_format`]: a published site's file names, its certificate shards

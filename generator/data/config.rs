@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::catalogue::{os_message, toml_message};
 use certsite_core::constants::MIN_ITERATIONS;
-use certsite_core::trust::json_errors::{names, serde_message};
 use certsite_core::trust::problem::Problem;
 
 /// File name of the site configuration inside the data folder.
@@ -139,12 +139,8 @@ impl Config {
     /// Reads `certsite.toml` from the data folder.
     pub(crate) fn load(data: &Path) -> Result<Config, Problem> {
         let path = data.join(CONFIG_FILE);
-        let text = std::fs::read_to_string(&path).map_err(|e| {
-            Problem::file(
-                &path,
-                format!("无法读取站点配置：{}", crate::error::os_message(&e)),
-            )
-        })?;
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| Problem::file(&path, format!("无法读取站点配置：{}", os_message(&e))))?;
         Config::parse(&path, &text)
     }
 
@@ -181,57 +177,6 @@ pub(crate) fn check_base_url(url: &str) -> Result<(), String> {
     Err(format!(
         "base_url “{url}” 应为以 http:// 或 https:// 开头、以 / 结尾、只含网址字符的完整网址，如 https://zs.example.gov.cn/"
     ))
-}
-
-/// The TOML parser's syntax messages (`unclosed table, expected `]``),
-/// by what comes before `, expected`; anything else is `TOML 语法错误`.
-const TOML_SYNTAX: &[(&str, &str)] = &[
-    ("invalid basic string", "字符串缺少结尾的 \""),
-    ("invalid literal string", "字符串缺少结尾的 '"),
-    (
-        "string values must be quoted",
-        "字符串值要加引号，如 contact = \"…\"",
-    ),
-    ("key with no value", "键后面缺少 = 和值"),
-    ("unquoted keys cannot be empty", "缺少键名"),
-    ("duplicate key", "键重复"),
-    ("unclosed table", "表头缺少 ]"),
-    ("unclosed array", "数组缺少 ]"),
-    ("unclosed inline table", "内联表缺少 }"),
-    ("invalid boolean", "真假值只能是 true 或 false"),
-    ("invalid integer", "无效的整数"),
-    ("invalid float", "无效的数字"),
-    (
-        "missing escaped value",
-        "无效的转义：\\ 后只能是 b、e、f、n、r、t、u、U、x、\\ 或 \"",
-    ),
-];
-
-/// A `certsite.toml` error in Chinese: serde's messages about the keys,
-/// the parser's about the syntax. The English original is never shown.
-fn toml_message(message: &str) -> String {
-    // serde's note of the integer type it read into says nothing to a user.
-    let message = message
-        .trim()
-        .replace(" as i128", "")
-        .replace(" as i64", "");
-    let message = message.as_str();
-    if let Some(rest) = message.strip_prefix("unknown field ") {
-        let name = rest.split('`').nth(1).unwrap_or("");
-        let expected = (rest.split_once("expected one of "))
-            .or_else(|| rest.split_once("expected "))
-            .map(|(_, l)| format!("（可用的键：{}）", names(l)))
-            .unwrap_or_default();
-        return format!("不认识的键 {name}{expected}");
-    }
-    if let Some(zh) = serde_message(message) {
-        return zh.replace("字段", "键");
-    }
-    let what = message.split(", expected").next().unwrap_or("");
-    TOML_SYNTAX
-        .iter()
-        .find(|(en, _)| *en == what)
-        .map_or_else(|| "TOML 语法错误".to_string(), |(_, zh)| zh.to_string())
 }
 
 #[cfg(test)]

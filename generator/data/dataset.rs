@@ -14,7 +14,8 @@ use certsite_core::trust::dataset::{self, SourcedLine};
 use certsite_core::trust::problem::Problem;
 use certsite_core::trust::verifier::{Verified, Verifier};
 
-use crate::error::{FsAction, FsContext, FsError, os_message};
+use crate::catalogue::os_message;
+use crate::error::{FsAction, FsContext, FsError};
 
 /// File extension of a signed dataset.
 pub(crate) const DATASET_EXT: &str = "jsonl";

@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 
+use crate::catalogue::os_message;
 use crate::data::config::{CONFIG_FILE, Config};
 use crate::data::dataset;
-use crate::error::os_message;
 use crate::key_files::KeyError;
 use certsite_core::constants::MIN_ITERATIONS;
 use certsite_core::trust::keys::PublicKey;

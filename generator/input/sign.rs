@@ -304,7 +304,7 @@ fn check_replaced(opts: &SignOptions, items: &[Item]) -> Result<Option<String>, 
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => {
-            let why = format!("无法读取：{}", crate::error::os_message(&e));
+            let why = format!("无法读取：{}", crate::catalogue::os_message(&e));
             return Err(Problem::file(&opts.out, why));
         }
     };

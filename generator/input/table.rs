@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use calamine::{Data, Reader};
 use encoding_rs::{GB18030, UTF_16BE, UTF_16LE};
 
+use crate::catalogue::{csv_problem, os_message, workbook_problem};
 use certsite_core::domain::dates::from_excel_serial;
 use certsite_core::domain::text::fold_compact;
 use certsite_core::trust::problem::Problem;
@@ -108,7 +109,7 @@ pub(crate) fn read_table(
         ),
         _ => {
             let bytes = std::fs::read(path).map_err(|e| {
-                let why = format!("无法读取：{}", crate::error::os_message(&e));
+                let why = format!("无法读取：{}", os_message(&e));
                 TableError::Unreadable(Problem::file(path, why))
             })?;
             let (text, encoding) = decode(path, &bytes).map_err(TableError::Invalid)?;
@@ -226,7 +227,7 @@ fn read_delimited(path: &Path, text: &str) -> Result<Vec<Row>, Problem> {
     for record in reader.records() {
         let record = record.map_err(|e| {
             let line = e.position().map_or(0, |p| line_of(p.byte()));
-            Problem::line(path, line, format!("CSV 格式错误：{e}"))
+            Problem::line(path, line, csv_problem(&e))
         })?;
         let line = record.position().map_or(0, |p| line_of(p.byte()));
         rows.push(Row {
@@ -236,28 +237,6 @@ fn read_delimited(path: &Path, text: &str) -> Result<Vec<Row>, Problem> {
         });
     }
     Ok(rows)
-}
-
-/// calamine's error in the user's words (its own are English and name
-/// internals: `Zip error: invalid Zip archive: Could not find EOCD`).
-fn workbook_problem(e: &calamine::Error) -> &'static str {
-    use calamine::{Error, OdsError, XlsError, XlsxError};
-    match e {
-        Error::Io(e) | Error::Xlsx(XlsxError::Io(e)) | Error::Xls(XlsError::Io(e)) => {
-            match e.kind() {
-                std::io::ErrorKind::NotFound => "不存在",
-                std::io::ErrorKind::PermissionDenied => "没有权限",
-                std::io::ErrorKind::IsADirectory => "是目录，不是文件",
-                _ => "无法读取文件",
-            }
-        }
-        Error::Xlsx(XlsxError::Password)
-        | Error::Xls(XlsError::Password)
-        | Error::Ods(OdsError::Password) => "工作簿有密码保护：请去掉密码后另存，再签名",
-        _ => {
-            "不是可读的 Excel 或 ODS 工作簿：文件已损坏，或扩展名与内容不符（CSV 文件请用 .csv 扩展名）"
-        }
-    }
 }
 
 fn read_workbook(path: &Path) -> Result<Vec<Row>, Problem> {

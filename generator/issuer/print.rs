@@ -19,11 +19,12 @@ use jiff::civil::Date;
 use minijinja::{Value, context};
 use rayon::prelude::*;
 
+use crate::catalogue::os_message;
 use crate::data::config::Config;
 use crate::data::dataset::enclosing_site;
 use crate::data::dataset::write_atomic;
 use crate::data::folder::DataFolder;
-use crate::error::{FsAction, FsContext, FsError, os_message};
+use crate::error::{FsAction, FsContext, FsError};
 use crate::input::roster::certificates::{self, CertificateRow};
 use crate::input::roster::{Columns, InputKind};
 use crate::input::table::{Table, read_table};

@@ -47,7 +47,8 @@ pub(crate) struct Audit {
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, String> {
-    std::fs::read(path).map_err(|e| format!("{}：{}", path.display(), crate::error::os_message(&e)))
+    std::fs::read(path)
+        .map_err(|e| format!("{}：{}", path.display(), crate::catalogue::os_message(&e)))
 }
 
 /// A checkpoint's size and root, if `text` is one signed by one of `keys`

@@ -21,18 +21,18 @@ pub(crate) fn checkpoint_of(
     if path.is_dir() {
         let snapshot =
             std::fs::read_to_string(path.join(certsite_core::site_format::SNAPSHOT_FILE))
-                .map_err(|e| format!("{}：{}", path.display(), crate::error::os_message(&e)))?;
+                .map_err(|e| format!("{}：{}", path.display(), crate::catalogue::os_message(&e)))?;
         let trusted = certsite_core::trust::snapshot::read(&snapshot, root)
             .map_err(|e| format!("{}：{e}", path.display()))?;
         keys.extend(audit::log_keys(&trusted));
         *origin = Some(trusted.publisher.origin.clone());
         let log = path.join("log");
         let text = std::fs::read_to_string(log.join("checkpoint"))
-            .map_err(|e| format!("{}：{}", log.display(), crate::error::os_message(&e)))?;
+            .map_err(|e| format!("{}：{}", log.display(), crate::catalogue::os_message(&e)))?;
         return Ok((text, Some(log)));
     }
     let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("{}：{}", path.display(), crate::error::os_message(&e)))?;
+        .map_err(|e| format!("{}：{}", path.display(), crate::catalogue::os_message(&e)))?;
     Ok((text, None))
 }
 

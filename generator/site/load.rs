@@ -66,7 +66,7 @@ pub(crate) fn load(data: &Path) -> Result<Loaded, BuildError> {
                 }),
                 Err(e) => problems.push(Problem::file(
                     path,
-                    format!("无法读取：{}", crate::error::os_message(&e)),
+                    format!("无法读取：{}", crate::catalogue::os_message(&e)),
                 )),
             }
         }

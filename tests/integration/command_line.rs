@@ -736,7 +736,7 @@ fn key_names_and_one_line_texts() {
     assert!(dir.path().join("keys/a.key").is_file() && dir.path().join("keys/a.pub").is_file());
     let (code, _, err) = run(certsite().args(["keygen", "--out", ""]));
     assert_eq!(code, 2);
-    assert!(err.contains("'--out <PREFIX>' 不能为空"), "{err}");
+    assert!(err.contains("'--out <PREFIX>' 需要一个不为空的值"), "{err}");
     for (flag, value) in [("--authority", "某市\n人社局"), ("--title", " ")] {
         let (code, _, err) = run(certsite()
             .args([

@@ -3,6 +3,7 @@
 mod build_site;
 mod chain_rules;
 mod cli_basics;
+mod cli_output;
 mod command_line;
 mod demo_data;
 mod layers;

@@ -8,8 +8,8 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
 use crate::trust::canonical::Json;
-use crate::trust::json_errors::parse_problem;
 use crate::trust::keys::{PublicKey, SecretKey};
+use crate::trust::messages::parse_problem;
 use crate::trust::statement::{Statement, StatementError};
 
 /// A parsed envelope.

@@ -15,6 +15,7 @@ use ed25519_dalek::{Signature, SigningKey, VerifyingKey};
 use sha2::{Digest, Sha256};
 
 use crate::constants::{KID_HEX_LEN, PUBLIC_KEY_SUFFIX, SECRET_KEY_SUFFIX};
+use crate::trust::messages::base64_problem;
 
 /// A public key with its derived id.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -125,43 +126,6 @@ pub enum KeyFormatError {
     /// A point of small order, which would let anyone forge signatures.
     #[error("是小阶（弱）Ed25519 公钥，不能使用")]
     SmallOrder,
-}
-
-/// A base64 decoding error in words: where, and what.
-pub(crate) fn base64_problem(e: &base64::DecodeError) -> String {
-    use base64::DecodeError as E;
-    match e {
-        E::InvalidByte(at, byte) if byte.is_ascii() && !byte.is_ascii_control() => {
-            format!(
-                "第 {} 个字符“{}”不是 base64 字符",
-                at + 1,
-                char::from(*byte)
-            )
-        }
-        E::InvalidByte(at, byte) if byte.is_ascii() => {
-            format!(
-                "第 {} 个字节是控制字符 0x{byte:02X}，不是 base64 字符",
-                at + 1
-            )
-        }
-        E::InvalidByte(at, _) => format!(
-            "第 {} 个字节起是非 ASCII 字符（全角字母、中文等），不是 base64 字符",
-            at + 1
-        ),
-        E::InvalidLength(len) => format!("长度 {len} 不是有效的 base64 长度"),
-        E::InvalidLastSymbol {
-            offset: at,
-            symbol: byte,
-            ..
-        } => {
-            format!(
-                "第 {} 个字符“{}”不能作最后一个字符",
-                at + 1,
-                char::from(*byte).escape_default()
-            )
-        }
-        E::InvalidPadding => "末尾的 = 填充不对".to_string(),
-    }
 }
 
 /// Decodes standard base64 that must hold exactly 32 bytes.

@@ -237,7 +237,7 @@ impl Statement {
     /// field, missing field, wrong type).
     pub(crate) fn from_json(json: &Json) -> Result<Statement, StatementError> {
         serde_json::from_value(json.to_value())
-            .map_err(|e| StatementError(crate::trust::json_errors::shape_problem(&e)))
+            .map_err(|e| StatementError(crate::trust::messages::shape_problem(&e)))
     }
 
     /// The statement as JSON, ready for canonicalisation.
