@@ -13,24 +13,24 @@
 //! `tests/integration/layers.rs` checks it against the table in
 //! `ARCHITECTURE.md`.
 //!
-//! 0. `catalogue`: other crates' error messages in Chinese (the operating
+//! 1. `catalogue`: other crates' error messages in Chinese (the operating
 //!    system, TOML, workbooks, CSV, the argument parser), each pinned by a
 //!    test.
-//! 1. [`error`]: operating-system errors in Chinese, with the path.
-//! 2. `staging` (a folder replaced whole, undone on Ctrl-C) and
+//! 2. [`error`]: file-system errors with the path and the action (read, write, …).
+//! 3. `staging` (a folder replaced whole, undone on Ctrl-C) and
 //!    [`key_files`] (key files on disk).
-//! 3. [`log`]: the log's state in a data folder, a mirrored site's audit,
+//! 4. [`log`]: the log's state in a data folder, a mirrored site's audit,
 //!    and the witness client.
-//! 4. [`data`]: a data folder: `certsite.toml`, its signed datasets and
+//! 5. [`data`]: a data folder: `certsite.toml`, its signed datasets and
 //!    root key; every command verifies a folder through it.
-//! 5. `input` (spreadsheets in, signed statements out) and [`site`] (data →
+//! 6. `input` (spreadsheets in, signed statements out) and [`site`] (data →
 //!    verify → render → shard → log → write, and the preview server), which
 //!    do not import each other.
-//! 6. [`issuer`]: what an enterprise prints and files: QR codes, 附件6
+//! 7. [`issuer`]: what an enterprise prints and files: QR codes, 附件6
 //!    certificates, 附件7 reports.
-//! 7. [`demo`] (the synthetic default dataset in `data/`) and `init` (a new
+//! 8. [`demo`] (the synthetic default dataset in `data/`) and `init` (a new
 //!    deployment's data folder).
-//! 8. [`cli`]: the command line.
+//! 9. [`cli`]: the command line.
 //!
 //! Every problem in an input is reported with file, line and field
 //! (`certsite_core::trust::problem::Problem`), all of them in one run.

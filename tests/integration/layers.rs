@@ -249,7 +249,7 @@ fn a_lower_layer_importing_a_higher_one_is_caught() {
     assert_eq!(
         check(&layer_of, &tree),
         [
-            "data/folder.rs:1: data (layer 4) imports site::build (layer 5): a module imports only from lower layers"
+            "data/folder.rs:1: data (layer 5) imports site::build (layer 6): a module imports only from lower layers"
         ]
     );
     // Two files of one folder that import each other.
