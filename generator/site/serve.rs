@@ -3,6 +3,8 @@
 
 use std::path::{Component, Path, PathBuf};
 
+use percent_encoding::percent_decode_str;
+
 use crate::error::{FsAction, FsContext, FsError};
 use crate::site::headers::CSP;
 use std::io::{BufRead, BufReader, Write};
@@ -25,10 +27,11 @@ pub(crate) fn mime(path: &Path) -> &'static str {
     }
 }
 
-/// Maps a request path to a file under `root`, refusing anything that climbs out.
+/// Maps a request path to a file under `root`, refusing anything that climbs
+/// out. Decoded first, so `%2e%2e` and `%2f` are the `..` and `/` they spell.
 pub(crate) fn resolve(root: &Path, url_path: &str) -> Option<PathBuf> {
     let path = url_path.split(['?', '#']).next().unwrap_or("");
-    let decoded = percent_decode(path)?;
+    let decoded = percent_decode_str(path).decode_utf8().ok()?;
     let mut out = root.to_path_buf();
     for c in Path::new(decoded.trim_start_matches('/')).components() {
         match c {
@@ -41,23 +44,6 @@ pub(crate) fn resolve(root: &Path, url_path: &str) -> Option<PathBuf> {
         out.push("index.html");
     }
     out.is_file().then_some(out)
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 /// Answers one connection: one GET or HEAD, then close. Enough for a preview,
@@ -191,9 +177,21 @@ mod tests {
             resolve(dir.path(), "/verify/?code=1"),
             Some(dir.path().join("verify/index.html"))
         );
-        assert_eq!(resolve(dir.path(), "/../etc/passwd"), None);
-        assert_eq!(resolve(dir.path(), "/%2e%2e/etc/passwd"), None);
+        assert_eq!(
+            resolve(dir.path(), "/verify%2Findex.html"),
+            Some(dir.path().join("verify/index.html"))
+        );
+        for climbing in [
+            "/../etc/passwd",
+            "/%2e%2e/etc/passwd",
+            "/%2E%2E%2Fetc%2Fpasswd",
+            "/verify/..%2f..%2fetc/passwd",
+            "/verify/%2e%2e/%2e%2e/etc/passwd",
+        ] {
+            assert_eq!(resolve(dir.path(), climbing), None, "{climbing}");
+        }
         assert_eq!(resolve(dir.path(), "/missing.html"), None);
+        assert_eq!(resolve(dir.path(), "/%ff"), None, "not UTF-8");
         assert_eq!(mime(Path::new("a.js")), "text/javascript; charset=utf-8");
     }
 
