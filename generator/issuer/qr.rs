@@ -5,6 +5,7 @@
 //! Error correction level Q (25% of the symbol may be damaged or smudged) and
 //! the standard 4-module quiet zone: a printed certificate gets handled.
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use qrcode::{EcLevel, QrCode};
 
 /// Side of the printed symbol, quiet zone included (附件6).
@@ -20,30 +21,22 @@ pub(crate) const EC_LEVEL: EcLevel = EcLevel::Q;
 /// rather than printed unreadable.
 pub(crate) const MAX_VERSION: i16 = 12;
 
-/// Characters kept as they are in the fragment; everything else is
-/// percent-encoded as UTF-8 (RFC 3986 unreserved characters).
-fn is_unreserved(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
-}
-
-fn percent_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| {
-            if is_unreserved(b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
+/// What the name's percent-encoding escapes: everything but the RFC 3986
+/// unreserved characters (letters, digits, `-`, `.`, `_`, `~`); bytes of
+/// UTF-8 beyond ASCII are always escaped. `&` and `=` must be, as they
+/// delimit the fragment's fields.
+const ESCAPED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 /// The URL a certificate's QR code opens: `<base>verify/#<CODE>[&name=…]`.
 pub fn verify_url(base_url: &str, code: &str, name: Option<&str>) -> String {
     let mut url = format!("{base_url}verify/#{code}");
     if let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) {
         url.push_str("&name=");
-        url.push_str(&percent_encode(name));
+        url.extend(utf8_percent_encode(name, ESCAPED));
     }
     url
 }
@@ -138,6 +131,12 @@ impl Symbol {
     /// URL is its title as character data: nothing in it needs escaping, since
     /// the name is percent-encoded and `base_url` holds only URL characters
     /// (checked when the configuration is read), so it cannot close the section.
+    ///
+    /// Drawn here, not by `qrcode::render::svg`: that renderer sizes the
+    /// image in unitless pixels (no millimetres), gives it no title, and
+    /// starts with an XML declaration, which is an error inside the printed
+    /// certificate's HTML; its output would have to be rewritten, and would
+    /// no longer start as [`is_own_file`] expects.
     pub(crate) fn svg(&self) -> String {
         let side = self.side();
         let mut path = String::new();
@@ -198,6 +197,27 @@ mod tests {
             verify_url(base, "Y000021013002243000001", Some("a&b=c")),
             "https://certsite.example/verify/#Y000021013002243000001&name=a%26b%3Dc"
         );
+    }
+
+    #[test]
+    fn the_name_keeps_exactly_the_unreserved_characters() {
+        // The set the hand-written encoder had: QR codes already printed
+        // hold these URLs, so the bytes must not change.
+        for b in 0u8..=127 {
+            let c = char::from(b).to_string();
+            let unreserved = b.is_ascii_alphanumeric() || b"-._~".contains(&b);
+            let want = if unreserved {
+                c.clone()
+            } else {
+                format!("%{b:02X}")
+            };
+            assert_eq!(
+                utf8_percent_encode(&c, ESCAPED).to_string(),
+                want,
+                "byte {b}"
+            );
+        }
+        assert_eq!(utf8_percent_encode("é", ESCAPED).to_string(), "%C3%A9");
     }
 
     #[test]

@@ -1,34 +1,60 @@
 //! `certsite serve`: a preview of the built site on 127.0.0.1, with the same
 //! security headers a production host should send.
+//!
+//! HTTP itself (parsing requests, keep-alive, HEAD without a body) is
+//! hyper's, on a one-thread tokio runtime; types are `mime_guess`'s. What is
+//! ours is what a host of this site must do: which file a path names (never
+//! one outside the site), the site's own types, the headers, gzip and the
+//! 404 page.
 
+use std::convert::Infallible;
+use std::io::Write;
+use std::net::TcpListener;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use http_body_util::Full;
+use hyper::body::{Bytes, Incoming};
+use hyper::header::{self, HeaderName, HeaderValue};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use percent_encoding::percent_decode_str;
 
 use crate::error::{FsAction, FsContext, FsError};
 use crate::site::headers::CSP;
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
-use std::time::Duration;
 
-/// The MIME type of a file, by extension. ES modules need `text/javascript`.
-pub(crate) fn mime(path: &Path) -> &'static str {
-    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
-        "html" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" => "application/json",
-        "jsonl" => "application/jsonl; charset=utf-8",
+/// The type a file is sent with, by extension: `mime_guess`'s, except where
+/// the site needs another (the types of the deploy recipes, e.g.
+/// `site-templates/deploy/nginx/certsite.conf`), and UTF-8 named for text.
+pub(crate) fn mime(path: &Path) -> String {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    let essence = match ext.to_ascii_lowercase().as_str() {
+        // ES modules run only with a JavaScript type; mime_guess gives
+        // `.mjs` the obsolete `application/javascript`.
+        "mjs" => "text/javascript",
+        // Shards and institution files; mime_guess knows no type for them.
+        "jsonl" => "application/jsonl",
+        // The sitemap, as the recipes type it (mime_guess: `text/xml`).
         "xml" => "application/xml",
-        "txt" => "text/plain; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        _ => "application/octet-stream",
+        // The tiles and `log/checkpoint` have no extension: bytes.
+        ext => mime_guess::from_ext(ext)
+            .first_raw()
+            .unwrap_or("application/octet-stream"),
+    };
+    if essence.starts_with("text/") || essence == "application/jsonl" {
+        format!("{essence}; charset=utf-8")
+    } else {
+        essence.to_string()
     }
 }
 
-/// Maps a request path to a file under `root`, refusing anything that climbs out.
+/// Maps a request path to a file under `root`, refusing anything that climbs
+/// out. Decoded first, so `%2e%2e` and `%2f` are the `..` and `/` they spell.
 pub(crate) fn resolve(root: &Path, url_path: &str) -> Option<PathBuf> {
     let path = url_path.split(['?', '#']).next().unwrap_or("");
-    let decoded = percent_decode(path)?;
+    let decoded = percent_decode_str(path).decode_utf8().ok()?;
     let mut out = root.to_path_buf();
     for c in Path::new(decoded.trim_start_matches('/')).components() {
         match c {
@@ -41,82 +67,6 @@ pub(crate) fn resolve(root: &Path, url_path: &str) -> Option<PathBuf> {
         out.push("index.html");
     }
     out.is_file().then_some(out)
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
-/// Answers one connection: one GET or HEAD, then close. Enough for a preview,
-/// and a slow or idle connection only ever holds its own thread.
-fn handle(root: &Path, stream: TcpStream) -> std::io::Result<Option<String>> {
-    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-    let mut reader = BufReader::new(stream.try_clone()?);
-    let mut request_line = String::new();
-    reader.read_line(&mut request_line)?;
-    let mut gzip = false;
-    loop {
-        let mut header = String::new();
-        if reader.read_line(&mut header)? == 0 || header.trim().is_empty() {
-            break;
-        }
-        if let Some((name, value)) = header.split_once(':') {
-            gzip |= name.eq_ignore_ascii_case("accept-encoding") && accepts_gzip(value);
-        }
-    }
-    let mut parts = request_line.split_whitespace();
-    let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or("/"));
-    let mut out = stream;
-    if method != "GET" && method != "HEAD" {
-        out.write_all(
-            b"HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-        )?;
-        return Ok(Some(format!("{method} {target} 405")));
-    }
-    let (status, file) = match resolve(root, target) {
-        Some(f) => ("200 OK", f),
-        None => ("404 Not Found", root.join("404.html")),
-    };
-    let mut body = std::fs::read(&file).unwrap_or_default();
-    let type_ = mime(&file);
-    // Compressed as a production host should (see the deploy recipes): text
-    // shrinks to a third, which a slow phone connection feels.
-    let compress = gzip && compressible(type_);
-    if compress {
-        body = gzipped(&body)?;
-    }
-    let encoding = if compress {
-        "Content-Encoding: gzip\r\n"
-    } else {
-        ""
-    };
-    let head = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {type_}\r\nContent-Length: {}\r\n{encoding}\
-         Vary: Accept-Encoding\r\n\
-         Content-Security-Policy: {CSP}\r\nX-Content-Type-Options: nosniff\r\n\
-         Referrer-Policy: no-referrer\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    out.write_all(head.as_bytes())?;
-    if method == "GET" {
-        out.write_all(&body)?;
-    }
-    out.flush()?;
-    let code = status.split(' ').next().unwrap_or(status);
-    Ok(Some(format!("{method} {target} {code}")))
 }
 
 /// Whether an `Accept-Encoding` value allows gzip (`gzip;q=0` refuses it).
@@ -146,31 +96,145 @@ fn gzipped(body: &[u8]) -> std::io::Result<Vec<u8>> {
     encoder.finish()
 }
 
+/// What a GET or HEAD gets.
+struct Reply {
+    status: StatusCode,
+    mime: String,
+    body: Vec<u8>,
+    gzipped: bool,
+}
+
+/// The file `path` names, or the site's 404 page with status 404 (an empty
+/// body if the site has none).
+fn reply(root: &Path, path: &str, gzip: bool) -> std::io::Result<Reply> {
+    let (status, file) = match resolve(root, path) {
+        Some(f) => (StatusCode::OK, f),
+        None => (StatusCode::NOT_FOUND, root.join("404.html")),
+    };
+    let mut body = std::fs::read(&file).unwrap_or_default();
+    let mime = mime(&file);
+    // Compressed as a production host should (see the deploy recipes): text
+    // shrinks to a third, which a slow phone connection feels.
+    let gzip = gzip && compressible(&mime);
+    if gzip {
+        body = gzipped(&body)?;
+    }
+    Ok(Reply {
+        status,
+        mime,
+        body,
+        gzipped: gzip,
+    })
+}
+
+/// A response with `status` and `body`, without headers yet.
+fn response(status: StatusCode, body: Vec<u8>) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::from(body)));
+    *response.status_mut() = status;
+    response
+}
+
+/// The reply with the headers a host of the site sends. hyper adds
+/// `Content-Length` (and `Date`), and sends HEAD's head only.
+fn with_headers(reply: Reply) -> Response<Full<Bytes>> {
+    let mut response = response(reply.status, reply.body);
+    let headers = response.headers_mut();
+    let mime = HeaderValue::from_str(&reply.mime)
+        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    headers.insert(header::CONTENT_TYPE, mime);
+    let fixed: [(HeaderName, &'static str); 5] = [
+        (header::VARY, "Accept-Encoding"),
+        (header::CONTENT_SECURITY_POLICY, CSP),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::CACHE_CONTROL, "no-cache"),
+    ];
+    for (name, value) in fixed {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    if reply.gzipped {
+        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    }
+    response
+}
+
+/// Answers one request and logs it (method, path, status) unless `quiet`.
+async fn answer(
+    root: Arc<Path>,
+    request: Request<Incoming>,
+    quiet: bool,
+) -> Result<Response<Full<Bytes>>, Infallible> {
+    let method = request.method().clone();
+    let response = if method == Method::GET || method == Method::HEAD {
+        let gzip = request
+            .headers()
+            .get_all(header::ACCEPT_ENCODING)
+            .iter()
+            .any(|v| v.to_str().is_ok_and(accepts_gzip));
+        let path = request.uri().path().to_string();
+        // Reading and compressing a file blocks: off the thread that serves
+        // the connections.
+        match tokio::task::spawn_blocking(move || reply(&root, &path, gzip)).await {
+            Ok(Ok(reply)) => with_headers(reply),
+            _ => response(StatusCode::INTERNAL_SERVER_ERROR, Vec::new()),
+        }
+    } else {
+        let mut response = response(StatusCode::METHOD_NOT_ALLOWED, Vec::new());
+        let allow = HeaderValue::from_static("GET, HEAD");
+        response.headers_mut().insert(header::ALLOW, allow);
+        response
+    };
+    if !quiet {
+        eprintln!("{method} {} {}", request.uri(), response.status().as_u16());
+    }
+    Ok(response)
+}
+
 /// Takes the port on 127.0.0.1 (0 picks a free one).
 pub(crate) fn listen(port: u16) -> Result<TcpListener, FsError> {
     let address = PathBuf::from(format!("127.0.0.1:{port}"));
     TcpListener::bind(("127.0.0.1", port)).fs(FsAction::Listen, &address)
 }
 
-/// Serves `root` on `listener` until the process ends. The address is
-/// printed first so scripts can read it; then each request (method, path,
-/// status) on standard error unless `quiet`.
+/// Serves `root` on `listener` until the process ends (Ctrl-C: see
+/// `staging::watch_interrupts`). The address is printed first so scripts
+/// can read it; then each request (method, path, status) on standard error
+/// unless `quiet`.
 pub(crate) fn serve(root: &Path, listener: TcpListener, quiet: bool) -> Result<(), FsError> {
     let address = PathBuf::from("127.0.0.1");
     let addr = listener.local_addr().fs(FsAction::Listen, &address)?;
+    // tokio takes the socket as it is: it must not block.
+    listener
+        .set_nonblocking(true)
+        .fs(FsAction::Listen, &address)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()
+        .fs(FsAction::Listen, &address)?;
     println!("http://{addr}/");
     let _ = std::io::stdout().flush();
-    for stream in listener.incoming().flatten() {
-        let root = root.to_path_buf();
-        std::thread::spawn(move || {
-            if let Ok(Some(line)) = handle(&root, stream)
-                && !quiet
-            {
-                eprintln!("{line}");
-            }
+    let connections = accept(listener, Arc::from(root), quiet);
+    runtime.block_on(connections).fs(FsAction::Listen, &address)
+}
+
+/// Takes connections until the process ends.
+async fn accept(listener: TcpListener, root: Arc<Path>, quiet: bool) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::from_std(listener)?;
+    loop {
+        // A failed accept (a client gone before it) ends nothing.
+        let Ok((stream, _)) = listener.accept().await else {
+            continue;
+        };
+        let root = Arc::clone(&root);
+        let service = service_fn(move |request| answer(Arc::clone(&root), request, quiet));
+        // Each connection is a task: an idle or slow one holds no thread,
+        // and its errors (a client gone mid-response) are its own.
+        tokio::spawn(async move {
+            let _ = http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
         });
     }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -191,10 +255,42 @@ mod tests {
             resolve(dir.path(), "/verify/?code=1"),
             Some(dir.path().join("verify/index.html"))
         );
-        assert_eq!(resolve(dir.path(), "/../etc/passwd"), None);
-        assert_eq!(resolve(dir.path(), "/%2e%2e/etc/passwd"), None);
+        assert_eq!(
+            resolve(dir.path(), "/verify%2Findex.html"),
+            Some(dir.path().join("verify/index.html"))
+        );
+        for climbing in [
+            "/../etc/passwd",
+            "/%2e%2e/etc/passwd",
+            "/%2E%2E%2Fetc%2Fpasswd",
+            "/verify/..%2f..%2fetc/passwd",
+            "/verify/%2e%2e/%2e%2e/etc/passwd",
+        ] {
+            assert_eq!(resolve(dir.path(), climbing), None, "{climbing}");
+        }
         assert_eq!(resolve(dir.path(), "/missing.html"), None);
-        assert_eq!(mime(Path::new("a.js")), "text/javascript; charset=utf-8");
+        assert_eq!(resolve(dir.path(), "/%ff"), None, "not UTF-8");
+    }
+
+    #[test]
+    fn types_are_the_ones_the_deploy_recipes_set() {
+        for (file, mime_type) in [
+            ("a.html", "text/html; charset=utf-8"),
+            ("a.css", "text/css; charset=utf-8"),
+            ("a.js", "text/javascript; charset=utf-8"),
+            ("a.mjs", "text/javascript; charset=utf-8"),
+            ("a.json", "application/json"),
+            ("a.jsonl", "application/jsonl; charset=utf-8"),
+            ("sitemap.xml", "application/xml"),
+            ("robots.txt", "text/plain; charset=utf-8"),
+            ("a.svg", "image/svg+xml"),
+            ("a.png", "image/png"),
+            ("log/checkpoint", "application/octet-stream"),
+            ("log/tile/0/000", "application/octet-stream"),
+            ("_headers", "application/octet-stream"),
+        ] {
+            assert_eq!(mime(Path::new(file)), mime_type, "{file}");
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod command_line;
 mod demo_data;
 mod layers;
 mod log_commands;
+mod log_independent;
 mod log_tiles;
 mod log_witness;
 mod new_deployment;
