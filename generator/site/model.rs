@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use certsite_core::domain::code::{City, FilingNo};
 use certsite_core::domain::occupation::AccessControlled;
+use certsite_core::log::note;
 use certsite_core::trust::chain::Chain;
 use certsite_core::trust::keys::PublicKey;
 use certsite_core::trust::statement::{Certificate, Institution, scope_range};
@@ -208,7 +209,7 @@ pub(crate) struct PublisherView {
     pub origin: String,
     /// When the root signed the statement.
     pub issued_on: String,
-    /// The log keys: kid, fingerprint and window.
+    /// The log keys: kid, fingerprint, signed-note verifier key and window.
     pub keys: Vec<serde_json::Value>,
 }
 
@@ -218,12 +219,15 @@ impl PublisherView {
             .keys
             .iter()
             .map(|k| {
-                let fingerprint = PublicKey::from_base64(&k.public_key)
-                    .map(|pk| pk.fingerprint())
-                    .unwrap_or_default();
+                let key = PublicKey::from_base64(&k.public_key).ok();
+                let fingerprint = key.map(|pk| pk.fingerprint()).unwrap_or_default();
+                // The checkpoint's verifier key as transparency-log tools
+                // take it (C2SP signed-note: origin+id+base64).
+                let vkey = key.map(|pk| note::vkey(&p.origin, &pk)).unwrap_or_default();
                 serde_json::json!({
                     "kid": k.kid,
                     "fingerprint": fingerprint,
+                    "vkey": vkey,
                     "valid_from": k.valid_from,
                     "valid_until": k.valid_until,
                 })

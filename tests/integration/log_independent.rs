@@ -227,7 +227,7 @@ fn published_vkey() -> String {
 }
 
 /// The published key is the demo's log key, and the trust page shows the
-/// same origin and fingerprint.
+/// same key, origin and fingerprint.
 fn check_published_vkey(vkey: &str, site: &Path) {
     let text = std::fs::read_to_string(repo().join("data/demo-keys/log.pub")).unwrap();
     let key =
@@ -242,6 +242,13 @@ fn check_published_vkey(vkey: &str, site: &Path) {
     assert!(
         trust.contains(&key.fingerprint()),
         "the trust page shows the log key's fingerprint"
+    );
+    assert!(
+        trust.contains(&format!(
+            "<code class=\"key\">{}</code>",
+            vkey.replace('/', "&#x2f;")
+        )),
+        "the trust page shows the verifier key {vkey}"
     );
 }
 
