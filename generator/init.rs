@@ -197,7 +197,7 @@ fn readme(opts: &InitOptions) -> String {
         "# {title}：certsite 数据目录\n\n\
          由 `certsite init` 生成。`certsite build --data .` 现在就能生成一个空站点。\n\n\
          ## 先做这件事：保管私钥\n\n\
-         - `keys/root.key` 是根私钥：签名机构目录和撤销清单时才用。把它移到离线保管处（加密 U 盘、保险柜），\
+         - `keys/root.key` 是根私钥：签名机构目录、撤销清单和发布者声明（日志密钥、站点地址，certsite log authorize）时才用。把它移到离线保管处（加密 U 盘、保险柜），\
          不要留在这台机器上，更不要放进发布的站点或版本库。丢失或泄露都必须更换根密钥并公告新指纹。\n\
          - `keys/log.key` 是日志密钥：每次 `certsite build` 都要用它签名快照，所以留在生成站点的机器上，权限 0600，不要发布。\n\
          - `keys/root.pub` 的指纹要在官方网站等其他渠道公布，供人核对。\n\n\

@@ -149,7 +149,7 @@ pub(super) fn code_cmd(c: &CodeCommand, out: &Output) -> CmdResult {
             if *json {
                 out.json(&value);
             } else {
-                print!("{text}");
+                super::output::to_stdout(&text);
             }
             Ok(Exit::Success)
         }

@@ -252,8 +252,8 @@ where
         // The help is our template's, rendered by clap; the version is
         // `certsite 0.1.0`.
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
-            let _ = write!(anstream::stdout(), "{}", e.render().ansi());
-            Exit::Success
+            super::output::to_stdout(&e.render().ansi().to_string());
+            super::output::settled(Exit::Success)
         }
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
             let _ = write!(anstream::stderr(), "{}", e.render().ansi());
@@ -326,7 +326,7 @@ fn command_of<'a>(cmd: &'a clap::Command, args: &[OsString]) -> &'a clap::Comman
 /// verify`), as `--help` would.
 pub(super) fn help(names: &[String]) -> Result<Exit, String> {
     let text = help_text(names)?;
-    let _ = write!(anstream::stdout(), "{}", text.ansi());
+    super::output::to_stdout(&text.ansi().to_string());
     Ok(Exit::Success)
 }
 

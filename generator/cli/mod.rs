@@ -258,13 +258,14 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Log(c) => log::log_cmd(c, &out),
         Command::Help(a) => localize::help(&a.command).map_err(Into::into),
     };
-    match result {
-        Ok(exit) => exit.into(),
+    let exit = match result {
+        Ok(exit) => exit,
         Err(e) => {
             out.failed(&e.to_string(), Exit::CouldNotRun);
-            Exit::CouldNotRun.into()
+            Exit::CouldNotRun
         }
-    }
+    };
+    output::settled(exit).into()
 }
 
 #[cfg(test)]

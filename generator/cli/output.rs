@@ -4,13 +4,47 @@
 //! on a terminal, never with `NO_COLOR` unless `--color always` says so
 //! (no-color.org), through `anstream`, which also drops it from pipes.
 
-use std::io::Write;
+use std::io::{self, Write};
+use std::sync::OnceLock;
 
 use anstyle::{AnsiColor, Style};
 use clap::ValueEnum;
 
 use super::Exit;
 use certsite_core::trust::problem::Problem;
+
+/// The first failure to write standard output (a full disk, a reader
+/// gone): a command whose output was lost must not end as if it had not.
+static STDOUT_FAILURE: OnceLock<(io::ErrorKind, String)> = OnceLock::new();
+
+/// Writes `text` to standard output, noting the first failure.
+pub(super) fn to_stdout(text: &str) {
+    let written = (|| {
+        let mut stdout = anstream::stdout().lock();
+        stdout.write_all(text.as_bytes())?;
+        stdout.flush()
+    })();
+    if let Err(e) = written {
+        let _ = STDOUT_FAILURE.set((e.kind(), crate::catalogue::os_message(&e)));
+    }
+}
+
+/// The exit status once the command's output is out: `exit`, unless
+/// standard output could not be written, which is said (exit status 2).
+/// A reader that closed the pipe early (`| head`) wanted no more: nothing
+/// to tell it.
+pub(super) fn settled(exit: Exit) -> Exit {
+    match STDOUT_FAILURE.get() {
+        Some((io::ErrorKind::BrokenPipe, _)) | None => exit,
+        Some((_, why)) => {
+            let _ = writeln!(
+                anstream::stderr(),
+                "{ERROR}错误：{ERROR:#}无法写入标准输出：{why}"
+            );
+            Exit::CouldNotRun
+        }
+    }
+}
 
 /// When to colour.
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -56,14 +90,14 @@ impl Output {
     /// A line of the summary (standard output).
     pub(super) fn say(&self, line: &str) {
         if self.words() {
-            let _ = writeln!(anstream::stdout(), "{line}");
+            to_stdout(&format!("{line}\n"));
         }
     }
 
     /// A line that says all is well, in green.
     pub(super) fn passed(&self, line: &str) {
         if self.words() {
-            let _ = writeln!(anstream::stdout(), "{PASSED}{line}{PASSED:#}");
+            to_stdout(&format!("{PASSED}{line}{PASSED:#}\n"));
         }
     }
 
@@ -117,7 +151,7 @@ impl Output {
     pub(super) fn json(&self, value: &serde_json::Value) {
         if self.json {
             let text = serde_json::to_string_pretty(value).unwrap_or_default();
-            let _ = writeln!(std::io::stdout(), "{text}");
+            to_stdout(&format!("{text}\n"));
         }
     }
 

@@ -81,7 +81,7 @@ pub(super) fn init_cmd(a: &InitArgs, out: &Output) -> CmdResult {
         loud.note(&format!("    {}", path.display()));
     }
     loud.note(
-        "根私钥 keys/root.key 只在签名机构目录和撤销时使用：请立即移到离线保管处，不要留在这台机器上，不要发布。",
+        "根私钥 keys/root.key 只在签名机构目录、撤销和发布者声明时使用：请立即移到离线保管处，不要留在这台机器上，不要发布。",
     );
     out.say("");
     out.say(&format!(

@@ -8,6 +8,7 @@ use clap::Args;
 use super::localize::{at_most, number};
 use super::output::{Output, problems_json};
 use super::{CmdResult, Exit, HashArgs, JsonArg, TodayArg, date_arg};
+use crate::data::config::Config;
 use crate::demo::{self, DemoOptions};
 use crate::issuer::qr_files::{self, QrFilesError};
 use crate::site::build::{self, BuildOptions, BuildReport};
@@ -252,6 +253,7 @@ pub(super) fn build_cmd(
     };
     let problems = match problems {
         BuildError::Problems(problems) => problems,
+        e @ BuildError::PublishedWithoutReport(_) => return Err(e.to_string().into()),
         e @ BuildError::Write(WriteError::Interrupted) => {
             out.trouble(&e.to_string());
             return Ok((Exit::Interrupted, false));
@@ -305,9 +307,18 @@ fn build_with_qr_codes(
     let Some(dir) = qr_out else {
         return build::build(opts).map_err(BuiltNot::Build);
     };
-    // Every output is checked before the slow work.
+    // Every output is checked before the slow work. A configuration that
+    // cannot be read is the build's to report.
     build::check_outputs(opts).map_err(BuiltNot::Build)?;
-    qr_files::check(dir, &opts.data, &opts.out).map_err(BuiltNot::Qr)?;
+    let log = Config::load(&opts.data)
+        .ok()
+        .map(|c| opts.data.join(c.log.state));
+    let outputs = qr_files::Outputs {
+        data: &opts.data,
+        out: &opts.out,
+        log: log.as_deref(),
+    };
+    qr_files::check(dir, &outputs).map_err(BuiltNot::Qr)?;
     let mut prepared = build::prepare(opts).map_err(BuiltNot::Build)?;
     let t = std::time::Instant::now();
     let base_url = prepared.config().base_url.clone();

@@ -82,19 +82,42 @@
 //! A site commits to every file a verdict reads with a snapshot signed by
 //! the publisher's log key, which the root lists.
 //! [`site_format::snapshot::check_lookup`] checks, over whatever the host
-//! serves, that the snapshot is the root's and that the certificate's shard
-//! and its issuer's file are the ones the snapshot commits to; the lines of
-//! those two files are then judged as above. The files may come from disk,
-//! a mirror or the network: the caller hands them in.
+//! serves, that the code is canonical, that the snapshot is the root's and
+//! this site's (its log's origin: [`site_format::snapshot::origin`] of the
+//! site's base URL), and that the certificate's shard and its issuer's file
+//! are the ones the snapshot commits to. [`site_format::lookup::lines`]
+//! then keeps the issuer's statements and the shard's lines of this code
+//! (a shard holds other certificates too), which are judged as above. The
+//! files may come from disk, a mirror or the network: the caller hands
+//! them in (`tests/integration/core_lookup.rs` runs this on the demo site).
 //!
 //! ```no_run
-//! use certsite_core::site_format::snapshot::check_lookup;
-//! # let root = certsite_core::trust::keys::SecretKey::from_seed([1; 32]).public();
+//! use certsite_core::domain::dates::today_in_china;
+//! use certsite_core::site_format::{lookup, snapshot};
+//! use certsite_core::trust::keys::PublicKey;
+//! use certsite_core::trust::options::VerifyOptions;
+//! use certsite_core::trust::verifier::Verifier;
+//!
+//! let root = PublicKey::from_file_text(&std::fs::read_to_string("root.pub")?, Some("pub"))?;
 //! let site = std::path::Path::new("public");
 //! let get = |path: &str| std::fs::read(site.join(path)).ok();
-//! let trusted = check_lookup(&root, "certs.example.gov.cn/log", get, "Y000021012001204000001")?;
-//! println!("data as of {}", trusted.snapshot.data_date);
-//! # Ok::<(), certsite_core::trust::snapshot::SnapshotProblem>(())
+//! let code = "Y000021012001204000001";
+//!
+//! let origin = snapshot::origin("https://certsite.example/");
+//! let trusted = snapshot::check_lookup(&root, &origin, &get, code)?;
+//! let files = lookup::files(&trusted.snapshot, code).expect("a snapshot that was read");
+//! let (shard, issuer) = (get(&files.shard).unwrap(), get(&files.issuer).unwrap());
+//! let lines = lookup::lines(code, &files, &shard, &issuer).expect("an undamaged shard");
+//!
+//! let options = VerifyOptions { today: today_in_china(), min_iterations: 1_000_000 };
+//! let verified = Verifier { root, options }.verify(lines, Vec::new());
+//! match (verified.chain.certificates.get(code), verified.chain.revocations.get(code)) {
+//!     (Some(_), None) => println!("{code}: 证书有效（数据截至 {}）", trusted.snapshot.data_date),
+//!     (Some(_), Some(r)) => println!("{code}: 已撤销 {}", r.statement.revoked_on),
+//!     (None, _) if verified.problems.is_empty() => println!("{code}: 未找到"),
+//!     (None, _) => println!("{code}: {}", verified.problems[0]),
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 pub mod constants;

@@ -145,6 +145,12 @@ pub(crate) fn refuse_foreign(
     what: &str,
     ours: &dyn Fn(&[u8]) -> bool,
 ) -> Result<(), Problem> {
+    if path.is_dir() {
+        return Err(Problem::file(
+            path,
+            format!("是目录，不是{what}：请换一个文件名，或先移走它"),
+        ));
+    }
     match fs::read(path) {
         Ok(bytes) if !ours(&bytes) => Err(Problem::file(
             path,

@@ -9,6 +9,7 @@ use certsite_core::trust::chain::Chain;
 
 use crate::error::{FsAction, FsContext, FsError, check_can_make, resolved};
 use crate::issuer::qr::{QrError, Symbol, verify_url};
+use crate::site::build::skipped_report_path;
 use crate::staging::{Shield, interrupted};
 
 /// Why the QR codes were not all written.
@@ -25,6 +26,17 @@ pub(crate) enum QrFilesError {
     /// `--qr-out` is the data folder, or holds it or the site.
     #[error("二维码目录 {} 是数据目录或站点目录，或包含它们：请用一个单独的目录，如 --qr-out qr", .0.display())]
     AroundData(PathBuf),
+    /// `--qr-out` is inside the log's state, which every build publishes.
+    #[error("二维码目录 {} 在日志目录 {} 之内：日志目录随站点发布，二维码不发布；请用一个单独的目录，如 --qr-out qr", qr.display(), log.display())]
+    InsideLog {
+        /// The QR folder asked for.
+        qr: PathBuf,
+        /// The log's state in the data folder.
+        log: PathBuf,
+    },
+    /// `--qr-out` is where the build lists what it left out.
+    #[error("二维码目录 {} 是构建写跳过报告的位置：请用一个单独的目录，如 --qr-out qr", .0.display())]
+    SkippedReport(PathBuf),
     /// Ctrl-C while the QR codes were written: the site was not touched.
     #[error("已中断：站点没有更新；二维码目录 {} 中已有 {done}/{total} 个二维码写完（每个都完整），重新构建会补齐其余的。", dir.display())]
     Interrupted {
@@ -43,9 +55,23 @@ pub(crate) enum QrFilesError {
     Fs(#[from] FsError),
 }
 
-/// Refuses a QR folder inside the site `out` or around the `data` folder,
-/// and one that cannot be made, before any slow work.
-pub(crate) fn check(dir: &Path, data: &Path, out: &Path) -> Result<(), QrFilesError> {
+/// Where a build writes, which the QR codes must stay out of: the data
+/// folder, the site, the log's state (published with the site) and the
+/// list of what `--skip-invalid` left out.
+pub(crate) struct Outputs<'a> {
+    /// The data folder.
+    pub data: &'a Path,
+    /// The site folder.
+    pub out: &'a Path,
+    /// The log's state, as `certsite.toml` places it (when it could be read).
+    pub log: Option<&'a Path>,
+}
+
+/// Refuses a QR folder inside the site or the log's state, around the data
+/// folder, at the skipped report's path, and one that cannot be made,
+/// before any slow work.
+pub(crate) fn check(dir: &Path, outputs: &Outputs) -> Result<(), QrFilesError> {
+    let (data, out) = (outputs.data, outputs.out);
     if resolved(dir).starts_with(resolved(out)) {
         return Err(QrFilesError::InsideSite {
             qr: dir.to_path_buf(),
@@ -55,6 +81,17 @@ pub(crate) fn check(dir: &Path, data: &Path, out: &Path) -> Result<(), QrFilesEr
     // Thousands of SVGs among the data or around the site: a slip.
     if resolved(data).starts_with(resolved(dir)) || resolved(out).starts_with(resolved(dir)) {
         return Err(QrFilesError::AroundData(dir.to_path_buf()));
+    }
+    if let Some(log) = outputs.log
+        && resolved(dir).starts_with(resolved(log))
+    {
+        return Err(QrFilesError::InsideLog {
+            qr: dir.to_path_buf(),
+            log: log.to_path_buf(),
+        });
+    }
+    if resolved(dir) == resolved(&skipped_report_path(out)) {
+        return Err(QrFilesError::SkippedReport(dir.to_path_buf()));
     }
     Ok(check_can_make(dir)?)
 }

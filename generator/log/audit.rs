@@ -17,7 +17,7 @@ use certsite_core::log::keyed_tree::KeyedTree;
 use certsite_core::log::keyed_tree::file_hash;
 use certsite_core::log::merkle::{Hash, leaf_hash, root};
 use certsite_core::log::note;
-use certsite_core::log::tiles::{TILE_WIDTH, bundle_entries, tile_path};
+use certsite_core::log::tiles::{TILE_WIDTH, bundle_entries, parse_tile_path, tile_path};
 use certsite_core::site_format::shard::ShardScheme;
 use certsite_core::site_format::snapshot::{issuer_records, shard_records};
 use certsite_core::trust::keys::PublicKey;
@@ -98,32 +98,6 @@ pub(crate) fn entries(dir: &Path, size: usize) -> Result<Vec<Vec<u8>>, String> {
         }
     }
     Ok(out)
-}
-
-/// `tile/0/x001/234.p/17` → (Some(0), 1234, 17); entries → None.
-fn parse_tile_path(rel: &str) -> Option<(Option<u8>, u64, usize)> {
-    let rest = rel.strip_prefix("tile/")?;
-    let (level, rest) = rest.split_once('/')?;
-    let level = if level == "entries" {
-        None
-    } else {
-        Some(level.parse().ok()?)
-    };
-    let (index, width) = match rest.split_once(".p/") {
-        Some((i, w)) => (i, w.parse().ok().filter(|w| (1..TILE_WIDTH).contains(w))?),
-        None => (rest, TILE_WIDTH),
-    };
-    let groups: Vec<&str> = index.split('/').collect();
-    let (last, lead) = groups.split_last()?;
-    let mut n: u64 = 0;
-    for g in lead {
-        let g = g.strip_prefix('x').filter(|g| g.len() == 3)?;
-        n = n * 1000 + g.parse::<u64>().ok()?;
-    }
-    (last.len() == 3).then_some(())?;
-    let n = n * 1000 + last.parse::<u64>().ok()?;
-    // Written canonically, as the specification does.
-    (tile_path(level, n, width) == rel).then_some((level, n, width))
 }
 
 /// Every hash tile and bundle file under `dir/tile` is what `entries` imply.
@@ -551,29 +525,4 @@ pub(crate) fn diff(
             )
         })
         .collect())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tile_paths_are_read_only_in_their_canonical_form() {
-        assert_eq!(
-            parse_tile_path("tile/0/x001/234.p/17"),
-            Some((Some(0), 1234, 17))
-        );
-        assert_eq!(parse_tile_path("tile/entries/000"), Some((None, 0, 256)));
-        assert_eq!(parse_tile_path("tile/2/000.p/1"), Some((Some(2), 0, 1)));
-        for bad in [
-            "tile/0/1234",
-            "tile/0/x000/001",
-            "tile/0/000.p/256",
-            "tile/0/000.p/0",
-            "tile/0/00a",
-            "snap/0/0",
-        ] {
-            assert_eq!(parse_tile_path(bad), None, "{bad}");
-        }
-    }
 }

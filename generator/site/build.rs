@@ -282,7 +282,10 @@ impl Prepared {
     pub(crate) fn publish(mut self) -> Result<BuildReport, BuildError> {
         let t = Instant::now();
         let placed = self.plan.publish(&self.opts.out, &self.files)?;
-        let skipped_report = write_skipped_report(&self.opts.out, &self.skipped)?;
+        // The site is in place: a list that cannot be written now must not
+        // be reported as a build that wrote nothing.
+        let skipped_report = write_skipped_report(&self.opts.out, &self.skipped)
+            .map_err(BuildError::PublishedWithoutReport)?;
         self.steps.push(("write", t.elapsed()));
         Ok(BuildReport {
             institutions: self.chain.history.len(),

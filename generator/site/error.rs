@@ -34,6 +34,10 @@ pub(crate) enum BuildError {
     /// The site could not be written; the old one is intact.
     #[error(transparent)]
     Write(#[from] WriteError),
+    /// The site was put in place, but the list of what was left out could
+    /// not be written beside it.
+    #[error("站点已更新，但未能写出未发布记录的清单：{0}")]
+    PublishedWithoutReport(FsError),
     /// A file beside the site could not be written.
     #[error(transparent)]
     Fs(#[from] FsError),

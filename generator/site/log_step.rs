@@ -22,6 +22,7 @@ use crate::staging::Placed;
 use certsite_core::log::cosignature::{Witness, cosigned_by, distinct, split_note};
 use certsite_core::log::merkle::consistency_proof;
 use certsite_core::log::note;
+use certsite_core::log::tiles::parse_tile_path;
 use certsite_core::site_format::snapshot::origin;
 use certsite_core::site_format::{CHECKPOINT, Files, LOG_DIR};
 use certsite_core::trust::chain::Chain;
@@ -237,7 +238,8 @@ impl LogPlan {
         }
     }
 
-    /// Every tile of the state, as `(site path, file)`, for the site to copy.
+    /// Every tile of the state, as `(site path, file)`, for the site to copy:
+    /// files named in the tlog-tiles layout only.
     pub(crate) fn linked(&self) -> Result<Vec<(String, PathBuf)>, FsError> {
         let tiles = self.state.join("tile");
         if !tiles.is_dir() {
@@ -253,9 +255,11 @@ impl LogPlan {
                     source: e.into(),
                 }
             })?;
-            if entry.file_type().is_file() {
-                let rel = entry.path().strip_prefix(&self.state).expect("inside");
-                let rel = rel.to_string_lossy().replace('\\', "/");
+            let rel = entry.path().strip_prefix(&self.state).expect("inside");
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            // Only the tiles of the layout: anything else put there (a
+            // file manager's litter, a mistyped --qr-out) is not the log's.
+            if entry.file_type().is_file() && parse_tile_path(&rel).is_some() {
                 out.push((format!("{LOG_DIR}{rel}"), entry.path().to_path_buf()));
             }
         }

@@ -12,6 +12,7 @@ use std::io::Write;
 use std::net::TcpListener;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};
@@ -19,8 +20,9 @@ use hyper::header::{self, HeaderName, HeaderValue};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use percent_encoding::percent_decode_str;
+use tokio::sync::Semaphore;
 
 use crate::error::{FsAction, FsContext, FsError};
 use crate::site::headers::CSP;
@@ -51,7 +53,8 @@ pub(crate) fn mime(path: &Path) -> String {
 }
 
 /// Maps a request path to a file under `root`, refusing anything that climbs
-/// out. Decoded first, so `%2e%2e` and `%2f` are the `..` and `/` they spell.
+/// out. Decoded first, so `%2e%2e` and `%2f` are the `..` and `/` they spell;
+/// a link that leads outside the site is refused too (a build writes none).
 pub(crate) fn resolve(root: &Path, url_path: &str) -> Option<PathBuf> {
     let path = url_path.split(['?', '#']).next().unwrap_or("");
     let decoded = percent_decode_str(path).decode_utf8().ok()?;
@@ -66,20 +69,38 @@ pub(crate) fn resolve(root: &Path, url_path: &str) -> Option<PathBuf> {
     if out.is_dir() {
         out.push("index.html");
     }
-    out.is_file().then_some(out)
+    let inside = out
+        .canonicalize()
+        .ok()
+        .zip(root.canonicalize().ok())
+        .is_some_and(|(file, root)| file.starts_with(root));
+    (inside && out.is_file()).then_some(out)
 }
 
-/// Whether an `Accept-Encoding` value allows gzip (`gzip;q=0` refuses it).
+/// Whether an `Accept-Encoding` value allows gzip: named with a weight above
+/// zero, or `*` above zero when gzip is not named (RFC 9110 12.5.3).
 fn accepts_gzip(value: &str) -> bool {
-    value.split(',').any(|part| {
+    let mut star = None;
+    for part in value.split(',') {
         let mut it = part.split(';').map(str::trim);
         let coding = it.next().unwrap_or("");
-        let refused = it.any(|p| {
-            let p = p.replace(' ', "");
-            p.strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()) == Some(0.0)
-        });
-        (coding.eq_ignore_ascii_case("gzip") || coding == "*") && !refused
-    })
+        let weight = it
+            .filter_map(|p| {
+                let (name, q) = p.split_once('=')?;
+                name.trim()
+                    .eq_ignore_ascii_case("q")
+                    .then(|| q.trim().parse::<f32>().ok())?
+            })
+            .next()
+            .unwrap_or(1.0);
+        if coding.eq_ignore_ascii_case("gzip") {
+            return weight > 0.0;
+        }
+        if coding == "*" {
+            star = Some(weight > 0.0);
+        }
+    }
+    star.unwrap_or(false)
 }
 
 /// Text types, which gzip shrinks; images and unknown types go as they are.
@@ -134,24 +155,34 @@ fn response(status: StatusCode, body: Vec<u8>) -> Response<Full<Bytes>> {
     response
 }
 
-/// The reply with the headers a host of the site sends. hyper adds
-/// `Content-Length` (and `Date`), and sends HEAD's head only.
-fn with_headers(reply: Reply) -> Response<Full<Bytes>> {
-    let mut response = response(reply.status, reply.body);
-    let headers = response.headers_mut();
-    let mime = HeaderValue::from_str(&reply.mime)
-        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
-    headers.insert(header::CONTENT_TYPE, mime);
-    let fixed: [(HeaderName, &'static str); 5] = [
-        (header::VARY, "Accept-Encoding"),
+/// A response with `status` and `body` and the security headers every
+/// reply of a host of the site carries, whatever its status (as the Nginx
+/// recipe's `always`).
+fn secured(status: StatusCode, body: Vec<u8>) -> Response<Full<Bytes>> {
+    let mut response = response(status, body);
+    let fixed: [(HeaderName, &'static str); 4] = [
         (header::CONTENT_SECURITY_POLICY, CSP),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::REFERRER_POLICY, "no-referrer"),
         (header::CACHE_CONTROL, "no-cache"),
     ];
     for (name, value) in fixed {
-        headers.insert(name, HeaderValue::from_static(value));
+        response
+            .headers_mut()
+            .insert(name, HeaderValue::from_static(value));
     }
+    response
+}
+
+/// The reply with the headers a host of the site sends. hyper adds
+/// `Content-Length` (and `Date`), and sends HEAD's head only.
+fn with_headers(reply: Reply) -> Response<Full<Bytes>> {
+    let mut response = secured(reply.status, reply.body);
+    let headers = response.headers_mut();
+    let mime = HeaderValue::from_str(&reply.mime)
+        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    headers.insert(header::CONTENT_TYPE, mime);
+    headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
     if reply.gzipped {
         headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
     }
@@ -176,10 +207,10 @@ async fn answer(
         // the connections.
         match tokio::task::spawn_blocking(move || reply(&root, &path, gzip)).await {
             Ok(Ok(reply)) => with_headers(reply),
-            _ => response(StatusCode::INTERNAL_SERVER_ERROR, Vec::new()),
+            _ => secured(StatusCode::INTERNAL_SERVER_ERROR, Vec::new()),
         }
     } else {
-        let mut response = response(StatusCode::METHOD_NOT_ALLOWED, Vec::new());
+        let mut response = secured(StatusCode::METHOD_NOT_ALLOWED, Vec::new());
         let allow = HeaderValue::from_static("GET, HEAD");
         response.headers_mut().insert(header::ALLOW, allow);
         response
@@ -209,30 +240,54 @@ pub(crate) fn serve(root: &Path, listener: TcpListener, quiet: bool) -> Result<(
         .fs(FsAction::Listen, &address)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_io()
+        .enable_time()
         .build()
         .fs(FsAction::Listen, &address)?;
-    println!("http://{addr}/");
-    let _ = std::io::stdout().flush();
+    let mut stdout = std::io::stdout();
+    writeln!(stdout, "http://{addr}/")
+        .and_then(|()| stdout.flush())
+        .fs(FsAction::Write, Path::new("stdout"))?;
     let connections = accept(listener, Arc::from(root), quiet);
     runtime.block_on(connections).fs(FsAction::Listen, &address)
 }
 
+/// Connections served at once: a browser opens a few; more wait their turn
+/// in the queue, so that no client can take every file descriptor.
+const MAX_CONNECTIONS: usize = 256;
+
+/// How long a client may take to send a request's head.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// Takes connections until the process ends.
 async fn accept(listener: TcpListener, root: Arc<Path>, quiet: bool) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::from_std(listener)?;
+    let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
     loop {
-        // A failed accept (a client gone before it) ends nothing.
-        let Ok((stream, _)) = listener.accept().await else {
-            continue;
+        let slot = Arc::clone(&slots)
+            .acquire_owned()
+            .await
+            .expect("the semaphore is never closed");
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            // A client gone before its turn ends nothing; out of file
+            // descriptors, waiting beats spinning on the same error.
+            Err(_) => {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
         };
         let root = Arc::clone(&root);
         let service = service_fn(move |request| answer(Arc::clone(&root), request, quiet));
         // Each connection is a task: an idle or slow one holds no thread,
-        // and its errors (a client gone mid-response) are its own.
+        // and its errors (a client gone mid-response) are its own. One that
+        // sends no request head in time is closed.
         tokio::spawn(async move {
             let _ = http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT)
                 .serve_connection(TokioIo::new(stream), service)
                 .await;
+            drop(slot);
         });
     }
 }
@@ -269,6 +324,18 @@ mod tests {
             assert_eq!(resolve(dir.path(), climbing), None, "{climbing}");
         }
         assert_eq!(resolve(dir.path(), "/missing.html"), None);
+        // A link out of the site is refused; one inside it is served.
+        #[cfg(unix)]
+        {
+            let outside = tempfile::tempdir().unwrap();
+            std::fs::write(outside.path().join("secret"), "x").unwrap();
+            let link = dir.path().join("leak");
+            std::os::unix::fs::symlink(outside.path().join("secret"), &link).unwrap();
+            assert_eq!(resolve(dir.path(), "/leak"), None);
+            std::os::unix::fs::symlink(dir.path().join("index.html"), dir.path().join("in"))
+                .unwrap();
+            assert_eq!(resolve(dir.path(), "/in"), Some(dir.path().join("in")));
+        }
         assert_eq!(resolve(dir.path(), "/%ff"), None, "not UTF-8");
     }
 
@@ -300,6 +367,12 @@ mod tests {
         assert!(accepts_gzip("*"));
         assert!(!accepts_gzip("gzip;q=0"));
         assert!(!accepts_gzip("gzip; q=0.0"));
+        assert!(!accepts_gzip("gzip;Q=0"));
+        // A coding named outright wins over `*`, in either order.
+        assert!(!accepts_gzip("gzip;q=0, *"));
+        assert!(!accepts_gzip("*, gzip;q=0"));
+        assert!(!accepts_gzip("*;q=0"));
+        assert!(accepts_gzip("br, *;q=0.1"));
         assert!(!accepts_gzip("identity"));
         assert!(!accepts_gzip(""));
         assert!(compressible("application/jsonl; charset=utf-8"));

@@ -756,3 +756,41 @@ fn key_names_and_one_line_texts() {
         assert!(!dir.path().join("site").exists());
     }
 }
+
+/// Output that cannot be written is a command that could not run (exit 2,
+/// said in Chinese), never a panic or a silent success; a reader that
+/// closed the pipe early wanted no more, and changes nothing.
+#[cfg(target_os = "linux")]
+#[test]
+fn standard_output_that_cannot_be_written_is_exit_2() {
+    use std::process::Stdio;
+    for args in [
+        &["code", "explain", "Y000021012001204000001"][..],
+        &["code", "explain", "Y000021012001204000001", "--json"],
+        &["--version"],
+        &["sign", "--help"],
+        &["help", "verify"],
+    ] {
+        let full = fs::File::create("/dev/full").unwrap();
+        let out = certsite().args(args).stdout(full).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("无法写入标准输出："), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+    // A closed pipe: the reader is gone before anything is written.
+    let mut child = certsite()
+        .args(["code", "explain", "Y000021012001204000001"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -5,6 +5,7 @@ mod chain_rules;
 mod cli_basics;
 mod cli_output;
 mod command_line;
+mod core_lookup;
 mod demo_data;
 mod layers;
 mod log_commands;

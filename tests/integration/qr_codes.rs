@@ -2,6 +2,7 @@
 //! verify URL, at 30 mm, never published with the site.
 
 use std::fs;
+use std::path::Path;
 
 use crate::support::*;
 
@@ -130,4 +131,44 @@ fn the_build_writes_one_qr_code_per_certificate_outside_the_site() {
     ]));
     assert_eq!(code, 2);
     assert!(err.contains("不能在站点目录"), "{err}");
+}
+
+/// The log's state is published with every site: QR codes written into it
+/// would be published, and break the log's audit, at every later build.
+#[test]
+fn qr_codes_are_never_put_where_the_build_publishes_or_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    copy_dir(&repo().join("data"), &data);
+    let out = dir.path().join("public");
+    let build_with_qr = |qr: &Path| {
+        run(certsite()
+            .args(["build", "--data"])
+            .arg(&data)
+            .arg("--out")
+            .arg(&out)
+            .arg("--qr-out")
+            .arg(qr))
+    };
+    let (code, _, err) = build_with_qr(&data.join("log/tile/qr"));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("在日志目录"), "{err}");
+    let (code, _, err) = build_with_qr(&dir.path().join("public.skipped.txt"));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("跳过报告的位置"), "{err}");
+    assert!(!out.exists() && !data.join("log/tile/qr").exists());
+    // A folder where the build lists what it left out is refused before
+    // anything is written, not found after the site is in place.
+    fs::create_dir(dir.path().join("public.skipped.txt")).unwrap();
+    let (code, _, err) = build_with_qr(&dir.path().join("qr"));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("是目录"), "{err}");
+    assert!(!out.exists() && !dir.path().join("qr").exists());
+    fs::remove_dir(dir.path().join("public.skipped.txt")).unwrap();
+    // Whatever else is put in the log's folder is not published as the log's.
+    fs::write(data.join("log/tile/notes.txt"), "mine").unwrap();
+    let (code, stdout, err) = build_with_qr(&dir.path().join("qr"));
+    assert_eq!(code, 0, "{stdout}{err}");
+    assert!(!out.join("log/tile/notes.txt").exists());
+    assert!(out.join("log/tile/entries").is_dir());
 }

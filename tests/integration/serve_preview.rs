@@ -164,6 +164,11 @@ fn the_preview_answers_as_a_host_of_the_site_should() {
     let (head, _) = request(&base, "POST", "/", "Content-Length: 0\r\n");
     assert!(head.starts_with("http/1.1 405"), "{head}");
     assert!(head.contains("allow: get, head"), "{head}");
+    assert!(
+        head.contains("content-security-policy: default-src 'none'"),
+        "{head}"
+    );
+    assert!(head.contains("x-content-type-options: nosniff"), "{head}");
     signal(&child, "-TERM");
     assert_eq!(child.wait().unwrap().code(), Some(130));
 }

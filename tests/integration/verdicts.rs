@@ -299,6 +299,16 @@ fn envelope_cases(f: &Fixture) -> Vec<Case> {
             fail(Rule::Signature),
         ),
         case(
+            "an integer beyond ±(2^53-1) whose absolute value overflows 64 bits",
+            vec![f.blower()],
+            vec![good.replacen(
+                "\"iterations\":",
+                "\"iterations\":-9223372036854775808,\"x\":",
+                1,
+            )],
+            fail(Rule::Envelope),
+        ),
+        case(
             "-0 for an integer",
             vec![f.blower()],
             vec![good.replacen("\"level\":3", "\"level\":-0", 1)],

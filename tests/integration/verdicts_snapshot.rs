@@ -4,7 +4,7 @@
 //! host or mirror would alter it: a stripped revocation line, an edited
 //! line, an older institution statement, a shard from the previous build, a
 //! forged or foreign snapshot. Rust decides each case with
-//! `site::snapshot::check_lookup`; the page must reach the same rule
+//! `site_format::snapshot::check_lookup`; the page must reach the same rule
 //! (`tests/js/verdicts.test.mjs`, `tests/browser/verdicts.test.mjs`).
 
 use std::collections::BTreeMap;

@@ -111,6 +111,34 @@ pub fn tiles_since(
     Ok(files)
 }
 
+/// The inverse of [`tile_path`]: `tile/0/x001/234.p/17` → (Some(0), 1234,
+/// 17), entry bundles with `None`; `None` for any path not written
+/// canonically in the layout.
+pub fn parse_tile_path(rel: &str) -> Option<(Option<u8>, u64, usize)> {
+    let rest = rel.strip_prefix("tile/")?;
+    let (level, rest) = rest.split_once('/')?;
+    let level = if level == "entries" {
+        None
+    } else {
+        Some(level.parse().ok()?)
+    };
+    let (index, width) = match rest.split_once(".p/") {
+        Some((i, w)) => (i, w.parse().ok().filter(|w| (1..TILE_WIDTH).contains(w))?),
+        None => (rest, TILE_WIDTH),
+    };
+    let groups: Vec<&str> = index.split('/').collect();
+    let (last, lead) = groups.split_last()?;
+    let mut n: u64 = 0;
+    for g in lead {
+        let g = g.strip_prefix('x').filter(|g| g.len() == 3)?;
+        n = n * 1000 + g.parse::<u64>().ok()?;
+    }
+    (last.len() == 3).then_some(())?;
+    let n = n * 1000 + last.parse::<u64>().ok()?;
+    // Written canonically, as the specification does.
+    (tile_path(level, n, width) == rel).then_some((level, n, width))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -184,6 +212,26 @@ mod tests {
         }
         for (path, bytes) in &since {
             assert_eq!(all.get(path), Some(bytes), "{path}");
+        }
+    }
+
+    #[test]
+    fn tile_paths_are_read_only_in_their_canonical_form() {
+        assert_eq!(
+            parse_tile_path("tile/0/x001/234.p/17"),
+            Some((Some(0), 1234, 17))
+        );
+        assert_eq!(parse_tile_path("tile/entries/000"), Some((None, 0, 256)));
+        assert_eq!(parse_tile_path("tile/2/000.p/1"), Some((Some(2), 0, 1)));
+        for bad in [
+            "tile/0/1234",
+            "tile/0/x000/001",
+            "tile/0/000.p/256",
+            "tile/0/000.p/0",
+            "tile/0/00a",
+            "snap/0/0",
+        ] {
+            assert_eq!(parse_tile_path(bad), None, "{bad}");
         }
     }
 }

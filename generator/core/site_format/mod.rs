@@ -1,9 +1,11 @@
 //! The layout of a published site, as the page and an auditor read it:
-//! the file names, the certificate shards ([`shard`]) and the signed
-//! snapshot that commits to every file ([`snapshot`]).
+//! the file names, the certificate shards ([`shard`]), the signed
+//! snapshot that commits to every file ([`snapshot`]) and what one lookup
+//! reads ([`lookup`]).
 
 use std::collections::BTreeMap;
 
+pub mod lookup;
 pub mod shard;
 pub mod snapshot;
 

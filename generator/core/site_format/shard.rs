@@ -76,7 +76,8 @@ impl ShardScheme {
         self.index_of_prefix(prefix32(code))
     }
 
-    /// The shard's file name (without folder), lower-case hex of the index.
+    /// The shard's file name (without the `c/` folder): lower-case hex of
+    /// the index, [`ShardScheme::name_width`] digits, then `.jsonl`.
     pub fn name(&self, index: u32) -> String {
         format!("{index:0width$x}.jsonl", width = self.name_width())
     }

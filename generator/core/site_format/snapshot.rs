@@ -20,6 +20,7 @@ use crate::log::keyed_tree::{
 };
 use crate::log::merkle::Hash;
 use crate::site_format::Files;
+use crate::site_format::lookup;
 use crate::site_format::shard::ShardScheme;
 use crate::site_format::{INSTITUTION_DIR, SHARD_DIR};
 use crate::trust::chain::Chain;
@@ -288,8 +289,11 @@ impl SignedSnapshot {
 
 /// What a visitor's page checks before it judges a lookup of `code`, over
 /// the files a host serves (`get` returns None for a missing file): the
-/// snapshot from the root and of this site's log (`origin`, as the page
-/// names it), then the shard and the issuer's file against it.
+/// code is canonical (rule `code`; see [`lookup::canonical_code`]), the
+/// snapshot is the root's and of this site's log (`origin`, as the page
+/// names it: [`origin`] of the site's base URL), then the shard and the
+/// issuer's file ([`lookup::files`]) are the ones it commits to. Their
+/// lines are then judged as a dataset ([`lookup::lines`]).
 /// The browser's twin is `site-templates/js/lookup.js`.
 pub fn check_lookup(
     root: &PublicKey,
@@ -297,6 +301,11 @@ pub fn check_lookup(
     get: impl Fn(&str) -> Option<Vec<u8>>,
     code: &str,
 ) -> Result<TrustedSnapshot, SnapshotProblem> {
+    let code = &lookup::canonical_code(code).map_err(|p| SnapshotProblem {
+        rule: Rule::Code,
+        line: 0,
+        message: p.message,
+    })?;
     let text = get(SNAPSHOT_FILE).ok_or_else(|| SnapshotProblem {
         rule: Rule::SnapshotFiles,
         line: 0,
@@ -312,9 +321,8 @@ pub fn check_lookup(
         });
     }
     let (bits, heights) = s.shards.shape().expect("checked by read");
-    let scheme = ShardScheme { bits: bits as u8 };
-    let index = scheme.index(code);
-    let shard_path = format!("{SHARD_DIR}{}", scheme.name(index));
+    let files = lookup::files(s, code).expect("checked by read");
+    let index = ShardScheme { bits: bits as u8 }.index(code);
     check_in_tree(
         &get,
         "c",
@@ -322,21 +330,19 @@ pub fn check_lookup(
         &heights,
         index,
         "",
-        &shard_path,
+        &files.shard,
     )?;
-    let filing = code.get(..13).unwrap_or(code);
+    let filing = &code[..crate::domain::code::FILING_LEN];
     let (ibits, iheights) = s.issuers.shape().expect("checked by read");
     let name = format!("{filing}.jsonl");
-    let bucket = bucket_of(filing, ibits);
-    let path = format!("{INSTITUTION_DIR}{name}");
     check_in_tree(
         &get,
         "i",
         &s.issuers.top_hashes(),
         &iheights,
-        bucket,
+        bucket_of(filing, ibits),
         &name,
-        &path,
+        &files.issuer,
     )?;
     Ok(trusted)
 }

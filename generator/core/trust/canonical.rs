@@ -106,7 +106,7 @@ impl Json {
         match v {
             Value::String(s) => Ok(Json::Str(s)),
             Value::Number(n) => match n.as_i64() {
-                Some(i) if i.abs() <= MAX_SAFE_INTEGER => Ok(Json::Int(i)),
+                Some(i) if i.unsigned_abs() <= MAX_SAFE_INTEGER.unsigned_abs() => Ok(Json::Int(i)),
                 _ => Err(JsonError::Number(n.to_string())),
             },
             Value::Array(a) => a
@@ -188,7 +188,7 @@ impl<'de> Visitor<'de> for JsonVisitor {
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Json, E> {
-        if v.abs() > MAX_SAFE_INTEGER {
+        if v.unsigned_abs() > MAX_SAFE_INTEGER.unsigned_abs() {
             return Err(E::custom(format!("整数 {v} 超出 ±(2^53-1)")));
         }
         Ok(Json::Int(v))
@@ -297,9 +297,14 @@ mod tests {
             "9007199254740992",
             "-0",
             "-9007199254740992",
+            // The extremes of i64 and u64, whose absolute value overflows.
+            "-9223372036854775808",
+            "9223372036854775807",
+            "18446744073709551615",
         ] {
             assert!(Json::parse(bad).is_err(), "{bad}");
         }
+        assert!(Json::from_value(serde_json::json!(i64::MIN)).is_err());
         let dup = Json::parse(r#"{"a":1,"a":2}"#).unwrap_err().to_string();
         assert!(dup.contains("重复的键 \"a\""), "{dup}");
     }
