@@ -33,13 +33,7 @@ fn judge(site: &Path, code: &str) -> Result<Verified, String> {
 #[test]
 fn an_auditor_judges_a_lookup_with_the_core_alone() {
     let dir = tempfile::tempdir().unwrap();
-    let site = dir.path().join("public");
-    let (code, stdout, err) = run(certsite()
-        .args(["build", "--data"])
-        .arg(repo().join("data"))
-        .arg("--out")
-        .arg(&site));
-    assert_eq!(code, 0, "{stdout}{err}");
+    let site = demo_site(dir.path());
 
     // A valid certificate: judged alone, although its shard holds others.
     let valid = "Y000021012001204000001";

@@ -21,7 +21,7 @@
 //! comparing every tile with the one `tlog_tiles` makes from the entries.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use signed_note::{Note, StandardVerifier, VerifierList};
 use tlog_tiles::{
@@ -250,18 +250,6 @@ fn check_published_vkey(vkey: &str, site: &Path) {
         )),
         "the trust page shows the verifier key {vkey}"
     );
-}
-
-/// Builds the demo site into `dir`; returns the site's folder.
-fn demo_site(dir: &Path) -> PathBuf {
-    let site = dir.join("public");
-    let (code, stdout, err) = run(certsite()
-        .args(["build", "--data"])
-        .arg(repo().join("data"))
-        .arg("--out")
-        .arg(&site));
-    assert_eq!(code, 0, "{stdout}{err}");
-    site
 }
 
 #[test]

@@ -285,3 +285,16 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Builds the embedded demo (`data/`) into `dir/public`; returns the site's
+/// folder.
+pub fn demo_site(dir: &Path) -> PathBuf {
+    let site = dir.join("public");
+    let (code, stdout, err) = run(certsite()
+        .args(["build", "--data"])
+        .arg(repo().join("data"))
+        .arg("--out")
+        .arg(&site));
+    assert_eq!(code, 0, "{stdout}{err}");
+    site
+}
