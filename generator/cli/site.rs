@@ -242,23 +242,16 @@ pub(super) fn build_cmd(
             print_built(&r, a, out);
             return Ok((Exit::Success, true));
         }
-        Err(BuiltNot::Qr(e @ QrFilesError::Interrupted { .. })) => {
+        Err(BuiltNot::Build(BuildError::Problems(problems))) => problems,
+        Err(e) if e.interrupted() => {
             out.trouble(&e.to_string());
             return Ok((Exit::Interrupted, false));
         }
-        Err(BuiltNot::Qr(e)) => {
-            return Err(format!("{e}（{}）", unchanged(&a.out).trim_end_matches('。')).into());
+        // The site is in place: said as it is, not as "unchanged".
+        Err(e @ BuiltNot::Build(BuildError::PublishedWithoutReport(_))) => {
+            return Err(e.to_string().into());
         }
-        Err(BuiltNot::Build(e)) => e,
-    };
-    let problems = match problems {
-        BuildError::Problems(problems) => problems,
-        e @ BuildError::PublishedWithoutReport(_) => return Err(e.to_string().into()),
-        e @ BuildError::Write(WriteError::Interrupted) => {
-            out.trouble(&e.to_string());
-            return Ok((Exit::Interrupted, false));
-        }
-        BuildError::Removed(message) => {
+        Err(BuiltNot::Build(BuildError::Removed(message))) => {
             // Published statements would go: a data problem, said whole.
             out.trouble(&message);
             out.trouble(&format!("未生成站点；{}", unchanged(&a.out)));
@@ -267,7 +260,7 @@ pub(super) fn build_cmd(
             );
             return Ok((Exit::Problems, false));
         }
-        e => {
+        Err(e) => {
             return Err(format!("{e}（{}）", unchanged(&a.out).trim_end_matches('。')).into());
         }
     };
@@ -293,9 +286,23 @@ pub(super) fn build_cmd(
 }
 
 /// Why `build_with_qr_codes` wrote no site.
+#[derive(Debug, thiserror::Error)]
 enum BuiltNot {
+    #[error(transparent)]
     Build(BuildError),
+    #[error(transparent)]
     Qr(QrFilesError),
+}
+
+impl BuiltNot {
+    /// Ctrl-C stopped it (exit status 130).
+    fn interrupted(&self) -> bool {
+        matches!(
+            self,
+            BuiltNot::Build(BuildError::Write(WriteError::Interrupted))
+                | BuiltNot::Qr(QrFilesError::Interrupted { .. })
+        )
+    }
 }
 
 /// The build, with `--qr-out`'s QR codes written after everything verified
@@ -307,9 +314,9 @@ fn build_with_qr_codes(
     let Some(dir) = qr_out else {
         return build::build(opts).map_err(BuiltNot::Build);
     };
-    // Every output is checked before the slow work. A configuration that
-    // cannot be read is the build's to report.
-    build::check_outputs(opts).map_err(BuiltNot::Build)?;
+    // The QR folder is checked before the slow work, as `prepare` checks
+    // the build's own outputs. A configuration that cannot be read is the
+    // build's to report.
     let log = Config::load(&opts.data)
         .ok()
         .map(|c| opts.data.join(c.log.state));

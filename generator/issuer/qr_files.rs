@@ -71,26 +71,27 @@ pub(crate) struct Outputs<'a> {
 /// folder, at the skipped report's path, and one that cannot be made,
 /// before any slow work.
 pub(crate) fn check(dir: &Path, outputs: &Outputs) -> Result<(), QrFilesError> {
-    let (data, out) = (outputs.data, outputs.out);
-    if resolved(dir).starts_with(resolved(out)) {
+    let qr = resolved(dir);
+    let (data, out) = (resolved(outputs.data), resolved(outputs.out));
+    if qr.starts_with(&out) {
         return Err(QrFilesError::InsideSite {
             qr: dir.to_path_buf(),
-            out: out.to_path_buf(),
+            out: outputs.out.to_path_buf(),
         });
     }
     // Thousands of SVGs among the data or around the site: a slip.
-    if resolved(data).starts_with(resolved(dir)) || resolved(out).starts_with(resolved(dir)) {
+    if data.starts_with(&qr) || out.starts_with(&qr) {
         return Err(QrFilesError::AroundData(dir.to_path_buf()));
     }
     if let Some(log) = outputs.log
-        && resolved(dir).starts_with(resolved(log))
+        && qr.starts_with(resolved(log))
     {
         return Err(QrFilesError::InsideLog {
             qr: dir.to_path_buf(),
             log: log.to_path_buf(),
         });
     }
-    if resolved(dir) == resolved(&skipped_report_path(out)) {
+    if qr == resolved(&skipped_report_path(outputs.out)) {
         return Err(QrFilesError::SkippedReport(dir.to_path_buf()));
     }
     Ok(check_can_make(dir)?)

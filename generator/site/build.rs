@@ -311,7 +311,7 @@ pub(crate) fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
 
 /// Refuses outputs that cannot be written, or would destroy the data,
 /// before any slow work.
-pub(crate) fn check_outputs(opts: &BuildOptions) -> Result<(), BuildError> {
+fn check_outputs(opts: &BuildOptions) -> Result<(), BuildError> {
     let abs = |p: &Path| crate::error::resolved(p);
     // Replacing the site would delete the data (and its keys) inside it.
     if abs(&opts.data).starts_with(abs(&opts.out)) {

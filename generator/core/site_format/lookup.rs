@@ -24,6 +24,8 @@ use crate::trust::statement::Snapshot;
 pub struct LookupFiles {
     /// The code's shard, `c/<hex>.jsonl`.
     pub shard: String,
+    /// Its index: the bucket of the snapshot's shard tree that holds it.
+    pub shard_index: u32,
     /// The issuer's statements, `i/<filing number>.jsonl`.
     pub issuer: String,
 }
@@ -51,8 +53,10 @@ pub fn files(snapshot: &Snapshot, code: &str) -> Option<LookupFiles> {
         bits: u8::try_from(bits).ok()?,
     };
     let filing = code.get(..crate::domain::code::FILING_LEN)?;
+    let shard_index = scheme.index(code);
     Some(LookupFiles {
-        shard: format!("{SHARD_DIR}{}", scheme.name(scheme.index(code))),
+        shard: format!("{SHARD_DIR}{}", scheme.name(shard_index)),
+        shard_index,
         issuer: format!("{INSTITUTION_DIR}{filing}.jsonl"),
     })
 }
@@ -110,6 +114,7 @@ mod tests {
     fn only_the_codes_own_lines_of_the_shard_are_judged() {
         let files = LookupFiles {
             shard: "c/0a.jsonl".into(),
+            shard_index: 10,
             issuer: "i/Y000021013002.jsonl".into(),
         };
         let line = |code: &str| {

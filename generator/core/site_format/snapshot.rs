@@ -320,15 +320,14 @@ pub fn check_lookup(
             message: format!("快照属于日志 {}，本站的日志是 {origin}", s.origin),
         });
     }
-    let (bits, heights) = s.shards.shape().expect("checked by read");
+    let (_, heights) = s.shards.shape().expect("checked by read");
     let files = lookup::files(s, code).expect("checked by read");
-    let index = ShardScheme { bits: bits as u8 }.index(code);
     check_in_tree(
         &get,
         "c",
         &s.shards.top_hashes(),
         &heights,
-        index,
+        files.shard_index,
         "",
         &files.shard,
     )?;
