@@ -13,9 +13,11 @@ use crate::data::dataset;
 use crate::input::roster::InputKind;
 use crate::input::sign::{SignError, SignOptions, SignReport, sign};
 use certsite_core::constants::MIN_ITERATIONS;
+use certsite_core::trust::chain::{Chain, ReviewState, Signed};
 use certsite_core::trust::options::VerifyOptions;
 use certsite_core::trust::problem::Problem;
 use certsite_core::trust::rules::Rule;
+use certsite_core::trust::statement::Certificate;
 use certsite_core::trust::verifier::{Verified, Verifier};
 
 pub(super) const SIGN_EXAMPLES: &str = "示例：
@@ -260,7 +262,14 @@ pub(super) fn verify_cmd(a: &VerifyArgs, out: &Output) -> CmdResult {
             String::new()
         }
     ));
-    out.say(&format!("  证书     {} 份有效", chain.certificates.len()));
+    let waiting = not_reviewed(&chain);
+    out.say(&format!("  审核机构 {} 个市", chain.cities.len()));
+    out.say(&format!(
+        "  证书     {} 份签名有效：{} 份已经所在市审核，{} 份尚未审核",
+        chain.certificates.len(),
+        chain.reviews.len(),
+        waiting.len()
+    ));
     out.say(&format!("  撤销     {} 份有效", chain.revocations.len()));
     out.json(&serde_json::json!({
         "ok": problems.is_empty(),
@@ -271,10 +280,24 @@ pub(super) fn verify_cmd(a: &VerifyArgs, out: &Output) -> CmdResult {
         "superseded": chain.superseded,
         "certificates": chain.certificates.len(),
         "revocations": chain.revocations.len(),
+        "cities": chain.cities.len(),
+        "reviewed": chain.reviews.len(),
+        "not_reviewed": waiting.iter().map(|c| serde_json::json!({
+            "code": c.statement.code,
+            "file": c.file.display().to_string(),
+            "line": c.line,
+        })).collect::<Vec<_>>(),
         "problems": problems_json(&problems),
     }));
+    if !waiting.is_empty() {
+        tell_not_reviewed(out, &waiting);
+    }
     if problems.is_empty() {
-        out.passed("全部通过。");
+        out.passed(if waiting.is_empty() {
+            "全部通过。"
+        } else {
+            "签名和规则全部通过；尚未审核的证书在查询页显示为“尚未审核”，不显示为有效。"
+        });
         return Ok(Exit::Success);
     }
     out.problems(&problems);
@@ -284,4 +307,38 @@ pub(super) fn verify_cmd(a: &VerifyArgs, out: &Output) -> CmdResult {
     }
     out.trouble(&format!("发现 {} 个问题。", problems.len()));
     Ok(Exit::Problems)
+}
+
+/// The accepted certificates that no city review covers (and that issued
+/// before a city's cut-over does not excuse), by code.
+fn not_reviewed(chain: &Chain) -> Vec<&Signed<Certificate>> {
+    chain
+        .certificates
+        .iter()
+        .filter(|(code, _)| matches!(chain.review_state(code), ReviewState::NotReviewed))
+        .map(|(_, c)| c)
+        .collect()
+}
+
+/// Names the certificates waiting for their city's review: the first ten,
+/// with file and line, and how many more.
+fn tell_not_reviewed(out: &Output, waiting: &[&Signed<Certificate>]) {
+    const SHOWN: usize = 10;
+    let mut text = format!(
+        "{} 份证书尚未经所在市公共就业服务机构主管部门审核（审核通过并上传后方可查询为有效）：",
+        waiting.len()
+    );
+    for c in waiting.iter().take(SHOWN) {
+        text.push_str(&format!(
+            "\n  {}:{}: {}（{}）",
+            c.file.display(),
+            c.line,
+            c.statement.code,
+            c.statement.issued_on
+        ));
+    }
+    if waiting.len() > SHOWN {
+        text.push_str(&format!("\n  …另有 {} 份", waiting.len() - SHOWN));
+    }
+    out.note(&text);
 }

@@ -22,6 +22,7 @@ use certsite_core::site_format::shard::{ShardScheme, prefix32};
 use certsite_core::site_format::snapshot::{FileHashes, SnapshotInput, add_snapshot, hash_files};
 use certsite_core::site_format::{Files, INSTITUTION_DIR, MANIFEST, SHARD_DIR};
 use certsite_core::trust::chain::Chain;
+use certsite_core::trust::city::city_code_of;
 use certsite_core::trust::problem::Problem;
 
 use crate::data::config::Config;
@@ -124,10 +125,16 @@ pub(crate) fn render(chain: &Chain, loaded: &Loaded) -> Result<Rendered, BuildEr
             format!("{meta}\n").into_bytes(),
         );
     }
-    // Every statement of the institution, oldest first: a certificate is
-    // judged by the one in force on its issue date.
+    // Every statement of the institution, oldest first (a certificate is
+    // judged by the one in force on its issue date), then every statement of
+    // its city's review authority: one file tells the page whose keys sign.
     for (filing, history) in &chain.history {
-        let lines: String = history.iter().map(|v| format!("{}\n", v.raw)).collect();
+        let city = city_code_of(filing).and_then(|c| chain.cities.get(c));
+        let lines: String = history
+            .iter()
+            .map(|v| format!("{}\n", v.raw))
+            .chain(city.into_iter().flatten().map(|v| format!("{}\n", v.raw)))
+            .collect();
         files.insert(
             format!("{INSTITUTION_DIR}{filing}.jsonl"),
             lines.into_bytes(),
@@ -144,6 +151,10 @@ pub(crate) fn render(chain: &Chain, loaded: &Loaded) -> Result<Rendered, BuildEr
 fn shard(chain: &Chain, config: &Config, files: &mut Files) -> (ShardScheme, usize) {
     let record = |code: &str, raw: &str| -> String {
         let mut text = format!("{raw}\n");
+        if let Some(r) = chain.reviews.get(code) {
+            text.push_str(&r.raw);
+            text.push('\n');
+        }
         if let Some(r) = chain.revocations.get(code) {
             text.push_str(&r.raw);
             text.push('\n');

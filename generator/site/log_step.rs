@@ -31,14 +31,21 @@ use certsite_core::trust::statement::LogHead;
 
 /// Every line the site serves, in the order new statements enter the log:
 /// publisher statements, institution statements (by filing number, oldest
-/// first), certificates with their revocations (by code).
+/// first), city statements (by city code, oldest first), certificates with
+/// their reviews and revocations (by code).
 pub(crate) fn published_lines(chain: &Chain) -> Vec<&str> {
     let mut lines: Vec<&str> = chain.publisher.iter().map(|p| p.raw.as_str()).collect();
     for history in chain.history.values() {
         lines.extend(history.iter().map(|s| s.raw.as_str()));
     }
+    for history in chain.cities.values() {
+        lines.extend(history.iter().map(|s| s.raw.as_str()));
+    }
     for (code, c) in &chain.certificates {
         lines.push(&c.raw);
+        if let Some(r) = chain.reviews.get(code) {
+            lines.push(&r.raw);
+        }
         if let Some(r) = chain.revocations.get(code) {
             lines.push(&r.raw);
         }

@@ -293,8 +293,16 @@ pub(crate) fn data_date(chain: &Chain) -> String {
         .into_values()
         .map(|i| &i.statement.issued_on);
     let publisher = chain.publisher.iter().map(|p| &p.statement.issued_on);
+    let reviews = chain.reviews.values().map(|r| &r.statement.signed_on);
+    let cities = chain
+        .cities
+        .values()
+        .flatten()
+        .map(|c| &c.statement.issued_on);
     certs
         .chain(revs)
+        .chain(reviews)
+        .chain(cities)
         .chain(insts)
         .chain(publisher)
         .max()

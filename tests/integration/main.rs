@@ -21,4 +21,5 @@ mod sign_inputs;
 mod support;
 mod vectors;
 mod verdicts;
+mod verdicts_review;
 mod verdicts_snapshot;

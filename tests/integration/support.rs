@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use certsite_core::constants::KDF_NAME;
+use certsite_core::trust::city::{City, Review};
 use certsite_core::trust::envelope::Envelope;
 use certsite_core::trust::keys::SecretKey;
 use certsite_core::trust::statement::{
@@ -89,7 +90,14 @@ pub struct World {
     pub heavy: SecretKey,
     /// The publisher's log key (snapshots and checkpoints).
     pub log: SecretKey,
+    /// 沈阳市's review authority (city 01), from 2020-01-01.
+    pub shenyang: SecretKey,
+    /// 大连市's review authority (city 02).
+    pub dalian: SecretKey,
 }
+
+/// The review authority of 沈阳市 as the fixtures name it.
+pub const SHENYANG_AUTHORITY: &str = "沈阳市公共就业服务机构主管部门";
 
 pub const BLOWER: &str = "Y000021013002";
 pub const BLOWER_NAME: &str = "沈阳鼓风机集团股份有限公司";
@@ -104,6 +112,37 @@ impl World {
             blower_b: SecretKey::from_seed([3; 32]),
             heavy: SecretKey::from_seed([4; 32]),
             log: SecretKey::from_seed([5; 32]),
+            shenyang: SecretKey::from_seed([6; 32]),
+            dalian: SecretKey::from_seed([7; 32]),
+        }
+    }
+
+    /// 沈阳市's review authority, its key from 2020-01-01, listed on 2020-01-01.
+    pub fn shenyang_city(&self) -> City {
+        City {
+            v: 1,
+            city_code: "01".into(),
+            authority: SHENYANG_AUTHORITY.into(),
+            keys: vec![Self::key_entry(&self.shenyang, "2020-01-01", None)],
+            reviews_from: None,
+            issued_on: "2020-01-01".into(),
+        }
+    }
+
+    /// 沈阳市's review of one certificate line, reviewed and signed (uploaded) on those dates.
+    pub fn review_of(&self, certificate_line: &str, reviewed_on: &str, signed_on: &str) -> Review {
+        let env = Envelope::parse(certificate_line).expect("a certificate envelope");
+        let code = env.statement.as_object().unwrap()["code"].clone();
+        let certsite_core::trust::canonical::Json::Str(code) = code else {
+            panic!("a code")
+        };
+        use base64::Engine;
+        Review {
+            v: 1,
+            code,
+            certificate: base64::engine::general_purpose::STANDARD.encode(env.hash()),
+            reviewed_on: reviewed_on.into(),
+            signed_on: signed_on.into(),
         }
     }
 

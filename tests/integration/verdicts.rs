@@ -18,10 +18,10 @@ use serde_json::{Value, json};
 use certsite_core::domain::occupation::Catalogue;
 use certsite_core::domain::text::FORMAT_CHARACTERS;
 use certsite_core::trust::canonical::Json;
+use certsite_core::trust::chain::ReviewState;
 use certsite_core::trust::dataset;
 use certsite_core::trust::keys::SecretKey;
 use certsite_core::trust::options::VerifyOptions;
-use certsite_core::trust::problem::Problem;
 use certsite_core::trust::rules::Rule;
 use certsite_core::trust::statement::{Certificate, Institution, Statement};
 use certsite_core::trust::verifier::Verifier;
@@ -30,20 +30,20 @@ use crate::support::*;
 use crate::verdicts_snapshot;
 
 const PATH: &str = "tests/vectors/verdicts.json";
-const TODAY: &str = "2026-11-30";
+pub(crate) const TODAY: &str = "2026-11-30";
 const MIN_ITERATIONS: u32 = 1_000_000;
 /// A valid 沈阳鼓风机 certificate: 车工, level 3, 2024.
-const CODE: &str = "Y000021013002243000001";
+pub(crate) const CODE: &str = "Y000021013002243000001";
 
 /// What the page must conclude.
-struct Page {
-    verdict: &'static str,
-    rule: Option<Rule>,
-    /// Revocation lines the page must refuse, by the rule that refuses them.
-    ignored: Vec<Rule>,
+pub(crate) struct Page {
+    pub(crate) verdict: &'static str,
+    pub(crate) rule: Option<Rule>,
+    /// Revocation and review lines the page must set aside, by the rule that refuses them.
+    pub(crate) ignored: Vec<Rule>,
 }
 
-fn page(verdict: &'static str, rule: Option<Rule>) -> Page {
+pub(crate) fn page(verdict: &'static str, rule: Option<Rule>) -> Page {
     Page {
         verdict,
         rule,
@@ -51,7 +51,7 @@ fn page(verdict: &'static str, rule: Option<Rule>) -> Page {
     }
 }
 
-struct Case {
+pub(crate) struct Case {
     name: &'static str,
     today: &'static str,
     code: &'static str,
@@ -62,9 +62,18 @@ struct Case {
     page: Page,
     /// Decided by a rule only the builder checks (see docs/trust-model.md).
     builder_only: bool,
+    /// The directory lists 沈阳市's review authority and every certificate
+    /// line of the code gets its city's review ([`with_reviews`]); the
+    /// review cases set this false and write their own.
+    reviewed: bool,
 }
 
-fn case(name: &'static str, directory: Vec<String>, shard: Vec<String>, page: Page) -> Case {
+pub(crate) fn case(
+    name: &'static str,
+    directory: Vec<String>,
+    shard: Vec<String>,
+    page: Page,
+) -> Case {
     Case {
         name,
         today: TODAY,
@@ -73,18 +82,76 @@ fn case(name: &'static str, directory: Vec<String>, shard: Vec<String>, page: Pa
         shard,
         page,
         builder_only: false,
+        reviewed: true,
+    }
+}
+
+/// A case whose directory and reviews are its own.
+pub(crate) fn unreviewed(
+    name: &'static str,
+    directory: Vec<String>,
+    shard: Vec<String>,
+    page: Page,
+) -> Case {
+    Case {
+        reviewed: false,
+        ..case(name, directory, shard, page)
     }
 }
 
 impl Case {
     /// The same case, looking up another code.
-    fn at(self, code: &'static str) -> Case {
+    pub(crate) fn at(self, code: &'static str) -> Case {
         Case { code, ..self }
     }
 }
 
+/// The city's review, as every case has it unless it says otherwise: the
+/// issuer file lists 沈阳市's review authority, and each certificate line of
+/// the code that can be reviewed at all (a statement with a real issue date
+/// not after today) gets a review of its exact envelope, made and uploaded
+/// on its issue date.
+fn with_reviews(mut c: Case, w: &World) -> Case {
+    if !c.reviewed {
+        return c;
+    }
+    if !c.directory.is_empty() {
+        c.directory
+            .push(line(Statement::City(w.shenyang_city()), &w.root));
+    }
+    let mut reviews: Vec<String> = Vec::new();
+    for l in &c.shard {
+        let Ok(env) = certsite_core::trust::envelope::Envelope::parse(l) else {
+            continue;
+        };
+        let Ok(Statement::Certificate(cert)) = env.typed() else {
+            continue;
+        };
+        let today: jiff::civil::Date = c.today.parse().unwrap();
+        let dated = cert
+            .issued_on
+            .parse::<jiff::civil::Date>()
+            .is_ok_and(|d| d <= today && cert.issued_on.len() == 10);
+        if cert.code == c.code && dated {
+            let review = w.review_of(l, &cert.issued_on, &cert.issued_on);
+            let review = line(Statement::Review(review), &w.shenyang);
+            if !reviews.contains(&review) {
+                reviews.push(review);
+            }
+        }
+    }
+    // Each review right after the certificate lines, before any revocation.
+    let at = c
+        .shard
+        .iter()
+        .position(|l| l.contains("\"revoked_on\""))
+        .unwrap_or(c.shard.len());
+    c.shard.splice(at..at, reviews);
+    c
+}
+
 /// An envelope around any statement text, signed over its canonical form.
-fn raw_line(statement: &str, key: &SecretKey) -> String {
+pub(crate) fn raw_line(statement: &str, key: &SecretKey) -> String {
     let canonical = Json::parse(statement).unwrap().canonical_string();
     let sig = STANDARD.encode(key.sign(canonical.as_bytes()));
     format!(
@@ -136,22 +203,22 @@ fn edited(statement: Statement, field: &str, value: Value) -> String {
     v.to_string()
 }
 
-struct Fixture {
-    w: World,
+pub(crate) struct Fixture {
+    pub(crate) w: World,
 }
 
 impl Fixture {
-    fn dir(&self, f: impl FnOnce(&mut Institution)) -> String {
+    pub(crate) fn dir(&self, f: impl FnOnce(&mut Institution)) -> String {
         let mut i = self.w.blower();
         f(&mut i);
         line(Statement::Institution(i), &self.w.root)
     }
 
-    fn blower(&self) -> String {
+    pub(crate) fn blower(&self) -> String {
         self.dir(|_| {})
     }
 
-    fn cert_with(
+    pub(crate) fn cert_with(
         &self,
         code: &str,
         issued: &str,
@@ -163,15 +230,15 @@ impl Fixture {
         line(Statement::Certificate(c), key)
     }
 
-    fn cert(&self, f: impl FnOnce(&mut Certificate)) -> String {
+    pub(crate) fn cert(&self, f: impl FnOnce(&mut Certificate)) -> String {
         self.cert_with(CODE, "2024-06-30", &self.w.blower_b, f)
     }
 
-    fn good(&self) -> String {
+    pub(crate) fn good(&self) -> String {
         self.cert(|_| {})
     }
 
-    fn revoke(&self, on: &str, key: &SecretKey) -> String {
+    pub(crate) fn revoke(&self, on: &str, key: &SecretKey) -> String {
         line(Statement::Revocation(revocation(CODE, on)), key)
     }
 }
@@ -199,8 +266,8 @@ fn cases() -> Vec<Case> {
     out.extend(institution_cases(&f));
     out.extend(history_cases(&f));
     out.extend(revocation_cases(&f));
-    let _ = w;
-    out
+    out.extend(crate::verdicts_review::cases(&f));
+    out.into_iter().map(|c| with_reviews(c, w)).collect()
 }
 
 fn envelope_cases(f: &Fixture) -> Vec<Case> {
@@ -914,8 +981,10 @@ fn revocation_cases(f: &Fixture) -> Vec<Case> {
 }
 
 /// Runs the Rust verifier on a case, bytes in memory (as `certsite-core`
-/// takes them): the problems as (rule, file, line, field).
-fn rust_problems(case: &Case) -> Vec<Value> {
+/// takes them): the problems as (rule, file, line, field), and where the
+/// code stands with its city's review (`null` when no certificate of it
+/// was accepted).
+fn rust_judgment(case: &Case) -> (Vec<Value>, Value) {
     let files = [("directory", &case.directory), ("shard", &case.shard)];
     let (mut lines, mut problems) = (Vec::new(), Vec::new());
     for (name, statements) in files {
@@ -931,8 +1000,18 @@ fn rust_problems(case: &Case) -> Vec<Value> {
             min_iterations: MIN_ITERATIONS,
         },
     };
-    let problems: Vec<Problem> = verifier.verify(lines, problems).problems;
-    problems
+    let verified = verifier.verify(lines, problems);
+    let review = if verified.chain.certificates.contains_key(case.code) {
+        json!(match verified.chain.review_state(case.code) {
+            ReviewState::Reviewed(_) => "reviewed",
+            ReviewState::BeforeCutOver(_) => "before-cut-over",
+            ReviewState::NotReviewed => "not-reviewed",
+        })
+    } else {
+        Value::Null
+    };
+    let problems = verified
+        .problems
         .iter()
         .map(|p| {
             let file = p.file.file_stem().unwrap().to_string_lossy().into_owned();
@@ -944,39 +1023,69 @@ fn rust_problems(case: &Case) -> Vec<Value> {
                 "message": p.message,
             })
         })
-        .collect()
+        .collect();
+    (problems, review)
 }
 
 /// The problems bind the two sides: a page that shows a record as valid
 /// finds nothing the builder refuses about it, and a page that refuses one
-/// names a rule the builder broke too.
-fn check_parity(case: &Case, problems: &[Value]) {
+/// names a rule the builder broke too. Revocations and reviews are lines
+/// beside the record: the page sets aside those the builder refuses. A
+/// verified record is one Rust finds reviewed (or before its city's
+/// cut-over); a record the page shows as not reviewed is one Rust accepted
+/// without a review.
+fn check_parity(case: &Case, problems: &[Value], review: &Value) {
     let rule_of = |p: &Value| p["rule"].as_str().map(str::to_string);
     let shard_line = |p: &Value| {
         (p["file"] == "shard")
             .then(|| case.shard[p["line"].as_u64().unwrap() as usize - 1].as_str())
     };
     let of_code = |text: &str| text.contains(&format!("\"code\":\"{}\"", case.code));
-    let revocation =
-        |p: &Value| shard_line(p).is_some_and(|l| of_code(l) && l.contains("\"revoked_on\""));
+    let beside = |l: &str| l.contains("\"revoked_on\"") || l.contains("\"reviewed_on\"");
+    let side = |p: &Value| shard_line(p).is_some_and(|l| of_code(l) && beside(l));
     let about_record = |p: &Value| match shard_line(p) {
         None => true,
-        Some(l) => of_code(l) && !l.contains("\"revoked_on\""),
+        Some(l) => of_code(l) && !beside(l),
     };
-    if matches!(case.page.verdict, "verified" | "revoked" | "not-found") && !case.builder_only {
+    match case.page.verdict {
+        "verified" => assert!(
+            case.builder_only || review == "reviewed" || review == "before-cut-over",
+            "{}: the page shows a record Rust finds {review}",
+            case.name
+        ),
+        "not-reviewed" => assert_eq!(review, "not-reviewed", "{}", case.name),
+        _ => {}
+    }
+    if matches!(
+        case.page.verdict,
+        "verified" | "revoked" | "not-found" | "not-reviewed"
+    ) && !case.builder_only
+    {
         let record: Vec<&Value> = problems.iter().filter(|p| about_record(p)).collect();
         assert!(
             record.is_empty(),
             "{}: the page accepts what the builder refuses: {record:?}",
             case.name
         );
-        let refused: BTreeSet<String> = problems
+        let mut refused: BTreeSet<String> = problems
             .iter()
-            .filter(|p| revocation(p))
+            .filter(|p| side(p))
             .filter_map(rule_of)
             .collect();
+        // A not-reviewed verdict names the rule that refused the review.
+        if let Some(rule) = case
+            .page
+            .rule
+            .filter(|_| case.page.verdict == "not-reviewed")
+        {
+            assert!(refused.remove(rule.id()), "{}: {rule:?}", case.name);
+        }
         let ignored: BTreeSet<String> = case.page.ignored.iter().map(|r| r.id().into()).collect();
-        assert_eq!(refused, ignored, "{}: revocations refused", case.name);
+        assert_eq!(
+            refused, ignored,
+            "{}: revocations and reviews refused",
+            case.name
+        );
     } else if let Some(rule) = case.page.rule {
         assert!(
             problems
@@ -995,8 +1104,8 @@ fn corpus() -> Value {
     let cases: Vec<Value> = cases()
         .iter()
         .map(|c| {
-            let problems = rust_problems(c);
-            check_parity(c, &problems);
+            let (problems, review) = rust_judgment(c);
+            check_parity(c, &problems, &review);
             json!({
                 "name": c.name,
                 "today": c.today,
@@ -1006,6 +1115,7 @@ fn corpus() -> Value {
                 "host": verdicts_snapshot::honest(&w, c.code, &c.shard, &c.directory, c.today),
                 "hints": verdicts_snapshot::hints(),
                 "rust": problems,
+                "rust_review": review,
                 "page": {
                     "verdict": c.page.verdict,
                     "rule": c.page.rule.map(Rule::id),

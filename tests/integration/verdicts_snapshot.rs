@@ -210,11 +210,19 @@ fn lines(ls: &[&String]) -> String {
 
 /// Every snapshot case.
 fn snap_cases(w: &World) -> Vec<SnapCase> {
-    let blower = line(Statement::Institution(w.blower()), &w.root);
-    let good = line(
+    // The issuer's file lists its city's review authority, and the record
+    // is followed by its city's review: both travel as one text of two lines.
+    let blower = format!(
+        "{}\n{}",
+        line(Statement::Institution(w.blower()), &w.root),
+        line(Statement::City(w.shenyang_city()), &w.root)
+    );
+    let record = line(
         Statement::Certificate(certificate(CODE, "2024-06-30")),
         &w.blower_b,
     );
+    let review = w.review_of(&record, "2024-06-20", "2024-07-05");
+    let good = format!("{record}\n{}", line(Statement::Review(review), &w.shenyang));
     let by_issuer = line(
         Statement::Revocation(revocation(CODE, "2025-01-01")),
         &w.blower_b,

@@ -1,40 +1,28 @@
-//! The trust chain: root → institution statements → certificate and
-//! revocation statements. Every signature and every rule that links
+//! The trust chain: root → institution and city statements → certificate,
+//! review and revocation statements. Every signature and every rule that links
 //! statements is checked here, for `certsite verify` and for the build.
 //!
 //! All problems are collected, each naming file, line and field; what passes
 //! is returned so that callers can report counts or publish it.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
-use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::domain::level::Level;
 use crate::domain::occupation::Catalogue;
+use crate::trust::city::{City, Review};
 use crate::trust::dataset::SourcedLine;
-use crate::trust::envelope::{Envelope, signature_verifies};
 use crate::trust::keys::PublicKey;
 use crate::trust::options::VerifyOptions;
 use crate::trust::problem::{FieldProblem, Problem};
+use crate::trust::review_rules::{check_cities, check_reviews, newest_city};
 use crate::trust::rules::Rule;
+pub use crate::trust::signed_line::Signed;
+use crate::trust::signed_line::{Parsed, bad_signature, parse, root_signed, signed};
 use crate::trust::statement::{
     Certificate, Institution, Publisher, Revocation, Statement, scope_range,
 };
-
-/// A statement that passed, with its envelope and origin.
-#[derive(Clone, Debug)]
-pub struct Signed<T> {
-    /// The typed statement.
-    pub statement: T,
-    /// The envelope line exactly as read.
-    pub raw: String,
-    /// The dataset file.
-    pub file: Arc<Path>,
-    /// Its line.
-    pub line: usize,
-}
 
 /// Everything that verified.
 #[derive(Debug, Default)]
@@ -50,6 +38,11 @@ pub struct Chain {
     pub certificates: BTreeMap<String, Signed<Certificate>>,
     /// The effective (earliest) revocation of each revoked certificate.
     pub revocations: BTreeMap<String, Signed<Revocation>>,
+    /// Every valid statement of each city code, oldest first (never empty);
+    /// the newest decides key windows and the cut-over.
+    pub cities: BTreeMap<String, Vec<Signed<City>>>,
+    /// The review in effect (the earliest signed) of each reviewed certificate.
+    pub reviews: BTreeMap<String, Signed<Review>>,
     /// Every valid publisher statement, oldest first: the newest lists the
     /// keys that sign the site's snapshots and log checkpoints.
     pub publisher: Vec<Signed<Publisher>>,
@@ -64,6 +57,27 @@ impl Chain {
         self.history.get(filing).and_then(|h| h.last())
     }
 
+    /// The newest statement of the city a certificate code or filing number names.
+    pub fn city_of(&self, code: &str) -> Option<&Signed<City>> {
+        newest_city(&self.cities, code)
+    }
+
+    /// Whether an accepted certificate was reviewed by its city, needs no
+    /// review (issued before the city's cut-over), or still waits for one.
+    pub fn review_state(&self, code: &str) -> ReviewState<'_> {
+        if let Some(review) = self.reviews.get(code) {
+            return ReviewState::Reviewed(review);
+        }
+        let city = self.city_of(code).map(|c| &c.statement);
+        let issued = self.certificates.get(code).map(|c| &c.statement.issued_on);
+        match (city, issued) {
+            (Some(city), Some(issued)) if !city.requires_review(issued) => {
+                ReviewState::BeforeCutOver(city)
+            }
+            _ => ReviewState::NotReviewed,
+        }
+    }
+
     /// The newest statement of every filing number.
     pub fn institutions(&self) -> BTreeMap<&str, &Signed<Institution>> {
         self.history
@@ -73,54 +87,16 @@ impl Chain {
     }
 }
 
-/// A parsed line. The JSON tree is dropped as soon as the canonical bytes
-/// and the typed statement are taken from it, to keep memory small.
-struct Parsed {
-    src: SourcedLine,
-    kid: String,
-    sig: [u8; 64],
-    canonical: Vec<u8>,
-}
-
-impl Parsed {
-    /// Whether `key` is the named key and its signature verifies strictly.
-    fn verifies_with(&self, key: &PublicKey) -> bool {
-        signature_verifies(key, &self.kid, &self.canonical, &self.sig)
-    }
-}
-
-fn parse(src: SourcedLine) -> Result<(Statement, Parsed), Problem> {
-    let env = Envelope::parse(&src.text)
-        .map_err(|e| Problem::line(&src.file, src.line, e.to_string()).rule(Rule::Envelope))?;
-    let statement = env.typed().map_err(|e| {
-        Problem::field(&src.file, src.line, "statement", e.to_string()).rule(Rule::Schema)
-    })?;
-    let parsed = Parsed {
-        canonical: env.statement.canonical(),
-        kid: env.kid,
-        sig: env.sig,
-        src,
-    };
-    Ok((statement, parsed))
-}
-
-fn signed<T>(p: Parsed, statement: T) -> Signed<T> {
-    Signed {
-        statement,
-        raw: p.src.text,
-        file: p.src.file,
-        line: p.src.line,
-    }
-}
-
-fn bad_signature(p: &Parsed) -> Problem {
-    Problem::field(
-        &p.src.file,
-        p.src.line,
-        "sig",
-        format!("签名无效：内容被改动，或不是密钥 {} 所签", p.kid),
-    )
-    .rule(Rule::Signature)
+/// Where a certificate stands with its city's review.
+#[derive(Clone, Copy, Debug)]
+pub enum ReviewState<'a> {
+    /// A valid review of its exact envelope by a key of its city.
+    Reviewed(&'a Signed<Review>),
+    /// Issued before the city's cut-over (`reviews_from`): published
+    /// without a review, and shown as such.
+    BeforeCutOver(&'a City),
+    /// No valid review yet: never shown as valid.
+    NotReviewed,
 }
 
 /// Verifies all lines against `root`. Returns what passed and every problem.
@@ -139,6 +115,7 @@ pub fn verify(
     let mut problems = Vec::new();
     let (mut institutions, mut certificates, mut revocations, mut publishers) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut cities, mut reviews) = (Vec::new(), Vec::new());
     for p in parsed {
         match p {
             Err(e) => problems.push(e),
@@ -147,6 +124,8 @@ pub fn verify(
                 Statement::Certificate(s) => certificates.push((s, p)),
                 Statement::Revocation(s) => revocations.push((s, p)),
                 Statement::Publisher(s) => publishers.push((s, p)),
+                Statement::City(s) => cities.push((s, p)),
+                Statement::Review(s) => reviews.push((s, p)),
                 Statement::Snapshot(_) => problems.push(
                     Problem::field(
                         &p.src.file,
@@ -162,7 +141,15 @@ pub fn verify(
     check_publishers(root, publishers, &mut chain, &mut problems);
     let seen_codes: BTreeSet<String> = certificates.iter().map(|(c, _)| c.code.clone()).collect();
     check_institutions(root, institutions, catalogue, &mut chain, &mut problems);
+    chain.cities = check_cities(root, cities, &mut problems);
     check_certificates(certificates, catalogue, opts, &mut chain, &mut problems);
+    chain.reviews = check_reviews(
+        reviews,
+        &chain.certificates,
+        &chain.cities,
+        opts,
+        &mut problems,
+    );
     check_revocations(
         root,
         revocations,
@@ -173,24 +160,6 @@ pub fn verify(
     );
     problems.sort();
     (chain, problems)
-}
-
-/// A statement only the root may sign (`what` names it): the root's key
-/// id (else `rule`), and a signature that verifies.
-fn root_signed(p: &Parsed, root: &PublicKey, what: &str, rule: Rule) -> Result<(), Problem> {
-    if p.kid != root.kid() {
-        return Err(Problem::field(
-            &p.src.file,
-            p.src.line,
-            "kid",
-            format!("{what}须由根密钥 {} 签名，此处为 {}", root.kid(), p.kid),
-        )
-        .rule(rule));
-    }
-    if !p.verifies_with(root) {
-        return Err(bad_signature(p));
-    }
-    Ok(())
 }
 
 fn check_institutions(
@@ -534,13 +503,16 @@ fn check_revocation(
     let signer_ok = if p.kid == root.kid() {
         p.verifies_with(root)
     } else {
-        let key = chain.newest(filing).and_then(|i| i.statement.key(&p.kid));
+        let key = chain
+            .newest(filing)
+            .and_then(|i| i.statement.key(&p.kid))
+            .or_else(|| chain.city_of(filing).and_then(|c| c.statement.key(&p.kid)));
         let Some(key) = key else {
             return at(
                 Rule::RevocationSigner,
                 "kid",
                 format!(
-                    "密钥 {} 既不是根密钥，也不是发证机构 {filing} 的签名密钥",
+                    "密钥 {} 既不是根密钥，也不是发证机构 {filing} 或其所在市审核机构的签名密钥",
                     p.kid
                 ),
             );

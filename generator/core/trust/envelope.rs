@@ -83,6 +83,11 @@ impl Envelope {
         signature_verifies(key, &self.kid, &self.statement.canonical(), &self.sig)
     }
 
+    /// SHA-256 of the envelope's JCS form: what a review names.
+    pub fn hash(&self) -> [u8; 32] {
+        envelope_hash(&self.kid, &self.sig, &self.statement.canonical())
+    }
+
     /// The typed statement.
     pub fn typed(&self) -> Result<Statement, StatementError> {
         Statement::from_json(&self.statement)
@@ -116,6 +121,24 @@ pub enum EnvelopeError {
     /// The signature is not base64 of 64 bytes.
     #[error("sig 应为 64 字节签名的标准 base64")]
     BadSig,
+}
+
+/// SHA-256 over the JCS form of an envelope, `{"kid":…,"sig":…,"statement":…}`
+/// (members in that order, the statement's canonical bytes), as a review
+/// names the certificate it attests. The envelope parser accepts only
+/// canonical base64, so the signature is written back as it was served.
+pub fn envelope_hash(kid: &str, sig: &[u8; 64], canonical_statement: &[u8]) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    Sha256::new()
+        .chain_update(b"{\"kid\":")
+        .chain_update(Json::Str(kid.to_string()).canonical())
+        .chain_update(b",\"sig\":\"")
+        .chain_update(STANDARD.encode(sig))
+        .chain_update(b"\",\"statement\":")
+        .chain_update(canonical_statement)
+        .chain_update(b"}")
+        .finalize()
+        .into()
 }
 
 /// The signature rule of every envelope: the key is the one the envelope
@@ -171,6 +194,21 @@ mod tests {
                 .unwrap()
                 .verifies_with(&key.public())
         );
+    }
+
+    #[test]
+    fn the_hash_is_of_the_envelopes_canonical_form() {
+        use sha2::Digest;
+        let env = Envelope::sign(&revocation(), &SecretKey::from_seed([1; 32]));
+        let spaced = format!(
+            "{{ \"statement\": {}, \"sig\": \"{}\", \"kid\": \"{}\" }}",
+            env.statement.canonical_string(),
+            STANDARD.encode(env.sig),
+            env.kid
+        );
+        let parsed = Envelope::parse(&spaced).unwrap();
+        let expected: [u8; 32] = sha2::Sha256::digest(env.to_line().as_bytes()).into();
+        assert_eq!(parsed.hash(), expected);
     }
 
     #[test]

@@ -6,14 +6,18 @@
 
 pub mod canonical;
 pub mod chain;
+pub mod city;
 pub mod dataset;
 pub mod envelope;
+pub mod fields;
 pub mod keys;
 pub mod messages;
 pub mod options;
 pub mod privacy;
 pub mod problem;
+mod review_rules;
 pub mod rules;
+mod signed_line;
 pub mod snapshot;
 pub mod statement;
 pub mod verifier;

@@ -49,6 +49,13 @@ pub enum Rule {
     InstitutionKeys,
     /// Two different statements of one institution on one day.
     InstitutionConflict,
+    /// A city statement is signed by the root key.
+    CitySigner,
+    /// A city statement's code is two digits, `01`-`99`.
+    CityCode,
+    /// A city lists at least one key, each valid, named by its own key id,
+    /// once, with an ordered window; one statement a day.
+    CityKeys,
     /// A certificate code is well formed (附件5) and written canonically.
     Code,
     /// Nothing of the name is published.
@@ -94,11 +101,20 @@ pub enum Rule {
     DuplicateCode,
     /// A revocation names a certificate that verified.
     RevocationTarget,
-    /// A revocation is signed by the root, or by a key of the issuer valid on
-    /// its date.
+    /// A revocation is signed by the root, or by a key of the issuer or of
+    /// the issuer's city valid on its date.
     RevocationSigner,
     /// A revocation is not dated before the certificate's issue.
     RevocationDate,
+    /// A review names a certificate that verified, and the SHA-256 of that
+    /// certificate's exact envelope.
+    ReviewTarget,
+    /// A review is signed by a key that the certificate's city lists.
+    ReviewSigner,
+    /// A review is signed inside its key's window.
+    ReviewWindow,
+    /// A review was made on or before the issue date and signed on or after it.
+    ReviewDates,
     /// A publisher statement is signed by the root key.
     PublisherSigner,
     /// A publisher lists at least one log key, each valid, named by its own
@@ -136,6 +152,9 @@ impl Rule {
         Rule::ScopeRange,
         Rule::InstitutionKeys,
         Rule::InstitutionConflict,
+        Rule::CitySigner,
+        Rule::CityCode,
+        Rule::CityKeys,
         Rule::Code,
         Rule::NameMasked,
         Rule::IdMasked,
@@ -160,6 +179,10 @@ impl Rule {
         Rule::RevocationTarget,
         Rule::RevocationSigner,
         Rule::RevocationDate,
+        Rule::ReviewTarget,
+        Rule::ReviewSigner,
+        Rule::ReviewWindow,
+        Rule::ReviewDates,
         Rule::PublisherSigner,
         Rule::PublisherKeys,
         Rule::SnapshotSigner,
@@ -188,6 +211,9 @@ impl Rule {
             Rule::ScopeRange => "scope-range",
             Rule::InstitutionKeys => "institution-keys",
             Rule::InstitutionConflict => "institution-conflict",
+            Rule::CitySigner => "city-signer",
+            Rule::CityCode => "city-code",
+            Rule::CityKeys => "city-keys",
             Rule::Code => "code",
             Rule::NameMasked => "name-masked",
             Rule::IdMasked => "id-masked",
@@ -212,6 +238,10 @@ impl Rule {
             Rule::RevocationTarget => "revocation-target",
             Rule::RevocationSigner => "revocation-signer",
             Rule::RevocationDate => "revocation-date",
+            Rule::ReviewTarget => "review-target",
+            Rule::ReviewSigner => "review-signer",
+            Rule::ReviewWindow => "review-window",
+            Rule::ReviewDates => "review-dates",
             Rule::PublisherSigner => "publisher-signer",
             Rule::PublisherKeys => "publisher-keys",
             Rule::SnapshotSigner => "snapshot-signer",
