@@ -301,7 +301,7 @@ fn revocations_only_for_existing_certificates_by_issuer_or_root() {
         [
             "revocations.jsonl:1: code: 撤销的证书 Y000021013002243000099 不存在".to_string(),
             format!(
-                "revocations.jsonl:2: kid: 密钥 {} 既不是根密钥，也不是发证机构 {BLOWER} 的签名密钥",
+                "revocations.jsonl:2: kid: 密钥 {} 既不是根密钥，也不是发证机构 {BLOWER} 或其所在市审核机构的签名密钥",
                 w.heavy.public().kid()
             ),
             "revocations.jsonl:3: revoked_on: 撤销日期 2024-02-01 早于发证日期 2024-03-01"
