@@ -138,10 +138,11 @@ pub(super) fn demo_cmd(a: &DemoArgs, out: &Output) -> CmdResult {
         out.say(&format!("{} 是挂载点，已就地更新", a.out.display()));
     }
     out.say(&format!(
-        "演示数据已写入 {}：{} 家机构、{} 份证书、{} 份撤销",
+        "演示数据已写入 {}：{} 家机构、{} 份证书（{} 份已经所在市审核）、{} 份撤销",
         a.out.display(),
         s.institutions,
         s.certificates,
+        s.reviews,
         s.revocations
     ));
     out.say(&format!("根密钥指纹 SHA-256 {}", s.root_fingerprint));
@@ -160,6 +161,7 @@ fn build_json(r: &BuildReport, out: &Path) -> serde_json::Value {
         "in_place": r.in_place,
         "institutions": r.institutions,
         "certificates": r.certificates,
+        "reviewed": r.reviewed,
         "revocations": r.revocations,
         "files": r.files,
         "bytes": r.bytes,
@@ -179,10 +181,11 @@ fn print_built(r: &BuildReport, a: &SiteArgs, out: &Output) {
         out.say("输出目录是挂载点，已就地更新");
     }
     out.say(&format!(
-        "站点已生成 {}：{} 家机构、{} 份证书、{} 份撤销；{} 个文件，{:.1} MB",
+        "站点已生成 {}：{} 家机构、{} 份证书（{} 份已审核）、{} 份撤销；{} 个文件，{:.1} MB",
         a.out.display(),
         r.institutions,
         r.certificates,
+        r.reviewed,
         r.revocations,
         r.files,
         r.bytes as f64 / 1e6

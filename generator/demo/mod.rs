@@ -37,6 +37,7 @@ use certsite_core::trust::problem::{Problem, report};
 use certsite_core::trust::statement::{KeyEntry, Publisher, Statement};
 use certsite_core::trust::verifier::Verifier;
 
+mod review;
 mod tables;
 use tables::{
     ADDRESS_CODES, EXTRA_TRADES, EXTRA_WORDS, GIVEN, INDUSTRIES, INDUSTRY_OF, METHODS, Occ,
@@ -128,6 +129,8 @@ pub struct DemoSummary {
     pub certificates: usize,
     /// Revocations signed.
     pub revocations: usize,
+    /// Reviews signed by the cities.
+    pub reviews: usize,
     /// The root key's fingerprint.
     pub root_fingerprint: String,
     /// The output is a mount point, so it was updated file by file instead
@@ -368,6 +371,8 @@ fn generate_into(opts: &DemoOptions) -> Result<DemoSummary, DemoError> {
     let mut certs = certificates(&pilots, opts, &mut draw);
     assign_codes(&pilots, &mut certs);
     let certificates = sign_certificates(opts, &pilots, &certs)?;
+    let lines = signed_lines(&opts.out.join("certificates"))?;
+    let reviews = review::sign_reviews(opts, &pilots, &certs, &lines)?;
     let revoked = revocations(&certs, &pilots, opts, &mut draw);
     let revocations = sign_revocations(opts, &pilots, &root, revoked)?;
     stop_if_interrupted(opts)?;
@@ -379,6 +384,7 @@ fn generate_into(opts: &DemoOptions) -> Result<DemoSummary, DemoError> {
         institutions: pilots.len(),
         certificates,
         revocations,
+        reviews,
         root_fingerprint: root.public().fingerprint(),
         in_place: false,
     })
@@ -409,6 +415,7 @@ fn write_keys_and_config(
             write_key(&keys_dir, label, key, &p.name)?;
         }
     }
+    review::write_city_keys(opts)?;
     write_file(&keys_dir.join("README.md"), DEMO_KEYS_README.as_bytes())?;
     write_file(
         &opts.out.join(crate::data::config::CONFIG_FILE),
@@ -416,6 +423,10 @@ fn write_keys_and_config(
     )?;
     Ok(())
 }
+
+/// The publisher, as the notice names it: the province's 人事考试中心 runs
+/// the query system and publishes what the cities upload (四(四)2).
+const PUBLISHER: &str = "辽宁省人事考试中心（演示）";
 
 /// The label of the publisher's log key among the demo keys.
 const LOG_KEY: &str = "log";
@@ -436,7 +447,7 @@ fn sign_publisher(opts: &DemoOptions, root: &SecretKey) -> Result<(), DemoError>
     .map_err(|p| DemoError::Invalid(vec![p]))?;
     let statement = Statement::Publisher(Publisher {
         v: certsite_core::constants::STATEMENT_VERSION,
-        name: config.title.clone(),
+        name: PUBLISHER.to_string(),
         origin: certsite_core::site_format::snapshot::origin(&config.base_url),
         keys: vec![KeyEntry {
             kid: log.kid(),
@@ -469,6 +480,7 @@ fn sign_directory(opts: &DemoOptions, pilots: &[Pilot], root: &SecretKey) -> Res
     write_file(&dir_csv, &utf8_bom(&directory_csv(pilots, all)))?;
     let out = opts.out.join("directory/institutions.jsonl");
     run_sign_on(opts, first, root, &dir_csv, &out, InputKind::Directory)?;
+    review::sign_cities(opts, root, first)?;
     let update_csv = rosters.join("directory-update.csv");
     let reapproved = |p: &Pilot| {
         (p.filing.as_string() == LAPSED).then(|| {
@@ -530,6 +542,23 @@ fn sign_certificates(
         )?;
     }
     Ok(signed)
+}
+
+/// The signed certificate lines of a folder of datasets, by code.
+fn signed_lines(dir: &Path) -> Result<BTreeMap<String, String>, DemoError> {
+    let mut out = BTreeMap::new();
+    let files = crate::data::dataset::find_datasets(&[dir.to_path_buf()])
+        .map_err(|p| DemoError::Invalid(vec![p]))?;
+    for file in files {
+        let text = fs::read_to_string(&file).fs(FsAction::Read, &file)?;
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            let typed = Envelope::parse(line).ok().and_then(|e| e.typed().ok());
+            if let Some(Statement::Certificate(c)) = typed {
+                out.insert(c.code, line.to_string());
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// A few revocations: most by the issuer, one by the root. Returns how many.
@@ -900,13 +929,14 @@ The rosters in `../demo-rosters/` hold fictitious people only.\n";
 /// `certsite.toml` and `publisher/`, which it overwrites. The log starts
 /// afresh: a demo of another size or seed drops statements an old log
 /// holds, and a demo's history is worth nothing.
-const GENERATED: [&str; 7] = [
+const GENERATED: [&str; 8] = [
     DEFAULT_ROOT_KEY,
     "log",
     KEYS_DIR,
     ROSTERS_DIR,
     "directory",
     "certificates",
+    "reviews",
     "revocations",
 ];
 

@@ -59,6 +59,8 @@ pub(crate) struct BuildReport {
     /// Certificates published.
     pub certificates: usize,
     /// Revocations published.
+    /// Certificates with a city review in effect.
+    pub reviewed: usize,
     pub revocations: usize,
     /// Files written.
     pub files: usize,
@@ -301,6 +303,7 @@ impl Prepared {
         Ok(BuildReport {
             institutions: self.chain.history.len(),
             certificates: self.chain.certificates.len(),
+            reviewed: self.chain.reviews.len(),
             revocations: self.chain.revocations.len(),
             files: self.files.len(),
             bytes: self.files.values().map(|b| b.len() as u64).sum(),

@@ -242,6 +242,46 @@ impl PublisherView {
     }
 }
 
+/// A city's review authority on the trust page, as its newest statement lists it.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct ReviewerView {
+    /// 市代码.
+    pub city_code: String,
+    /// 审核机构名称.
+    pub authority: String,
+    /// The cut-over: certificates issued before it carry no review.
+    pub reviews_from: Option<String>,
+    /// When the root signed the newest statement.
+    pub issued_on: String,
+    /// The review keys: kid, fingerprint and window.
+    pub keys: Vec<serde_json::Value>,
+}
+
+impl ReviewerView {
+    fn new(c: &certsite_core::trust::city::City) -> ReviewerView {
+        let keys = c
+            .keys
+            .iter()
+            .map(|k| {
+                let key = PublicKey::from_base64(&k.public_key).ok();
+                serde_json::json!({
+                    "kid": k.kid,
+                    "fingerprint": key.map(|pk| pk.fingerprint()).unwrap_or_default(),
+                    "valid_from": k.valid_from,
+                    "valid_until": k.valid_until,
+                })
+            })
+            .collect();
+        ReviewerView {
+            city_code: c.city_code.clone(),
+            authority: c.authority.clone(),
+            reviews_from: c.reviews_from.clone(),
+            issued_on: c.issued_on.clone(),
+            keys,
+        }
+    }
+}
+
 /// Everything the pages need.
 #[derive(Clone, Debug, Serialize)]
 pub(crate) struct SiteModel {
@@ -255,6 +295,8 @@ pub(crate) struct SiteModel {
     pub root_public_key: String,
     /// The publisher and its log keys, as the newest publisher statement lists them.
     pub publisher: Option<PublisherView>,
+    /// The cities' review authorities, by city code, as their newest statements list them.
+    pub reviewers: Vec<ReviewerView>,
     /// Cities in the notice's order, those with institutions only.
     pub cities: Vec<CityView>,
     /// Institutions.
@@ -466,6 +508,12 @@ impl SiteModel {
                 .publisher
                 .last()
                 .map(|p| PublisherView::new(&p.statement)),
+            reviewers: chain
+                .cities
+                .values()
+                .filter_map(|h| h.last())
+                .map(|c| ReviewerView::new(&c.statement))
+                .collect(),
             institution_count: chain.history.len(),
             certificate_count: chain.certificates.len(),
             revocation_count: chain.revocations.len(),

@@ -79,7 +79,7 @@ pub struct City(u8);
 
 impl City {
     /// The city with the notice's number `n` (1-14).
-    pub(crate) fn from_number(n: u8) -> Option<City> {
+    pub fn from_number(n: u8) -> Option<City> {
         (1..=14).contains(&n).then_some(City(n))
     }
 
