@@ -49,6 +49,19 @@ fn signature_vectors() -> Vec<Value> {
             Statement::Institution(hostile),
             &w.root,
         ),
+        ("city", Statement::City(w.shenyang_city()), &w.root),
+        (
+            "review",
+            Statement::Review(w.review_of(
+                &line(
+                    Statement::Certificate(certificate("Y000021013002243000001", "2024-06-30")),
+                    &w.blower_b,
+                ),
+                "2024-06-20",
+                "2024-07-05",
+            )),
+            &w.shenyang,
+        ),
     ];
     cases
         .into_iter()
@@ -66,6 +79,8 @@ fn signature_vectors() -> Vec<Value> {
                 "canonical_utf8_hex": hex(canonical.as_bytes()),
                 "signature": env.to_line().split("\"sig\":\"").nth(1).unwrap().split('"').next().unwrap(),
                 "envelope": env.to_line(),
+                // What a review of this envelope names (SHA-256 of its JCS form).
+                "envelope_sha256": base64::Engine::encode(&base64::engine::general_purpose::STANDARD, env.hash()),
             })
         })
         .collect()
@@ -73,7 +88,7 @@ fn signature_vectors() -> Vec<Value> {
 
 /// The fixtures' seeds are fixed; recover them by trying the known ones.
 fn seed_of(key: &SecretKey) -> [u8; 32] {
-    (1..=4)
+    (1..=7)
         .map(|n| [n; 32])
         .find(|s| SecretKey::from_seed(*s).public() == key.public())
         .unwrap()
