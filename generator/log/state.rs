@@ -201,10 +201,12 @@ pub(crate) fn statement_summary(statement: &serde_json::Value) -> String {
     let kind = field("type").unwrap_or_default();
     let name = field("code")
         .or_else(|| field("filing_no"))
+        .or_else(|| field("city_code"))
         .or_else(|| field("origin"))
         .unwrap_or_default();
     let date = field("issued_on")
         .or_else(|| field("revoked_on"))
+        .or_else(|| field("signed_on"))
         .or_else(|| field("data_date"))
         .unwrap_or_default();
     format!("{kind} {name}（{date}）")
