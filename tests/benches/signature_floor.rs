@@ -34,7 +34,9 @@ fn main() {
         .skip(1)
         .filter(|a| a != "--bench")
         .collect();
-    let data = args.first().expect("usage: signature_floor DATA_DIR [ROUNDS]");
+    let data = args
+        .first()
+        .expect("usage: signature_floor DATA_DIR [ROUNDS]");
     let rounds: usize = args.get(1).map_or(3, |r| r.parse().expect("ROUNDS"));
     let items = read(std::path::Path::new(data));
     let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
@@ -135,7 +137,10 @@ fn read(dir: &std::path::Path) -> Vec<Item> {
             _ => continue,
         };
         for k in listed {
-            keys.insert(k.kid.clone(), PublicKey::from_base64(&k.public_key).unwrap());
+            keys.insert(
+                k.kid.clone(),
+                PublicKey::from_base64(&k.public_key).unwrap(),
+            );
         }
     }
     envelopes

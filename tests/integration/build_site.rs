@@ -127,7 +127,7 @@ fn a_fixture_site_builds_with_every_page() {
 }
 
 #[test]
-fn shards_serve_each_envelope_unchanged_with_its_revocation() {
+fn shards_serve_each_envelope_unchanged_with_its_review_and_revocation() {
     let dir = tempfile::tempdir().unwrap();
     let w = World::new();
     let certs = good_certs(&w);
@@ -135,11 +135,20 @@ fn shards_serve_each_envelope_unchanged_with_its_revocation() {
         Statement::Revocation(revocation("Y000021013002243000001", "2024-06-01")),
         &w.blower_b,
     );
+    let city = line(Statement::City(w.shenyang_city()), &w.root);
+    let review = line(
+        Statement::Review(w.review_of(&certs[1], "2024-02-20", "2024-03-05")),
+        &w.shenyang,
+    );
     let data = fixture(
         dir.path(),
         &w,
         &certs,
-        &[("revocations.jsonl", vec![revocation.clone()])],
+        &[
+            ("revocations.jsonl", vec![revocation.clone()]),
+            ("cities.jsonl", vec![city.clone()]),
+            ("reviews.jsonl", vec![review.clone()]),
+        ],
     );
     let out = dir.path().join("public");
     assert_eq!(build(&data, &out, &[]).0, 0);
@@ -155,7 +164,8 @@ fn shards_serve_each_envelope_unchanged_with_its_revocation() {
         .iter()
         .position(|l| *l == certs[1])
         .expect("the envelope, byte for byte");
-    assert_eq!(lines[at + 1], revocation, "its revocation follows it");
+    assert_eq!(lines[at + 1], review, "its review follows it");
+    assert_eq!(lines[at + 2], revocation, "then its revocation");
     // Every shard exists; the manifest hashes every file but the log's
     // tiles (copied from the log's state, and authenticated by its checkpoint).
     assert_eq!(manifest["shards"]["count"].as_u64().unwrap(), 1 << bits);
@@ -175,10 +185,30 @@ fn shards_serve_each_envelope_unchanged_with_its_revocation() {
         manifest["root"]["fingerprint"],
         w.root.public().fingerprint()
     );
+    // The issuer's file: its statements, then its city's.
     assert_eq!(
         text(&out, "i/Y000021013002.jsonl"),
-        format!("{}\n", line(Statement::Institution(w.blower()), &w.root))
+        format!(
+            "{}\n{city}\n",
+            line(Statement::Institution(w.blower()), &w.root)
+        )
     );
+    // Both enter the log: a publisher, two institution and one city
+    // statement, three certificates, a review and a revocation.
+    let root = data.join("root.pub");
+    let (code, log, err) = run(certsite().args([
+        "log",
+        "verify",
+        "--site",
+        out.to_str().unwrap(),
+        "--root",
+        root.to_str().unwrap(),
+    ]));
+    assert_eq!(code, 0, "{log}{err}");
+    assert_eq!(text(&out, "log/checkpoint").lines().nth(1), Some("9"));
+    let trust = text(&out, "trust/index.html");
+    assert!(trust.contains(SHENYANG_AUTHORITY), "{trust}");
+    assert!(trust.contains(&w.shenyang.public().kid()), "{trust}");
 }
 
 #[test]
