@@ -156,7 +156,7 @@ fn utf8_with_bom_roster_signs_and_verifies() {
     }
     let (code, out, err) = site.verify();
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.contains("证书     3 份有效"), "{out}");
+    assert!(out.contains("证书     3 份签名有效"), "{out}");
 }
 
 #[test]
@@ -331,7 +331,7 @@ fn skip_invalid_signs_the_rest_and_lists_rejects_that_can_be_fixed() {
     fs::remove_file(&rejects).unwrap();
     let (code, out, err) = site.verify();
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.contains("证书     4 份有效"), "{out}");
+    assert!(out.contains("证书     4 份签名有效"), "{out}");
 }
 
 #[test]
