@@ -1,7 +1,10 @@
 //! `certsite init DIR`: a working data folder for a new deployment. A root
 //! key, the publisher's log key and the root's statement listing it, a
 //! `certsite.toml` with every option explained, the Markdown pages, example
-//! spreadsheets with the exact headers, and a README of the next commands.
+//! spreadsheets with the exact headers (the directory, the cities' review
+//! authorities, a roster, the city's decisions, revocations), and a README
+//! of the next commands, in the notice's order: the province signs the
+//! directory and the cities, the enterprise its roster, the city reviews.
 //! `certsite build` on it right away publishes a valid, empty site.
 
 use std::path::{Path, PathBuf};
@@ -70,6 +73,16 @@ const EXAMPLES: &[(&str, &str)] = &[
         "examples/certificates.csv",
         "\u{feff}序号,证书编号,姓名,证件类型,证件号码,职业名称,工种名称,职业编码,等级,发证日期,评价机构\n\
          1,Y000021013999264000001,张三,居民身份证,11010519491231002X,焊工,——,6-18-02-04,四级/中级工,2026-03-01,示例企业有限公司\n",
+    ),
+    (
+        "examples/cities.csv",
+        "\u{feff}市代码,审核机构名称,签名公钥,有效期自,有效期至,审核要求起始日\n\
+         01,沈阳市公共就业服务机构主管部门,../keys/city-01.pub,2026-01-05,,\n",
+    ),
+    (
+        "examples/decisions.csv",
+        "\u{feff}证书编号,审核结果,审核日期,原因\n\
+         Y000021013999264000001,通过,2026-02-20,\n",
     ),
     (
         "examples/revocations.csv",
@@ -197,24 +210,34 @@ fn readme(opts: &InitOptions) -> String {
         "# {title}：certsite 数据目录\n\n\
          由 `certsite init` 生成。`certsite build --data .` 现在就能生成一个空站点。\n\n\
          ## 先做这件事：保管私钥\n\n\
-         - `keys/root.key` 是根私钥：签名机构目录、撤销清单和发布者声明（日志密钥、站点地址，certsite log authorize）时才用。把它移到离线保管处（加密 U 盘、保险柜），\
+         - `keys/root.key` 是根私钥（省人力资源和社会保障厅）：签名机构目录、城市审核机构名单、撤销清单和发布者声明（日志密钥、站点地址，certsite log authorize）时才用。把它移到离线保管处（加密 U 盘、保险柜），\
          不要留在这台机器上，更不要放进发布的站点或版本库。丢失或泄露都必须更换根密钥并公告新指纹。\n\
          - `keys/log.key` 是日志密钥：每次 `certsite build` 都要用它签名快照，所以留在生成站点的机器上，权限 0600，不要发布。\n\
          - `keys/root.pub` 的指纹要在官方网站等其他渠道公布，供人核对。\n\n\
-         ## 接下来的四条命令\n\n\
+         ## 接下来的命令\n\n\
+         按通知（辽人社〔2020〕22号 四(四)1-2）的流程：省里签名机构目录和各市审核机构，企业评价并签名证书名册，\
+         所在市公共就业服务机构主管部门审核结果、签名审核记录，省里验证并发布。\n\n\
          ```\n\
-         # 1. 为一家认定机构生成签名密钥（私钥交给该机构保管）\n\
+         # 1. 为一家认定机构生成签名密钥（私钥交给该企业保管）\n\
          certsite keygen --out keys/Y000021013999 --label 示例企业有限公司\n\
-         # 2. 按 examples/directory.csv 的表头填写机构目录（附件4），用根私钥签名\n\
+         # 2. 为该企业所在市（沈阳市，市代码 01）的审核机构生成签名密钥（私钥交给该市公共就业服务机构主管部门）\n\
+         certsite keygen --out keys/city-01 --label 沈阳市公共就业服务机构主管部门\n\
+         # 3. 按 examples/directory.csv 的表头填写机构目录（附件4），用根私钥签名\n\
          certsite sign --key keys/root.key --input examples/directory.csv --out directory/directory.jsonl\n\
-         # 3. 机构按 examples/certificates.csv 的表头填写证书名册，用自己的私钥签名\n\
+         # 4. 按 examples/cities.csv 的表头填写各市审核机构及其公钥，用根私钥签名\n\
+         certsite sign --key keys/root.key --input examples/cities.csv --out cities/cities.jsonl --data .\n\
+         # 5. 企业按 examples/certificates.csv 的表头填写证书名册，用自己的私钥签名\n\
          certsite sign --key keys/Y000021013999.key --input examples/certificates.csv --out certificates/Y000021013999.jsonl --data .\n\
-         # 4. 验证全部数据并生成站点，在本机预览\n\
+         # 6. 所在市审核：验证企业的数据集，按审核结果表（examples/decisions.csv）签名审核通过的证书，\n\
+         #    未审核的连同原因列入退回清单（reviews/01.jsonl.rejects.csv），退回企业\n\
+         certsite review --key keys/city-01.key --input certificates/Y000021013999.jsonl --decisions examples/decisions.csv --data . --out reviews/01.jsonl\n\
+         # 7. 验证全部数据并生成站点，在本机预览\n\
          certsite build --data . --out public && certsite serve --data . --out public\n\
          ```\n\n\
-         示例表格里各有一行示例数据，请换成真实数据。目录表中“签名公钥”一列可以填公钥（base64），\
-         也可以填 .pub 文件的路径（相对于表格所在的目录）。撤销证书：填写 examples/revocations.csv，\
-         用根私钥或发证机构的私钥签名到 revocations/。\n\n\
+         示例表格里各有一行示例数据，请换成真实数据。目录表和审核机构表中“签名公钥”一列可以填公钥（base64），\
+         也可以填 .pub 文件的路径（相对于表格所在的目录）。没有经所在市审核的证书在查询页显示为“尚未审核”，不显示为有效；\
+         审核要求起始日（可选）之前颁发的证书无须审核。撤销证书：填写 examples/revocations.csv，\
+         用根私钥、发证机构或所在市审核机构的私钥签名到 revocations/。\n\n\
          站点发布地址：{base_url}。它写在 certsite.toml 里，也写在根密钥签名的发布者声明（publisher/）里，\
          证书二维码打开的就是它。地址改了，两处都要改：用 certsite log authorize 以新地址签发一份新的发布者声明。\n",
         title = opts.title,

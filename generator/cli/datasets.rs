@@ -14,6 +14,7 @@ use crate::input::roster::InputKind;
 use crate::input::sign::{SignError, SignOptions, SignReport, sign};
 use certsite_core::constants::MIN_ITERATIONS;
 use certsite_core::trust::chain::{Chain, ReviewState, Signed};
+use certsite_core::trust::keys::PublicKey;
 use certsite_core::trust::options::VerifyOptions;
 use certsite_core::trust::problem::Problem;
 use certsite_core::trust::rules::Rule;
@@ -22,6 +23,7 @@ use certsite_core::trust::verifier::{Verified, Verifier};
 
 pub(super) const SIGN_EXAMPLES: &str = "示例：
   certsite sign --key keys/root.key --input examples/directory.csv --out directory/directory.jsonl
+  certsite sign --key keys/root.key --input examples/cities.csv --out cities/cities.jsonl --data .
   certsite sign --key keys/Y000021013002.key --input 名册.xlsx --data . \\
       --out certificates/Y000021013002.jsonl
   certsite sign --key keys/Y000021013002.key --input 名册.csv --data . --skip-invalid \\
@@ -39,8 +41,10 @@ enum KindArg {
     Certificates,
     /// 机构目录，附件4（根密钥签名）
     Directory,
-    /// 撤销清单（发证机构或根密钥签名）
+    /// 撤销清单（发证机构、所在市审核机构或根密钥签名）
     Revocations,
+    /// 城市审核机构名单（根密钥签名）
+    Cities,
 }
 
 impl From<KindArg> for InputKind {
@@ -49,6 +53,7 @@ impl From<KindArg> for InputKind {
             KindArg::Certificates => InputKind::Certificates,
             KindArg::Directory => InputKind::Directory,
             KindArg::Revocations => InputKind::Revocations,
+            KindArg::Cities => InputKind::Cities,
         }
     }
 }
@@ -83,7 +88,7 @@ pub(super) struct SignArgs {
     /// 拒收文件路径（默认 OUT.rejects.csv）
     #[arg(long, value_name = "FILE.csv")]
     rejects: Option<PathBuf>,
-    /// 机构声明的签发日期（默认今天）
+    /// 机构声明和城市审核机构声明的签发日期（默认今天）
     #[arg(long, value_name = "YYYY-MM-DD")]
     date: Option<String>,
     #[command(flatten)]
@@ -271,24 +276,7 @@ pub(super) fn verify_cmd(a: &VerifyArgs, out: &Output) -> CmdResult {
         waiting.len()
     ));
     out.say(&format!("  撤销     {} 份有效", chain.revocations.len()));
-    out.json(&serde_json::json!({
-        "ok": problems.is_empty(),
-        "root": { "kid": root.kid(), "fingerprint": root.fingerprint() },
-        "files": files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>(),
-        "lines": chain.lines_read,
-        "statements": chain.history.len(),
-        "superseded": chain.superseded,
-        "certificates": chain.certificates.len(),
-        "revocations": chain.revocations.len(),
-        "cities": chain.cities.len(),
-        "reviewed": chain.reviews.len(),
-        "not_reviewed": waiting.iter().map(|c| serde_json::json!({
-            "code": c.statement.code,
-            "file": c.file.display().to_string(),
-            "line": c.line,
-        })).collect::<Vec<_>>(),
-        "problems": problems_json(&problems),
-    }));
+    out.json(&verify_json(&root, &files, &chain, &waiting, &problems));
     if !waiting.is_empty() {
         tell_not_reviewed(out, &waiting);
     }
@@ -307,6 +295,34 @@ pub(super) fn verify_cmd(a: &VerifyArgs, out: &Output) -> CmdResult {
     }
     out.trouble(&format!("发现 {} 个问题。", problems.len()));
     Ok(Exit::Problems)
+}
+
+/// The JSON summary of a verification.
+fn verify_json(
+    root: &PublicKey,
+    files: &[PathBuf],
+    chain: &Chain,
+    waiting: &[&Signed<Certificate>],
+    problems: &[Problem],
+) -> serde_json::Value {
+    serde_json::json!({
+        "ok": problems.is_empty(),
+        "root": { "kid": root.kid(), "fingerprint": root.fingerprint() },
+        "files": files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>(),
+        "lines": chain.lines_read,
+        "statements": chain.history.len(),
+        "superseded": chain.superseded,
+        "certificates": chain.certificates.len(),
+        "revocations": chain.revocations.len(),
+        "cities": chain.cities.len(),
+        "reviewed": chain.reviews.len(),
+        "not_reviewed": waiting.iter().map(|c| serde_json::json!({
+            "code": c.statement.code,
+            "file": c.file.display().to_string(),
+            "line": c.line,
+        })).collect::<Vec<_>>(),
+        "problems": problems_json(problems),
+    })
 }
 
 /// The accepted certificates that no city review covers (and that issued

@@ -15,6 +15,7 @@ mod issuer;
 mod localize;
 mod log;
 mod output;
+mod review;
 mod setup;
 mod site;
 
@@ -100,12 +101,15 @@ enum Command {
     /// 生成 Ed25519 密钥对：PREFIX.key（私钥，权限 0600）和 PREFIX.pub（公钥）
     #[command(after_help = setup::KEYGEN_EXAMPLES)]
     Keygen(setup::KeygenArgs),
-    /// 把证书名册、机构目录（附件4）或撤销清单（CSV/Excel）签名为数据集（JSON Lines）
+    /// 把证书名册、机构目录（附件4）、审核机构名单或撤销清单（CSV/Excel）签名为 .jsonl 数据集
     #[command(after_help = datasets::SIGN_EXAMPLES)]
     Sign(datasets::SignArgs),
     /// 按信任链验证已签名的数据集，打印汇总；有任何问题时退出码为 1
     #[command(after_help = datasets::VERIFY_EXAMPLES)]
     Verify(datasets::VerifyArgs),
+    /// 市审核机构审核企业签名的证书：签名审核通过的，列出退回企业的
+    #[command(after_help = review::REVIEW_EXAMPLES)]
+    Review(review::ReviewArgs),
     /// 生成演示数据集（58 家试点机构、虚构持证人），同一种子得到相同字节
     #[command(after_help = site::DEMO_EXAMPLES)]
     Demo(site::DemoArgs),
@@ -152,6 +156,7 @@ impl Command {
             Command::Code(issuer::CodeCommand::Explain { json, .. }) => *json,
             Command::Sign(a) => a.json.json,
             Command::Verify(a) => a.json.json,
+            Command::Review(a) => a.json.json,
             Command::Build(a) => a.json.json,
             Command::Report(a) => a.json.json,
             Command::Log(c) => c.json(),
@@ -249,6 +254,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Keygen(a) => setup::keygen_cmd(&a, &out),
         Command::Sign(a) => datasets::sign_cmd(&a, &out),
         Command::Verify(a) => datasets::verify_cmd(&a, &out),
+        Command::Review(a) => review::review_cmd(&a, &out),
         Command::Demo(a) => site::demo_cmd(&a, &out),
         Command::Build(a) => site::build_cmd(&a.site, &out).map(|(exit, _)| exit),
         Command::Serve(a) => site::serve_cmd(&a, &out),

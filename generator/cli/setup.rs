@@ -9,8 +9,8 @@ use super::{CmdResult, Exit};
 use crate::error::{FsAction, FsContext};
 
 pub(super) const INIT_EXAMPLES: &str = "示例：
-  certsite init mysite --title \"某市职业技能等级证书查询\" \\
-      --authority \"某市人力资源和社会保障局\" --base-url https://certs.example.gov.cn/
+  certsite init mysite --title \"辽宁省职业技能等级证书查询\" \\
+      --authority \"辽宁省人力资源和社会保障厅\" --base-url https://certs.example.gov.cn/
   certsite init test-site --base-url http://127.0.0.1:8000/
   cd mysite && certsite build --data . --out public";
 
@@ -81,11 +81,18 @@ pub(super) fn init_cmd(a: &InitArgs, out: &Output) -> CmdResult {
         loud.note(&format!("    {}", path.display()));
     }
     loud.note(
-        "根私钥 keys/root.key 只在签名机构目录、撤销和发布者声明时使用：请立即移到离线保管处，不要留在这台机器上，不要发布。",
+        "根私钥 keys/root.key 只在签名机构目录、城市审核机构名单、撤销和发布者声明时使用：请立即移到离线保管处，不要留在这台机器上，不要发布。",
     );
     out.say("");
+    out.say("下一步（按通知四(四)1-2 的流程，命令见 README.md）：");
+    out.say(
+        "  1. 根密钥签名机构目录（examples/directory.csv）和各市审核机构（examples/cities.csv）",
+    );
+    out.say("  2. 企业用自己的密钥签名证书名册（examples/certificates.csv）");
+    out.say("  3. 所在市公共就业服务机构主管部门用 certsite review 审核企业的数据集，签名审核记录，退回未通过的");
+    out.say("  4. certsite build 验证全部数据并生成站点");
     out.say(&format!(
-        "下一步见 {dir}/README.md；现在就可以生成一个空站点：cd {dir} && certsite build --data . --out public"
+        "详见 {dir}/README.md；现在就可以生成一个空站点：cd {dir} && certsite build --data . --out public"
     ));
     Ok(Exit::Success)
 }

@@ -16,7 +16,9 @@ use crate::data::dataset::{self, check_writable};
 use crate::data::folder::DataFolder;
 use crate::error::{FsAction, FsError};
 use crate::input::roster::certificates::CertificateRow;
-use crate::input::roster::{Columns, InputKind, certificates, column_for, directory, revocations};
+use crate::input::roster::{
+    Columns, InputKind, certificates, cities, column_for, directory, revocations,
+};
 use crate::input::table::{Row, Table, TableError, read_table};
 use crate::log::state::statement_summary;
 use crate::staging::interrupted;
@@ -144,17 +146,7 @@ impl Item {
 /// Signs `opts.input` into `opts.out`.
 pub(crate) fn sign(opts: &SignOptions) -> Result<SignReport, SignError> {
     let unusable = |p: Problem| SignError::Unusable(vec![p]);
-    let rejects_path = (opts.rejects.clone()).unwrap_or_else(|| default_rejects_path(&opts.out));
-    // The reject list is written only when rows are skipped.
-    let rejects = opts.skip_invalid.then_some(rejects_path.as_path());
-    check_distinct(&opts.input, &opts.out, rejects).map_err(SignError::Cannot)?;
-    // Hashing every row takes long: a place that cannot be written is
-    // found first.
-    check_writable(&opts.out).map_err(SignError::Fs)?;
-    if opts.skip_invalid {
-        check_writable(&rejects_path).map_err(SignError::Fs)?;
-    }
-    check_own_outputs(&opts.out, rejects).map_err(SignError::Cannot)?;
+    check_outputs(opts)?;
     let (table, kind, columns) = read_input(opts)?;
     let mut notes = Vec::new();
     if !columns.unused.is_empty() {
@@ -170,6 +162,7 @@ pub(crate) fn sign(opts: &SignOptions) -> Result<SignReport, SignError> {
         InputKind::Certificates => certificate_items(&table, &columns, opts, context.as_ref()),
         InputKind::Directory => directory_items(&table, &columns, opts),
         InputKind::Revocations => revocation_items(&table, &columns, opts),
+        InputKind::Cities => city_items(&table, &columns, opts),
     };
     if let Some(ctx) = &context {
         problems.extend(ctx.check(&items, kind, opts).map_err(SignError::Cannot)?);
@@ -227,6 +220,28 @@ pub(crate) fn sign(opts: &SignOptions) -> Result<SignReport, SignError> {
     Ok(report)
 }
 
+/// The outputs, before any row is read: hashing every row takes long, so a
+/// place that cannot be written, or a file that must not be replaced, is
+/// found first.
+fn check_outputs(opts: &SignOptions) -> Result<(), SignError> {
+    let rejects_path = (opts.rejects.clone()).unwrap_or_else(|| default_rejects_path(&opts.out));
+    // The reject list is written only when rows are skipped.
+    let rejects = opts.skip_invalid.then_some(rejects_path.as_path());
+    let mut outputs = vec![("--out", opts.out.as_path())];
+    outputs.extend(rejects.map(|r| ("--rejects", r)));
+    check_distinct(&[("--input", &opts.input)], &outputs).map_err(SignError::Cannot)?;
+    check_writable(&opts.out).map_err(SignError::Fs)?;
+    if let Some(path) = rejects {
+        check_writable(path).map_err(SignError::Fs)?;
+    }
+    let rejects_list = rejects.map(|path| OwnList {
+        path,
+        header: REJECTS_HEADER,
+        what: "拒收文件",
+    });
+    check_own_outputs(&opts.out, rejects_list).map_err(SignError::Cannot)
+}
+
 /// The input as a table of its kind (given, or told by the headers).
 fn read_input(opts: &SignOptions) -> Result<(Table, InputKind, Columns), SignError> {
     let unusable = |p: Problem| SignError::Unusable(vec![p]);
@@ -239,7 +254,7 @@ fn read_input(opts: &SignOptions) -> Result<(Table, InputKind, Columns), SignErr
         None => InputKind::detect(&table.headers).ok_or_else(|| {
             unusable(Problem::file(
                 &opts.input,
-                "无法从表头判断是证书名册、机构目录还是撤销清单；请用 --kind 指定",
+                "无法从表头判断是证书名册、机构目录、撤销清单还是城市审核机构名单；请用 --kind 指定",
             ))
         })?,
     };
@@ -247,19 +262,25 @@ fn read_input(opts: &SignOptions) -> Result<(Table, InputKind, Columns), SignErr
     Ok((table, kind, columns))
 }
 
-/// Refuses to write the output or the reject list over the input, or both
-/// over one file: a mistyped path must not destroy the roster.
-fn check_distinct(input: &Path, out: &Path, rejects: Option<&Path>) -> Result<(), Problem> {
-    // The same file under two names is one file: compare where they lead.
-    let real = |p: &Path| {
-        std::fs::canonicalize(p)
-            .or_else(|_| std::path::absolute(p))
-            .ok()
-    };
-    let mut named = vec![("--input", input), ("--out", out)];
-    named.extend(rejects.map(|r| ("--rejects", r)));
+/// Where a path leads: the same file under two names is one file.
+pub(crate) fn real_path(p: &Path) -> Option<PathBuf> {
+    std::fs::canonicalize(p)
+        .or_else(|_| std::path::absolute(p))
+        .ok()
+}
+
+/// Refuses to write an output over an input, or two outputs over one file
+/// (each path named by its option): a mistyped path must not destroy the
+/// roster.
+pub(crate) fn check_distinct(
+    inputs: &[(&str, &Path)],
+    outputs: &[(&str, &Path)],
+) -> Result<(), Problem> {
+    let real = real_path;
+    let named: Vec<&(&str, &Path)> = inputs.iter().chain(outputs).collect();
     for (i, (a, pa)) in named.iter().enumerate() {
-        for (b, pb) in &named[i + 1..] {
+        // Two inputs may be one file: only what is written is compared.
+        for (b, pb) in &named[(i + 1).max(inputs.len())..] {
             if real(pa).is_some() && real(pa) == real(pb) {
                 let why = format!("{a} 和 {b} 是同一个文件：写出会覆盖它；请给 {b} 另一个路径");
                 return Err(Problem::file(pb, why));
@@ -269,15 +290,26 @@ fn check_distinct(input: &Path, out: &Path, rejects: Option<&Path>) -> Result<()
     Ok(())
 }
 
+/// A list a command writes beside its dataset (the reject list): replaced
+/// only if it is one, as its CSV header tells.
+pub(crate) struct OwnList<'a> {
+    /// Where it goes.
+    pub path: &'a Path,
+    /// Its first columns, comma-separated.
+    pub header: &'a str,
+    /// What it is called in messages.
+    pub what: &'a str,
+}
+
 /// Refuses outputs that `verify` and `build` would never read (not
-/// `.jsonl`) or that are inside a site, and a reject list over a file that
-/// is not one. An existing dataset is judged by [`check_replaced`].
-fn check_own_outputs(out: &Path, rejects: Option<&Path>) -> Result<(), Problem> {
+/// `.jsonl`) or that are inside a site, and a list over a file that is not
+/// one. An existing dataset is judged by the caller ([`check_replaced`]).
+pub(crate) fn check_own_outputs(out: &Path, rejects: Option<OwnList>) -> Result<(), Problem> {
     if out.extension().is_none_or(|e| e != dataset::DATASET_EXT) {
         let why = "数据集的文件名须以 .jsonl 结尾：build 和 verify 只读取 .jsonl 文件";
         return Err(Problem::file(out, why));
     }
-    for path in std::iter::once(out).chain(rejects) {
+    for path in std::iter::once(out).chain(rejects.as_ref().map(|r| r.path)) {
         if let Some(site) = crate::data::dataset::enclosing_site(path) {
             let why = format!(
                 "在站点 {} 之内：站点的文件由 build 生成，数据集写在数据目录里",
@@ -286,12 +318,12 @@ fn check_own_outputs(out: &Path, rejects: Option<&Path>) -> Result<(), Problem> 
             return Err(Problem::file(path, why));
         }
     }
-    if let Some(path) = rejects {
+    if let Some(list) = rejects {
         let is_rejects = |bytes: &[u8]| {
             let text = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
-            text.starts_with(REJECTS_HEADER.as_bytes())
+            text.starts_with(list.header.as_bytes())
         };
-        dataset::refuse_foreign(path, "拒收文件", &is_rejects)?;
+        dataset::refuse_foreign(list.path, list.what, &is_rejects)?;
     }
     Ok(())
 }
@@ -453,6 +485,28 @@ fn revocation_items(
     (items, problems)
 }
 
+fn city_items(table: &Table, columns: &Columns, opts: &SignOptions) -> (Vec<Item>, Vec<Problem>) {
+    let (cities, mut problems) = cities::read(table, columns, opts.statement_date);
+    let mut items = Vec::new();
+    for (city, lines) in cities {
+        let first = lines[0];
+        let local = city.check();
+        if !local.is_empty() {
+            problems.extend(local.into_iter().map(|f| {
+                let column = column_for(InputKind::Cities, &f.field).to_string();
+                Problem::field(&table.path, first, &column, f.message).rule(f.rule)
+            }));
+            continue;
+        }
+        items.push(Item {
+            line: first,
+            lines,
+            content: Content::Ready(Box::new(Statement::City(city))),
+        });
+    }
+    (items, problems)
+}
+
 /// A data folder the new statements are checked against.
 struct DataContext {
     verifier: Verifier,
@@ -507,11 +561,18 @@ impl DataContext {
         opts: &SignOptions,
     ) -> Result<Vec<Problem>, Problem> {
         let root = self.verifier.root;
-        if kind == InputKind::Directory && opts.key.public() != root {
+        let root_only = match kind {
+            InputKind::Directory => Some("机构目录"),
+            InputKind::Cities => Some("城市审核机构名单"),
+            InputKind::Certificates | InputKind::Revocations => None,
+        };
+        if let Some(what) = root_only
+            && opts.key.public() != root
+        {
             return Err(Problem::file(
                 &opts.input,
                 format!(
-                    "机构目录须由根密钥签名，而签名密钥 {} 不是数据目录配置的根密钥 {}",
+                    "{what}须由根密钥签名，而签名密钥 {} 不是数据目录配置的根密钥 {}",
                     opts.key.public().kid(),
                     root.kid()
                 ),
@@ -553,17 +614,9 @@ fn write_rejects(
     rows: &[&Row],
     problems: &[Problem],
 ) -> Result<(), FsError> {
-    let mut w = csv::WriterBuilder::new()
-        .flexible(true)
-        .from_writer(Vec::new());
     let mut header: Vec<String> = REJECTS_HEADER.split(',').map(str::to_string).collect();
     header.extend(table.headers.iter().cloned());
-    let in_memory = |e: csv::Error| FsError {
-        action: FsAction::Write,
-        path: path.to_path_buf(),
-        source: e.into(),
-    };
-    w.write_record(&header).map_err(in_memory)?;
+    let mut records = vec![header];
     for row in rows {
         let why: Vec<String> = problems
             .iter()
@@ -580,7 +633,24 @@ fn write_rejects(
         };
         let mut record = vec![row.line.to_string(), why];
         record.extend(row.cells.iter().cloned());
-        w.write_record(&record).map_err(in_memory)?;
+        records.push(record);
+    }
+    write_csv_with_bom(path, &records)
+}
+
+/// Writes `records` (the header first) as CSV in UTF-8 with BOM, so Excel
+/// opens it correctly, atomically.
+pub(crate) fn write_csv_with_bom(path: &Path, records: &[Vec<String>]) -> Result<(), FsError> {
+    let mut w = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_writer(Vec::new());
+    let in_memory = |e: csv::Error| FsError {
+        action: FsAction::Write,
+        path: path.to_path_buf(),
+        source: e.into(),
+    };
+    for record in records {
+        w.write_record(record).map_err(in_memory)?;
     }
     let mut bytes = b"\xEF\xBB\xBF".to_vec();
     bytes.extend(

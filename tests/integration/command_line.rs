@@ -25,6 +25,7 @@ const COMMANDS: &[&[&str]] = &[
     &["keygen"],
     &["sign"],
     &["verify"],
+    &["review"],
     &["demo"],
     &["build"],
     &["serve"],

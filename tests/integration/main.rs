@@ -2,6 +2,7 @@
 
 mod build_site;
 mod chain_rules;
+mod city_review;
 mod cli_basics;
 mod cli_output;
 mod command_line;

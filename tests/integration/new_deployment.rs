@@ -40,6 +40,12 @@ fn the_readme_walkthrough_reaches_a_working_site() {
     let dir = tempfile::tempdir().unwrap();
     let (code, out, err) = bash(dir.path(), &walkthrough());
     assert_eq!(code, 0, "{out}\n{err}");
+    // init's next steps name the city's review.
+    assert!(out.contains("用 certsite review 审核企业的数据集"), "{out}");
+    assert!(
+        out.contains("已审核并签名 1 份 → reviews/01.jsonl"),
+        "{out}"
+    );
     let site = dir.path().join("mysite/public");
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(site.join("manifest.json")).unwrap())
@@ -53,12 +59,26 @@ fn the_readme_walkthrough_reaches_a_working_site() {
         "certsite build --data . --out public && certsite verify --root keys/root.pub .",
     );
     assert_eq!(code, 0, "{out}\n{err}");
-    assert!(out.contains("证书     1 份有效"), "{out}");
+    assert!(
+        out.contains("证书     1 份签名有效：1 份已经所在市审核，0 份尚未审核"),
+        "{out}"
+    );
+    assert!(out.contains("审核机构 1 个市"), "{out}");
+    // The city reviewed the one certificate: nothing went back to the enterprise.
+    let reviews = std::fs::read_to_string(dir.path().join("mysite/reviews/01.jsonl")).unwrap();
+    assert_eq!(reviews.lines().count(), 1);
+    assert!(
+        !dir.path()
+            .join("mysite/reviews/01.jsonl.rejects.csv")
+            .exists()
+    );
     // The folder's own README lists the same next steps.
     let own = std::fs::read_to_string(dir.path().join("mysite/README.md")).unwrap();
     for step in [
-        "certsite keygen",
-        "certsite sign --key keys/root.key",
+        "certsite keygen --out keys/city-01",
+        "certsite sign --key keys/root.key --input examples/directory.csv",
+        "certsite sign --key keys/root.key --input examples/cities.csv",
+        "certsite review --key keys/city-01.key",
         "certsite build --data .",
     ] {
         assert!(own.contains(step), "{step}");
@@ -103,6 +123,8 @@ fn init_makes_a_folder_that_builds_and_keeps_its_secrets() {
         "pages/notice.md",
         "examples/directory.csv",
         "examples/certificates.csv",
+        "examples/cities.csv",
+        "examples/decisions.csv",
         "examples/revocations.csv",
         "README.md",
     ] {

@@ -11,7 +11,7 @@ use base64::engine::general_purpose::STANDARD;
 use crate::trust::city::{City, Review, city_code_of};
 use crate::trust::keys::PublicKey;
 use crate::trust::options::VerifyOptions;
-use crate::trust::problem::Problem;
+use crate::trust::problem::{FieldProblem, Problem};
 use crate::trust::rules::Rule;
 use crate::trust::signed_line::{Parsed, Signed, bad_signature, root_signed, signed};
 use crate::trust::statement::Certificate;
@@ -185,26 +185,32 @@ fn check_review(
             ),
         );
     }
-    let issued = &cert.statement.issued_on;
-    if s.reviewed_on.as_str() > issued.as_str() {
-        return at(
+    check_order(s, &cert.statement.issued_on).map_err(|f| vec![f.at(file, line)])
+}
+
+/// Review, issue, upload: `reviewed_on` ≤ the certificate's `issued_on` ≤
+/// `signed_on` (the notice reviews results before the certificate is issued,
+/// and the city uploads what was issued).
+fn check_order(s: &Review, issued: &str) -> Result<(), FieldProblem> {
+    if s.reviewed_on.as_str() > issued {
+        return Err(FieldProblem::new(
             Rule::ReviewDates,
             "reviewed_on",
             format!(
                 "审核日期 {} 晚于发证日期 {issued}：应先审核、后发证",
                 s.reviewed_on
             ),
-        );
+        ));
     }
-    if s.signed_on.as_str() < issued.as_str() {
-        return at(
+    if s.signed_on.as_str() < issued {
+        return Err(FieldProblem::new(
             Rule::ReviewDates,
             "signed_on",
             format!(
                 "签名（上传）日期 {} 早于发证日期 {issued}：审核机构上传的是已颁发的证书",
                 s.signed_on
             ),
-        );
+        ));
     }
     Ok(())
 }

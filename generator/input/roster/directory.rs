@@ -349,6 +349,16 @@ fn key_entries(
     keys
 }
 
+/// A public key as a spreadsheet cell gives it: base64, or the path of a
+/// `.pub` file relative to the table's folder `base`.
+pub(crate) fn parse_public_key(text: &str, base: &Path) -> Result<PublicKey, String> {
+    if text.ends_with(".pub") {
+        crate::key_files::read_public(&base.join(text)).map_err(|e| e.to_string())
+    } else {
+        PublicKey::from_base64(text).map_err(|e| format!("“{text}”不是有效的公钥：{e}"))
+    }
+}
+
 /// Reads `KEY [FROM[~UNTIL]]` (see the module docs).
 pub(crate) fn parse_key_entry(
     text: &str,
@@ -358,11 +368,7 @@ pub(crate) fn parse_key_entry(
     let mut parts = text.splitn(2, char::is_whitespace);
     let key_text = parts.next().unwrap_or("");
     let window = parts.next().unwrap_or("").trim();
-    let key = if key_text.ends_with(".pub") {
-        crate::key_files::read_public(&base.join(key_text)).map_err(|e| e.to_string())?
-    } else {
-        PublicKey::from_base64(key_text).map_err(|e| format!("“{key_text}”不是有效的公钥：{e}"))?
-    };
+    let key = parse_public_key(key_text, base)?;
     let (from_text, until_text) = match window.split_once(['~', '～', '至']) {
         Some((a, b)) => (a.trim(), Some(b.trim())),
         None => (window, None),

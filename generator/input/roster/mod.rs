@@ -3,6 +3,8 @@
 //! variants people write; every problem names file, line and column.
 
 pub(crate) mod certificates;
+pub(crate) mod cities;
+pub(crate) mod decisions;
 pub(crate) mod directory;
 pub(crate) mod revocations;
 
@@ -53,6 +55,8 @@ pub(crate) enum InputKind {
     Directory,
     /// Revocations (signed by the issuer or the root).
     Revocations,
+    /// The cities' review authorities and their keys (signed by the root).
+    Cities,
 }
 
 impl InputKind {
@@ -62,6 +66,7 @@ impl InputKind {
             InputKind::Certificates => certificates::COLUMNS,
             InputKind::Directory => directory::COLUMNS,
             InputKind::Revocations => revocations::COLUMNS,
+            InputKind::Cities => cities::COLUMNS,
         }
     }
 
@@ -71,6 +76,7 @@ impl InputKind {
             InputKind::Certificates => "证书名册",
             InputKind::Directory => "机构目录（附件4）",
             InputKind::Revocations => "撤销清单",
+            InputKind::Cities => "城市审核机构名单",
         }
     }
 
@@ -80,6 +86,7 @@ impl InputKind {
             InputKind::Certificates => ["证书编号", "姓名"],
             InputKind::Directory => ["机构备案号", "等级范围"],
             InputKind::Revocations => ["证书编号", "撤销日期"],
+            InputKind::Cities => ["市代码", "审核机构名称"],
         }
     }
 
@@ -90,6 +97,7 @@ impl InputKind {
             InputKind::Revocations,
             InputKind::Certificates,
             InputKind::Directory,
+            InputKind::Cities,
         ]
         .into_iter()
         .find(|kind| {
@@ -106,6 +114,7 @@ impl InputKind {
             InputKind::Certificates,
             InputKind::Directory,
             InputKind::Revocations,
+            InputKind::Cities,
         ]
         .iter()
         .any(|k| {
@@ -125,7 +134,11 @@ pub(crate) fn column_for(kind: InputKind, field: &str) -> &str {
         (_, "kid" | "sig") => "签名密钥",
         (InputKind::Directory, "filing_no") => "机构备案号",
         (InputKind::Directory, "name") => "企业名称",
-        (InputKind::Directory, "issued_on") => "签发日期",
+        (InputKind::Directory | InputKind::Cities, "issued_on") => "签发日期",
+        (InputKind::Cities, "city_code") => "市代码",
+        (InputKind::Cities, "authority") => "审核机构名称",
+        (InputKind::Cities, "reviews_from") => "审核要求起始日",
+        (InputKind::Cities, f) if f.starts_with("keys") => "签名公钥",
         (_, "code") => "证书编号",
         (_, "institution") => "评价机构",
         (_, "id_type") => "证件类型",
@@ -154,7 +167,16 @@ pub(crate) struct Columns {
 impl Columns {
     /// Maps a table's headers; a missing required column is a problem.
     pub(crate) fn map(table: &Table, kind: InputKind) -> Result<Columns, Problem> {
-        let specs = kind.columns();
+        Columns::map_specs(table, kind.columns(), kind.name())
+    }
+
+    /// Maps a table's headers to `specs`, for a table `sign` does not read
+    /// (`name` says what it is in messages).
+    pub(crate) fn map_specs(
+        table: &Table,
+        specs: &'static [ColumnSpec],
+        name: &str,
+    ) -> Result<Columns, Problem> {
         let positions: Vec<Option<usize>> = specs
             .iter()
             .map(|s| table.headers.iter().position(|h| s.matches(h)))
@@ -168,7 +190,7 @@ impl Columns {
         if !missing.is_empty() {
             return Err(Problem::file(
                 &table.path,
-                format!("{}缺少必需的列：{}", kind.name(), missing.join("、")),
+                format!("{name}缺少必需的列：{}", missing.join("、")),
             ));
         }
         let unused = table
