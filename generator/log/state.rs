@@ -203,13 +203,11 @@ pub(crate) fn statement_summary(statement: &serde_json::Value) -> String {
         .or_else(|| field("filing_no"))
         .or_else(|| field("city_code"))
         .or_else(|| field("origin"))
-        .or_else(|| field("city_code"))
         .unwrap_or_default();
     let date = field("issued_on")
         .or_else(|| field("revoked_on"))
         .or_else(|| field("signed_on"))
         .or_else(|| field("data_date"))
-        .or_else(|| field("signed_on"))
         .unwrap_or_default();
     format!("{kind} {name}（{date}）")
 }
