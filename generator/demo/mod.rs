@@ -372,7 +372,8 @@ fn generate_into(opts: &DemoOptions) -> Result<DemoSummary, DemoError> {
     assign_codes(&pilots, &mut certs);
     let certificates = sign_certificates(opts, &pilots, &certs)?;
     let lines = signed_lines(&opts.out.join("certificates"))?;
-    let reviews = review::sign_reviews(opts, &pilots, &certs, &lines)?;
+    let reviews = review::sign_reviews(opts, &pilots, &certs, &lines)?
+        + review::review_batch(opts, &pilots, &certs)?;
     let revoked = revocations(&certs, &pilots, opts, &mut draw);
     let revocations = sign_revocations(opts, &pilots, &root, revoked)?;
     stop_if_interrupted(opts)?;
