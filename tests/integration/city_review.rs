@@ -557,3 +557,27 @@ fn a_cities_table_is_refused_naming_file_line_and_column() {
     );
     assert!(!d.path("data/cities/cities.jsonl").exists());
 }
+
+#[test]
+fn a_province_already_publishing_moves_across_with_a_cut_over_date() {
+    // 沈阳市 reviews from 2024-07-01: the four certificates of 2024-06-30
+    // were published before and need no review; one issued on the cut-over
+    // does.
+    let d = Deployment::without_cities();
+    fs::create_dir_all(d.path("in")).unwrap();
+    let body = "01,沈阳市公共就业服务机构主管部门,../keys/city-01.pub,2020-01-01,,2024-07-01\n";
+    let (code, out, err) = sign_cities(&d, "root", body);
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, err) = d.verify();
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("0 份尚未审核"), "{out}");
+    let later = line(
+        Statement::Certificate(certificate("Y000021013002243000005", "2024-07-01")),
+        &d.world.blower_b,
+    );
+    write_lines(&d.path("data/later.jsonl"), &[later]);
+    let (code, out, err) = d.verify();
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("1 份尚未审核"), "{out}");
+    assert!(err.contains("Y000021013002243000005"), "{err}");
+}
