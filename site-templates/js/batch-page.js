@@ -70,6 +70,13 @@ export function parseLines(text) {
 }
 
 /**
+ * A lookup's verdict in a few words: its title, or for a record waiting for
+ * its city's review a shorter one, which a table cell and the summary hold.
+ * @param {{ verdict: VerdictName, reason?: string }} result
+ */
+const label = (result) => (result.verdict === 'not-reviewed' ? t.notReviewedShort : titleFor(result)[0]);
+
+/**
  * @param {Item} item
  * @returns {Promise<Checked>}
  */
@@ -87,8 +94,7 @@ async function checkOne(item) {
     if (item.name && r.certificate && (r.verdict === 'verified' || r.verdict === 'revoked')) {
       nameCheck = (await matches('name', item.name, r.certificate)) ? t.match : t.mismatch;
     }
-    const [text] = titleFor(r);
-    return { item, code: code.code, verdict: r.verdict, result: r, text, nameCheck };
+    return { item, code: code.code, verdict: r.verdict, result: r, text: label(r), nameCheck };
   } catch (e) {
     const verdict = e instanceof OfflineError ? 'offline' : 'load-error';
     return { item, code: code.code, verdict, text: t.verdicts[verdict][0] };
@@ -102,6 +108,18 @@ async function checkOne(item) {
 function shown(out) {
   const ok = out.verdict === 'verified' || out.verdict === 'revoked';
   return ok ? { c: out.result?.certificate, inst: out.result?.institution } : { c: undefined, inst: undefined };
+}
+
+/**
+ * The CSV's review columns of a verified record: reviewed or issued before
+ * the cut-over, the city's authority, and the review date.
+ * @param {Checked} out
+ * @returns {string[]}
+ */
+function reviewCells(out) {
+  const r = out.result;
+  if (out.verdict !== 'verified' || !r?.review) return ['', '', ''];
+  return [t.reviewStates[r.review], r.city?.authority ?? '', r.reviewed?.reviewed_on ?? ''];
 }
 
 // The column names, for the stacked rows a narrow screen shows.
@@ -213,7 +231,7 @@ async function run(items) {
   /** @type {Map<Checked['verdict'], number>} */
   const counts = new Map();
   for (const r of results) counts.set(r.verdict, (counts.get(r.verdict) ?? 0) + 1);
-  const summary = [...counts].map(([v, n]) => `${v === 'malformed' ? t.codeError : t.verdicts[v][0]} ${n}`).join(t.listSeparator);
+  const summary = [...counts].map(([v, n]) => `${v === 'malformed' ? t.codeError : label({ verdict: v })} ${n}`).join(t.listSeparator);
   const dated = results.find((r) => r.result?.dataDate);
   const dataDate = dated?.result?.dataDate;
   const asOf = dataDate ? say(t.dataDate, { date: dataDate }) : '';
@@ -226,7 +244,8 @@ async function run(items) {
   const header = t.batchHeader;
   const lines = results.map((r, i) => {
     const { c, inst } = shown(r);
-    return [i + 1, r.code ?? r.item.code, r.text, r.verdict, inst?.name, c?.occupation, c?.subtype, c ? levelName(c.level) : '', c?.issued_on, r.result?.revocation?.revoked_on, r.result?.revocation?.reason, r.nameCheck]
+    const review = reviewCells(r);
+    return [i + 1, r.code ?? r.item.code, r.text, r.verdict, inst?.name, c?.occupation, c?.subtype, c ? levelName(c.level) : '', c?.issued_on, r.result?.revocation?.revoked_on, r.result?.revocation?.reason, ...review, r.nameCheck]
       .map(csvCell)
       .join(',');
   });

@@ -1,6 +1,6 @@
 // @ts-check
 // The rules each statement keeps on its own, as the Rust verifier states them
-// (generator/core/trust/statement.rs), named as generator/core/trust/rules.rs names
+// (generator/core/trust/statement.rs, city.rs), named as generator/core/trust/rules.rs names
 // them. tests/vectors/verdicts.json binds the two: every case is judged alike
 // on both sides, and every rule has a case.
 import { parseFiling, parseCode } from './code.js';
@@ -10,11 +10,11 @@ import { fromBase64, keyId, publicKeyProblem } from './crypto.js';
 export const RULES = Object.freeze([
   'envelope', 'schema', 'version', 'signature', 'date', 'not-future', 'text', 'text-characters',
   'none-marker', 'institution-signer', 'filing-no', 'city-kind', 'filing-dates', 'scope-entries',
-  'scope-range', 'institution-keys', 'institution-conflict', 'name-masked', 'id-masked', 'hash-format',
+  'scope-range', 'institution-keys', 'institution-conflict', 'city-signer', 'city-code', 'city-keys', 'name-masked', 'id-masked', 'hash-format',
   'kdf', 'iterations', 'id-type', 'occupation-name', 'access-controlled', 'level-digit', 'code-level',
   'code-year', 'tier', 'unknown-issuer', 'key-not-listed', 'key-window', 'filing-period',
   'institution-name', 'scope', 'scope-level', 'duplicate-code', 'revocation-target', 'revocation-signer',
-  'revocation-date', 'publisher-signer', 'publisher-keys', 'snapshot-signer', 'snapshot-files', 'log-consistency',
+  'revocation-date', 'review-target', 'review-signer', 'review-window', 'review-dates', 'publisher-signer', 'publisher-keys', 'snapshot-signer', 'snapshot-files', 'log-consistency',
 ]);
 
 export const ID_TYPES = Object.freeze(['居民身份证', '港澳台居民居住证', '外国人永久居留身份证', '护照', '港澳居民来往内地通行证', '台湾居民来往大陆通行证']);
@@ -89,7 +89,7 @@ export function isDate(text) {
 /**
  * The statements, as the schema below has them once `schemaOk` has passed
  * (each field of its kind; the rules of their values are checked apart).
- * @typedef {Institution | Certificate | Revocation | Publisher | Snapshot} Statement
+ * @typedef {Institution | Certificate | Revocation | City | Review | Publisher | Snapshot} Statement
  */
 
 /**
@@ -154,7 +154,31 @@ export function isDate(text) {
  */
 
 /**
- * A revocation, signed by the root or by a key of the issuer.
+ * A city's review authority (审核机构) and the keys that sign its reviews,
+ * signed by the root (generator/core/trust/city.rs).
+ * @typedef {object} City
+ * @property {'city'} type
+ * @property {number} v
+ * @property {string} city_code the filing numbers' 8th-9th characters
+ * @property {string} authority
+ * @property {KeyEntry[]} keys
+ * @property {string} [reviews_from] the cut-over: certificates issued before it need no review
+ * @property {string} issued_on
+ */
+
+/**
+ * A city's review of one signed certificate, signed by a key of that city.
+ * @typedef {object} Review
+ * @property {'review'} type
+ * @property {number} v
+ * @property {string} code
+ * @property {string} certificate base64 SHA-256 of the JCS form of the certificate's whole envelope
+ * @property {string} reviewed_on 审核日期
+ * @property {string} signed_on the day the city signed and uploaded it
+ */
+
+/**
+ * A revocation, signed by the root, by a key of the issuer or of its city.
  * @typedef {object} Revocation
  * @property {'revocation'} type
  * @property {number} v
@@ -205,6 +229,14 @@ const FIELDS = {
     optional: { subtype: 's', tier: 's', method: 's' },
   },
   revocation: { required: { type: 's', v: 'i', code: 's', revoked_on: 's', reason: 's' }, optional: {} },
+  city: {
+    required: { type: 's', v: 'i', city_code: 's', authority: 's', keys: 'a', issued_on: 's' },
+    optional: { reviews_from: 's' },
+  },
+  review: {
+    required: { type: 's', v: 'i', code: 's', certificate: 's', reviewed_on: 's', signed_on: 's' },
+    optional: {},
+  },
   scope: {
     required: { name: 's', code: 's', lowest_level: 'i', highest_level: 'i' },
     optional: { subtype: 's' },
@@ -256,7 +288,7 @@ export function schemaOk(obj) {
   if (s.type === 'institution') {
     return s.occupations.every((o) => hasShape(o, 'scope')) && s.keys.every((k) => hasShape(k, 'key'));
   }
-  if (s.type === 'publisher') return s.keys.every((k) => hasShape(k, 'key'));
+  if (s.type === 'publisher' || s.type === 'city') return s.keys.every((k) => hasShape(k, 'key'));
   if (s.type === 'snapshot') {
     /** @param {TreeHead} t */
     const tree = (t) => hasShape(t, 'tree') && t.tiles.every(Number.isSafeInteger) && t.top.every((x) => typeof x === 'string');
@@ -524,3 +556,43 @@ export function checkRevocation(s) {
   return c.rule;
 }
 
+
+/**
+ * The rules a city statement keeps on its own; the first broken or null.
+ * @param {City} s
+ * @returns {Promise<string | null>}
+ */
+export async function checkCity(s) {
+  const c = new Checks();
+  c.version(s.v);
+  if (!/^[0-9]{2}$/.test(s.city_code) || s.city_code === '00') c.fail('city-code');
+  c.nonEmpty(s.authority);
+  c.visible(s.authority);
+  if (s.reviews_from !== undefined) c.date(s.reviews_from);
+  c.date(s.issued_on);
+  await checkKeyList(s.keys, 'city-keys', c);
+  return c.rule;
+}
+
+/**
+ * The rules a review keeps on its own, judged on `today`; the first broken
+ * or null. What ties it to its certificate and city is verify.js's.
+ * @param {Review} s
+ * @param {string} today
+ * @returns {string | null}
+ */
+export function checkReview(s, today) {
+  const c = new Checks();
+  c.version(s.v);
+  try {
+    parseCode(s.code);
+  } catch {
+    c.fail('code');
+  }
+  if (!isHash(s.certificate)) c.fail('hash-format');
+  const reviewed = c.date(s.reviewed_on);
+  const signed = c.date(s.signed_on);
+  if (reviewed && signed && reviewed > signed) c.fail('review-dates');
+  if (signed && signed > today) c.fail('not-future');
+  return c.rule;
+}

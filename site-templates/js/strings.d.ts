@@ -12,9 +12,11 @@ export const TABLE: {
   cities: Partial<Record<string, string>>;
   kinds: Partial<Record<string, string>>;
   levels?: string[] | null;
-  script: Omit<Script, 'code' | 'reasons'> & {
+  script: Omit<Script, 'code' | 'reasons' | 'reviewRefused'> & {
     /** What is wrong with a code; `expected` by the error's `expectedKey`, if the table says it. */
     code?: Omit<Script['code'], 'expected'> & { expected: Partial<Record<string, string>> };
     reasons: Partial<Record<string, string>>;
+    /** Why a review was refused, by the rule that refused it; `default` for the others. */
+    reviewRefused: Partial<Record<string, string>> & { default: string };
   };
 };

@@ -117,13 +117,45 @@ function readFragment() {
  * @param {string} verdict
  * @param {string} [reason]
  * @param {string} [rule]
+ * @param {string} [review] on a verified record: `reviewed` or `before-cut-over`
  */
-function setVerdict(verdict, reason, rule) {
+function setVerdict(verdict, reason, rule, review) {
   verdictBox.dataset.verdict = verdict;
-  if (reason) verdictBox.dataset.reason = reason;
-  else delete verdictBox.dataset.reason;
-  if (rule) verdictBox.dataset.rule = rule;
-  else delete verdictBox.dataset.rule;
+  for (const [name, value] of Object.entries({ reason, rule, review })) {
+    if (value) verdictBox.dataset[name] = value;
+    else delete verdictBox.dataset[name];
+  }
+}
+
+/**
+ * A date as the page writes one (2024年6月20日).
+ * @param {string} iso YYYY-MM-DD
+ */
+function dayText(iso) {
+  const [y, m, d] = iso.split('-').map(Number);
+  return say(t.ecert.date, { y, m, d });
+}
+
+/**
+ * What the city's review says of a record: who reviewed it and when (and
+ * when it was uploaded), that it was issued before reviews were required,
+ * or, for a record not reviewed, why the review published for it was refused.
+ * @param {Lookup} result
+ * @returns {Child[]}
+ */
+function reviewLines(result) {
+  const authority = result.city ? data(result.city.authority) : '';
+  if (result.verdict === 'verified' && result.review === 'reviewed' && result.reviewed) {
+    const { reviewed_on: date, signed_on: uploaded } = result.reviewed;
+    return [el('p', { class: 'reason' }, sayNodes(t.reviewed, { authority, date: dayText(date), uploaded: dayText(uploaded) }))];
+  }
+  if (result.verdict === 'verified' && result.review === 'before-cut-over' && result.city?.reviews_from) {
+    return [el('p', { class: 'reason' }, sayNodes(t.beforeCutOver, { authority, date: dayText(result.city.reviews_from) }))];
+  }
+  if (result.verdict === 'not-reviewed' && result.rule) {
+    return [el('p', { class: 'reason' }, t.reviewRefused[result.rule] ?? t.reviewRefused.default)];
+  }
+  return [];
 }
 
 /** @param {Institution} institution */
@@ -163,8 +195,8 @@ function render() {
   }
   // A signed record that breaks a rule is not "altered": say what it is.
   const [title, text] = titleFor(result);
-  setVerdict(result.verdict, result.reason, result.rule);
-  const lines = [el('h2', { class: 'verdict-title' }, title), el('p', {}, text)];
+  setVerdict(result.verdict, result.reason, result.rule, result.verdict === 'verified' ? result.review : undefined);
+  const lines = [el('h2', { class: 'verdict-title' }, title), el('p', {}, text), ...reviewLines(result)];
   if (result.reason && t.reasons[result.reason]) lines.push(el('p', { class: 'reason' }, t.reasons[result.reason]));
   if (result.rule) lines.push(el('p', { class: 'reason' }, t.rule, el('code', {}, result.rule)));
   if (result.dataDate) lines.push(el('p', { class: 'data-date' }, say(t.dataDate, { date: result.dataDate })));

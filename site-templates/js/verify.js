@@ -1,25 +1,29 @@
 // @ts-check
 // The verdict on one certificate, from the texts the host served: the
-// issuer's institution statements and the shard. The same judgment as the
-// Rust verifier (generator/core/trust/chain.rs), rule by rule (rules.js), bound by
+// issuer's institution statements with its city's, and the shard. The same
+// judgment as the Rust verifier (generator/core/trust/chain.rs and
+// review_rules.rs), rule by rule (rules.js), bound by
 // tests/vectors/verdicts.json. Every signature is checked with WebCrypto;
 // anything unexpected fails closed, never "verified".
 import { parseCode } from './code.js';
 import { canonicalBytes, canonicalize, parseStrict } from './jcs.js';
 import { fromBase64, keyId, toBase64, verifyEd25519 } from './crypto.js';
-import { checkCertificate, checkInstitution, checkRevocation, schemaOk, scopeRange } from './rules.js';
+import { sha256 } from './hash.js';
+import { checkCertificate, checkCity, checkInstitution, checkReview, checkRevocation, schemaOk, scopeRange } from './rules.js';
 
 /** @typedef {import('./code.js').ParsedCode} ParsedCode */
 /** @typedef {import('./rules.js').Certificate} Certificate */
+/** @typedef {import('./rules.js').City} City */
 /** @typedef {import('./rules.js').Institution} Institution */
 /** @typedef {import('./rules.js').KeyEntry} KeyEntry */
 /** @typedef {import('./rules.js').Policy} Policy */
+/** @typedef {import('./rules.js').Review} Review */
 /** @typedef {import('./rules.js').Revocation} Revocation */
 /** @typedef {import('./rules.js').ScopeEntry} ScopeEntry */
 
 /**
  * A verdict's name, as `data-verdict` carries it.
- * @typedef {'verified' | 'invalid-signature' | 'unknown-issuer' | 'key-not-valid' | 'revoked' | 'not-found' | 'unsupported' | 'load-error' | 'offline' | 'log-inconsistent'} VerdictName
+ * @typedef {'verified' | 'not-reviewed' | 'invalid-signature' | 'unknown-issuer' | 'key-not-valid' | 'revoked' | 'not-found' | 'unsupported' | 'load-error' | 'offline' | 'log-inconsistent'} VerdictName
  */
 
 /**
@@ -27,13 +31,16 @@ import { checkCertificate, checkInstitution, checkRevocation, schemaOk, scopeRan
  * @typedef {object} Verdict
  * @property {VerdictName} verdict
  * @property {string} [reason] why, as the page's words name it (`reasons`)
- * @property {string} [rule] the rule broken, as Rust names it
+ * @property {string} [rule] the rule broken, as Rust names it; on `not-reviewed`, the one that refused the first review
  * @property {ParsedCode} code
- * @property {string[]} ignored the rules broken by the revocations set aside
+ * @property {string[]} ignored the rules broken by the revocations and reviews set aside
  * @property {Certificate} [certificate]
  * @property {Institution} [institution] the issuer as on the record's date (else its newest statement)
  * @property {Institution} [current] the issuer's newest statement, when its name changed since
  * @property {Revocation} [revocation]
+ * @property {'reviewed' | 'before-cut-over'} [review] why a verified record needs nothing more from its city (`data-review`)
+ * @property {Review} [reviewed] the review in effect, when `review` is 'reviewed'
+ * @property {City} [city] its city's statement: in force on the review's signed_on, or (before the cut-over) the newest
  * @property {KeyEntry} [key] the signing key, when the record is outside its window
  */
 
@@ -57,7 +64,7 @@ import { checkCertificate, checkInstitution, checkRevocation, schemaOk, scopeRan
  */
 
 /**
- * A record or revocation of a shard, with its line (which orders revocations of a day).
+ * A record, review or revocation of a shard, with its line (which orders those of a day).
  * @template S
  * @typedef {Envelope<S> & { raw: string }} Line
  */
@@ -68,6 +75,7 @@ import { checkCertificate, checkInstitution, checkRevocation, schemaOk, scopeRan
  */
 export const VERDICTS = Object.freeze([
   'verified',
+  'not-reviewed',
   'invalid-signature',
   'unknown-issuer',
   'key-not-valid',
@@ -144,50 +152,100 @@ export async function envelopeVerifies(env, publicKey) {
 const within = (date, from, until) => typeof date === 'string' && from <= date && (!until || date <= until);
 
 /**
- * The key of an institution statement with this kid, decoded; null if none.
- * @param {Institution} institution
+ * The key of an institution or city statement with this kid, decoded; null if none.
+ * @param {{ keys: KeyEntry[] } | undefined} statement
  * @param {string} kid
  */
-function institutionKey(institution, kid) {
-  const entry = institution.keys.find((k) => k.kid === kid);
+function keyOf(statement, kid) {
+  const entry = statement?.keys.find((k) => k.kid === kid);
   return entry ? { entry, key: fromBase64(entry.public_key) } : null;
 }
 
 /**
- * Reads the issuer's statements (oldest first after sorting): each must be
- * an institution statement of this filing number, signed by the root, keeping
- * its own rules; one per day. Returns `{ history }` or a failure.
+ * A refused issuer file: the records are judged against nothing.
+ * @param {string} reason
+ * @param {string} rule
+ * @returns {Failure}
+ */
+const issuerFault = (reason, rule) => ({ verdict: 'invalid-signature', reason, rule });
+
+/**
+ * The city code of a filing number or certificate code: its 8th-9th characters.
+ * @param {string} code
+ */
+const cityCodeOf = (code) => code.slice(7, 9);
+
+/**
+ * Reads the issuer's file: its institution statements, then those of its
+ * city's review authority. Each line must be one of these, of this filing
+ * number or its city (the 8th-9th characters), signed by the root and
+ * keeping its own rules; each history one statement a day. Returns both
+ * histories, oldest first, or a failure.
  * @param {string | null} text
  * @param {string} filingNo
  * @param {Uint8Array<ArrayBuffer>} rootKey
- * @returns {Promise<{ history: Institution[], verdict?: undefined } | Failure & { history?: undefined }>}
+ * @returns {Promise<{ history: Institution[], cities: City[], verdict?: undefined } | Failure & { history?: undefined }>}
  */
 export async function readIssuer(text, filingNo, rootKey) {
-  if (text === null) return { verdict: 'unknown-issuer', reason: 'issuer-not-listed', rule: 'unknown-issuer' };
-  /** @type {(reason: string, rule: string) => Failure} */
-  const fail = (reason, rule) => ({ verdict: 'invalid-signature', reason, rule });
+  /** @type {Failure} */
+  const unlisted = { verdict: 'unknown-issuer', reason: 'issuer-not-listed', rule: 'unknown-issuer' };
+  if (text === null) return unlisted;
   const rootKid = await keyId(rootKey);
   /** @type {Institution[]} */
-  const history = [];
+  const institutions = [];
+  /** @type {City[]} */
+  const cities = [];
   for (const line of text.split('\n').filter((l) => !blank(l))) {
     const env = parseEnvelope(line);
-    if (!env) return fail('institution-malformed', 'envelope');
+    if (!env) return issuerFault('institution-malformed', 'envelope');
     const s = env.statement;
-    if (!schemaOk(s) || s.type !== 'institution') return fail('institution-malformed', 'schema');
-    if (env.kid !== rootKid) return fail('institution-signature', 'institution-signer');
-    if (!(await envelopeVerifies(env, rootKey))) return fail('institution-signature', 'signature');
-    const rule = await checkInstitution(s);
-    if (rule) return fail('institution-invalid', rule);
-    if (s.filing_no !== filingNo) return fail('institution-malformed', 'filing-no');
-    history.push(s);
+    if (!schemaOk(s) || (s.type !== 'institution' && s.type !== 'city')) return issuerFault('institution-malformed', 'schema');
+    const fault = await issuerLineFault({ ...env, statement: s }, filingNo, rootKey, rootKid);
+    if (fault) return fault;
+    if (s.type === 'city') cities.push(s);
+    else institutions.push(s);
   }
-  if (history.length === 0) return { verdict: 'unknown-issuer', reason: 'issuer-not-listed', rule: 'unknown-issuer' };
-  history.sort((a, b) => (a.issued_on < b.issued_on ? -1 : a.issued_on > b.issued_on ? 1 : 0));
-  const distinct = history.filter((s, i) => i === 0 || canonicalize(s) !== canonicalize(history[i - 1]));
-  if (distinct.some((s, i) => i > 0 && s.issued_on === distinct[i - 1].issued_on)) {
-    return fail('institution-invalid', 'institution-conflict');
-  }
-  return { history: distinct };
+  // Rust's order: institution-conflict before city-keys, both before unknown-issuer.
+  const history = historyOf(institutions);
+  if (!history) return issuerFault('institution-invalid', 'institution-conflict');
+  const cityHistory = historyOf(cities);
+  if (!cityHistory) return issuerFault('city-invalid', 'city-keys');
+  return history.length === 0 ? unlisted : { history, cities: cityHistory };
+}
+
+/**
+ * What refuses one statement of the issuer's file, or null: the root's
+ * signature, its own rules, and that it is about this filing number (an
+ * institution) or its city (a city).
+ * @param {Envelope<Institution | City>} env
+ * @param {string} filingNo
+ * @param {Uint8Array<ArrayBuffer>} rootKey
+ * @param {string} rootKid
+ * @returns {Promise<Failure | null>}
+ */
+async function issuerLineFault(env, filingNo, rootKey, rootKid) {
+  const s = env.statement;
+  const what = s.type;
+  if (env.kid !== rootKid) return issuerFault(`${what}-signature`, `${what}-signer`);
+  if (!(await envelopeVerifies(env, rootKey))) return issuerFault(`${what}-signature`, 'signature');
+  const rule = s.type === 'city' ? await checkCity(s) : await checkInstitution(s);
+  if (rule) return issuerFault(`${what}-invalid`, rule);
+  if (s.type === 'city' && s.city_code !== cityCodeOf(filingNo)) return issuerFault('institution-malformed', 'city-code');
+  if (s.type === 'institution' && s.filing_no !== filingNo) return issuerFault('institution-malformed', 'filing-no');
+  return null;
+}
+
+/**
+ * A history as Rust keeps one: oldest first by `issued_on`, identical
+ * statements once; null when two different ones share a day.
+ * @template {Institution | City} S
+ * @param {S[]} statements
+ * @returns {S[] | null}
+ */
+function historyOf(statements) {
+  const sorted = [...statements].sort((a, b) => (a.issued_on < b.issued_on ? -1 : a.issued_on > b.issued_on ? 1 : 0));
+  const distinct = sorted.filter((s, i) => i === 0 || canonicalize(s) !== canonicalize(sorted[i - 1]));
+  return distinct.some((s, i) => i > 0 && s.issued_on === distinct[i - 1].issued_on) ? null : distinct;
 }
 
 /**
@@ -206,9 +264,10 @@ function readIssuerOnce(text, filingNo, rootKey) {
 
 /**
  * The statement in force on `date`: the newest signed on or before it, else the first.
- * @param {Institution[]} history oldest first, never empty
+ * @template {Institution | City} S
+ * @param {S[]} history oldest first, never empty
  * @param {string} date
- * @returns {Institution}
+ * @returns {S}
  */
 export function inForce(history, date) {
   return history.findLast((s) => s.issued_on <= date) ?? history[0];
@@ -231,16 +290,18 @@ export function scopeFor(institution, code, subtype) {
 const blank = (line) => /^[ \t\n\f\r]*$/.test(line);
 
 /**
- * Splits the shard into the records and revocations of `code`, parsed. Any
- * line that is not an envelope damages the shard: a build never publishes
- * one, and its code cannot be trusted to tell whose record it was.
+ * Splits the shard into the records, reviews and revocations of `code`,
+ * parsed. Any line that is not an envelope damages the shard: a build never
+ * publishes one, and its code cannot be trusted to tell whose record it was.
  * @param {string} shardText
  * @param {string} code
- * @returns {{ records: Line<Certificate>[], revocations: Line<Revocation>[], damaged?: undefined } | { damaged: 'envelope' | 'schema' }}
+ * @returns {{ records: Line<Certificate>[], reviews: Line<Review>[], revocations: Line<Revocation>[], damaged?: undefined } | { damaged: 'envelope' | 'schema' }}
  */
 function recordsOf(shardText, code) {
   /** @type {Line<Certificate>[]} */
   const records = [];
+  /** @type {Line<Review>[]} */
+  const reviews = [];
   /** @type {Line<Revocation>[]} */
   const revocations = [];
   const seen = new Set();
@@ -257,10 +318,11 @@ function recordsOf(shardText, code) {
     if (seen.has(key)) continue;
     seen.add(key);
     if (statement.type === 'certificate') records.push({ kid, sig, statement, raw: line });
+    else if (statement.type === 'review') reviews.push({ kid, sig, statement, raw: line });
     else if (statement.type === 'revocation') revocations.push({ kid, sig, statement, raw: line });
     else return { damaged: 'schema' };
   }
-  return { records, revocations };
+  return { records, reviews, revocations };
 }
 
 /**
@@ -285,7 +347,11 @@ export async function verifyCertificate({ code: raw, rootKey, institutionText, s
   const shard = recordsOf(shardText, code.code);
   if (shard.damaged) return out('invalid-signature', { reason: 'record-damaged', rule: shard.damaged, institution: newest });
   if (shard.records.length === 0) {
-    const ignored = shard.revocations.map((r) => checkRevocation(r.statement) ?? 'revocation-target');
+    // Nothing to revoke or review: each is refused by its own rules or its target.
+    const ignored = [
+      ...shard.revocations.map((r) => checkRevocation(r.statement) ?? 'revocation-target'),
+      ...shard.reviews.map((r) => checkReview(r.statement, today) ?? 'review-target'),
+    ];
     return out('not-found', { institution: newest, reason: issuer.verdict ? issuer.reason : undefined, ignored });
   }
   if (issuer.verdict) {
@@ -304,9 +370,20 @@ export async function verifyCertificate({ code: raw, rootKey, institutionText, s
   const latest = /** @type {Institution} */ (newest);
   // The name as it was on the issue date, and the current one if it changed.
   const current = institution.name === latest.name ? undefined : latest;
-  const { revocation, ignored } = await effectiveRevocation(shard.revocations, c, latest, rootKey, today);
-  const result = { institution, current, certificate: c, ignored };
-  return revocation ? out('revoked', { ...result, revocation }) : out('verified', result);
+  const { cities } = issuer;
+  const newestCity = cities.at(-1);
+  const revoked = await effectiveRevocation(shard.revocations, c, latest, newestCity, rootKey, today);
+  // Rust keeps the first of identical records: a review must name that envelope.
+  const { review, refused } = await effectiveReview(shard.reviews, shard.records[0], cities, today);
+  const result = { institution, current, certificate: c, ignored: [...revoked.ignored, ...refused] };
+  // Revoked, reviewed or not.
+  if (revoked.revocation) return out('revoked', { ...result, revocation: revoked.revocation });
+  if (review) return out('verified', { ...result, review: 'reviewed', reviewed: review, city: inForce(cities, review.signed_on) });
+  if (newestCity?.reviews_from !== undefined && newestCity.reviews_from > c.issued_on) {
+    return out('verified', { ...result, review: 'before-cut-over', city: newestCity });
+  }
+  // Never valid without its city's review; the first refused review says why.
+  return out('not-reviewed', { ...result, rule: refused[0], ignored: [...revoked.ignored, ...refused.slice(1)] });
 }
 
 /**
@@ -333,7 +410,7 @@ async function judgeCertificate(env, history, today, policy) {
   const c = env.statement;
   const newest = history[history.length - 1];
   const institution = inForce(history, c.issued_on);
-  const key = institutionKey(newest, env.kid);
+  const key = keyOf(newest, env.kid);
   /** @type {(verdict: VerdictName, reason: string | undefined, rule: string) => Judgement} */
   const fail = (verdict, reason, rule) => ({ verdict, reason, rule, certificate: c, institution });
   if (!key) return fail('invalid-signature', 'key-not-listed', 'key-not-listed');
@@ -359,15 +436,16 @@ async function judgeCertificate(env, history, today, policy) {
 
 /**
  * The revocation in effect: the earliest that keeps every rule, signed by
- * the root or by a key of the issuer valid on its date. The others are
- * listed in `ignored` by the rule they break.
+ * the root or by a key of the issuer or of its city valid on its date. The
+ * others are listed in `ignored` by the rule they break.
  * @param {Line<Revocation>[]} revocations
  * @param {Certificate} certificate
  * @param {Institution} newest
+ * @param {City | undefined} city the city's newest statement
  * @param {Uint8Array<ArrayBuffer>} rootKey
  * @param {string} today
  */
-async function effectiveRevocation(revocations, certificate, newest, rootKey, today) {
+async function effectiveRevocation(revocations, certificate, newest, city, rootKey, today) {
   const rootKid = await keyId(rootKey);
   /** @type {string[]} */
   const ignored = [];
@@ -375,7 +453,7 @@ async function effectiveRevocation(revocations, certificate, newest, rootKey, to
   let effective = null;
   for (const r of revocations) {
     const s = r.statement;
-    const rule = await revocationRule(r, certificate, newest, rootKey, rootKid, today);
+    const rule = await revocationRule(r, certificate, { newest, city }, rootKey, rootKid, today);
     if (rule) {
       ignored.push(rule);
       continue;
@@ -393,25 +471,83 @@ async function effectiveRevocation(revocations, certificate, newest, rootKey, to
  * The rule a revocation breaks, or null when it is in effect.
  * @param {Line<Revocation>} r
  * @param {Certificate} certificate
- * @param {Institution} newest
+ * @param {{ newest: Institution, city: City | undefined }} signers the newest statements of the issuer and its city
  * @param {Uint8Array<ArrayBuffer>} rootKey
  * @param {string} rootKid
  * @param {string} today
  * @returns {Promise<string | null>}
  */
-async function revocationRule(r, certificate, newest, rootKey, rootKid, today) {
+async function revocationRule(r, certificate, { newest, city }, rootKey, rootKid, today) {
   const s = r.statement;
   const own = checkRevocation(s);
   if (own) return own;
   let signer;
   if (r.kid === rootKid) signer = rootKey;
   else {
-    const k = institutionKey(newest, r.kid);
+    // The city withdraws what it reviewed by revoking it (the issuer's key first, as in Rust).
+    const k = keyOf(newest, r.kid) ?? keyOf(city, r.kid);
     if (!k || !within(s.revoked_on, k.entry.valid_from, k.entry.valid_until)) return 'revocation-signer';
     signer = k.key;
   }
   if (!(await envelopeVerifies(r, signer))) return 'signature';
   if (s.revoked_on < certificate.issued_on) return 'revocation-date';
   if (s.revoked_on > today) return 'not-future';
+  return null;
+}
+
+/**
+ * The review in effect: of those that keep every rule, the earliest signed
+ * (the same day, the smaller line, as Rust orders them). `refused` holds
+ * the rule each other review breaks, in the shard's order.
+ * @param {Line<Review>[]} reviews
+ * @param {Line<Certificate>} certificate the accepted record's line
+ * @param {City[]} cities the city's history, oldest first (may be empty)
+ * @param {string} today
+ */
+async function effectiveReview(reviews, certificate, cities, today) {
+  /** @type {string[]} */
+  const refused = [];
+  if (reviews.length === 0) return { review: undefined, refused };
+  /** @type {Line<Review> | null} */
+  let effective = null;
+  const target = toBase64(await sha256(canonicalBytes({ kid: certificate.kid, sig: certificate.sig, statement: certificate.statement })));
+  for (const r of reviews) {
+    const rule = await reviewRule(r, certificate.statement, target, cities.at(-1), today);
+    if (rule) {
+      refused.push(rule);
+      continue;
+    }
+    const s = r.statement;
+    const e = effective;
+    if (!e || s.signed_on < e.statement.signed_on || (s.signed_on === e.statement.signed_on && r.raw < e.raw)) {
+      effective = r;
+    }
+  }
+  return { review: effective?.statement, refused };
+}
+
+/**
+ * The rule a review breaks, or null when it holds, in Rust's order: its own
+ * rules; its target, the accepted record's exact envelope (`target`, the
+ * base64 SHA-256 of its JCS form); a signer the city's newest statement
+ * lists; the signature; that key's window on the upload date; and review on
+ * or before issue, issue on or before upload.
+ * @param {Line<Review>} r
+ * @param {Certificate} certificate
+ * @param {string} target
+ * @param {City | undefined} city the city's newest statement
+ * @param {string} today
+ * @returns {Promise<string | null>}
+ */
+async function reviewRule(r, certificate, target, city, today) {
+  const s = r.statement;
+  const own = checkReview(s, today);
+  if (own) return own;
+  if (s.code !== certificate.code || s.certificate !== target) return 'review-target';
+  const k = keyOf(city, r.kid);
+  if (!k) return 'review-signer';
+  if (!(await envelopeVerifies(r, k.key))) return 'signature';
+  if (!within(s.signed_on, k.entry.valid_from, k.entry.valid_until)) return 'review-window';
+  if (s.reviewed_on > certificate.issued_on || s.signed_on < certificate.issued_on) return 'review-dates';
   return null;
 }

@@ -12,7 +12,7 @@ const corpus = JSON.parse(readFileSync(new URL('../vectors/verdicts.json', impor
 const CERTS = demoStatements('certificates').filter((c) => c.code.startsWith('Y000021013002'));
 const [FIRST, SECOND] = [CERTS[0], CERTS[1]];
 const HOLDER = holderOf(FIRST.code);
-const VERDICTS = ['verified', 'invalid-signature', 'unknown-issuer', 'key-not-valid', 'revoked', 'not-found', 'load-error'];
+const VERDICTS = ['verified', 'not-reviewed', 'invalid-signature', 'unknown-issuer', 'key-not-valid', 'revoked', 'not-found', 'load-error'];
 
 const demo = useDemoSite();
 

@@ -3,16 +3,19 @@
 // while the host serves exactly the case's files (issuer statements, shard,
 // snapshot, tiles, log), the case's root key is the one pinned in the page,
 // and the clock is the case's date. The page must show the verdict and rule
-// the corpus states, as Rust decided. The snapshot cases are the host's and
+// the corpus states, as Rust decided, and say where the record stands with
+// its city's review. The snapshot cases are the host's and
 // mirror's attacks: stripped or edited lines, older files, forged
 // snapshots, and, after a remembered visit, a rolled-back or forked log.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ROUTED, useDemoSite, watchConsole } from './site.mjs';
 
 const corpus = JSON.parse(readFileSync(new URL('../vectors/verdicts.json', import.meta.url)));
-const VERDICTS = ['verified', 'invalid-signature', 'unknown-issuer', 'key-not-valid', 'revoked', 'not-found', 'unsupported', 'load-error', 'log-inconsistent'];
+const zh = JSON.parse(readFileSync(new URL('../../site-templates/i18n/zh.json', import.meta.url))).script;
+const VERDICTS = ['verified', 'not-reviewed', 'invalid-signature', 'unknown-issuer', 'key-not-valid', 'revoked', 'not-found', 'unsupported', 'load-error', 'log-inconsistent'];
 const demo = useDemoSite();
 
 const lines = (ls) => Buffer.from(ls.map((l) => `${l}\n`).join(''));
@@ -54,7 +57,7 @@ async function judgeInPage(c) {
   await page.waitForFunction((vs) => vs.includes(document.getElementById('verdict').dataset.verdict), VERDICTS, { timeout: 30000 });
   const box = page.locator('#verdict');
   const read = async (name) => box.getAttribute(name);
-  return { verdict: await read('data-verdict'), rule: await read('data-rule'), reason: await read('data-reason'), page, problems, context };
+  return { verdict: await read('data-verdict'), rule: await read('data-rule'), reason: await read('data-reason'), review: await read('data-review'), page, problems, context };
 }
 
 async function checkCommon(c, r) {
@@ -65,11 +68,47 @@ async function checkCommon(c, r) {
   assert.deepEqual(r.problems.filter((p) => !p.includes('404')), []);
 }
 
+/**
+ * What the page says of the city's review: a verified record names its
+ * reviewer and dates, or that it was issued before reviews were required; a
+ * record not reviewed is never called valid, and says why a review was refused.
+ */
+async function checkReview(c, r) {
+  const title = await r.page.locator('#verdict h2').innerText();
+  const text = await r.page.locator('#verdict').innerText();
+  if (c.page.verdict === 'verified') {
+    if (!c.builder_only) assert.equal(r.review, c.rust_review);
+    assert.match(title, /证书有效/);
+    if (r.review === 'reviewed') assert.match(text, /经沈阳市公共就业服务机构主管部门审核，\d{4}年\d{1,2}月\d{1,2}日。上传日期：\d{4}年/);
+    else assert.match(text, /审核要求实施（\d{4}年\d{1,2}月\d{1,2}日）之前，因此没有审核记录/);
+  } else {
+    assert.equal(r.review, null);
+  }
+  if (c.page.verdict === 'not-reviewed') {
+    assert.equal(title, zh.verdicts['not-reviewed'][0]);
+    assert.ok(text.includes(zh.verdicts['not-reviewed'][1]), text);
+    assert.doesNotMatch(text, /证书有效|伪造/);
+    if (c.page.rule) assert.ok(text.includes(zh.reviewRefused[c.page.rule] ?? zh.reviewRefused.default), text);
+  }
+}
+
+/** A screenshot of each state of the review, for people to look at ($SCREENSHOT_DIR). */
+const SHOTS = {
+  'reviewed by its city before issue, uploaded after': 'verify-reviewed',
+  "issued before the city's cut-over: published without a review": 'verify-before-cut-over',
+  'issued, not yet reviewed': 'verify-not-reviewed',
+  "reviewed by another city's key": 'verify-review-refused',
+};
+
 for (const c of corpus.cases) {
   test(`in Chromium: ${c.name}`, async () => {
     const r = await judgeInPage(c);
     assert.equal(r.verdict, c.page.verdict);
     assert.equal(r.rule, c.page.rule);
+    await checkReview(c, r);
+    if (SHOTS[c.name] && process.env.SCREENSHOT_DIR) {
+      await r.page.screenshot({ path: join(process.env.SCREENSHOT_DIR, `${SHOTS[c.name]}.png`), fullPage: true });
+    }
     // A signed record that breaks a rule is called invalid, not altered.
     if (r.reason === 'record-invalid') {
       assert.match(await r.page.locator('#verdict h2').innerText(), /证书记录无效/);

@@ -49,12 +49,33 @@ function lookup(c, files, seen = null) {
 
 const decode = (host) => new Map(Object.entries(host).map(([p, b]) => [p, fromBase64(b)]));
 
+/**
+ * Where the record stands with its city's review, as Rust found it: a
+ * verified record is reviewed or before the cut-over (a builder-only case
+ * Rust refused has no review state), and a record the page shows as not
+ * reviewed is one Rust accepted without a review. The review shown is the
+ * city's, of this record.
+ */
+function checkReview(c, r) {
+  if (r.verdict === 'verified') {
+    if (!c.builder_only) assert.equal(r.review, c.rust_review);
+    assert.ok(['reviewed', 'before-cut-over'].includes(r.review), r.review);
+    assert.ok(r.city, 'the city is named');
+    if (r.review === 'reviewed') assert.equal(r.reviewed.code, c.code);
+    else assert.ok(r.city.reviews_from > r.certificate.issued_on);
+  } else {
+    assert.equal(r.review, undefined);
+  }
+  if (r.verdict === 'not-reviewed') assert.equal(c.rust_review, 'not-reviewed');
+}
+
 for (const c of corpus.cases) {
   test(`verdict: ${c.name}`, async () => {
     const r = await judge(c);
     assert.equal(r.verdict, c.page.verdict, JSON.stringify({ reason: r.reason, rule: r.rule }));
     assert.equal(r.rule ?? null, c.page.rule);
     assert.deepEqual([...r.ignored].sort(), [...c.page.ignored].sort());
+    checkReview(c, r);
   });
 
   test(`verdict through the honest host's snapshot: ${c.name}`, async () => {
@@ -65,6 +86,7 @@ for (const c of corpus.cases) {
     assert.equal(r.verdict, c.page.verdict, JSON.stringify({ reason: r.reason, rule: r.rule }));
     assert.equal(r.rule ?? null, c.page.rule);
     assert.equal(r.dataDate, c.today);
+    checkReview(c, r);
   });
 }
 
