@@ -16,6 +16,13 @@ mkdirSync(SHOTS, { recursive: true });
 const CERT = statements('data/certificates/Y000021013002-2.jsonl')[0];
 const REVOKED = demoStatements('revocations')[0];
 const HOLDER = holderOf(CERT.code);
+// The cities' reviews: every certificate is reviewed but 大连市's newest.
+const REVIEWS = demoStatements('reviews');
+const REVIEW = REVIEWS.find((r) => r.code === CERT.code);
+const reviewed = new Set(REVIEWS.map((r) => r.code));
+const WAITING = demoStatements('certificates').find((c) => !reviewed.has(c.code));
+/** 2024-06-20 as the page writes it: 2024年6月20日. */
+const chineseDate = (d) => d.replace(/^(\d+)-0?(\d+)-0?(\d+)$/, '$1年$2月$3日');
 
 const demo = useDemoSite();
 
@@ -28,9 +35,13 @@ async function open(url, { viewport } = {}) {
   return { page, problems, verdict: await verdict.getAttribute('data-verdict') };
 }
 
-test('a real demo code from a QR URL is verified, with the fields of 附件6', async () => {
+test('a real demo code from a QR URL is verified, with the fields of 附件6 and its city\'s review', async () => {
   const { page, problems, verdict } = await open(`${demo.site.url}verify/#${CERT.code}`);
   assert.equal(verdict, 'verified');
+  assert.equal(await page.locator('#verdict').getAttribute('data-review'), 'reviewed');
+  const said = await page.locator('#verdict').innerText();
+  assert.ok(said.includes(`经沈阳市公共就业服务机构主管部门审核，${chineseDate(REVIEW.reviewed_on)}`), said);
+  assert.ok(said.includes(chineseDate(REVIEW.signed_on)), said);
   const text = await page.locator('#certificate').innerText();
   for (const expected of [CERT.code, CERT.occupation, CERT.issued_on, '沈阳鼓风机集团股份有限公司', CERT.id_masked]) {
     assert.ok(text.includes(expected), `${expected} in ${text}`);
@@ -86,6 +97,22 @@ test('a revoked certificate is revoked, with date and reason', async () => {
   await page.screenshot({ path: join(SHOTS, 'verify-revoked-desktop.png'), fullPage: true });
   assert.deepEqual(problems, []);
   await page.close();
+});
+
+test('a certificate its city has not reviewed yet is never shown as valid', async () => {
+  assert.equal(WAITING.code.slice(7, 9), '02', 'the demo leaves 大连市\'s newest unreviewed');
+  for (const [width, name] of [[390, 'phone'], [1280, 'desktop']]) {
+    const { page, problems, verdict } = await open(`${demo.site.url}verify/#${WAITING.code}`, { viewport: { width, height: 900 } });
+    assert.equal(verdict, 'not-reviewed');
+    assert.equal(await page.locator('#verdict').getAttribute('data-rule'), null);
+    const text = await page.locator('#verdict').innerText();
+    assert.ok(text.includes('该证书尚未经所在市公共就业服务机构主管部门审核'), text);
+    assert.ok(!text.includes('证书有效'), text);
+    assert.ok(!(await page.locator('#certificate').isVisible()), 'no record shown as if valid');
+    await page.screenshot({ path: join(SHOTS, `verify-not-reviewed-${name}.png`), fullPage: true });
+    assert.deepEqual(problems, []);
+    await page.close();
+  }
 });
 
 test('an unknown code is not found, and explained', async () => {
