@@ -421,7 +421,7 @@ fn the_embedded_default_builds_and_matches_the_snapshots() {
     let (code, stdout, err) = build(&repo().join("data"), &out, &[]);
     assert_eq!(code, 0, "{stdout}{err}");
     assert!(
-        stdout.contains("58 家机构、3000 份证书、10 份撤销"),
+        stdout.contains("58 家机构、3000 份证书（2989 份已审核）、10 份撤销"),
         "{stdout}"
     );
     let files = tree(&out);
@@ -546,10 +546,15 @@ fn an_adjusted_directory_entry_shows_its_history() {
     assert!(page.contains("目录调整记录"), "{page}");
     assert!(page.contains("<td>2020-06-05 至 2023-06-04</td>"), "{page}");
     assert!(page.contains("<td>2026-11-15 至 2029-11-14</td>"), "{page}");
+    let published = text(&out, "i/Y000421081022.jsonl");
+    let types: Vec<&str> = published
+        .lines()
+        .map(|l| if l.contains("\"type\":\"city\"") { "city" } else { "institution" })
+        .collect();
     assert_eq!(
-        text(&out, "i/Y000421081022.jsonl").lines().count(),
-        2,
-        "both statements published"
+        types,
+        ["institution", "institution", "city"],
+        "both statements published, then its city's (营口市)"
     );
     // An institution with one entry has no history section.
     assert!(!text(&out, "directory/Y000021013002.html").contains("目录调整记录"));
