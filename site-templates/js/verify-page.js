@@ -152,8 +152,11 @@ function reviewLines(result) {
   if (result.verdict === 'verified' && result.review === 'before-cut-over' && result.city?.reviews_from) {
     return [el('p', { class: 'reason' }, sayNodes(t.beforeCutOver, { authority, date: dayText(result.city.reviews_from) }))];
   }
-  if (result.verdict === 'not-reviewed' && result.rule) {
-    return [el('p', { class: 'reason' }, t.reviewRefused[result.rule] ?? t.reviewRefused.default)];
+  if (result.verdict === 'not-reviewed') {
+    // Whose signature did verify: the visitor knows whom to ask.
+    const issuer = result.certificate ? [el('p', { class: 'reason' }, sayNodes(t.notReviewedIssuer, { institution: data(result.certificate.institution) }))] : [];
+    const refused = result.rule ? [el('p', { class: 'reason' }, t.reviewRefused[result.rule] ?? t.reviewRefused.default)] : [];
+    return [...issuer, ...refused];
   }
   return [];
 }

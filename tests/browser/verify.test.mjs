@@ -107,6 +107,7 @@ test('a certificate its city has not reviewed yet is never shown as valid', asyn
     assert.equal(await page.locator('#verdict').getAttribute('data-rule'), null);
     const text = await page.locator('#verdict').innerText();
     assert.ok(text.includes('该证书尚未经所在市公共就业服务机构主管部门审核'), text);
+    assert.ok(text.includes(`发证机构${WAITING.institution}的签名有效`), text);
     assert.ok(!text.includes('证书有效'), text);
     assert.ok(!(await page.locator('#certificate').isVisible()), 'no record shown as if valid');
     await page.screenshot({ path: join(SHOTS, `verify-not-reviewed-${name}.png`), fullPage: true });
@@ -224,7 +225,8 @@ test('the electronic certificate view follows 附件6, shows the matched name an
 
 test('a directory update (re-approval) leaves older certificates verified, judged by the entry of their day', async () => {
   const lines = readFileSync(join(demo.site.out, 'i/Y000421081022.jsonl'), 'utf8').trim().split('\n');
-  assert.equal(lines.length, 2, 'both statements of the re-approved institution are published');
+  const types = lines.map((l) => JSON.parse(l).statement.type);
+  assert.deepEqual(types, ['institution', 'institution', 'city'], 'both statements of the re-approved institution are published, then its city\'s');
   const [old] = statements('data/certificates/Y000421081022.jsonl');
   const { page, problems, verdict } = await open(`${demo.site.url}verify/#${old.code}`);
   assert.equal(verdict, 'verified');
