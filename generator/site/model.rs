@@ -258,6 +258,14 @@ pub(crate) struct ReviewerView {
 }
 
 impl ReviewerView {
+    /// Every city's review authority, as its newest statement lists it.
+    fn all(chain: &Chain) -> Vec<ReviewerView> {
+        (chain.cities.values())
+            .filter_map(|h| h.last())
+            .map(|c| ReviewerView::new(&c.statement))
+            .collect()
+    }
+
     fn new(c: &certsite_core::trust::city::City) -> ReviewerView {
         let keys = c
             .keys
@@ -508,12 +516,7 @@ impl SiteModel {
                 .publisher
                 .last()
                 .map(|p| PublisherView::new(&p.statement)),
-            reviewers: chain
-                .cities
-                .values()
-                .filter_map(|h| h.last())
-                .map(|c| ReviewerView::new(&c.statement))
-                .collect(),
+            reviewers: ReviewerView::all(chain),
             institution_count: chain.history.len(),
             certificate_count: chain.certificates.len(),
             revocation_count: chain.revocations.len(),

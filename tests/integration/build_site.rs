@@ -549,7 +549,13 @@ fn an_adjusted_directory_entry_shows_its_history() {
     let published = text(&out, "i/Y000421081022.jsonl");
     let types: Vec<&str> = published
         .lines()
-        .map(|l| if l.contains("\"type\":\"city\"") { "city" } else { "institution" })
+        .map(|l| {
+            if l.contains("\"type\":\"city\"") {
+                "city"
+            } else {
+                "institution"
+            }
+        })
         .collect();
     assert_eq!(
         types,

@@ -106,7 +106,7 @@ fn the_demo_has_what_it_promises() {
             min_iterations: 1,
         },
     };
-    let files = certsite::data::dataset::find_datasets(&[out.clone()]).unwrap();
+    let files = certsite::data::dataset::find_datasets(std::slice::from_ref(&out)).unwrap();
     let chain = certsite::data::dataset::verify_files(&verified, &files, Vec::new());
     assert!(chain.problems.is_empty(), "{:?}", chain.problems);
     let waiting: Vec<&String> = chain

@@ -19,7 +19,9 @@ use crate::trust::problem::{FieldProblem, Problem};
 use crate::trust::review_rules::{check_cities, check_reviews, newest_city};
 use crate::trust::rules::Rule;
 pub use crate::trust::signed_line::Signed;
-use crate::trust::signed_line::{Parsed, bad_signature, parse, root_signed, signed};
+use crate::trust::signed_line::{
+    HistoryKind, Parsed, bad_signature, histories, parse, root_signed, signed,
+};
 use crate::trust::statement::{
     Certificate, Institution, Publisher, Revocation, Statement, scope_range,
 };
@@ -169,38 +171,16 @@ fn check_institutions(
     chain: &mut Chain,
     problems: &mut Vec<Problem>,
 ) {
-    let mut by_filing: BTreeMap<String, Vec<Signed<Institution>>> = BTreeMap::new();
-    for (s, p) in items {
-        if let Err(e) = root_signed(&p, root, "机构声明", Rule::InstitutionSigner) {
-            problems.push(e);
-            continue;
-        }
-        let local = s.check(catalogue);
-        if !local.is_empty() {
-            problems.extend(local.into_iter().map(|f| f.at(&p.src.file, p.src.line)));
-            continue;
-        }
-        by_filing
-            .entry(s.filing_no.clone())
-            .or_default()
-            .push(signed(p, s));
-    }
-    for (filing, mut versions) in by_filing {
-        // Oldest first; identical repeats collapse; one statement a day.
-        versions.sort_by(|a, b| a.statement.issued_on.cmp(&b.statement.issued_on));
-        versions.dedup_by(|a, b| a.statement == b.statement);
-        let mut history: Vec<Signed<Institution>> = Vec::new();
-        for version in versions {
-            match history.last() {
-                Some(kept) if kept.statement.issued_on == version.statement.issued_on => {
-                    problems.push(conflict(&filing, &version, kept));
-                }
-                _ => history.push(version),
-            }
-        }
-        chain.superseded += history.len() - 1;
-        chain.history.insert(filing, history);
-    }
+    let kind = HistoryKind {
+        what: "机构声明",
+        signer_rule: Rule::InstitutionSigner,
+        check: &|s: &Institution| s.check(catalogue),
+        key: &|s: &Institution| s.filing_no.clone(),
+        date: &|s: &Institution| s.issued_on.as_str(),
+        conflict: &|other, kept, filing| conflict(filing, other, kept),
+    };
+    chain.history = histories(root, items, &kind, problems);
+    chain.superseded = chain.history.values().map(|h| h.len() - 1).sum();
 }
 
 fn check_publishers(

@@ -13,7 +13,7 @@ use crate::trust::keys::PublicKey;
 use crate::trust::options::VerifyOptions;
 use crate::trust::problem::{FieldProblem, Problem};
 use crate::trust::rules::Rule;
-use crate::trust::signed_line::{Parsed, Signed, bad_signature, root_signed, signed};
+use crate::trust::signed_line::{HistoryKind, Parsed, Signed, bad_signature, histories, signed};
 use crate::trust::statement::Certificate;
 
 /// Every valid statement of each city code, oldest first.
@@ -31,51 +31,28 @@ pub(crate) fn check_cities(
     items: Vec<(City, Parsed)>,
     problems: &mut Vec<Problem>,
 ) -> Cities {
-    let mut cities = Cities::new();
-    let mut by_code: BTreeMap<String, Vec<Signed<City>>> = BTreeMap::new();
-    for (s, p) in items {
-        if let Err(e) = root_signed(&p, root, "城市审核机构声明", Rule::CitySigner) {
-            problems.push(e);
-            continue;
-        }
-        let local = s.check();
-        if !local.is_empty() {
-            problems.extend(local.into_iter().map(|f| f.at(&p.src.file, p.src.line)));
-            continue;
-        }
-        by_code
-            .entry(s.city_code.clone())
-            .or_default()
-            .push(signed(p, s));
-    }
-    for (code, mut versions) in by_code {
-        versions.sort_by(|a, b| a.statement.issued_on.cmp(&b.statement.issued_on));
-        versions.dedup_by(|a, b| a.statement == b.statement);
-        let mut history: Vec<Signed<City>> = Vec::new();
-        for version in versions {
-            match history.last() {
-                Some(kept) if kept.statement.issued_on == version.statement.issued_on => {
-                    problems.push(
-                        Problem::field(
-                            &version.file,
-                            version.line,
-                            "issued_on",
-                            format!(
-                                "市代码 {code} 在同一签发日期 {} 有两份内容不同的审核机构声明（另见 {}:{}）",
-                                version.statement.issued_on,
-                                kept.file.display(),
-                                kept.line
-                            ),
-                        )
-                        .rule(Rule::CityKeys),
-                    );
-                }
-                _ => history.push(version),
-            }
-        }
-        cities.insert(code, history);
-    }
-    cities
+    let kind = HistoryKind {
+        what: "城市审核机构声明",
+        signer_rule: Rule::CitySigner,
+        check: &City::check,
+        key: &|s: &City| s.city_code.clone(),
+        date: &|s: &City| s.issued_on.as_str(),
+        conflict: &|other, kept, code| {
+            Problem::field(
+                &other.file,
+                other.line,
+                "issued_on",
+                format!(
+                    "市代码 {code} 在同一签发日期 {} 有两份内容不同的审核机构声明（另见 {}:{}）",
+                    other.statement.issued_on,
+                    kept.file.display(),
+                    kept.line
+                ),
+            )
+            .rule(Rule::CityKeys)
+        },
+    };
+    histories(root, items, &kind, problems)
 }
 
 /// Reviews: each judged against the accepted certificates and the cities;

@@ -2,13 +2,14 @@
 //! parts and typed statement, and, once it passes, kept with its origin and
 //! the hash a review names.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
 use crate::trust::dataset::SourcedLine;
 use crate::trust::envelope::{Envelope, envelope_hash, signature_verifies};
 use crate::trust::keys::PublicKey;
-use crate::trust::problem::Problem;
+use crate::trust::problem::{FieldProblem, Problem};
 use crate::trust::rules::Rule;
 use crate::trust::statement::Statement;
 
@@ -102,4 +103,65 @@ pub(crate) fn root_signed(
         return Err(bad_signature(p));
     }
     Ok(())
+}
+
+/// The problem of a second, different statement on one day: the later
+/// line, the one kept, the key.
+type Conflict<'a, T> = &'a dyn Fn(&Signed<T>, &Signed<T>, &str) -> Problem;
+
+/// What makes a statement one of a history (institutions, cities): who
+/// signs it, its own rules, the key it is filed under and its date.
+pub(crate) struct HistoryKind<'a, T> {
+    /// What the statement is called in a message (机构声明).
+    pub what: &'a str,
+    /// The rule a signer other than the root breaks.
+    pub signer_rule: Rule,
+    /// The statement's own rules.
+    pub check: &'a dyn Fn(&T) -> Vec<FieldProblem>,
+    /// The key its history is filed under (filing number, city code).
+    pub key: &'a dyn Fn(&T) -> String,
+    /// The date it was signed.
+    pub date: &'a dyn Fn(&T) -> &str,
+    /// The problem of a second, different statement on one day.
+    pub conflict: Conflict<'a, T>,
+}
+
+/// The histories of root-signed statements a newer one supersedes: each
+/// key's valid statements, oldest first, identical ones once; a second,
+/// different statement on one day is refused.
+pub(crate) fn histories<T: PartialEq>(
+    root: &PublicKey,
+    items: Vec<(T, Parsed)>,
+    kind: &HistoryKind<T>,
+    problems: &mut Vec<Problem>,
+) -> BTreeMap<String, Vec<Signed<T>>> {
+    let mut by_key: BTreeMap<String, Vec<Signed<T>>> = BTreeMap::new();
+    for (s, p) in items {
+        if let Err(e) = root_signed(&p, root, kind.what, kind.signer_rule) {
+            problems.push(e);
+            continue;
+        }
+        let local = (kind.check)(&s);
+        if !local.is_empty() {
+            problems.extend(local.into_iter().map(|f| f.at(&p.src.file, p.src.line)));
+            continue;
+        }
+        by_key.entry((kind.key)(&s)).or_default().push(signed(p, s));
+    }
+    let mut out = BTreeMap::new();
+    for (key, mut versions) in by_key {
+        versions.sort_by(|a, b| (kind.date)(&a.statement).cmp((kind.date)(&b.statement)));
+        versions.dedup_by(|a, b| a.statement == b.statement);
+        let mut history: Vec<Signed<T>> = Vec::new();
+        for version in versions {
+            match history.last() {
+                Some(kept) if (kind.date)(&kept.statement) == (kind.date)(&version.statement) => {
+                    problems.push((kind.conflict)(&version, kept, &key));
+                }
+                _ => history.push(version),
+            }
+        }
+        out.insert(key, history);
+    }
+    out
 }
