@@ -146,6 +146,10 @@ pub(super) fn sign_cmd(a: &SignArgs, out: &Output) -> CmdResult {
         Some(d) => date_arg(d, "--date ")?,
         None => today,
     };
+    // A statement dated later would move every page's 数据截至 into the future.
+    if statement_date > today {
+        return Err(format!("--date {statement_date} 晚于今天 {today}：声明不能签在未来").into());
+    }
     let opts = SignOptions {
         key: &key,
         input: a.input.clone(),
@@ -268,12 +272,18 @@ pub(super) fn verify_cmd(a: &VerifyArgs, out: &Output) -> CmdResult {
         }
     ));
     let waiting = not_reviewed(&chain);
+    let before = chain.certificates.len() - chain.reviews.len() - waiting.len();
     out.say(&format!("  审核机构 {} 个市", chain.cities.len()));
     out.say(&format!(
-        "  证书     {} 份签名有效：{} 份已经所在市审核，{} 份尚未审核",
+        "  证书     {} 份签名有效：{} 份已经所在市审核，{} 份尚未审核{}",
         chain.certificates.len(),
         chain.reviews.len(),
-        waiting.len()
+        waiting.len(),
+        if before > 0 {
+            format!("，{before} 份颁发于审核要求实施之前")
+        } else {
+            String::new()
+        }
     ));
     out.say(&format!("  撤销     {} 份有效", chain.revocations.len()));
     out.json(&verify_json(&root, &files, &chain, &waiting, &problems));
@@ -316,6 +326,7 @@ fn verify_json(
         "revocations": chain.revocations.len(),
         "cities": chain.cities.len(),
         "reviewed": chain.reviews.len(),
+        "before_cut_over": chain.certificates.len() - chain.reviews.len() - waiting.len(),
         "not_reviewed": waiting.iter().map(|c| serde_json::json!({
             "code": c.statement.code,
             "file": c.file.display().to_string(),

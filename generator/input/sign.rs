@@ -534,11 +534,23 @@ impl DataContext {
             .filter(|f| std::path::absolute(f).ok() != out_abs)
             .collect();
         let verified = crate::data::dataset::verify_files(&verifier, &files, Vec::new());
-        if !verified.problems.is_empty() {
+        // Without the file this run replaces, statements that rest on it
+        // (reviews on a city list, certificates on a directory) fail: the
+        // folder is judged as it is now before anything is said of it.
+        let as_it_is = || {
+            let all = folder.dataset_files().unwrap_or_default();
+            crate::data::dataset::verify_files(&verifier, &all, Vec::new()).problems
+        };
+        let problems = if verified.problems.is_empty() {
+            Vec::new()
+        } else {
+            as_it_is()
+        };
+        if !problems.is_empty() {
             notes.push(format!(
                 "数据目录 {} 中已有 {} 个问题（不影响本次签名；用 certsite verify 查看）",
                 dir.display(),
-                verified.problems.len()
+                problems.len()
             ));
         }
         Ok(DataContext {

@@ -570,7 +570,10 @@ fn a_province_already_publishing_moves_across_with_a_cut_over_date() {
     assert_eq!(code, 0, "{out}{err}");
     let (code, out, err) = d.verify();
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.contains("0 份尚未审核"), "{out}");
+    assert!(
+        out.contains("0 份尚未审核，4 份颁发于审核要求实施之前"),
+        "{out}"
+    );
     let later = line(
         Statement::Certificate(certificate("Y000021013002243000005", "2024-07-01")),
         &d.world.blower_b,
@@ -580,4 +583,45 @@ fn a_province_already_publishing_moves_across_with_a_cut_over_date() {
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("1 份尚未审核"), "{out}");
     assert!(err.contains("Y000021013002243000005"), "{err}");
+}
+
+#[test]
+fn resigning_the_cities_says_nothing_false_and_no_statement_is_dated_in_the_future() {
+    let d = Deployment::without_cities();
+    fs::create_dir_all(d.path("in")).unwrap();
+    let body = "01,沈阳市公共就业服务机构主管部门,../keys/city-01.pub,2020-01-01,,\n\
+                02,大连市公共就业服务机构主管部门,../keys/city-02.pub,2020-01-01,,\n";
+    let (code, out, err) = sign_cities(&d, "root", body);
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, err) = d.review("city-01", &["--reviewed-on", "2024-06-20"]);
+    assert_eq!(code, 0, "{out}{err}");
+    // The city uploads what it passed; the reviews rest on the city list
+    // this run replaces: not a problem of the folder.
+    fs::create_dir_all(d.path("data/certificates")).unwrap();
+    fs::copy(
+        d.path("enterprise/blower.jsonl"),
+        d.path("data/certificates/blower.jsonl"),
+    )
+    .unwrap();
+    let (code, out, err) = sign_cities(&d, "root", body);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(!err.contains("已有"), "{err}");
+    let (code, out, err) = run(certsite().current_dir(d.path("in")).args([
+        "sign",
+        "--key",
+        "../keys/root.key",
+        "--input",
+        "cities.csv",
+        "--out",
+        "../data/cities/later.jsonl",
+        "--today",
+        "2024-07-15",
+        "--date",
+        "2024-07-16",
+    ]));
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains("--date 2024-07-16 晚于今天 2024-07-15"),
+        "{err}"
+    );
 }
