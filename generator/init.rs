@@ -226,12 +226,14 @@ fn readme(opts: &InitOptions) -> String {
          certsite sign --key keys/root.key --input examples/directory.csv --out directory/directory.jsonl\n\
          # 4. 按 examples/cities.csv 的表头填写各市审核机构及其公钥，用根私钥签名\n\
          certsite sign --key keys/root.key --input examples/cities.csv --out cities/cities.jsonl --data .\n\
-         # 5. 企业按 examples/certificates.csv 的表头填写证书名册，用自己的私钥签名\n\
-         certsite sign --key keys/Y000021013999.key --input examples/certificates.csv --out certificates/Y000021013999.jsonl --data .\n\
+         # 5. 企业按 examples/certificates.csv 的表头填写证书名册，用自己的私钥签名，报所在市审核（尚不发布，放在数据目录之外）\n\
+         certsite sign --key keys/Y000021013999.key --input examples/certificates.csv --out ../submissions/Y000021013999.jsonl --data .\n\
          # 6. 所在市审核：验证企业的数据集，按审核结果表（examples/decisions.csv）签名审核通过的证书，\n\
          #    未审核的连同原因列入退回清单（reviews/01.jsonl.rejects.csv），退回企业\n\
-         certsite review --key keys/city-01.key --input certificates/Y000021013999.jsonl --decisions examples/decisions.csv --data . --out reviews/01.jsonl\n\
-         # 7. 验证全部数据并生成站点，在本机预览\n\
+         certsite review --key keys/city-01.key --input ../submissions/Y000021013999.jsonl --decisions examples/decisions.csv --data . --out reviews/01.jsonl\n\
+         # 7. 所在市上传审核通过的证书（有退回的，企业先去掉这些行重新签名）\n\
+         mkdir -p certificates && cp ../submissions/Y000021013999.jsonl certificates/\n\
+         # 8. 验证全部数据并生成站点，在本机预览\n\
          certsite build --data . --out public && certsite serve --data . --out public\n\
          ```\n\n\
          示例表格里各有一行示例数据，请换成真实数据。目录表和审核机构表中“签名公钥”一列可以填公钥（base64），\

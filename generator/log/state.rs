@@ -34,7 +34,7 @@ pub(crate) enum LogError {
     },
     /// Published statements are missing from this build.
     #[error(
-        "已发布的 {} 条声明不在本次数据中（已发布的声明不能删除或修改；要撤销证书，请签发撤销声明；要调整机构，请签发新的机构声明）：\n{}",
+        "已发布的 {} 条声明不在本次数据中（已发布的声明不能删除或修改；要撤销证书，请签发撤销声明；要调整机构或审核机构，请以较晚的签发日期（--date）签发新的机构声明或城市审核机构声明，写入新文件）：\n{}",
         .0.len(),
         .0.iter().take(20).map(|m| format!("  {m}")).collect::<Vec<_>>().join("\n")
     )]

@@ -766,6 +766,17 @@ fn institution_cases(f: &Fixture) -> Vec<Case> {
             Rule::Version,
         ),
         case(
+            "a key entry written as an array of its fields",
+            vec![{
+                let mut v = serde_json::to_value(Statement::Institution(w.blower())).unwrap();
+                let k = v["keys"][1].clone();
+                v["keys"][1] = json!([k["kid"], k["public_key"], k["valid_from"]]);
+                raw_line(&v.to_string(), &w.root)
+            }],
+            vec![f.good()],
+            fail(Rule::Schema),
+        ),
+        case(
             "two different entries on one day",
             vec![f.blower(), f.dir(|i| i.address = Some("另一个地址".into()))],
             vec![f.good()],

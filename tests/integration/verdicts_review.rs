@@ -329,6 +329,16 @@ fn city_cases(f: &Fixture) -> Vec<Case> {
             f.city(|c| c.reviews_from = Some("2024-13-01".into())),
             Rule::Date,
         ),
+        with_city(
+            "a city key written as an array of its fields",
+            {
+                let mut v = serde_json::to_value(Statement::City(w.shenyang_city())).unwrap();
+                let k = v["keys"][0].clone();
+                v["keys"][0] = serde_json::json!([k["kid"], k["public_key"], k["valid_from"]]);
+                raw_line(&v.to_string(), &w.root)
+            },
+            Rule::Schema,
+        ),
         unreviewed(
             "two different city statements on one day",
             vec![

@@ -227,6 +227,7 @@ impl Statement {
     /// Reads a statement from its JSON; the error names the problem (unknown
     /// field, missing field, wrong type).
     pub(crate) fn from_json(json: &Json) -> Result<Statement, StatementError> {
+        objects_where_objects_belong(json)?;
         serde_json::from_value(json.to_value())
             .map_err(|e| StatementError(crate::trust::messages::shape_problem(&e)))
     }
@@ -236,6 +237,29 @@ impl Statement {
         let value = serde_json::to_value(self).expect("statements serialise");
         Json::from_value(value).expect("statements hold strings and integers only")
     }
+}
+
+/// The nested entries of a statement (key entries, scope entries, tree and
+/// log heads) are JSON objects, as the formats and the page require; serde
+/// alone would also take a struct written as an array of its fields.
+fn objects_where_objects_belong(json: &Json) -> Result<(), StatementError> {
+    let Some(fields) = json.as_object() else {
+        return Ok(());
+    };
+    let is_object = |v: &Json| v.as_object().is_some();
+    for (name, value) in fields {
+        let ok = match (name.as_str(), value) {
+            ("keys" | "occupations", Json::Arr(items)) => items.iter().all(is_object),
+            ("shards" | "issuers" | "log", v) => is_object(v),
+            _ => true,
+        };
+        if !ok {
+            return Err(StatementError(format!(
+                "字段 {name} 的内容应为 JSON 对象（每一项都是）"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// A level range from a scope entry's two digits.
