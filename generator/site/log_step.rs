@@ -6,6 +6,7 @@
 //! checkpoint after it, so an interrupted build leaves the state as it was
 //! (tile names never change content, and the next build writes the same).
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use base64::Engine;
@@ -20,13 +21,14 @@ use crate::site::load::Loaded;
 use crate::site::write::write_site;
 use crate::staging::Placed;
 use certsite_core::log::cosignature::{Witness, cosigned_by, distinct, split_note};
-use certsite_core::log::merkle::consistency_proof;
+use certsite_core::log::merkle::{consistency_proof, leaf_hash};
 use certsite_core::log::note;
 use certsite_core::log::tiles::parse_tile_path;
 use certsite_core::site_format::snapshot::origin;
 use certsite_core::site_format::{CHECKPOINT, Files, LOG_DIR};
-use certsite_core::trust::chain::Chain;
+use certsite_core::trust::chain::{Chain, ReviewState};
 use certsite_core::trust::keys::SecretKey;
+use certsite_core::trust::problem::Problem;
 use certsite_core::trust::statement::LogHead;
 
 /// Every line the site serves, in the order new statements enter the log:
@@ -71,6 +73,39 @@ fn key_path(loaded: &Loaded, data: &Path, flag: Option<&Path>) -> Result<PathBuf
     }
 }
 
+/// Certificates dated before their city's cut-over (审核要求起始日) that
+/// this build would publish for the first time. The cut-over exempts what a
+/// province had published before reviews began; a certificate first
+/// published after it is dated by its issuer, who could date it back into
+/// the exempt days to skip its review. The page cannot tell (it does not
+/// read the log's entries); the publisher can, so it refuses. A first build
+/// (an empty log) establishes what was published before.
+fn backdated(chain: &Chain, log: &LogState) -> Vec<Problem> {
+    if log.leaves.is_empty() {
+        return Vec::new();
+    }
+    let logged: HashSet<&[u8; 32]> = log.leaves.iter().collect();
+    (chain.certificates.iter())
+        .filter(|(code, _)| matches!(chain.review_state(code), ReviewState::BeforeCutOver(_)))
+        .filter(|(_, c)| !logged.contains(&leaf_hash(c.raw.as_bytes())))
+        .map(|(code, c)| {
+            let from = chain
+                .city_of(code)
+                .and_then(|city| city.statement.reviews_from.clone())
+                .unwrap_or_default();
+            Problem::field(
+                &c.file,
+                c.line,
+                "issued_on",
+                format!(
+                    "证书 {code} 的发证日期 {} 早于所在市的审核要求起始日 {from}，却是第一次发布：审核要求实施后新发布的证书都须经所在市审核，请交所在市审核后再发布",
+                    c.statement.issued_on
+                ),
+            )
+        })
+        .collect()
+}
+
 /// The log's state with this build's statements appended and the checkpoint
 /// signed by the log key (not yet witnessed); the key, for the snapshot.
 fn append_and_sign(
@@ -83,7 +118,12 @@ fn append_and_sign(
     let key = crate::key_files::read_secret(&path)
         .map_err(|e| BuildError::LogKey(path.clone(), e.to_string()))?;
     let state = data.join(&loaded.config.log.state);
-    let appended = LogState::open(&state)?.append(&published_lines(chain))?;
+    let log = LogState::open(&state)?;
+    let late = backdated(chain, &log);
+    if !late.is_empty() {
+        return Err(BuildError::Problems(late));
+    }
+    let appended = log.append(&published_lines(chain))?;
     let origin = origin(&loaded.config.base_url);
     let body = note::checkpoint_text(&origin, appended.size as u64, &appended.root);
     let plan = LogPlan {

@@ -816,3 +816,33 @@ fn a_build_never_deletes_what_it_did_not_write() {
             .starts_with(".public.")
     }));
 }
+
+#[test]
+fn a_certificate_first_published_after_the_cut_over_cannot_be_dated_before_it() {
+    // 沈阳市 reviews from 2025-01-01: the site's first build publishes what
+    // came before; a certificate dated before the cut-over but published
+    // later is refused (its issuer could have dated it back to skip review).
+    let dir = tempfile::tempdir().unwrap();
+    let w = World::new();
+    let mut city = w.shenyang_city();
+    city.reviews_from = Some("2025-01-01".into());
+    let cities = vec![line(Statement::City(city), &w.root)];
+    let data = fixture(dir.path(), &w, &good_certs(&w), &[("cities.jsonl", cities)]);
+    let out = dir.path().join("public");
+    let (code, stdout, err) = build(&data, &out, &[]);
+    assert_eq!(code, 0, "{stdout}{err}");
+    let before = tree(&out);
+    let late = line(
+        Statement::Certificate(certificate("Y000021013002243000009", "2024-12-31")),
+        &w.blower_b,
+    );
+    write_lines(&data.join("late.jsonl"), &[late]);
+    let (code, stdout, err) = build(&data, &out, &[]);
+    assert_eq!(code, 1, "{stdout}{err}");
+    assert!(
+        err.contains("证书 Y000021013002243000009 的发证日期 2024-12-31 早于所在市的审核要求起始日 2025-01-01，却是第一次发布"),
+        "{err}"
+    );
+    assert!(err.contains("late.jsonl:1"), "{err}");
+    assert_eq!(tree(&out), before, "the published site is kept");
+}
