@@ -651,14 +651,26 @@ fn write(
         let mut records = vec![RETURNED_HEADER.map(str::to_string).to_vec()];
         records.extend(report.returned.iter().map(|o| {
             vec![
-                o.file.display().to_string(),
+                inert(o.file.display().to_string()),
                 o.line.to_string(),
-                o.code.clone(),
-                o.reason.clone(),
+                inert(o.code.clone()),
+                inert(o.reason.clone()),
             ]
         }));
         write_csv_with_bom(rejects, &records)?;
         report.rejects_file = Some(rejects.to_path_buf());
     }
     Ok(())
+}
+
+/// A cell a spreadsheet will not run: the returned list carries text from
+/// the enterprise's data (a code, a field quoted in a reason), and a cell
+/// that starts like a formula (`=`, `+`, `-`, `@`, tab, return) is taken as
+/// text with a leading `'`, as spreadsheets themselves do.
+fn inert(cell: String) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell
+    }
 }

@@ -355,10 +355,21 @@ fn a_tampered_certificate_is_returned_with_what_verify_says() {
     // The occupation changed after signing; and a line that is no JSON.
     lines[1] = lines[1].replace("\"occupation\":\"车工\"", "\"occupation\":\"焊工\"");
     lines.push("not json".into());
+    // A code a spreadsheet would run as a formula stays text in the list.
+    let formula = lines[0].replace(CODES[0], "=HYPERLINK(\\\"x\\\")");
+    let mut with_formula = lines.clone();
+    with_formula.push(formula);
+    write_lines(&d.path("enterprise/blower.jsonl"), &with_formula);
+    let (code, out, err) = d.review("city-01", &["--reviewed-on", "2024-06-20"]);
+    assert_eq!(code, 1, "{out}{err}");
+    let text = fs::read_to_string(d.path("data/reviews/01.jsonl.rejects.csv")).unwrap();
+    assert!(out.contains("已审核并签名 3 份"), "{out}");
+    assert!(text.contains("\"'=HYPERLINK("), "{text}");
+    assert!(!text.contains(",=HYPERLINK") && !text.contains("\"=HYPERLINK"), "{text}");
+    fs::remove_file(d.path("data/reviews/01.jsonl.rejects.csv")).unwrap();
     write_lines(&d.path("enterprise/blower.jsonl"), &lines);
     let (code, out, err) = d.review("city-01", &["--reviewed-on", "2024-06-20"]);
     assert_eq!(code, 1, "{out}{err}");
-    assert!(out.contains("已审核并签名 3 份"), "{out}");
     let kid = d.world.blower_b.public().kid();
     let returned = d.returned("data/reviews/01.jsonl.rejects.csv");
     assert_eq!(
