@@ -374,11 +374,11 @@ export async function verifyCertificate({ code: raw, rootKey, institutionText, s
   const newestCity = cities.at(-1);
   const revoked = await effectiveRevocation(shard.revocations, c, latest, newestCity, rootKey, today);
   // Rust keeps the first of identical records: a review must name that envelope.
-  const { review, refused } = await effectiveReview(shard.reviews, shard.records[0], cities, today);
+  const { review, kid, refused } = await effectiveReview(shard.reviews, shard.records[0], cities, today);
   const result = { institution, current, certificate: c, ignored: [...revoked.ignored, ...refused] };
   // Revoked, reviewed or not.
   if (revoked.revocation) return out('revoked', { ...result, revocation: revoked.revocation });
-  if (review) return out('verified', { ...result, review: 'reviewed', reviewed: review, city: inForce(cities, review.signed_on) });
+  if (review) return out('verified', { ...result, review: 'reviewed', reviewed: review, city: reviewer(cities, review.signed_on, kid) });
   if (newestCity?.reviews_from !== undefined && newestCity.reviews_from > c.issued_on) {
     return out('verified', { ...result, review: 'before-cut-over', city: newestCity });
   }
@@ -496,6 +496,20 @@ async function revocationRule(r, certificate, { newest, city }, rootKey, rootKid
 }
 
 /**
+ * The authority a review is shown with: the city statement in force on its
+ * upload date, if that statement lists the key that signed it; else the
+ * newest, which does (a key listed only later).
+ * @param {City[]} cities oldest first, never empty when a review holds
+ * @param {string} date the review's signed_on
+ * @param {string | undefined} kid
+ * @returns {City}
+ */
+function reviewer(cities, date, kid) {
+  const then = inForce(cities, date);
+  return then.keys.some((k) => k.kid === kid) ? then : /** @type {City} */ (cities.at(-1));
+}
+
+/**
  * The review in effect: of those that keep every rule, the earliest signed
  * (the same day, the smaller line, as Rust orders them). `refused` holds
  * the rule each other review breaks, in the shard's order.
@@ -523,7 +537,7 @@ async function effectiveReview(reviews, certificate, cities, today) {
       effective = r;
     }
   }
-  return { review: effective?.statement, refused };
+  return { review: effective?.statement, kid: effective?.kid, refused };
 }
 
 /**

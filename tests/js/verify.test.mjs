@@ -156,6 +156,15 @@ test('the authority shown is the one in force on the upload date, not a later na
   assert.equal(r.city.authority, AUTHORITY);
 });
 
+test('a review by a key listed only in a later statement is shown with the authority that lists it', async () => {
+  // 2020: another name and key 8; 2025: the city's key 6 and its new name.
+  const older = await cityLine({ authority: '旧审核机构', keys: [await keyEntry(8, '2020-01-01')] });
+  const newer = await cityLine({ issued_on: '2025-01-01', keys: [await keyEntry(8, '2020-01-01'), await keyEntry(6, '2020-01-01')] });
+  const r = await check({ institutionText: `${byName.institution.envelope}\n${older}\n${newer}\n` });
+  assert.equal(r.verdict, 'verified');
+  assert.equal(r.city.authority, AUTHORITY);
+});
+
 test('before the cut-over a record needs no review; the city and its date are given', async () => {
   const cutOver = await cityLine({ reviews_from: '2024-07-01' });
   const r = await check({ institutionText: `${byName.institution.envelope}\n${cutOver}\n`, shardText: `${cert}\n` });
