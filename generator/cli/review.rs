@@ -35,7 +35,7 @@ pub(super) struct ReviewArgs {
     /// 只审核标为“通过”的证书；不通过的和表中没有的列入退回清单。不给则审核通过所有验证通过的证书。
     #[arg(long, value_name = "FILE")]
     decisions: Option<PathBuf>,
-    /// 审核日期：没有审核结果表时为全部证书的，否则为表中没有填写审核日期的行的
+    /// 审核日期：不用审核结果表时适用于全部证书；用审核结果表时补给未填审核日期的行
     #[arg(long, value_name = "YYYY-MM-DD")]
     reviewed_on: Option<String>,
     /// 审核记录数据集（.jsonl）；已存在时保留其中的审核记录，追加新的

@@ -81,7 +81,7 @@ pub(super) fn init_cmd(a: &InitArgs, out: &Output) -> CmdResult {
         loud.note(&format!("    {}", path.display()));
     }
     loud.note(
-        "根私钥 keys/root.key 只在签名机构目录、城市审核机构名单、撤销和发布者声明时使用：请立即移到离线保管处，不要留在这台机器上，不要发布。",
+        "根私钥 keys/root.key 只在签名机构目录、城市审核机构名单、撤销和发布者声明时使用：按 README.md 签好机构目录和审核机构名单后，移到离线保管处，不要留在这台机器上，不要发布。",
     );
     out.say("");
     out.say("下一步（按通知四(四)1-2 的流程，命令见 README.md）：");

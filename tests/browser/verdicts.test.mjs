@@ -79,7 +79,7 @@ async function checkReview(c, r) {
   if (c.page.verdict === 'verified') {
     if (!c.builder_only) assert.equal(r.review, c.rust_review);
     assert.match(title, /证书有效/);
-    if (r.review === 'reviewed') assert.match(text, /经沈阳市公共就业服务机构主管部门审核，\d{4}年\d{1,2}月\d{1,2}日。上传日期：\d{4}年/);
+    if (r.review === 'reviewed') assert.match(text, /于\d{4}年\d{1,2}月\d{1,2}日经沈阳市公共就业服务机构主管部门审核通过，\d{4}年\d{1,2}月\d{1,2}日上传。/);
     else assert.match(text, /审核要求实施（\d{4}年\d{1,2}月\d{1,2}日）之前，因此没有审核记录/);
   } else {
     assert.equal(r.review, null);

@@ -40,7 +40,7 @@ test('a real demo code from a QR URL is verified, with the fields of 附件6 and
   assert.equal(verdict, 'verified');
   assert.equal(await page.locator('#verdict').getAttribute('data-review'), 'reviewed');
   const said = await page.locator('#verdict').innerText();
-  assert.ok(said.includes(`经沈阳市公共就业服务机构主管部门审核，${chineseDate(REVIEW.reviewed_on)}`), said);
+  assert.ok(said.includes(`于${chineseDate(REVIEW.reviewed_on)}经沈阳市公共就业服务机构主管部门审核通过`), said);
   assert.ok(said.includes(chineseDate(REVIEW.signed_on)), said);
   const text = await page.locator('#certificate').innerText();
   for (const expected of [CERT.code, CERT.occupation, CERT.issued_on, '沈阳鼓风机集团股份有限公司', CERT.id_masked]) {
