@@ -365,7 +365,10 @@ fn a_tampered_certificate_is_returned_with_what_verify_says() {
     let text = fs::read_to_string(d.path("data/reviews/01.jsonl.rejects.csv")).unwrap();
     assert!(out.contains("已审核并签名 3 份"), "{out}");
     assert!(text.contains("\"'=HYPERLINK("), "{text}");
-    assert!(!text.contains(",=HYPERLINK") && !text.contains("\"=HYPERLINK"), "{text}");
+    assert!(
+        !text.contains(",=HYPERLINK") && !text.contains("\"=HYPERLINK"),
+        "{text}"
+    );
     fs::remove_file(d.path("data/reviews/01.jsonl.rejects.csv")).unwrap();
     write_lines(&d.path("enterprise/blower.jsonl"), &lines);
     let (code, out, err) = d.review("city-01", &["--reviewed-on", "2024-06-20"]);
