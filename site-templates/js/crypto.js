@@ -50,6 +50,29 @@ export async function fingerprint(publicKey) {
 }
 
 /**
+ * A verifier of Ed25519 signatures other than WebCrypto's: the pure
+ * JavaScript one (ed25519.js), for a browser whose WebCrypto has none.
+ * @typedef {(publicKey: Uint8Array<ArrayBuffer>, signature: Uint8Array<ArrayBuffer>, message: Uint8Array<ArrayBuffer>) => Promise<boolean>} Ed25519Verifier
+ */
+
+/** @type {Ed25519Verifier | null} */
+let fallback = null;
+
+/**
+ * Verifies Ed25519 with `verifier` from now on instead of WebCrypto (null:
+ * WebCrypto again). The tests run the verdict corpus on both.
+ * @param {Ed25519Verifier | null} verifier
+ */
+export function useEd25519(verifier) {
+  fallback = verifier;
+}
+
+/** Which verifier is in use: 'webcrypto', or 'fallback'. */
+export function ed25519Backend() {
+  return fallback ? 'fallback' : 'webcrypto';
+}
+
+/**
  * Verifies a pure Ed25519 signature strictly, as ed25519-dalek's
  * verify_strict does: R must be a canonical point not of small order
  * (WebCrypto alone accepts R = identity); false on any failure.
@@ -59,6 +82,7 @@ export async function fingerprint(publicKey) {
  * @returns {Promise<boolean>}
  */
 export async function verifyEd25519(publicKey, signature, message) {
+  if (fallback) return fallback(publicKey, signature, message);
   try {
     if (signature.length !== 64 || publicKeyProblem(signature.subarray(0, 32)) !== null) return false;
     const key = await subtle.importKey('raw', publicKey, { name: 'Ed25519' }, false, ['verify']);

@@ -5,6 +5,7 @@ mod chain_rules;
 mod city_review;
 mod cli_basics;
 mod cli_output;
+mod ed25519_edge;
 mod command_line;
 mod core_lookup;
 mod demo_data;

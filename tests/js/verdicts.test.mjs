@@ -2,10 +2,11 @@
 // browser's verifier must reach, for every case, the verdict and the rule the
 // corpus states, which the Rust test has bound to its own problems. And every
 // rule the page applies has a case.
-import { test } from 'node:test';
+import { beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { fromBase64, SMALL_ORDER_KEYS } from '../../site-templates/js/crypto.js';
+import { fromBase64, SMALL_ORDER_KEYS, useEd25519 } from '../../site-templates/js/crypto.js';
+import { verifyStrict } from '../../site-templates/js/ed25519.js';
 import { parseCode } from '../../site-templates/js/code.js';
 import { Site } from '../../site-templates/js/lookup.js';
 import { verifyCertificate } from '../../site-templates/js/verify.js';
@@ -69,39 +70,49 @@ function checkReview(c, r) {
   if (r.verdict === 'not-reviewed') assert.equal(c.rust_review, 'not-reviewed');
 }
 
-for (const c of corpus.cases) {
-  test(`verdict: ${c.name}`, async () => {
-    const r = await judge(c);
-    assert.equal(r.verdict, c.page.verdict, JSON.stringify({ reason: r.reason, rule: r.rule }));
-    assert.equal(r.rule ?? null, c.page.rule);
-    assert.deepEqual([...r.ignored].sort(), [...c.page.ignored].sort());
-    checkReview(c, r);
-  });
+// WebCrypto unless a test says otherwise.
+beforeEach(() => useEd25519(null));
 
-  test(`verdict through the honest host's snapshot: ${c.name}`, async () => {
-    const files = decode(c.host);
-    files.set('c/0.jsonl', text(c.shard));
-    if (c.directory.length) files.set(`i/${c.code.slice(0, 13)}.jsonl`, text(c.directory));
-    const r = await lookup(c, files).run();
-    assert.equal(r.verdict, c.page.verdict, JSON.stringify({ reason: r.reason, rule: r.rule }));
-    assert.equal(r.rule ?? null, c.page.rule);
-    assert.equal(r.dataDate, c.today);
-    checkReview(c, r);
-  });
-}
+// Every case twice: with WebCrypto's Ed25519, and with the pure-JavaScript
+// verifier a browser without it falls back to (ed25519.js). Both must agree.
+for (const [path, verifier] of /** @type {const} */ ([['', null], ['pure JS: ', verifyStrict]])) {
+  for (const c of corpus.cases) {
+    test(`${path}verdict: ${c.name}`, async () => {
+      useEd25519(verifier);
+      const r = await judge(c);
+      assert.equal(r.verdict, c.page.verdict, JSON.stringify({ reason: r.reason, rule: r.rule }));
+      assert.equal(r.rule ?? null, c.page.rule);
+      assert.deepEqual([...r.ignored].sort(), [...c.page.ignored].sort());
+      checkReview(c, r);
+    });
 
-for (const c of corpus.snapshot_cases) {
-  test(`snapshot: ${c.name}`, async () => {
-    const l = lookup(c, decode(c.host), c.seen);
-    const r = await l.run();
-    assert.equal(r.verdict, c.page.verdict, JSON.stringify({ reason: r.reason, rule: r.rule }));
-    // A snapshot or log refusal names its reason; the records' own reasons are the verdict corpus's.
-    if (c.page.reason) assert.equal(r.reason, c.page.reason);
-    else assert.ok(!['data-altered', 'snapshot-invalid', 'log-rollback', 'log-fork'].includes(r.reason), r.reason);
-    assert.equal(r.rule ?? null, c.page.rule);
-    // A newer consistent log is remembered; an inconsistent one never is.
-    if (c.page.verdict === 'log-inconsistent') assert.deepEqual(l.memory.value, c.seen);
-  });
+    test(`${path}verdict through the honest host's snapshot: ${c.name}`, async () => {
+      useEd25519(verifier);
+      const files = decode(c.host);
+      files.set('c/0.jsonl', text(c.shard));
+      if (c.directory.length) files.set(`i/${c.code.slice(0, 13)}.jsonl`, text(c.directory));
+      const r = await lookup(c, files).run();
+      assert.equal(r.verdict, c.page.verdict, JSON.stringify({ reason: r.reason, rule: r.rule }));
+      assert.equal(r.rule ?? null, c.page.rule);
+      assert.equal(r.dataDate, c.today);
+      checkReview(c, r);
+    });
+  }
+
+  for (const c of corpus.snapshot_cases) {
+    test(`${path}snapshot: ${c.name}`, async () => {
+      useEd25519(verifier);
+      const l = lookup(c, decode(c.host), c.seen);
+      const r = await l.run();
+      assert.equal(r.verdict, c.page.verdict, JSON.stringify({ reason: r.reason, rule: r.rule }));
+      // A snapshot or log refusal names its reason; the records' own reasons are the verdict corpus's.
+      if (c.page.reason) assert.equal(r.reason, c.page.reason);
+      else assert.ok(!['data-altered', 'snapshot-invalid', 'log-rollback', 'log-fork'].includes(r.reason), r.reason);
+      assert.equal(r.rule ?? null, c.page.rule);
+      // A newer consistent log is remembered; an inconsistent one never is.
+      if (c.page.verdict === 'log-inconsistent') assert.deepEqual(l.memory.value, c.seen);
+    });
+  }
 }
 
 test('one round trip: every file of a lookup is requested before any arrives', async () => {
