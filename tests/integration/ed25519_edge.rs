@@ -36,7 +36,13 @@ fn challenge(r: &[u8; 32], a: &[u8; 32], message: &[u8]) -> Scalar {
 
 /// A signature (R, S) of `message` with R = `r_point`, S = r + k·a, where
 /// R's and A's torsion parts (if any) are not in the secret scalars.
-fn sign(r: Scalar, r_point: &EdwardsPoint, a: Scalar, a_point: &EdwardsPoint, m: &[u8]) -> [u8; 64] {
+fn sign(
+    r: Scalar,
+    r_point: &EdwardsPoint,
+    a: Scalar,
+    a_point: &EdwardsPoint,
+    m: &[u8],
+) -> [u8; 64] {
     let (r_bytes, a_bytes) = (r_point.compress().to_bytes(), a_point.compress().to_bytes());
     let s = r + challenge(&r_bytes, &a_bytes, m) * a;
     let mut sig = [0u8; 64];
@@ -47,8 +53,10 @@ fn sign(r: Scalar, r_point: &EdwardsPoint, a: Scalar, a_point: &EdwardsPoint, m:
 
 /// What verify_strict says of a key, signature and message.
 fn strict(a: &[u8; 32], sig: &[u8; 64], m: &[u8]) -> bool {
-    ed25519_dalek::VerifyingKey::from_bytes(a)
-        .is_ok_and(|k| k.verify_strict(m, &ed25519_dalek::Signature::from_bytes(sig)).is_ok())
+    ed25519_dalek::VerifyingKey::from_bytes(a).is_ok_and(|k| {
+        k.verify_strict(m, &ed25519_dalek::Signature::from_bytes(sig))
+            .is_ok()
+    })
 }
 
 /// Whether the cofactored equation [8]([S]B − [k]A − R) = 0 holds, as
@@ -60,11 +68,15 @@ fn cofactored(a: &[u8; 32], sig: &[u8; 64], m: &[u8]) -> bool {
     ) else {
         return false;
     };
-    let Some(s) = Option::<Scalar>::from(Scalar::from_canonical_bytes(sig[32..].try_into().unwrap())) else {
+    let Some(s) =
+        Option::<Scalar>::from(Scalar::from_canonical_bytes(sig[32..].try_into().unwrap()))
+    else {
         return false;
     };
     let k = challenge(&sig[..32].try_into().unwrap(), a, m);
-    (ED25519_BASEPOINT_POINT * s - a_point * k - r_point).mul_by_cofactor().is_identity()
+    (ED25519_BASEPOINT_POINT * s - a_point * k - r_point)
+        .mul_by_cofactor()
+        .is_identity()
 }
 
 fn case(name: &str, a: &EdwardsPoint, sig: [u8; 64], m: &[u8]) -> Value {
@@ -87,7 +99,12 @@ fn cases() -> Vec<Value> {
     let (a, r) = (scalar("edge key"), scalar("edge nonce"));
     let (a_point, r_point) = (ED25519_BASEPOINT_POINT * a, ED25519_BASEPOINT_POINT * r);
     let t = EIGHT_TORSION[1];
-    let mut out = vec![case("a plain signature", &a_point, sign(r, &r_point, a, &a_point, b"m"), b"m")];
+    let mut out = vec![case(
+        "a plain signature",
+        &a_point,
+        sign(r, &r_point, a, &a_point, b"m"),
+        b"m",
+    )];
     // A with a torsion component: the cofactorless equation holds only when
     // the challenge is a multiple of 8; find a message for each outcome.
     let mixed_a = a_point + t;
@@ -95,8 +112,12 @@ fn cases() -> Vec<Value> {
         let m = (0u32..)
             .map(|i| format!("mixed A {i}").into_bytes())
             .find(|m| {
-                let k = challenge(&r_point.compress().to_bytes(), &mixed_a.compress().to_bytes(), m);
-                (k.as_bytes()[0] % 8 == 0) == want_multiple
+                let k = challenge(
+                    &r_point.compress().to_bytes(),
+                    &mixed_a.compress().to_bytes(),
+                    m,
+                );
+                k.as_bytes()[0].is_multiple_of(8) == want_multiple
             })
             .unwrap();
         let name = if want_multiple {
@@ -153,6 +174,9 @@ fn the_edge_vectors_are_current() {
     assert_eq!(std::fs::read_to_string(&path).unwrap_or_default(), text);
     // The cases show what they claim: strict and cofactored part ways.
     let all = cases();
-    let differ = all.iter().filter(|c| c["verify_strict"] != c["cofactored"]).count();
+    let differ = all
+        .iter()
+        .filter(|c| c["verify_strict"] != c["cofactored"])
+        .count();
     assert!(differ >= 2, "{all:?}");
 }
