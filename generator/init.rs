@@ -114,12 +114,7 @@ pub(crate) fn init(opts: &InitOptions) -> Result<Vec<PathBuf>, InitError> {
         root: &root,
         name: opts.title.clone(),
         origin: certsite_core::site_format::snapshot::origin(&opts.base_url),
-        keys: vec![KeyEntry {
-            kid: log.public().kid(),
-            public_key: log.public().to_base64(),
-            valid_from: today.to_string(),
-            valid_until: None,
-        }],
+        keys: vec![KeyEntry::new(&log.public(), today.to_string(), None)],
         date: today.to_string(),
     }
     .line()

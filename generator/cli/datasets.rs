@@ -272,7 +272,7 @@ pub(super) fn verify_cmd(a: &VerifyArgs, out: &Output) -> CmdResult {
         }
     ));
     let waiting = not_reviewed(&chain);
-    let before = chain.certificates.len() - chain.reviews.len() - waiting.len();
+    let before = before_cut_over(&chain, &waiting);
     out.say(&format!("  审核机构 {} 个市", chain.cities.len()));
     out.say(&format!(
         "  证书     {} 份签名有效：{} 份已经所在市审核，{} 份尚未审核{}",
@@ -326,7 +326,7 @@ fn verify_json(
         "revocations": chain.revocations.len(),
         "cities": chain.cities.len(),
         "reviewed": chain.reviews.len(),
-        "before_cut_over": chain.certificates.len() - chain.reviews.len() - waiting.len(),
+        "before_cut_over": before_cut_over(chain, waiting),
         "not_reviewed": waiting.iter().map(|c| serde_json::json!({
             "code": c.statement.code,
             "file": c.file.display().to_string(),
@@ -334,6 +334,12 @@ fn verify_json(
         })).collect::<Vec<_>>(),
         "problems": problems_json(problems),
     })
+}
+
+/// How many accepted certificates need no review: issued before their
+/// city's cut-over (neither reviewed nor waiting).
+fn before_cut_over(chain: &Chain, waiting: &[&Signed<Certificate>]) -> usize {
+    chain.certificates.len() - chain.reviews.len() - waiting.len()
 }
 
 /// The accepted certificates that no city review covers (and that issued

@@ -450,12 +450,7 @@ fn sign_publisher(opts: &DemoOptions, root: &SecretKey) -> Result<(), DemoError>
         v: certsite_core::constants::STATEMENT_VERSION,
         name: PUBLISHER.to_string(),
         origin: certsite_core::site_format::snapshot::origin(&config.base_url),
-        keys: vec![KeyEntry {
-            kid: log.kid(),
-            public_key: log.to_base64(),
-            valid_from: first.clone(),
-            valid_until: None,
-        }],
+        keys: vec![KeyEntry::new(&log, first.clone(), None)],
         issued_on: first,
     });
     let line = Envelope::sign(&statement, root).to_line();

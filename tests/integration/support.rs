@@ -160,12 +160,7 @@ impl World {
 
     /// A key entry of an institution statement.
     pub fn key_entry(key: &SecretKey, from: &str, until: Option<&str>) -> KeyEntry {
-        KeyEntry {
-            kid: key.public().kid(),
-            public_key: key.public().to_base64(),
-            valid_from: from.into(),
-            valid_until: until.map(Into::into),
-        }
+        KeyEntry::new(&key.public(), from.into(), until.map(Into::into))
     }
 
     /// 沈阳鼓风机: filed 2020-06-01, extended to 2029-05-31; 车工 五级-三级,

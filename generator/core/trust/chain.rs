@@ -19,9 +19,7 @@ use crate::trust::problem::{FieldProblem, Problem};
 use crate::trust::review_rules::{check_cities, check_reviews, newest_city};
 use crate::trust::rules::Rule;
 pub use crate::trust::signed_line::Signed;
-use crate::trust::signed_line::{
-    HistoryKind, Parsed, bad_signature, histories, parse, root_signed, signed,
-};
+use crate::trust::signed_line::{HistoryKind, Parsed, bad_signature, histories, parse, signed};
 use crate::trust::statement::{
     Certificate, Institution, Publisher, Revocation, Statement, scope_range,
 };
@@ -177,7 +175,8 @@ fn check_institutions(
         check: &|s: &Institution| s.check(catalogue),
         key: &|s: &Institution| s.filing_no.clone(),
         date: &|s: &Institution| s.issued_on.as_str(),
-        conflict: &|other, kept, filing| conflict(filing, other, kept),
+        whose: &|filing| format!("机构 {filing} "),
+        conflict_rule: Rule::InstitutionConflict,
     };
     chain.history = histories(root, items, &kind, problems);
     chain.superseded = chain.history.values().map(|h| h.len() - 1).sum();
@@ -189,58 +188,19 @@ fn check_publishers(
     chain: &mut Chain,
     problems: &mut Vec<Problem>,
 ) {
-    let mut versions = Vec::new();
-    for (s, p) in items {
-        if let Err(e) = root_signed(&p, root, "发布者声明", Rule::PublisherSigner) {
-            problems.push(e);
-        } else {
-            let local = s.check();
-            if local.is_empty() {
-                versions.push(signed(p, s));
-            } else {
-                problems.extend(local.into_iter().map(|f| f.at(&p.src.file, p.src.line)));
-            }
-        }
-    }
-    versions.sort_by(|a, b| a.statement.issued_on.cmp(&b.statement.issued_on));
-    versions.dedup_by(|a, b| a.statement == b.statement);
-    for version in versions {
-        match chain.publisher.last() {
-            Some(kept) if kept.statement.issued_on == version.statement.issued_on => {
-                problems.push(
-                    Problem::field(
-                        &version.file,
-                        version.line,
-                        "issued_on",
-                        format!(
-                            "同一签发日期 {} 有两份内容不同的发布者声明（另见 {}:{}）",
-                            version.statement.issued_on,
-                            kept.file.display(),
-                            kept.line
-                        ),
-                    )
-                    .rule(Rule::PublisherKeys),
-                );
-            }
-            _ => chain.publisher.push(version),
-        }
-    }
-}
-
-/// Two different statements of one filing number signed on one day.
-fn conflict(filing: &str, other: &Signed<Institution>, kept: &Signed<Institution>) -> Problem {
-    Problem::field(
-        &other.file,
-        other.line,
-        "issued_on",
-        format!(
-            "机构 {filing} 在同一签发日期 {} 有两份内容不同的声明（另见 {}:{}）",
-            other.statement.issued_on,
-            kept.file.display(),
-            kept.line
-        ),
-    )
-    .rule(Rule::InstitutionConflict)
+    // One history: the publisher's.
+    let kind = HistoryKind {
+        what: "发布者声明",
+        signer_rule: Rule::PublisherSigner,
+        check: &Publisher::check,
+        key: &|_: &Publisher| String::new(),
+        date: &|s: &Publisher| s.issued_on.as_str(),
+        whose: &|_| "发布者".into(),
+        conflict_rule: Rule::PublisherKeys,
+    };
+    chain.publisher = histories(root, items, &kind, problems)
+        .remove("")
+        .unwrap_or_default();
 }
 
 /// The statement in force on `date`: the newest signed on or before it, or

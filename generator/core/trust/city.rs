@@ -111,9 +111,7 @@ impl Review {
     pub fn check(&self, today: jiff::civil::Date) -> Vec<FieldProblem> {
         let mut c = Checks::default();
         c.version(self.v);
-        if let Err(e) = crate::domain::code::CertCode::parse(&self.code) {
-            c.add(Rule::Code, "code", e.to_string());
-        }
+        c.code(&self.code);
         if !is_hash(&self.certificate) {
             c.add(
                 Rule::HashFormat,

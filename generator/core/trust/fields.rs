@@ -28,6 +28,17 @@ pub struct KeyEntry {
 }
 
 impl KeyEntry {
+    /// The entry of `key`, named by its own key id, valid from `valid_from`
+    /// (and until `valid_until`, if given).
+    pub fn new(key: &PublicKey, valid_from: String, valid_until: Option<String>) -> KeyEntry {
+        KeyEntry {
+            kid: key.kid(),
+            public_key: key.to_base64(),
+            valid_from,
+            valid_until,
+        }
+    }
+
     /// Whether the key may sign on `date` (ISO dates compare as strings).
     pub fn valid_on(&self, date: &str) -> bool {
         self.valid_from.as_str() <= date && self.valid_until.as_deref().is_none_or(|u| date <= u)
@@ -50,6 +61,13 @@ impl Checks {
                 "v",
                 format!("版本为 {v}，本程序只认 {STATEMENT_VERSION}"),
             );
+        }
+    }
+
+    /// A well-formed certificate code (a revocation or review names one).
+    pub(crate) fn code(&mut self, code: &str) {
+        if let Err(e) = crate::domain::code::CertCode::parse(code) {
+            self.add(Rule::Code, "code", e.to_string());
         }
     }
 

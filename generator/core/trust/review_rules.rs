@@ -37,20 +37,8 @@ pub(crate) fn check_cities(
         check: &City::check,
         key: &|s: &City| s.city_code.clone(),
         date: &|s: &City| s.issued_on.as_str(),
-        conflict: &|other, kept, code| {
-            Problem::field(
-                &other.file,
-                other.line,
-                "issued_on",
-                format!(
-                    "市代码 {code} 在同一签发日期 {} 有两份内容不同的审核机构声明（另见 {}:{}）",
-                    other.statement.issued_on,
-                    kept.file.display(),
-                    kept.line
-                ),
-            )
-            .rule(Rule::CityKeys)
-        },
+        whose: &|code| format!("市代码 {code} 的审核机构"),
+        conflict_rule: Rule::CityKeys,
     };
     histories(root, items, &kind, problems)
 }

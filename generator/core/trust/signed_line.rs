@@ -84,12 +84,7 @@ pub(crate) fn bad_signature(p: &Parsed) -> Problem {
 
 /// A statement only the root may sign (`what` names it): the root's key
 /// id (else `rule`), and a signature that verifies.
-pub(crate) fn root_signed(
-    p: &Parsed,
-    root: &PublicKey,
-    what: &str,
-    rule: Rule,
-) -> Result<(), Problem> {
+fn root_signed(p: &Parsed, root: &PublicKey, what: &str, rule: Rule) -> Result<(), Problem> {
     if p.kid != root.kid() {
         return Err(Problem::field(
             &p.src.file,
@@ -105,10 +100,6 @@ pub(crate) fn root_signed(
     Ok(())
 }
 
-/// The problem of a second, different statement on one day: the later
-/// line, the one kept, the key.
-type Conflict<'a, T> = &'a dyn Fn(&Signed<T>, &Signed<T>, &str) -> Problem;
-
 /// What makes a statement one of a history (institutions, cities): who
 /// signs it, its own rules, the key it is filed under and its date.
 pub(crate) struct HistoryKind<'a, T> {
@@ -122,8 +113,10 @@ pub(crate) struct HistoryKind<'a, T> {
     pub key: &'a dyn Fn(&T) -> String,
     /// The date it was signed.
     pub date: &'a dyn Fn(&T) -> &str,
-    /// The problem of a second, different statement on one day.
-    pub conflict: Conflict<'a, T>,
+    /// Whose statements they are, from the key (机构 Y000021013002).
+    pub whose: &'a dyn Fn(&str) -> String,
+    /// The rule two different statements on one day break.
+    pub conflict_rule: Rule,
 }
 
 /// The histories of root-signed statements a newer one supersedes: each
@@ -156,7 +149,21 @@ pub(crate) fn histories<T: PartialEq>(
         for version in versions {
             match history.last() {
                 Some(kept) if (kind.date)(&kept.statement) == (kind.date)(&version.statement) => {
-                    problems.push((kind.conflict)(&version, kept, &key));
+                    problems.push(
+                        Problem::field(
+                            &version.file,
+                            version.line,
+                            "issued_on",
+                            format!(
+                                "{}在同一签发日期 {} 有两份内容不同的声明（另见 {}:{}）",
+                                (kind.whose)(&key),
+                                (kind.date)(&version.statement),
+                                kept.file.display(),
+                                kept.line
+                            ),
+                        )
+                        .rule(kind.conflict_rule),
+                    );
                 }
                 _ => history.push(version),
             }

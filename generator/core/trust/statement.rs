@@ -683,9 +683,7 @@ impl Revocation {
     pub fn check(&self) -> Vec<FieldProblem> {
         let mut c = Checks::default();
         c.version(self.v);
-        if let Err(e) = CertCode::parse(&self.code) {
-            c.add(Rule::Code, "code", e.to_string());
-        }
+        c.code(&self.code);
         c.date("revoked_on", &self.revoked_on);
         c.non_empty("reason", &self.reason);
         c.visible("reason", &self.reason);

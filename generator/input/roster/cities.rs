@@ -237,12 +237,11 @@ fn read_key(c: &mut Cells, base: &Path) -> Option<KeyEntry> {
         );
         return None;
     }
-    Some(KeyEntry {
-        kid: key.kid(),
-        public_key: key.to_base64(),
-        valid_from: from.to_string(),
-        valid_until: until.map(|u| u.to_string()),
-    })
+    Some(KeyEntry::new(
+        &key,
+        from.to_string(),
+        until.map(|u| u.to_string()),
+    ))
 }
 
 #[cfg(test)]

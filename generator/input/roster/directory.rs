@@ -385,12 +385,11 @@ pub(crate) fn parse_key_entry(
     if until.is_some_and(|u| u < from) {
         return Err(format!("失效日期早于生效日期 {from}"));
     }
-    Ok(KeyEntry {
-        kid: key.kid(),
-        public_key: key.to_base64(),
-        valid_from: from.to_string(),
-        valid_until: until.map(|u| u.to_string()),
-    })
+    Ok(KeyEntry::new(
+        &key,
+        from.to_string(),
+        until.map(|u| u.to_string()),
+    ))
 }
 
 #[cfg(test)]
