@@ -132,24 +132,27 @@ export async function pbkdf2(secret, salt, iterations) {
 // (ed25519-dalek: canonical encoding, a point of the curve, not of small
 // order). WebCrypto imports any 32 bytes, and a small-order key listed by the
 // root would let anyone forge.
-const P = 2n ** 255n - 19n;
+/** The field's prime, 2^255 − 19. */
+export const P = 2n ** 255n - 19n;
 const D = (-121665n * modInverse(121666n)) % P;
 
 /**
+ * `a` reduced into 0 … P − 1.
  * @param {bigint} a
  * @returns {bigint}
  */
-function mod(a) {
+export function mod(a) {
   const r = a % P;
   return r < 0n ? r + P : r;
 }
 
 /**
+ * `base` to the power `exp`, mod P.
  * @param {bigint} base
  * @param {bigint} exp
  * @returns {bigint}
  */
-function modPow(base, exp) {
+export function modPow(base, exp) {
   let result = 1n;
   let b = mod(base);
   let e = exp;

@@ -7,37 +7,10 @@
 // which libraries such as @noble/ed25519 replace by the cofactored one. Only
 // SHA-512 comes from WebCrypto (far older than its Ed25519). Variable time:
 // it only verifies public data.
-import { publicKeyProblem } from './crypto.js';
+import { P, mod, modPow as pow, publicKeyProblem } from './crypto.js';
 
-const P = 2n ** 255n - 19n;
 /** The order of the base point. */
 const L = 2n ** 252n + 27742317777372353535851937790883648493n;
-
-/**
- * @param {bigint} a
- * @returns {bigint}
- */
-function mod(a) {
-  const r = a % P;
-  return r < 0n ? r + P : r;
-}
-
-/**
- * @param {bigint} base
- * @param {bigint} exp
- * @returns {bigint}
- */
-function pow(base, exp) {
-  let result = 1n;
-  let b = mod(base);
-  let e = exp;
-  while (e > 0n) {
-    if (e & 1n) result = (result * b) % P;
-    b = (b * b) % P;
-    e >>= 1n;
-  }
-  return result;
-}
 
 const D = mod(-121665n * pow(121666n, P - 2n));
 const SQRT_M1 = pow(2n, (P - 1n) / 4n);

@@ -326,6 +326,18 @@ class Checks {
     return text;
   }
 
+  /**
+   * A well-formed certificate code (a revocation or review names one).
+   * @param {string} text
+   */
+  code(text) {
+    try {
+      parseCode(text);
+    } catch {
+      this.fail('code');
+    }
+  }
+
   /** @param {string} text */
   nonEmpty(text) {
     // Rust's trim: White_Space only (JS trim also takes U+FEFF).
@@ -545,11 +557,7 @@ export function checkCertificate(s, { today, minIterations, accessControlled }, 
 export function checkRevocation(s) {
   const c = new Checks();
   c.version(s.v);
-  try {
-    parseCode(s.code);
-  } catch {
-    c.fail('code');
-  }
+  c.code(s.code);
   c.date(s.revoked_on);
   c.nonEmpty(s.reason);
   c.visible(s.reason);
@@ -584,11 +592,7 @@ export async function checkCity(s) {
 export function checkReview(s, today) {
   const c = new Checks();
   c.version(s.v);
-  try {
-    parseCode(s.code);
-  } catch {
-    c.fail('code');
-  }
+  c.code(s.code);
   if (!isHash(s.certificate)) c.fail('hash-format');
   const reviewed = c.date(s.reviewed_on);
   const signed = c.date(s.signed_on);
