@@ -261,7 +261,18 @@ pub(crate) fn bundles(
                 body(sources[dep])
             ));
         }
-        joined.push_str(&format!("{{\n{}}}\n", body(source)));
+        let exports = &modules[name].exports;
+        if exports.is_empty() {
+            joined.push_str(&format!("{{\n{}}}\n", body(source)));
+        } else {
+            // A script loaded with `import()` (ed25519.js) keeps its exports.
+            let scope = scope_name(name);
+            let names = exports.join(", ");
+            joined.push_str(&format!(
+                "const {scope} = (() => {{\n{}return {{ {names} }};\n}})();\nexport const {{ {names} }} = {scope};\n",
+                body(source)
+            ));
+        }
         let header = format!("// {name} and the modules it imports, joined by certsite.\n");
         out.push((name.to_string(), header + &compact(&joined)));
     }
@@ -332,6 +343,30 @@ mod tests {
     }
 
     #[test]
+    fn a_script_loaded_by_import_keeps_its_exports() {
+        let scripts = [
+            (
+                "lazy.js",
+                "import { b } from './b.js';\nexport async function check(x) {\n  return b(x);\n}\n",
+            ),
+            ("b.js", "export const b = (x) => x > 1;\n"),
+            (
+                "page.js",
+                "async function go() {\n  const { check } = await import('./lazy.js');\n  return check(2);\n}\ngo();\n",
+            ),
+        ];
+        let out = bundles(&scripts, &[]).unwrap();
+        let names: Vec<&str> = out.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["lazy.js", "page.js"]);
+        let lazy = &out[0].1;
+        assert!(lazy.contains("const $b = "), "{lazy}");
+        assert!(lazy.contains("return { check };"), "{lazy}");
+        assert!(lazy.ends_with("export const { check } = $lazy;\n"), "{lazy}");
+        // The page joins nothing for a dynamic import: the browser fetches it.
+        assert!(out[1].1.contains("await import('./lazy.js');"), "{}", out[1].1);
+    }
+
+    #[test]
     fn compacting_drops_comments_and_indentation_only() {
         let source = "// a comment\n/**\n * doc\n */\nfunction f() {\n  /* one */ return g(1); // why\n\n  const t = `a\n  // kept\n    b`;\n}\n";
         assert_eq!(
@@ -392,7 +427,7 @@ mod tests {
         assert_eq!(out.len(), 1);
         assert_eq!(
             out[0].1,
-            "// page.js and the modules it imports, joined by certsite.\nconst $b = (() => {\nconst b = (x) => x;\nreturn { b };\n})();\n{\nconst { b } = $b;\nfunction f(u) {\nreturn (b(u));\n}\n}\n"
+            "// page.js and the modules it imports, joined by certsite.\nconst $b = (() => {\nconst b = (x) => x;\nreturn { b };\n})();\nconst $page = (() => {\nconst { b } = $b;\nfunction f(u) {\nreturn (b(u));\n}\nreturn { f };\n})();\nexport const { f } = $page;\n"
         );
     }
 

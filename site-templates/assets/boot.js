@@ -5,6 +5,7 @@
 // - The language: a visitor who chose the other language (the switch in the
 //   header, remembered in localStorage) is taken to this page in it, with
 //   the same fragment (a code being verified stays).
+// - No verdict: where the verify or batch page's module never ran, says so.
 // - Offline: once the page has loaded, it registers the service worker
 //   (sw.js, at the site's root) that keeps the site working offline.
 (function () {
@@ -31,6 +32,17 @@
       // Not remembered: this page's switch still works.
     }
     link.href = link.href.split('#')[0] + window.location.hash;
+  });
+  // The verify and batch pages' module sets data-client when it starts. Where
+  // it never did (an engine older than ES2020 cannot parse it, or it did not
+  // download), the page says why it gives no verdict instead of waiting forever.
+  window.addEventListener('load', function () {
+    var failed = document.getElementById('client-failed');
+    var box = failed && document.getElementById(failed.getAttribute('data-for') || '');
+    if (!failed || !box || document.documentElement.hasAttribute('data-client')) return;
+    while (box.firstChild) box.removeChild(box.firstChild);
+    while (failed.firstChild) box.appendChild(failed.firstChild);
+    if (box.hasAttribute('data-verdict')) box.setAttribute('data-verdict', 'unsupported');
   });
   var script = /** @type {HTMLScriptElement | null} */ (document.currentScript);
   if (!script || !('serviceWorker' in navigator) || !/^https?:$/.test(window.location.protocol)) return;

@@ -3,11 +3,11 @@
 // in this browser exactly as a single lookup, shards fetched once each and
 // in parallel, results streamed into a table and downloadable as CSV.
 import { CodeError, parseCode } from './code.js';
-import { ed25519Supported, fromBase64 } from './crypto.js';
-import { el, fill } from './dom.js';
+import { ed25519Ready, fromBase64 } from './crypto.js';
+import { clientStarted, el, fill } from './dom.js';
 import { matches } from './holder.js';
 import { codeMessage, data, levelName, say, sayNodes, t, titleFor } from './i18n.js';
-import { OfflineError, Site, localMemory, readHints } from './lookup.js';
+import { OfflineError, Site, canRemember, localMemory, readHints } from './lookup.js';
 import { readPolicy } from './verify.js';
 
 /** @typedef {import('./lookup.js').Lookup} Lookup */
@@ -30,6 +30,7 @@ import { readPolicy } from './verify.js';
  * @property {string} [nameCheck]
  */
 
+clientStarted();
 const app = /** @type {HTMLElement} */ (document.getElementById('batch-app'));
 // The template writes each of these.
 const appData = /** @type {{ base: string, rootKey: string, policy: string, snapshot: string }} */ (app.dataset);
@@ -38,6 +39,7 @@ const rootKey = fromBase64(appData.rootKey);
 const policy = readPolicy(appData.policy);
 const hints = readHints(appData.snapshot);
 const site = new Site({ base, rootKey, hints, policy, memory: localMemory(hints.origin) });
+/** @type {HTMLElement} */ (document.getElementById('memory-note')).hidden = canRemember();
 site.keepOffline();
 const status = /** @type {HTMLElement} */ (document.getElementById('batch-status'));
 const table = /** @type {HTMLTableElement} */ (document.getElementById('batch-table'));
@@ -180,7 +182,7 @@ async function run(items) {
     return;
   }
   table.hidden = false;
-  if (!(await ed25519Supported())) {
+  if (!(await ed25519Ready())) {
     status.textContent = t.verdicts.unsupported[1];
     return;
   }

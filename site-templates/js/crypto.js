@@ -82,34 +82,91 @@ export function ed25519Backend() {
  * @returns {Promise<boolean>}
  */
 export async function verifyEd25519(publicKey, signature, message) {
-  if (fallback) return fallback(publicKey, signature, message);
   try {
-    if (signature.length !== 64 || publicKeyProblem(signature.subarray(0, 32)) !== null) return false;
-    const key = await subtle.importKey('raw', publicKey, { name: 'Ed25519' }, false, ['verify']);
-    return await subtle.verify({ name: 'Ed25519' }, key, signature, message);
+    return await (fallback ?? webCryptoVerify)(publicKey, signature, message);
   } catch {
     return false;
   }
 }
 
-// RFC 8032 section 7.1, TEST 2: a known good signature, to test support.
-const PROBE_KEY = '3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c';
-const PROBE_SIG = '92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00';
+/**
+ * WebCrypto's Ed25519 with R checked as the key is; throws where the
+ * browser has no Ed25519.
+ * @type {Ed25519Verifier}
+ */
+async function webCryptoVerify(publicKey, signature, message) {
+  if (signature.length !== 64 || publicKeyProblem(signature.subarray(0, 32)) !== null) return false;
+  const key = await subtle.importKey('raw', publicKey, { name: 'Ed25519' }, false, ['verify']);
+  return subtle.verify({ name: 'Ed25519' }, key, signature, message);
+}
+
+/**
+ * Known answers, as [public key, signature, message (hex), verify_strict's
+ * answer]: RFC 8032 section 7.1 TEST 2 for a message and another, then
+ * signatures where verifiers part ways (tests/vectors/ed25519_edge.json). A
+ * WebCrypto checking the cofactored equation, which RFC 8032 allows, would
+ * accept what Rust refuses: it is not used.
+ * @type {ReadonlyArray<[string, string, string, boolean]>}
+ */
+export const KNOWN_ANSWERS = Object.freeze([
+  ['3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c', '92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00', '72', true],
+  ['3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c', '92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00', '73', false],
+  // A with a torsion component (only the cofactored equation holds)
+  ['14969366174fbb9d27edb3c6896eed8cdf2b09b521c93dfa3374ad38a898f23f', 'd2a38c6538f6c11f3f3ec85754978f25e00c2fbb8698736ac2af3fcdef8f0c96b8d40b605a4aab284ad8a1468115b86b5da454f09c73fcd32ca6c87336961e06', '6d6978656420412030', false],
+  // A with a torsion component, challenge a multiple of 8 (both equations hold)
+  ['14969366174fbb9d27edb3c6896eed8cdf2b09b521c93dfa3374ad38a898f23f', 'd2a38c6538f6c11f3f3ec85754978f25e00c2fbb8698736ac2af3fcdef8f0c96738e7d8144db9d0f65ee78b75a29559af9ab916169e8f762ad2d68f778690a0f', '6d6978656420412032', true],
+  // R with a torsion component (only the cofactored equation holds)
+  ['6b543fb474654ccded5b3d22c9beafa97f5520b984caeba92d1fda919bc3f273', 'a4972d5dfc86d960fe6877af62fc6cf4192890075ccef247f49b1ef8a39db63bfda85c1904cfec00d9691378e0b3173ec8ec09dc9c0d6f18655ee800629e400a', '6d', false],
+  // S + L
+  ['6b543fb474654ccded5b3d22c9beafa97f5520b984caeba92d1fda919bc3f273', 'd2a38c6538f6c11f3f3ec85754978f25e00c2fbb8698736ac2af3fcdef8f0c968cfd35d31ff85c14735e691788b8f95807130ef96521b99797402f678b193014', '6d', false],
+  // R of small order
+  ['6b543fb474654ccded5b3d22c9beafa97f5520b984caeba92d1fda919bc3f273', 'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037ab6d987a33cb11218f5ab98d8412f7663c7e0863bdcb2b2ea03b6ee6c855de00c', '6d', false],
+]);
 /** @param {string} h */
 const unhex = (h) => Uint8Array.from(h.match(/../g) ?? [], (b) => parseInt(b, 16));
 
 /**
- * Whether this browser verifies Ed25519 (WebCrypto, Chrome 137+, Firefox 129+, Safari 17+).
+ * Whether `verify` gives every known answer (throwing is no answer).
+ * @param {Ed25519Verifier} verify
  * @returns {Promise<boolean>}
  */
-export async function ed25519Supported() {
-  if (!subtle) return false;
+async function givesKnownAnswers(verify) {
   try {
-    const key = await subtle.importKey('raw', unhex(PROBE_KEY), { name: 'Ed25519' }, false, ['verify']);
-    const good = await subtle.verify({ name: 'Ed25519' }, key, unhex(PROBE_SIG), new Uint8Array([0x72]));
-    const bad = await subtle.verify({ name: 'Ed25519' }, key, unhex(PROBE_SIG), new Uint8Array([0x73]));
-    return good === true && bad === false;
+    for (const [key, signature, message, answer] of KNOWN_ANSWERS) {
+      if ((await verify(unhex(key), unhex(signature), unhex(message))) !== answer) return false;
+    }
+    return true;
   } catch {
+    return false;
+  }
+}
+
+/** @type {Promise<boolean> | null} */
+let ready = null;
+
+/**
+ * Whether this browser can verify Ed25519, found out once: WebCrypto where
+ * it gives the known answers, else the pure JavaScript verifier, fetched
+ * only then (`ed25519.js`, next to the page's script) and held to the same
+ * answers. Needs BigInt and WebCrypto's SHA-512 (Chrome 67, Firefox 68,
+ * Safari 14); false where either is missing, and the page says so.
+ * @returns {Promise<boolean>}
+ */
+export function ed25519Ready() {
+  if (!ready) ready = findEd25519();
+  return ready;
+}
+
+async function findEd25519() {
+  if (fallback || (subtle && (await givesKnownAnswers(webCryptoVerify)))) return true;
+  if (!subtle || typeof BigInt !== 'function') return false;
+  try {
+    const { verifyStrict } = await import('./ed25519.js');
+    if (!(await givesKnownAnswers(verifyStrict))) return false;
+    fallback = verifyStrict;
+    return true;
+  } catch {
+    // Not loaded (offline before it was ever stored, a host that drops it): no verdict.
     return false;
   }
 }

@@ -31,6 +31,14 @@ export function el(tag, attrs = {}, ...children) {
 }
 
 /**
+ * Marks the page's module as running, first thing: boot.js says "cannot
+ * verify in this browser" on a page where it never did.
+ */
+export function clientStarted() {
+  document.documentElement.dataset.client = 'running';
+}
+
+/**
  * Replaces the content of `node`.
  * @param {Element} node
  * @param {...(Child | Child[])} children

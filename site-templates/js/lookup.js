@@ -118,6 +118,23 @@ export function localMemory(origin, key = `certsite.log:${origin}`) {
   };
 }
 
+/**
+ * Whether this browser lets the site store anything (not in some private
+ * modes, nor where storage is disabled): without it the page cannot notice a
+ * rollback between visits, and says so once.
+ * @returns {boolean}
+ */
+export function canRemember() {
+  try {
+    const probe = 'certsite.probe';
+    window.localStorage.setItem(probe, '1');
+    window.localStorage.removeItem(probe);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Offline, and the file was never stored on this device: the lookup needs the network. */
 export class OfflineError extends Error {}
 

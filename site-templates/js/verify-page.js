@@ -4,12 +4,12 @@
 // fetches one shard and the issuer's statement in parallel, verifies them in
 // this browser and shows the verdict.
 import { CodeError, parseCode } from './code.js';
-import { ed25519Supported, fingerprint, fromBase64 } from './crypto.js';
-import { el, fill } from './dom.js';
+import { ed25519Ready, fingerprint, fromBase64 } from './crypto.js';
+import { clientStarted, el, fill } from './dom.js';
 import { matches, normalizeName } from './holder.js';
 import { isDate } from './rules.js';
 import { cityName, codeMessage, data, kindName, levelName, say, sayNodes, t, titleFor } from './i18n.js';
-import { OfflineError, Site, localMemory, readHints } from './lookup.js';
+import { OfflineError, Site, canRemember, localMemory, readHints } from './lookup.js';
 import { normalizeInput } from './typed.js';
 import { readPolicy } from './verify.js';
 
@@ -42,6 +42,7 @@ import { readPolicy } from './verify.js';
  * @property {number} [lookup]
  */
 
+clientStarted();
 const app = /** @type {HTMLElement} */ (document.getElementById('verify-app'));
 const appData = /** @type {AppData} */ (app.dataset);
 const verdictBox = /** @type {HTMLElement} */ (document.getElementById('verdict'));
@@ -61,6 +62,9 @@ const hints = readHints(appData.snapshot);
 const site = new Site({ base, rootKey, hints, policy, memory: localMemory(hints.origin) });
 site.keepOffline();
 site.prefetch();
+// Where WebCrypto has no Ed25519, the fallback downloads beside the lookup's files.
+ed25519Ready();
+/** @type {HTMLElement} */ (document.getElementById('memory-note')).hidden = canRemember();
 
 /** @type {Shown | null} */
 let current = null;
@@ -348,7 +352,7 @@ async function verify(params) {
   let result;
   /** @type {Shown['meta']} */
   let meta = null;
-  if (!(await ed25519Supported())) {
+  if (!(await ed25519Ready())) {
     result = { verdict: 'unsupported', code };
   } else {
     try {

@@ -73,6 +73,35 @@ export async function launchBrowser(args = []) {
   });
 }
 
+/**
+ * Makes the browser of `context` one whose WebCrypto has no Ed25519, as
+ * Chromium before 137 (and Safari before 17, Firefox before 129): importing,
+ * generating or using an Ed25519 key fails with NotSupportedError, before
+ * any page script runs. SHA-256/512 and PBKDF2 stay.
+ */
+export async function withoutWebCryptoEd25519(context) {
+  await context.addInitScript(() => {
+    const named = (a) => (typeof a === 'string' ? a : a?.name)?.toLowerCase() === 'ed25519';
+    const proto = SubtleCrypto.prototype;
+    for (const method of ['importKey', 'generateKey', 'verify', 'sign', 'exportKey']) {
+      const real = proto[method];
+      proto[method] = function (...args) {
+        if (args.some(named)) return Promise.reject(new DOMException('Unrecognized name.', 'NotSupportedError'));
+        return real.apply(this, args);
+      };
+    }
+  });
+}
+
+/** The requests `page` makes for the Ed25519 fallback (ed25519.js). */
+export function watchFallback(page) {
+  const loads = [];
+  page.on('request', (req) => {
+    if (new URL(req.url()).pathname.endsWith('/ed25519.js')) loads.push(req.url());
+  });
+  return loads;
+}
+
 /** Records console errors and warnings, page errors and failed requests. */
 export function watchConsole(page) {
   const problems = [];

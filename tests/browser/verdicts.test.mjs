@@ -4,14 +4,17 @@
 // snapshot, tiles, log), the case's root key is the one pinned in the page,
 // and the clock is the case's date. The page must show the verdict and rule
 // the corpus states, as Rust decided, and say where the record stands with
-// its city's review. The snapshot cases are the host's and
+// its city's review. Every case runs twice: with WebCrypto's Ed25519, and
+// in a browser without it (stubbed out), where the page loads its pure
+// JavaScript verifier (ed25519.js) and must reach the same verdict and rule.
+// The snapshot cases are the host's and
 // mirror's attacks: stripped or edited lines, older files, forged
 // snapshots, and, after a remembered visit, a rolled-back or forked log.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROUTED, useDemoSite, watchConsole } from './site.mjs';
+import { ROUTED, useDemoSite, watchConsole, watchFallback, withoutWebCryptoEd25519 } from './site.mjs';
 
 const corpus = JSON.parse(readFileSync(new URL('../vectors/verdicts.json', import.meta.url)));
 const zh = JSON.parse(readFileSync(new URL('../../site-templates/i18n/zh.json', import.meta.url))).script;
@@ -30,9 +33,13 @@ function hostOf(c) {
   return files;
 }
 
-async function judgeInPage(c) {
+/** The two ways the page verifies Ed25519. */
+const BACKENDS = ['webcrypto', 'fallback'];
+
+async function judgeInPage(c, backend) {
   const files = hostOf(c);
   const context = await demo.browser.newContext(ROUTED);
+  if (backend === 'fallback') await withoutWebCryptoEd25519(context);
   await context.clock.setFixedTime(new Date(`${c.today}T12:00:00+08:00`));
   if (c.seen) {
     await context.addInitScript((seen) => window.localStorage.setItem(`certsite.log:${JSON.parse(seen).origin}`, seen), JSON.stringify(c.seen));
@@ -53,11 +60,12 @@ async function judgeInPage(c) {
   );
   const page = await context.newPage();
   const problems = watchConsole(page);
+  const fallbackLoads = watchFallback(page);
   await page.goto(`${demo.site.url}verify/#${c.code}`);
   await page.waitForFunction((vs) => vs.includes(document.getElementById('verdict').dataset.verdict), VERDICTS, { timeout: 30000 });
   const box = page.locator('#verdict');
   const read = async (name) => box.getAttribute(name);
-  return { verdict: await read('data-verdict'), rule: await read('data-rule'), reason: await read('data-reason'), review: await read('data-review'), page, problems, context };
+  return { verdict: await read('data-verdict'), rule: await read('data-rule'), reason: await read('data-reason'), review: await read('data-review'), page, problems, context, fallbackLoads };
 }
 
 async function checkCommon(c, r) {
@@ -66,6 +74,8 @@ async function checkCommon(c, r) {
   assert.equal(shown, ['verified', 'revoked'].includes(c.page.verdict));
   // 404s of the case's own host are expected; nothing else may go wrong.
   assert.deepEqual(r.problems.filter((p) => !p.includes('404')), []);
+  // The fallback is fetched only where WebCrypto cannot verify, and once.
+  assert.equal(r.fallbackLoads.length, r.backend === 'fallback' ? 1 : 0, r.fallbackLoads.join(' '));
 }
 
 /**
@@ -101,12 +111,12 @@ const SHOTS = {
 };
 
 for (const c of corpus.cases) {
-  test(`in Chromium: ${c.name}`, async () => {
-    const r = await judgeInPage(c);
+  for (const backend of BACKENDS) test(`in Chromium (${backend}): ${c.name}`, async () => {
+    const r = { ...(await judgeInPage(c, backend)), backend };
     assert.equal(r.verdict, c.page.verdict);
     assert.equal(r.rule, c.page.rule);
     await checkReview(c, r);
-    if (SHOTS[c.name] && process.env.SCREENSHOT_DIR) {
+    if (SHOTS[c.name] && backend === 'webcrypto' && process.env.SCREENSHOT_DIR) {
       await r.page.screenshot({ path: join(process.env.SCREENSHOT_DIR, `${SHOTS[c.name]}.png`), fullPage: true });
     }
     // A signed record that breaks a rule is called invalid, not altered.
@@ -128,8 +138,8 @@ const TITLES = {
 };
 
 for (const c of corpus.snapshot_cases) {
-  test(`in Chromium, snapshot: ${c.name}`, async () => {
-    const r = await judgeInPage(c);
+  for (const backend of BACKENDS) test(`in Chromium (${backend}), snapshot: ${c.name}`, async () => {
+    const r = { ...(await judgeInPage(c, backend)), backend };
     assert.equal(r.verdict, c.page.verdict);
     assert.equal(r.rule, c.page.rule);
     if (c.page.reason) {

@@ -21,11 +21,11 @@ const PATH: &str = "tests/vectors/ed25519_edge.json";
 
 /// A secret scalar and nonce from a label (deterministic, not clamped for
 /// a real key: these keys sign nothing else).
-fn scalar(label: &str) -> Scalar {
+pub(crate) fn scalar(label: &str) -> Scalar {
     Scalar::from_bytes_mod_order_wide(&Sha512::digest(label.as_bytes()).into())
 }
 
-fn challenge(r: &[u8; 32], a: &[u8; 32], message: &[u8]) -> Scalar {
+pub(crate) fn challenge(r: &[u8; 32], a: &[u8; 32], message: &[u8]) -> Scalar {
     let digest = Sha512::new()
         .chain_update(r)
         .chain_update(a)
@@ -36,7 +36,7 @@ fn challenge(r: &[u8; 32], a: &[u8; 32], message: &[u8]) -> Scalar {
 
 /// A signature (R, S) of `message` with R = `r_point`, S = r + k·a, where
 /// R's and A's torsion parts (if any) are not in the secret scalars.
-fn sign(
+pub(crate) fn sign(
     r: Scalar,
     r_point: &EdwardsPoint,
     a: Scalar,
@@ -135,20 +135,12 @@ fn cases() -> Vec<Value> {
         sign(r, &mixed_r, a, &a_point, b"m"),
         b"m",
     ));
-    // S + L: the same signature with S not reduced.
-    let mut big = sign(r, &r_point, a, &a_point, b"m");
-    let mut carry = 0u16;
-    // L = 2^252 + 27742317777372353535851937790883648493, little-endian.
-    let l: [u8; 32] = [
-        0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde,
-        0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
-    ];
-    for i in 0..32 {
-        let sum = u16::from(big[32 + i]) + u16::from(l[i]) + carry;
-        big[32 + i] = sum as u8;
-        carry = sum >> 8;
-    }
-    out.push(case("S + L", &a_point, big, b"m"));
+    out.push(case(
+        "S + L",
+        &a_point,
+        plus_l(sign(r, &r_point, a, &a_point, b"m")),
+        b"m",
+    ));
     // R of small order (order 8), with S = k·a: [S]B − [k]A is the identity, not R.
     let small = EIGHT_TORSION[1].compress().to_bytes();
     let k = challenge(&small, &a_point.compress().to_bytes(), b"m");
@@ -157,6 +149,22 @@ fn cases() -> Vec<Value> {
     sig[32..].copy_from_slice((k * a).as_bytes());
     out.push(case("R of small order", &a_point, sig, b"m"));
     out
+}
+
+/// The same signature with L added to S: S no longer reduced.
+pub(crate) fn plus_l(mut sig: [u8; 64]) -> [u8; 64] {
+    // L = 2^252 + 27742317777372353535851937790883648493, little-endian.
+    let l: [u8; 32] = [
+        0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde,
+        0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+    ];
+    let mut carry = 0u16;
+    for i in 0..32 {
+        let sum = u16::from(sig[32 + i]) + u16::from(l[i]) + carry;
+        sig[32 + i] = sum as u8;
+        carry = sum >> 8;
+    }
+    sig
 }
 
 #[test]

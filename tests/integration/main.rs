@@ -24,4 +24,5 @@ mod support;
 mod vectors;
 mod verdicts;
 mod verdicts_review;
+mod verdicts_signature;
 mod verdicts_snapshot;

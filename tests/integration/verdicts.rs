@@ -160,38 +160,6 @@ pub(crate) fn raw_line(statement: &str, key: &SecretKey) -> String {
     )
 }
 
-/// An envelope whose signature has R = the identity point: valid for a
-/// lenient Ed25519 verifier ([S]B = R + [k]A with S = k·a), refused by a
-/// strict one (ed25519-dalek's verify_strict, and the page).
-fn identity_r_line(statement: Statement, seed: [u8; 32]) -> String {
-    use curve25519_dalek::scalar::Scalar;
-    use sha2::{Digest, Sha512};
-    let key = SecretKey::from_seed(seed);
-    let canonical = statement.to_json().canonical_string();
-    let mut a = [0u8; 32];
-    a.copy_from_slice(&Sha512::digest(seed)[..32]);
-    a[0] &= 248;
-    a[31] &= 127;
-    a[31] |= 64;
-    let mut r = [0u8; 32];
-    r[0] = 1;
-    let mut k = [0u8; 64];
-    let digest = Sha512::new()
-        .chain_update(r)
-        .chain_update(key.public().as_bytes())
-        .chain_update(canonical.as_bytes())
-        .finalize();
-    k.copy_from_slice(&digest);
-    let s = Scalar::from_bytes_mod_order_wide(&k) * Scalar::from_bytes_mod_order(a);
-    let mut sig = r.to_vec();
-    sig.extend(s.as_bytes());
-    format!(
-        "{{\"kid\":\"{}\",\"sig\":\"{}\",\"statement\":{canonical}}}",
-        key.public().kid(),
-        STANDARD.encode(sig)
-    )
-}
-
 /// A statement's JSON with one field changed (or removed with `Null`).
 fn edited(statement: Statement, field: &str, value: Value) -> String {
     let mut v: Value = serde_json::from_str(&statement.to_json().canonical_string()).unwrap();
@@ -267,6 +235,7 @@ fn cases() -> Vec<Case> {
     out.extend(history_cases(&f));
     out.extend(revocation_cases(&f));
     out.extend(crate::verdicts_review::cases(&f));
+    out.extend(crate::verdicts_signature::cases(&f));
     out.into_iter().map(|c| with_reviews(c, w)).collect()
 }
 
@@ -358,12 +327,6 @@ fn envelope_cases(f: &Fixture) -> Vec<Case> {
             vec![f.blower()],
             vec![good.replacen(&sig, &STANDARD.encode([7u8; 63]), 1)],
             fail(Rule::Envelope),
-        ),
-        case(
-            "a signature whose R is the identity point",
-            vec![f.blower()],
-            vec![identity_r_line(statement(), [3; 32])],
-            fail(Rule::Signature),
         ),
         case(
             "an integer beyond ±(2^53-1) whose absolute value overflows 64 bits",
