@@ -182,8 +182,10 @@ async function run(items) {
     return;
   }
   table.hidden = false;
-  if (!(await ed25519Ready())) {
-    status.textContent = t.verdicts.unsupported[1];
+  const canVerify = await ed25519Ready().catch(() => null);
+  if (!canVerify) {
+    // No verifier fetched (null) is the network's fault, not the browser's.
+    status.textContent = canVerify === null ? t.verdicts['load-error'][1] : t.verdicts.unsupported[1];
     return;
   }
   runButton.disabled = true;

@@ -149,26 +149,28 @@ let ready = null;
  * it gives the known answers, else the pure JavaScript verifier, fetched
  * only then (`ed25519.js`, next to the page's script) and held to the same
  * answers. Needs BigInt and WebCrypto's SHA-512 (Chrome 67, Firefox 68,
- * Safari 14); false where either is missing, and the page says so.
+ * Safari 14); false where either is missing, and the page says so. Rejects
+ * when the verifier could not be fetched (a load error, not the browser's
+ * fault), and fetches it again when asked again.
  * @returns {Promise<boolean>}
  */
 export function ed25519Ready() {
-  if (!ready) ready = findEd25519();
+  if (!ready) {
+    ready = findEd25519();
+    ready.catch(() => {
+      ready = null;
+    });
+  }
   return ready;
 }
 
 async function findEd25519() {
   if (fallback || (subtle && (await givesKnownAnswers(webCryptoVerify)))) return true;
   if (!subtle || typeof BigInt !== 'function') return false;
-  try {
-    const { verifyStrict } = await import('./ed25519.js');
-    if (!(await givesKnownAnswers(verifyStrict))) return false;
-    fallback = verifyStrict;
-    return true;
-  } catch {
-    // Not loaded (offline before it was ever stored, a host that drops it): no verdict.
-    return false;
-  }
+  const { verifyStrict } = await import('./ed25519.js');
+  if (!(await givesKnownAnswers(verifyStrict))) return false;
+  fallback = verifyStrict;
+  return true;
 }
 
 /**

@@ -62,8 +62,9 @@ const hints = readHints(appData.snapshot);
 const site = new Site({ base, rootKey, hints, policy, memory: localMemory(hints.origin) });
 site.keepOffline();
 site.prefetch();
-// Where WebCrypto has no Ed25519, the fallback downloads beside the lookup's files.
-ed25519Ready();
+// Where WebCrypto has no Ed25519, the fallback downloads beside the lookup's
+// files (a failure is the lookup's to report).
+ed25519Ready().catch(() => {});
 /** @type {HTMLElement} */ (document.getElementById('memory-note')).hidden = canRemember();
 
 /** @type {Shown | null} */
@@ -352,17 +353,17 @@ async function verify(params) {
   let result;
   /** @type {Shown['meta']} */
   let meta = null;
-  if (!(await ed25519Ready())) {
-    result = { verdict: 'unsupported', code };
-  } else {
-    try {
+  try {
+    if (!(await ed25519Ready())) {
+      result = { verdict: 'unsupported', code };
+    } else {
       result = await site.lookup(code);
       if (result.verdict === 'not-found' && result.institution && result.issuerPath) {
         meta = await fetchMeta(code.filing_no, result.issuerPath);
       }
-    } catch (e) {
-      result = { verdict: e instanceof OfflineError ? 'offline' : 'load-error', code };
     }
+  } catch (e) {
+    result = { verdict: e instanceof OfflineError ? 'offline' : 'load-error', code };
   }
   if (stale()) return;
   current = { result, meta, lookup };

@@ -4,13 +4,15 @@
 // a 400 ms round trip, the CPU slowed 4×. Prints the median of RUNS cold
 // loads of a QR URL (navigation start to the verdict on screen) and of a
 // second lookup typed on the same page (its start to its verdict), with the requests
-// and bytes each made.
+// and bytes each made: once as a current browser does (WebCrypto's Ed25519),
+// once as one without it (stubbed out), where the page fetches and runs its
+// pure-JavaScript verifier (ed25519.js), alternating run by run.
 //
 // Usage: node tests/benches/throttled_verdict.mjs [RUNS]   (default 5)
 //   CERTSITE_BIN names the binary (default target/debug/certsite).
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
-import { launchBrowser, serveSite } from '../browser/site.mjs';
+import { launchBrowser, serveSite, watchFallback, withoutWebCryptoEd25519 } from '../browser/site.mjs';
 
 const runs = Number(process.argv[2] ?? 5);
 const PROFILE = { offline: false, latency: 400, downloadThroughput: 400_000 / 8, uploadThroughput: 400_000 / 8 };
@@ -27,18 +29,22 @@ const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 
 const site = await serveSite('data');
 const browser = await launchBrowser();
-const cold = [];
-const again = [];
-let traffic;
+const MODES = ['webcrypto', 'fallback'];
+const cold = { webcrypto: [], fallback: [] };
+const again = { webcrypto: [], fallback: [] };
+const traffic = {};
 try {
-  for (let i = 0; i < runs; i++) {
+  for (let i = 0; i < runs * MODES.length; i++) {
+    const mode = MODES[i % MODES.length];
     // Service workers blocked: Chromium's throttling does not reach a worker's
     // own requests, so with one a second lookup would be measured unthrottled.
     // On a real first visit the worker registers only after the page's load
     // event and its first request is its own script, a round trip later, so
     // storing the site does not compete with the first lookup.
     const context = await browser.newContext({ serviceWorkers: 'block' });
+    if (mode === 'fallback') await withoutWebCryptoEd25519(context);
     const page = await context.newPage();
+    const loads = watchFallback(page);
     const cdp = await context.newCDPSession(page);
     await cdp.send('Network.enable');
     await cdp.send('Network.setCacheDisabled', { cacheDisabled: false });
@@ -55,18 +61,19 @@ try {
     const verdicts = async (n) => {
       await page.waitForFunction((n) => performance.getEntriesByName('certsite:verdict').length >= n, n, { timeout: 60_000 });
       assert.equal(await page.getAttribute('#verdict', 'data-verdict'), 'verified');
-      return page.evaluate(() => ({
-        start: performance.getEntriesByName('certsite:lookup').at(-1).startTime,
-        end: performance.getEntriesByName('certsite:verdict').at(-1).startTime,
-      }));
+      return page.evaluate(() => {
+        const last = (name) => performance.getEntriesByName(name).slice(-1)[0].startTime;
+        return { start: last('certsite:lookup'), end: last('certsite:verdict') };
+      });
     };
-    cold.push((await verdicts(1)).end);
+    cold[mode].push((await verdicts(1)).end);
     const coldTransfer = { ...transfer };
     await page.fill('#code', second);
     await page.click('#lookup button[type=submit]');
     const { start, end } = await verdicts(2);
-    again.push(end - start);
-    traffic ??= { cold: coldTransfer, second: { requests: transfer.requests - coldTransfer.requests, bytes: transfer.bytes - coldTransfer.bytes } };
+    again[mode].push(end - start);
+    assert.equal(loads.length, mode === 'fallback' ? 1 : 0, `${mode}: ed25519.js fetched ${loads.length} times`);
+    if (!traffic[mode]) traffic[mode] = { cold: coldTransfer, second: { requests: transfer.requests - coldTransfer.requests, bytes: transfer.bytes - coldTransfer.bytes } };
     await context.close();
   }
 } finally {
@@ -75,7 +82,11 @@ try {
 }
 const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
 console.log(`Throttled profile: 400 kbps both ways, 400 ms round trip, CPU ÷${CPU_SLOWDOWN}; median of ${runs}.`);
-console.log('| lookup | median | runs | requests | transferred |');
-console.log('| --- | --- | --- | --- | --- |');
-console.log(`| cold, from a QR URL | ${s(median(cold))} | ${cold.map(s).join(', ')} | ${traffic.cold.requests} | ${kb(traffic.cold.bytes)} |`);
-console.log(`| second code, same page | ${s(median(again))} | ${again.map(s).join(', ')} | ${traffic.second.requests} | ${kb(traffic.second.bytes)} |`);
+console.log('| Ed25519 by | lookup | median | runs | requests | transferred |');
+console.log('| --- | --- | --- | --- | --- | --- |');
+for (const mode of MODES) {
+  const t = traffic[mode];
+  console.log(`| ${mode} | cold, from a QR URL | ${s(median(cold[mode]))} | ${cold[mode].map(s).join(', ')} | ${t.cold.requests} | ${kb(t.cold.bytes)} |`);
+  console.log(`| ${mode} | second code, same page | ${s(median(again[mode]))} | ${again[mode].map(s).join(', ')} | ${t.second.requests} | ${kb(t.second.bytes)} |`);
+}
+console.log(`cold lookup, fallback ÷ WebCrypto: ${(median(cold.fallback) / median(cold.webcrypto)).toFixed(2)}`);

@@ -102,14 +102,40 @@ test('the batch page verifies with the fallback', async () => {
   await context.close();
 });
 
-test('without WebCrypto Ed25519 and without the fallback (not served), the page says it cannot verify', async () => {
-  const drop = (context) => context.route(/\/ed25519\.js$/, (route) => route.fulfill({ status: 404, body: '' }));
-  const { page, context } = await open(`verify/#${CERT.code}`, { fallback: true, route: drop });
+test('without WebCrypto Ed25519, a fallback that does not load is a load error, tried again on the next lookup', async () => {
+  let served = false;
+  const flaky = (context) => context.route(/\/ed25519\.js$/, (route) => (served ? route.continue() : route.fulfill({ status: 404, body: '' })));
+  const { page, loads, context } = await open(`verify/#${CERT.code}`, { fallback: true, route: flaky });
+  const shown = await verdictOf(page);
+  assert.equal(shown.verdict, 'load-error');
+  assert.equal(shown.title, zh.script.verdicts['load-error'][0]);
+  assert.equal(await page.locator('#certificate').isVisible(), false);
+  // The network is back: the next lookup fetches the verifier and verifies.
+  served = true;
+  await page.click('#lookup button[type=submit]');
+  await page.waitForFunction(() => document.getElementById('verdict').dataset.verdict === 'verified', null, { timeout: 30000 });
+  assert.ok(loads.length >= 2, loads.join(' '));
+  await context.close();
+});
+
+test('a fallback that fails its known answers is never used: the page says it cannot verify', async () => {
+  // As an engine whose BigInt arithmetic or SHA-512 were wrong would: here
+  // SHA-512 answers zeros (the fallback's only use of it), after the page
+  // has hashed what it needs with SHA-256.
+  const wrongSha512 = () => {
+    const digest = SubtleCrypto.prototype.digest;
+    SubtleCrypto.prototype.digest = function (algorithm, data) {
+      const name = typeof algorithm === 'string' ? algorithm : algorithm.name;
+      return name.toUpperCase() === 'SHA-512' ? Promise.resolve(new ArrayBuffer(64)) : digest.call(this, algorithm, data);
+    };
+  };
+  const { page, loads, context } = await open(`verify/#${CERT.code}`, { fallback: true, init: wrongSha512 });
   const shown = await verdictOf(page);
   assert.equal(shown.verdict, 'unsupported');
   assert.equal(shown.title, zh.script.verdicts.unsupported[0]);
   assert.match(await page.locator('#verdict').innerText(), /Chrome 80、Safari 14（iOS 14）、Firefox 78/);
   assert.equal(await page.locator('#certificate').isVisible(), false);
+  assert.equal(loads.length, 1);
   await context.close();
 });
 
