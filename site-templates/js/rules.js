@@ -307,7 +307,7 @@ class Checks {
 
   /** @param {string} rule */
   fail(rule) {
-    this.rule ??= rule;
+    if (this.rule === null) this.rule = rule;
   }
 
   /** @param {number} v */
