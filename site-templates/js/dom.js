@@ -44,6 +44,7 @@ export function clientStarted() {
  * @param {...(Child | Child[])} children
  */
 export function fill(node, ...children) {
-  node.replaceChildren();
+  // Emptied as text, not with replaceChildren (Chromium 86).
+  node.textContent = '';
   for (const child of children.flat()) if (child) node.append(typeof child === 'object' ? child : document.createTextNode(String(child)));
 }

@@ -2,6 +2,7 @@
 // RFC 8785 (JCS) canonical form of statements, which hold only strings,
 // safe integers, arrays and objects. Anything else is refused, so a
 // statement can never verify in the browser and fail in Rust, or the reverse.
+import { hasOwn, isWellFormed } from './compat.js';
 
 /**
  * @param {unknown} value parsed JSON
@@ -70,7 +71,7 @@ export function parseStrict(text) {
         i += 4;
       } else fail('bad escape');
     }
-    if (!out.isWellFormed()) fail('lone surrogate');
+    if (!isWellFormed(out)) fail('lone surrogate');
     return out;
   };
   /** @returns {unknown} */
@@ -90,7 +91,7 @@ export function parseStrict(text) {
         space();
         if (text[i] !== '"') fail('expected a key');
         const key = string();
-        if (Object.hasOwn(obj, key)) fail(`duplicate key ${key}`);
+        if (hasOwn(obj, key)) fail(`duplicate key ${key}`);
         space();
         if (text[i++] !== ':') fail('expected :');
         Object.defineProperty(obj, key, { value: value(), enumerable: true, writable: true, configurable: true });

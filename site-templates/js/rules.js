@@ -4,6 +4,7 @@
 // them. tests/vectors/verdicts.json binds the two: every case is judged alike
 // on both sides, and every rule has a case.
 import { parseFiling, parseCode } from './code.js';
+import { hasOwn } from './compat.js';
 import { fromBase64, keyId, publicKeyProblem } from './crypto.js';
 
 /** The rules the page applies (all of Rust's but the catalogue of 大典 names). */
@@ -271,8 +272,8 @@ function hasShape(obj, shape) {
   const { required, optional } = FIELDS[shape];
   const known = { ...required, ...optional };
   return (
-    Object.entries(obj).every(([k, v]) => Object.hasOwn(known, k) && KIND_OF[known[k]](v)) &&
-    Object.keys(required).every((k) => Object.hasOwn(obj, k))
+    Object.entries(obj).every(([k, v]) => hasOwn(known, k) && KIND_OF[known[k]](v)) &&
+    Object.keys(required).every((k) => hasOwn(obj, k))
   );
 }
 
@@ -282,7 +283,7 @@ function hasShape(obj, shape) {
  * @returns {obj is Statement}
  */
 export function schemaOk(obj) {
-  if (!obj || typeof obj.type !== 'string' || !Object.hasOwn(FIELDS, obj.type) || NESTED.includes(obj.type) || !hasShape(obj, obj.type)) return false;
+  if (!obj || typeof obj.type !== 'string' || !hasOwn(FIELDS, obj.type) || NESTED.includes(obj.type) || !hasShape(obj, obj.type)) return false;
   // Its own fields are of their kinds: only the nested ones are left.
   const s = /** @type {Statement} */ (obj);
   if (s.type === 'institution') {
@@ -306,7 +307,7 @@ class Checks {
 
   /** @param {string} rule */
   fail(rule) {
-    this.rule ??= rule;
+    if (this.rule === null) this.rule = rule;
   }
 
   /** @param {number} v */

@@ -6,6 +6,7 @@
 // before a single institution is downloaded; only the shown page's
 // document chunks are fetched.
 import { parseFiling } from './code.js';
+import { hasOwn } from './compat.js';
 import { hashedName } from './paths.js';
 
 /**
@@ -99,7 +100,7 @@ function compareRanks(a, b) {
 async function postingList(gram, meta, fetchJson) {
   const shard = `s/g/${await hashedName(gram, meta.gram_bits, meta.gram_width)}.json`;
   const grams = /** @type {Record<string, unknown> | null} */ (await fetchJson(shard, { optional: true }));
-  const list = grams && Object.hasOwn(grams, gram) ? grams[gram] : [];
+  const list = grams && hasOwn(grams, gram) ? grams[gram] : [];
   return Array.isArray(list) ? list.filter(Number.isSafeInteger) : [];
 }
 

@@ -22,13 +22,16 @@ function start(path) {
 }
 
 start('snapshot.jsonl');
-try {
-  const code = normalizeInput(decodeURIComponent(window.location.hash.slice(1).split('&')[0]));
-  // Only the code's shape (a letter, 21 digits, the filing number first):
-  // a wrong guess costs a download, the main script parses it in full.
-  if (!/^[YS][0-9]{21}$/.test(code)) throw new Error('not a code');
-  const paths = await lookupPaths(code, code.slice(0, 13), JSON.parse(/** @type {string} */ (app.dataset.snapshot)));
-  for (const path of [paths.shard, paths.issuer, ...paths.shardTiles, ...paths.issuerTiles]) start(path);
-} catch {
-  // No code, or not a valid one: the main script explains.
-}
+// An async function, not top-level await (ES2022: Chromium 89, Safari 15).
+(async () => {
+  try {
+    const code = normalizeInput(decodeURIComponent(window.location.hash.slice(1).split('&')[0]));
+    // Only the code's shape (a letter, 21 digits, the filing number first):
+    // a wrong guess costs a download, the main script parses it in full.
+    if (!/^[YS][0-9]{21}$/.test(code)) throw new Error('not a code');
+    const paths = await lookupPaths(code, code.slice(0, 13), JSON.parse(/** @type {string} */ (app.dataset.snapshot)));
+    for (const path of [paths.shard, paths.issuer, ...paths.shardTiles, ...paths.issuerTiles]) start(path);
+  } catch {
+    // No code, or not a valid one: the main script explains.
+  }
+})();

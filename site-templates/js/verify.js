@@ -6,6 +6,7 @@
 // tests/vectors/verdicts.json. Every signature is checked with WebCrypto;
 // anything unexpected fails closed, never "verified".
 import { parseCode } from './code.js';
+import { findLast, last } from './compat.js';
 import { canonicalBytes, canonicalize, parseStrict } from './jcs.js';
 import { ed25519Backend, fromBase64, keyId, toBase64, verifyEd25519 } from './crypto.js';
 import { sha256 } from './hash.js';
@@ -271,7 +272,7 @@ function readIssuerOnce(text, filingNo, rootKey) {
  * @returns {S}
  */
 export function inForce(history, date) {
-  return history.findLast((s) => s.issued_on <= date) ?? history[0];
+  return findLast(history, (s) => s.issued_on <= date) ?? history[0];
 }
 
 /**
@@ -344,7 +345,7 @@ export async function verifyCertificate({ code: raw, rootKey, institutionText, s
   /** @type {(verdict: VerdictName, extra?: Partial<Verdict>) => Verdict} */
   const out = (verdict, extra = {}) => ({ verdict, code, ignored: [], ...extra });
   const issuer = await readIssuerOnce(institutionText, code.filing_no, rootKey);
-  const newest = issuer.history?.at(-1);
+  const newest = issuer.history && last(issuer.history);
   const shard = recordsOf(shardText, code.code);
   if (shard.damaged) return out('invalid-signature', { reason: 'record-damaged', rule: shard.damaged, institution: newest });
   if (shard.records.length === 0) {
@@ -372,7 +373,7 @@ export async function verifyCertificate({ code: raw, rootKey, institutionText, s
   // The name as it was on the issue date, and the current one if it changed.
   const current = institution.name === latest.name ? undefined : latest;
   const { cities } = issuer;
-  const newestCity = cities.at(-1);
+  const newestCity = last(cities);
   const revoked = await effectiveRevocation(shard.revocations, c, latest, newestCity, rootKey, today);
   // Rust keeps the first of identical records: a review must name that envelope.
   const { review, kid, refused } = await effectiveReview(shard.reviews, shard.records[0], cities, today);
@@ -507,7 +508,7 @@ async function revocationRule(r, certificate, { newest, city }, rootKey, rootKid
  */
 function reviewer(cities, date, kid) {
   const then = inForce(cities, date);
-  return then.keys.some((k) => k.kid === kid) ? then : /** @type {City} */ (cities.at(-1));
+  return then.keys.some((k) => k.kid === kid) ? then : /** @type {City} */ (last(cities));
 }
 
 /**
@@ -527,7 +528,7 @@ async function effectiveReview(reviews, certificate, cities, today) {
   let effective = null;
   const target = toBase64(await sha256(canonicalBytes({ kid: certificate.kid, sig: certificate.sig, statement: certificate.statement })));
   for (const r of reviews) {
-    const rule = await reviewRule(r, certificate.statement, target, cities.at(-1), today);
+    const rule = await reviewRule(r, certificate.statement, target, last(cities), today);
     if (rule) {
       refused.push(rule);
       continue;

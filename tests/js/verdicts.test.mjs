@@ -2,118 +2,15 @@
 // browser's verifier must reach, for every case, the verdict and the rule the
 // corpus states, which the Rust test has bound to its own problems. And every
 // rule the page applies has a case.
-import { beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { fromBase64, SMALL_ORDER_KEYS, useEd25519 } from '../../site-templates/js/crypto.js';
-import { verifyStrict } from '../../site-templates/js/ed25519.js';
+import { SMALL_ORDER_KEYS } from '../../site-templates/js/crypto.js';
 import { parseCode } from '../../site-templates/js/code.js';
 import { Site } from '../../site-templates/js/lookup.js';
-import { verifyCertificate } from '../../site-templates/js/verify.js';
 import { FORMAT_CHARACTERS, RULES, isHidden } from '../../site-templates/js/rules.js';
+import { BASE, corpus, decode, policy, rootKey, verdictTests } from './verdict_corpus.mjs';
 
-const corpus = JSON.parse(readFileSync(new URL('../vectors/verdicts.json', import.meta.url)));
-const rootKey = fromBase64(corpus.root_public_key);
-const policy = { minIterations: corpus.min_iterations, accessControlled: corpus.access_controlled };
-
-const judge = (c) =>
-  verifyCertificate({
-    code: c.code,
-    rootKey,
-    institutionText: c.directory.length ? `${c.directory.join('\n')}\n` : null,
-    shardText: `${c.shard.join('\n')}\n`,
-    today: c.today,
-    policy,
-  });
-
-const BASE = 'https://host.example/';
-const text = (lines) => new TextEncoder().encode(lines.map((l) => `${l}\n`).join(''));
-
-/** A host serving exactly `files` (path → bytes); anything else is a 404. */
-function hostOf(files) {
-  const fetched = [];
-  const fetch = async (url) => {
-    const path = url.slice(BASE.length);
-    fetched.push(path);
-    return files.has(path) ? new Response(files.get(path)) : new Response('', { status: 404 });
-  };
-  return { fetch, fetched };
-}
-
-/** The whole lookup, as the pages run it, against a case's host. */
-function lookup(c, files, seen = null) {
-  const memory = { value: seen, read() { return this.value; }, write(v) { this.value = v; } };
-  const { fetch, fetched } = hostOf(files);
-  const site = new Site({ base: BASE, rootKey, hints: c.hints, policy, fetch, today: () => c.today, memory });
-  return { run: () => site.lookup(parseCode(c.code)), fetched, memory };
-}
-
-const decode = (host) => new Map(Object.entries(host).map(([p, b]) => [p, fromBase64(b)]));
-
-/**
- * Where the record stands with its city's review, as Rust found it: a
- * verified record is reviewed or before the cut-over (a builder-only case
- * Rust refused has no review state), and a record the page shows as not
- * reviewed is one Rust accepted without a review. The review shown is the
- * city's, of this record.
- */
-function checkReview(c, r) {
-  if (r.verdict === 'verified') {
-    if (!c.builder_only) assert.equal(r.review, c.rust_review);
-    assert.ok(['reviewed', 'before-cut-over'].includes(r.review), r.review);
-    assert.ok(r.city, 'the city is named');
-    if (r.review === 'reviewed') assert.equal(r.reviewed.code, c.code);
-    else assert.ok(r.city.reviews_from > r.certificate.issued_on);
-  } else {
-    assert.equal(r.review, undefined);
-  }
-  if (r.verdict === 'not-reviewed') assert.equal(c.rust_review, 'not-reviewed');
-}
-
-// WebCrypto unless a test says otherwise.
-beforeEach(() => useEd25519(null));
-
-// Every case twice: with WebCrypto's Ed25519, and with the pure-JavaScript
-// verifier a browser without it falls back to (ed25519.js). Both must agree.
-for (const [path, verifier] of /** @type {const} */ ([['', null], ['pure JS: ', verifyStrict]])) {
-  for (const c of corpus.cases) {
-    test(`${path}verdict: ${c.name}`, async () => {
-      useEd25519(verifier);
-      const r = await judge(c);
-      assert.equal(r.verdict, c.page.verdict, JSON.stringify({ reason: r.reason, rule: r.rule }));
-      assert.equal(r.rule ?? null, c.page.rule);
-      assert.deepEqual([...r.ignored].sort(), [...c.page.ignored].sort());
-      checkReview(c, r);
-    });
-
-    test(`${path}verdict through the honest host's snapshot: ${c.name}`, async () => {
-      useEd25519(verifier);
-      const files = decode(c.host);
-      files.set('c/0.jsonl', text(c.shard));
-      if (c.directory.length) files.set(`i/${c.code.slice(0, 13)}.jsonl`, text(c.directory));
-      const r = await lookup(c, files).run();
-      assert.equal(r.verdict, c.page.verdict, JSON.stringify({ reason: r.reason, rule: r.rule }));
-      assert.equal(r.rule ?? null, c.page.rule);
-      assert.equal(r.dataDate, c.today);
-      checkReview(c, r);
-    });
-  }
-
-  for (const c of corpus.snapshot_cases) {
-    test(`${path}snapshot: ${c.name}`, async () => {
-      useEd25519(verifier);
-      const l = lookup(c, decode(c.host), c.seen);
-      const r = await l.run();
-      assert.equal(r.verdict, c.page.verdict, JSON.stringify({ reason: r.reason, rule: r.rule }));
-      // A snapshot or log refusal names its reason; the records' own reasons are the verdict corpus's.
-      if (c.page.reason) assert.equal(r.reason, c.page.reason);
-      else assert.ok(!['data-altered', 'snapshot-invalid', 'log-rollback', 'log-fork'].includes(r.reason), r.reason);
-      assert.equal(r.rule ?? null, c.page.rule);
-      // A newer consistent log is remembered; an inconsistent one never is.
-      if (c.page.verdict === 'log-inconsistent') assert.deepEqual(l.memory.value, c.seen);
-    });
-  }
-}
+verdictTests();
 
 test('one round trip: every file of a lookup is requested before any arrives', async () => {
   const c = corpus.snapshot_cases[0];
