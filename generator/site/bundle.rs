@@ -265,7 +265,8 @@ pub(crate) fn bundles(
         if exports.is_empty() {
             joined.push_str(&format!("{{\n{}}}\n", body(source)));
         } else {
-            // A script loaded with `import()` (ed25519.js) keeps its exports.
+            // A script that exports keeps its exports: ed25519.js, which the
+            // pages load with `import()` (a page's, kept for its tests, go unused).
             let scope = scope_name(name);
             let names = exports.join(", ");
             joined.push_str(&format!(
@@ -276,7 +277,33 @@ pub(crate) fn bundles(
         let header = format!("// {name} and the modules it imports, joined by certsite.\n");
         out.push((name.to_string(), header + &compact(&joined)));
     }
+    for (name, source) in scripts {
+        for target in dynamic_imports(source) {
+            if !out.iter().any(|(published, _)| published == target) {
+                return Err(BundleError(format!(
+                    "{name} loads {target} with import(), which is not published on its own (another script imports it)"
+                )));
+            }
+        }
+    }
     Ok(out)
+}
+
+/// The scripts `source` loads with `import('./x.js')` in its code (a JSDoc
+/// type's `{import('./x.js').T}` is no load).
+fn dynamic_imports(source: &str) -> impl Iterator<Item = &str> {
+    source
+        .lines()
+        .filter(|line| {
+            let code = line.trim_start();
+            !(code.starts_with("//") || code.starts_with("/*") || code.starts_with('*'))
+        })
+        .flat_map(|line| line.match_indices("import('./").map(move |(at, _)| (line, at)))
+        .filter(|(line, at)| !line[..*at].ends_with('{'))
+        .filter_map(|(line, at)| {
+            let rest = &line[at + "import('./".len()..];
+            rest.split_once('\'').map(|(target, _)| target)
+        })
 }
 
 /// Depth-first post-order over imports: every module after its imports.
@@ -364,6 +391,23 @@ mod tests {
         assert!(lazy.ends_with("export const { check } = $lazy;\n"), "{lazy}");
         // The page joins nothing for a dynamic import: the browser fetches it.
         assert!(out[1].1.contains("await import('./lazy.js');"), "{}", out[1].1);
+    }
+
+    #[test]
+    fn a_script_loaded_by_import_must_be_published() {
+        let scripts = [
+            ("lazy.js", "export const x = 1;\n"),
+            ("b.js", "import { x } from './lazy.js';\nexport const y = x;\n"),
+            (
+                "page.js",
+                "import { y } from './b.js';\n/** @type {import('./b.js').T} */\nimport('./lazy.js').then(() => y);\n",
+            ),
+        ];
+        let err = bundles(&scripts, &[]).err().expect("lazy.js is only joined into b.js");
+        assert!(err.0.contains("page.js loads lazy.js with import()"), "{err}");
+        // Published on its own, it may be loaded.
+        let ok = [scripts[0], ("page.js", "import('./lazy.js');\n")];
+        assert!(bundles(&ok, &[]).is_ok());
     }
 
     #[test]

@@ -1,6 +1,7 @@
 // @ts-check
 // WebCrypto primitives: Ed25519 (verify only) and PBKDF2-HMAC-SHA256 (SHA-256 is in hash.js).
 // Nothing here decides a verdict; it answers "does this verify" or fails.
+import { publicKeyProblem } from './edwards.js';
 import { hex, sha256 } from './hash.js';
 
 const subtle = globalThis.crypto?.subtle;
@@ -90,11 +91,13 @@ export async function verifyEd25519(publicKey, signature, message) {
 }
 
 /**
- * WebCrypto's Ed25519 with R checked as the key is; throws where the
- * browser has no Ed25519.
+ * WebCrypto's Ed25519, with the key and R checked first as Rust checks a
+ * key (WebCrypto takes a small-order key, and R the identity); throws where
+ * the browser has no Ed25519.
  * @type {Ed25519Verifier}
  */
 async function webCryptoVerify(publicKey, signature, message) {
+  if (publicKeyProblem(publicKey) !== null) return false;
   if (signature.length !== 64 || publicKeyProblem(signature.subarray(0, 32)) !== null) return false;
   const key = await subtle.importKey('raw', publicKey, { name: 'Ed25519' }, false, ['verify']);
   return subtle.verify({ name: 'Ed25519' }, key, signature, message);
@@ -121,6 +124,8 @@ export const KNOWN_ANSWERS = Object.freeze([
   ['6b543fb474654ccded5b3d22c9beafa97f5520b984caeba92d1fda919bc3f273', 'd2a38c6538f6c11f3f3ec85754978f25e00c2fbb8698736ac2af3fcdef8f0c968cfd35d31ff85c14735e691788b8f95807130ef96521b99797402f678b193014', '6d', false],
   // R of small order
   ['6b543fb474654ccded5b3d22c9beafa97f5520b984caeba92d1fda919bc3f273', 'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037ab6d987a33cb11218f5ab98d8412f7663c7e0863bdcb2b2ea03b6ee6c855de00c', '6d', false],
+  // A of small order (the identity): the equation holds for any message
+  ['0100000000000000000000000000000000000000000000000000000000000000', 'd2a38c6538f6c11f3f3ec85754978f25e00c2fbb8698736ac2af3fcdef8f0c96f37d4b81eedd512064cdeebe4209cc5dcc182d3cb5bc4692272a8b277cedc60c', '666f72676564', false],
 ]);
 /** @param {string} h */
 const unhex = (h) => Uint8Array.from(h.match(/../g) ?? [], (b) => parseInt(b, 16));
@@ -143,15 +148,17 @@ async function givesKnownAnswers(verify) {
 
 /** @type {Promise<boolean> | null} */
 let ready = null;
+/** Failed fetches of ed25519.js so far. */
+let failedFetches = 0;
 
 /**
  * Whether this browser can verify Ed25519, found out once: WebCrypto where
  * it gives the known answers, else the pure JavaScript verifier, fetched
  * only then (`ed25519.js`, next to the page's script) and held to the same
- * answers. Needs BigInt and WebCrypto's SHA-512 (Chrome 67, Firefox 68,
- * Safari 14); false where either is missing, and the page says so. Rejects
- * when the verifier could not be fetched (a load error, not the browser's
- * fault), and fetches it again when asked again.
+ * answers. False where neither gives them (an engine without BigInt cannot
+ * parse this module at all: boot.js speaks for it). Rejects when the
+ * verifier could not be fetched (a load error, not the browser's fault),
+ * and fetches it again when asked again.
  * @returns {Promise<boolean>}
  */
 export function ed25519Ready() {
@@ -166,8 +173,18 @@ export function ed25519Ready() {
 
 async function findEd25519() {
   if (fallback || (subtle && (await givesKnownAnswers(webCryptoVerify)))) return true;
-  if (!subtle || typeof BigInt !== 'function') return false;
-  const { verifyStrict } = await import('./ed25519.js');
+  if (!subtle) return false;
+  // A browser keeps a failed import for the page's life (Chromium 80 does):
+  // asked again, it is another URL.
+  const url = failedFetches === 0 ? './ed25519.js' : `./ed25519.js?again=${failedFetches}`;
+  let module;
+  try {
+    module = await import(url);
+  } catch (e) {
+    failedFetches += 1;
+    throw e;
+  }
+  const { verifyStrict } = module;
   if (!(await givesKnownAnswers(verifyStrict))) return false;
   fallback = verifyStrict;
   return true;
@@ -185,82 +202,4 @@ export async function pbkdf2(secret, salt, iterations) {
   const key = await subtle.importKey('raw', enc.encode(secret), 'PBKDF2', false, ['deriveBits']);
   const bits = await subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt: enc.encode(salt), iterations }, key, 256);
   return toBase64(new Uint8Array(bits));
-}
-
-// Ed25519 public keys are checked as strictly as Rust checks them
-// (ed25519-dalek: canonical encoding, a point of the curve, not of small
-// order). WebCrypto imports any 32 bytes, and a small-order key listed by the
-// root would let anyone forge.
-/** The field's prime, 2^255 − 19. */
-export const P = 2n ** 255n - 19n;
-const D = (-121665n * modInverse(121666n)) % P;
-
-/**
- * `a` reduced into 0 … P − 1.
- * @param {bigint} a
- * @returns {bigint}
- */
-export function mod(a) {
-  const r = a % P;
-  return r < 0n ? r + P : r;
-}
-
-/**
- * `base` to the power `exp`, mod P.
- * @param {bigint} base
- * @param {bigint} exp
- * @returns {bigint}
- */
-export function modPow(base, exp) {
-  let result = 1n;
-  let b = mod(base);
-  let e = exp;
-  while (e > 0n) {
-    if (e & 1n) result = (result * b) % P;
-    b = (b * b) % P;
-    e >>= 1n;
-  }
-  return result;
-}
-
-/**
- * @param {bigint} a
- * @returns {bigint}
- */
-function modInverse(a) {
-  return modPow(a, P - 2n);
-}
-
-/** The canonical encodings of the eight points of small order. */
-export const SMALL_ORDER_KEYS = Object.freeze([
-  'AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
-  'xxdqcD1N2E+6PAt2DRBnDyogU/osOczGTsf9d5KsA3o=',
-  'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIA=',
-  'JuiVj8KyJ7BFw/SJ8u+Y8NXfrAXTxjM5sTgCiG1T/AU=',
-  '7P///////////////////////////////////////38=',
-  'JuiVj8KyJ7BFw/SJ8u+Y8NXfrAXTxjM5sTgCiG1T/IU=',
-  'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
-  'xxdqcD1N2E+6PAt2DRBnDyogU/osOczGTsf9d5KsA/o=',
-]);
-
-/**
- * What is wrong with 32 bytes as a public key, or null: the messages of the
- * Rust side (trust::keys::KeyFormatError).
- * @param {Uint8Array} bytes
- * @returns {string | null}
- */
-export function publicKeyProblem(bytes) {
-  if (bytes.length !== 32) return `expected 32 bytes, found ${bytes.length}`;
-  const sign = bytes[31] >> 7;
-  let y = 0n;
-  for (let i = 31; i >= 0; i--) y = (y << 8n) | BigInt(i === 31 ? bytes[i] & 0x7f : bytes[i]);
-  const yr = mod(y);
-  // x² = (y² − 1) / (d·y² + 1); a point exists when that is a square.
-  const y2 = (yr * yr) % P;
-  const x2 = mod((y2 - 1n) * modInverse(mod(D * y2 + 1n)));
-  const square = x2 === 0n || modPow(x2, (P - 1n) / 2n) === 1n;
-  if (!square) return 'not a valid Ed25519 public key';
-  if (y >= P || (x2 === 0n && sign === 1)) return 'not the canonical encoding of an Ed25519 public key';
-  if (SMALL_ORDER_KEYS.includes(toBase64(bytes))) return 'a small-order (weak) Ed25519 public key';
-  return null;
 }

@@ -1,19 +1,19 @@
 // @ts-check
 // Ed25519 verification in plain JavaScript (BigInt), for browsers whose
-// WebCrypto has no Ed25519: exactly ed25519-dalek's verify_strict. A and R
-// are canonical encodings of curve points not of small order (the page's
-// key check, publicKeyProblem), S < L, and the encoding of [S]B − [k]A,
+// WebCrypto has no Ed25519: ed25519-dalek's verify_strict, on keys that pass
+// Rust's key check (trust::keys::PublicKey, which also refuses a key's
+// non-canonical encodings: verify_strict alone does not). A and R are
+// canonical encodings of curve points not of small order (publicKeyProblem,
+// edwards.js), S < L, and the encoding of [S]B − [k]A,
 // k = SHA-512(R ‖ A ‖ M) mod L, equals R's bytes: the cofactorless equation,
 // which libraries such as @noble/ed25519 replace by the cofactored one. Only
 // SHA-512 comes from WebCrypto (far older than its Ed25519). Variable time:
 // it only verifies public data.
-import { P, mod, modPow as pow, publicKeyProblem } from './crypto.js';
+import { D, P, decodePoint, mod, modPow as pow, publicKeyProblem } from './edwards.js';
 
 /** The order of the base point. */
 const L = 2n ** 252n + 27742317777372353535851937790883648493n;
 
-const D = mod(-121665n * pow(121666n, P - 2n));
-const SQRT_M1 = pow(2n, (P - 1n) / 4n);
 
 /**
  * A point in extended coordinates (X : Y : Z : T), x = X/Z, y = Y/Z, xy = T/Z.
@@ -35,27 +35,14 @@ function littleEndian(bytes) {
 }
 
 /**
- * The point of a 32-byte encoding, or null when it is none. Callers have
- * checked the encoding with publicKeyProblem (canonical, on the curve).
+ * The point of a canonical 32-byte encoding, or null when it is none.
  * @param {Uint8Array} bytes
  * @returns {Point | null}
  */
 function decode(bytes) {
-  const sign = bytes[31] >> 7;
-  const y = littleEndian(bytes) & ((1n << 255n) - 1n);
-  if (y >= P) return null;
-  // x² = u / v with u = y² − 1, v = d·y² + 1 (RFC 8032 section 5.1.3).
-  const y2 = (y * y) % P;
-  const u = mod(y2 - 1n);
-  const v = mod(D * y2 + 1n);
-  const v3 = (v * v * v) % P;
-  let x = (u * v3 * pow((u * v3 * v3 * v) % P, (P - 5n) / 8n)) % P;
-  const vx2 = (v * x * x) % P;
-  if (vx2 === mod(-u)) x = (x * SQRT_M1) % P;
-  else if (vx2 !== u) return null;
-  if (x === 0n && sign === 1) return null;
-  if (Number(x & 1n) !== sign) x = P - x;
-  return { X: x, Y: y, Z: 1n, T: (x * y) % P };
+  const point = decodePoint(bytes);
+  if (!point || !point.canonical) return null;
+  return { X: point.x, Y: point.y, Z: 1n, T: (point.x * point.y) % P };
 }
 
 /**

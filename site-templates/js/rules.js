@@ -5,7 +5,8 @@
 // on both sides, and every rule has a case.
 import { parseFiling, parseCode } from './code.js';
 import { hasOwn } from './compat.js';
-import { fromBase64, keyId, publicKeyProblem } from './crypto.js';
+import { fromBase64, keyId } from './crypto.js';
+import { publicKeyProblem } from './edwards.js';
 
 /** The rules the page applies (all of Rust's but the catalogue of 大典 names). */
 export const RULES = Object.freeze([

@@ -355,7 +355,8 @@ async function verify(params) {
   let meta = null;
   try {
     if (!(await ed25519Ready())) {
-      result = { verdict: 'unsupported', code };
+      // Over plain http (not localhost) WebCrypto is withheld: not the browser's age.
+      result = { verdict: 'unsupported', code, reason: window.isSecureContext === false ? 'insecure' : undefined };
     } else {
       result = await site.lookup(code);
       if (result.verdict === 'not-found' && result.institution && result.issuerPath) {
@@ -423,13 +424,15 @@ async function checkHolder(field, typed) {
  * browser saw first.
  */
 async function showRoot() {
-  const fp = await fingerprint(rootKey);
-  /** @type {HTMLElement} */ (document.getElementById('root-fingerprint')).textContent = fp;
+  // Without WebCrypto (plain http) the footer keeps the fingerprint the build wrote.
+  const fp = await fingerprint(rootKey).catch(() => null);
+  const footer = /** @type {HTMLElement} */ (document.getElementById('root-fingerprint'));
+  if (fp) footer.textContent = fp;
   const seen = localStorageGet('certsite.root');
   const alarm = /** @type {HTMLElement} */ (document.getElementById('root-warning'));
   if (seen && seen !== appData.rootKey) {
     const before = await fingerprint(fromBase64(seen)).catch(() => seen);
-    alarm.textContent = say(t.rootChanged, { before, now: fp });
+    alarm.textContent = say(t.rootChanged, { before, now: fp ?? footer.textContent ?? '' });
     alarm.hidden = false;
   } else {
     alarm.hidden = true;

@@ -202,3 +202,17 @@ test('without service workers or WebCrypto Ed25519, everything but offline works
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('opened over plain http (an insecure context, no WebCrypto), the page says why it cannot verify', async () => {
+  const insecure = () => {
+    Object.defineProperty(window, 'isSecureContext', { value: false });
+    Object.defineProperty(Crypto.prototype, 'subtle', { get: () => undefined });
+  };
+  const { page, problems, context } = await open(`verify/#${CERT.code}`, { init: insecure });
+  const shown = await verdictOf(page);
+  assert.equal(shown.verdict, 'unsupported');
+  assert.equal(shown.reason, 'insecure');
+  assert.match(await page.locator('#verdict').innerText(), /请用 https:\/\/ 开头的网址打开本页/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

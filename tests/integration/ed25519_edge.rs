@@ -2,7 +2,7 @@
 //! `verify_strict` deciding each (`tests/vectors/ed25519_edge.json`), after
 //! the ed25519-speccheck cases: A or R with a torsion component but not of
 //! small order (the cofactored equation accepts what the cofactorless one
-//! refuses), S ≥ L, R of small order, R not canonical. The browser's
+//! refuses), S ≥ L, R of small order, R not canonical, A of small order. The browser's
 //! pure-JavaScript verifier must reach the same answer on each
 //! (`tests/js/ed25519.test.mjs`).
 //!
@@ -148,6 +148,15 @@ fn cases() -> Vec<Value> {
     sig[..32].copy_from_slice(&small);
     sig[32..].copy_from_slice((k * a).as_bytes());
     out.push(case("R of small order", &a_point, sig, b"m"));
+    // A of small order (the identity), S = r: [S]B − [k]A = R for any
+    // message, so only the check of the key refuses it.
+    let identity = EdwardsPoint::default();
+    out.push(case(
+        "A of small order (the identity): the equation holds for any message",
+        &identity,
+        sign(r, &r_point, Scalar::ZERO, &identity, b"forged"),
+        b"forged",
+    ));
     out
 }
 

@@ -4,7 +4,7 @@
 // rule the page applies has a case.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SMALL_ORDER_KEYS } from '../../site-templates/js/crypto.js';
+import { SMALL_ORDER_KEYS } from '../../site-templates/js/edwards.js';
 import { parseCode } from '../../site-templates/js/code.js';
 import { Site } from '../../site-templates/js/lookup.js';
 import { FORMAT_CHARACTERS, RULES, isHidden } from '../../site-templates/js/rules.js';
