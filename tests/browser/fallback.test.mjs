@@ -6,7 +6,7 @@
 // missing: no fallback to be had, a module the engine cannot run, no
 // localStorage, no service worker. tests/browser/verdicts.test.mjs runs the
 // whole corpus on both verifiers; tests/browser/old_engine.test.mjs runs a
-// real Chromium 80.
+// real Chromium 80, and old_engine_verdicts.test.mjs the corpus in it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ROUTED, demoStatements, useDemoSite, watchConsole, watchFallback, withoutWebCryptoEd25519 } from './site.mjs';

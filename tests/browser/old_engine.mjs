@@ -60,15 +60,19 @@ export function unpackChromium80() {
  * Fonts come from the system's fontconfig (Noto Sans CJK, as tests/run
  * installs it), not from chrome-aws-lambda's fonts.conf, which names
  * /tmp/aws/.fonts.
+ * `singleProcess: false` drops chrome-aws-lambda's --single-process: a
+ * single-process Chromium 80 aborts (a failed CHECK in
+ * render_process_host_impl.cc) as soon as a page opens in a second browser
+ * context, such as an incognito one.
  */
-export async function launchChromium80() {
+export async function launchChromium80({ singleProcess = true } = {}) {
   const dir = unpackChromium80();
   const { default: puppeteer } = await import('puppeteer-core-2');
   const env = { ...process.env, LD_LIBRARY_PATH: [join(dir, 'aws', 'lib'), process.env.LD_LIBRARY_PATH].filter(Boolean).join(':') };
   delete env.FONTCONFIG_PATH;
   return puppeteer.launch({
     executablePath: join(dir, 'chromium'),
-    args: ['--no-sandbox', '--disable-gpu', '--no-zygote', '--single-process', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking', '--disable-sync'],
+    args: ['--no-sandbox', '--disable-gpu', '--no-zygote', ...(singleProcess ? ['--single-process'] : []), '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking', '--disable-sync'],
     env,
   });
 }

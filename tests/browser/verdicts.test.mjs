@@ -15,23 +15,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROUTED, useDemoSite, watchConsole, watchFallback, withoutWebCryptoEd25519 } from './site.mjs';
+import { answer, checkSaid, corpus, DATA, hostOf, pinCase, seenEntry, VERDICTS, VERIFY_PAGE } from './corpus_host.mjs';
 
-const corpus = JSON.parse(readFileSync(new URL('../vectors/verdicts.json', import.meta.url)));
 const zh = JSON.parse(readFileSync(new URL('../../site-templates/i18n/zh.json', import.meta.url))).script;
-const VERDICTS = ['verified', 'not-reviewed', 'invalid-signature', 'unknown-issuer', 'key-not-valid', 'revoked', 'not-found', 'unsupported', 'load-error', 'log-inconsistent'];
 const demo = useDemoSite();
-
-const lines = (ls) => Buffer.from(ls.map((l) => `${l}\n`).join(''));
-/** Paths of the data a lookup reads: served from the case, or 404. */
-const DATA = /^(c\/|i\/|snap\/|log\/|snapshot\.jsonl$)/;
-
-/** Every file the case's host serves, path → bytes. */
-function hostOf(c) {
-  const files = new Map(Object.entries(c.host).map(([p, b]) => [p, Buffer.from(b, 'base64')]));
-  if (c.shard) files.set('c/0.jsonl', lines(c.shard));
-  if (c.directory?.length) files.set(`i/${c.code.slice(0, 13)}.jsonl`, lines(c.directory));
-  return files;
-}
 
 /** The two ways the page verifies Ed25519. */
 const BACKENDS = ['webcrypto', 'fallback'];
@@ -41,22 +28,15 @@ async function judgeInPage(c, backend) {
   const context = await demo.browser.newContext(ROUTED);
   if (backend === 'fallback') await withoutWebCryptoEd25519(context);
   await context.clock.setFixedTime(new Date(`${c.today}T12:00:00+08:00`));
-  if (c.seen) {
-    await context.addInitScript((seen) => window.localStorage.setItem(`certsite.log:${JSON.parse(seen).origin}`, seen), JSON.stringify(c.seen));
-  }
-  await context.route(/\/verify\/(index\.html)?$/, async (route) => {
+  const seen = seenEntry(c);
+  if (seen) await context.addInitScript(([key, value]) => window.localStorage.setItem(key, value), seen);
+  await context.route(VERIFY_PAGE, async (route) => {
     const response = await route.fetch();
-    const body = (await response.text())
-      .replace(/data-root-key="[^"]*"/, `data-root-key="${corpus.root_public_key}"`)
-      .replace(/data-snapshot='[^']*'/, `data-snapshot='${JSON.stringify(c.hints)}'`);
-    await route.fulfill({ response, body });
+    await route.fulfill({ response, body: pinCase(await response.text(), c) });
   });
   await context.route(
     (url) => DATA.test(url.pathname.slice(1)),
-    (route) => {
-      const path = new URL(route.request().url()).pathname.slice(1);
-      return files.has(path) ? route.fulfill({ body: files.get(path) }) : route.fulfill({ status: 404, body: '' });
-    },
+    (route) => route.fulfill(answer(files, new URL(route.request().url()).pathname.slice(1))),
   );
   const page = await context.newPage();
   const problems = watchConsole(page);
@@ -87,12 +67,9 @@ async function checkReview(c, r) {
   const title = await r.page.locator('#verdict h2').innerText();
   const text = await r.page.locator('#verdict').innerText();
   if (c.page.verdict === 'verified') {
-    if (!c.builder_only) assert.equal(r.review, c.rust_review);
     assert.match(title, /证书有效/);
     if (r.review === 'reviewed') assert.match(text, /于\d{4}年\d{1,2}月\d{1,2}日经沈阳市公共就业服务机构主管部门审核通过，\d{4}年\d{1,2}月\d{1,2}日上传。/);
     else assert.match(text, /审核要求实施（\d{4}年\d{1,2}月\d{1,2}日）之前，因此没有审核记录/);
-  } else {
-    assert.equal(r.review, null);
   }
   if (c.page.verdict === 'not-reviewed') {
     assert.equal(title, zh.verdicts['not-reviewed'][0]);
@@ -113,8 +90,7 @@ const SHOTS = {
 for (const c of corpus.cases) {
   for (const backend of BACKENDS) test(`in Chromium (${backend}): ${c.name}`, async () => {
     const r = { ...(await judgeInPage(c, backend)), backend };
-    assert.equal(r.verdict, c.page.verdict);
-    assert.equal(r.rule, c.page.rule);
+    checkSaid(c, r);
     await checkReview(c, r);
     if (SHOTS[c.name] && backend === 'webcrypto' && process.env.SCREENSHOT_DIR) {
       await r.page.screenshot({ path: join(process.env.SCREENSHOT_DIR, `${SHOTS[c.name]}.png`), fullPage: true });
@@ -140,10 +116,8 @@ const TITLES = {
 for (const c of corpus.snapshot_cases) {
   for (const backend of BACKENDS) test(`in Chromium (${backend}), snapshot: ${c.name}`, async () => {
     const r = { ...(await judgeInPage(c, backend)), backend };
-    assert.equal(r.verdict, c.page.verdict);
-    assert.equal(r.rule, c.page.rule);
+    checkSaid(c, r);
     if (c.page.reason) {
-      assert.equal(r.reason, c.page.reason);
       assert.match(await r.page.locator('#verdict h2').innerText(), TITLES[c.page.reason]);
     }
     await checkCommon(c, r);
