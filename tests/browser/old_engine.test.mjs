@@ -2,7 +2,9 @@
 // the verify page promises, whose WebCrypto has no Ed25519: a genuine demo
 // certificate verified, a tampered shard refused exactly as today's Chromium
 // refuses it, the batch page, the directory search in Chinese, the home
-// form, no page errors, nothing scrolling sideways on a phone. Screenshots
+// form, no page errors, nothing scrolling sideways on a phone, and a failed
+// download of the fallback fetched again (Chromium 80 keeps a failed
+// import() for the page's life). Screenshots
 // of the verify and directory pages at 390 and 1280 px go to
 // $SCREENSHOT_DIR (default target/screenshots/chromium-80/), for a person
 // to look at how the old engine lays them out.
@@ -210,4 +212,33 @@ test('the home page runs without errors, and its form leads to the verify page',
   const url = await page.evaluate(() => window.location.href);
   assert.ok(url.endsWith(`verify/index.html#${CERT.code}`), url);
   await page.close();
+});
+
+test('in Chromium 80, a fallback that failed to download is fetched again on the next lookup', async () => {
+  // Chromium 80 keeps a failed import() for the page's life: the page asks
+  // again under another URL. The first request for ed25519.js fails. A
+  // browser of its own, in several processes (one process shares its memory
+  // cache with the other tests' pages), and a fresh profile.
+  const browser = await launchChromium80({ singleProcess: false });
+  try {
+    const context = await browser.createIncognitoBrowserContext();
+    const page = await context.newPage();
+    const fetched = [];
+    await page.setRequestInterception(true);
+    page.on('request', (req) => {
+      if (!new URL(req.url()).pathname.endsWith('/ed25519.js')) return req.continue();
+      fetched.push(req.url());
+      return fetched.length === 1 ? req.respond({ status: 404, body: '' }) : req.continue();
+    });
+    const verdict = () => page.evaluate(() => document.getElementById('verdict').dataset.verdict);
+    await page.goto(`${ctx.site.url}verify/#${CERT.code}`);
+    await page.waitForFunction(() => document.getElementById('verdict').dataset.verdict !== 'pending', { timeout: 30000 });
+    assert.equal(await verdict(), 'load-error', fetched.join(' '));
+    await page.click('#lookup button[type=submit]');
+    await page.waitForFunction(() => document.getElementById('verdict').dataset.verdict === 'verified', { timeout: 30000 });
+    assert.equal(fetched.length, 2, fetched.join(' '));
+    assert.match(fetched[1], /ed25519\.js\?again=1$/);
+  } finally {
+    await browser.close();
+  }
 });
