@@ -1100,7 +1100,7 @@ fn corpus() -> Value {
         })
         .collect();
     json!({
-        "about": "The verdict corpus of certsite: Rust (tests/integration/verdicts.rs) and the browser (tests/js/verdicts.test.mjs) judge every case alike. Regenerate with CERTSITE_UPDATE_VECTORS=1 cargo test --test integration verdicts.",
+        "about": "The verdict corpus of certsite: Rust (tests/integration/verdicts.rs) and the browser's modules (tests/js/verdicts.test.mjs, with WebCrypto's Ed25519 and with the page's own verifier), the page in today's Chromium (tests/browser/verdicts.test.mjs, both ways) and in Chromium 80 (tests/browser/old_engine_verdicts.test.mjs) judge every case alike. Regenerate with CERTSITE_UPDATE_VECTORS=1 cargo test --test integration verdicts.",
         "root_public_key": World::new().root.public().to_base64(),
         "min_iterations": MIN_ITERATIONS,
         "rules": Rule::ALL.iter().map(|r| r.id()).collect::<Vec<_>>(),
