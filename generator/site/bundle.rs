@@ -298,7 +298,10 @@ fn dynamic_imports(source: &str) -> impl Iterator<Item = &str> {
             let code = line.trim_start();
             !(code.starts_with("//") || code.starts_with("/*") || code.starts_with('*'))
         })
-        .flat_map(|line| line.match_indices("import('./").map(move |(at, _)| (line, at)))
+        .flat_map(|line| {
+            line.match_indices("import('./")
+                .map(move |(at, _)| (line, at))
+        })
         .filter(|(line, at)| !line[..*at].ends_with('{'))
         .filter_map(|(line, at)| {
             let rest = &line[at + "import('./".len()..];
@@ -388,23 +391,38 @@ mod tests {
         let lazy = &out[0].1;
         assert!(lazy.contains("const $b = "), "{lazy}");
         assert!(lazy.contains("return { check };"), "{lazy}");
-        assert!(lazy.ends_with("export const { check } = $lazy;\n"), "{lazy}");
+        assert!(
+            lazy.ends_with("export const { check } = $lazy;\n"),
+            "{lazy}"
+        );
         // The page joins nothing for a dynamic import: the browser fetches it.
-        assert!(out[1].1.contains("await import('./lazy.js');"), "{}", out[1].1);
+        assert!(
+            out[1].1.contains("await import('./lazy.js');"),
+            "{}",
+            out[1].1
+        );
     }
 
     #[test]
     fn a_script_loaded_by_import_must_be_published() {
         let scripts = [
             ("lazy.js", "export const x = 1;\n"),
-            ("b.js", "import { x } from './lazy.js';\nexport const y = x;\n"),
+            (
+                "b.js",
+                "import { x } from './lazy.js';\nexport const y = x;\n",
+            ),
             (
                 "page.js",
                 "import { y } from './b.js';\n/** @type {import('./b.js').T} */\nimport('./lazy.js').then(() => y);\n",
             ),
         ];
-        let err = bundles(&scripts, &[]).err().expect("lazy.js is only joined into b.js");
-        assert!(err.0.contains("page.js loads lazy.js with import()"), "{err}");
+        let err = bundles(&scripts, &[])
+            .err()
+            .expect("lazy.js is only joined into b.js");
+        assert!(
+            err.0.contains("page.js loads lazy.js with import()"),
+            "{err}"
+        );
         // Published on its own, it may be loaded.
         let ok = [scripts[0], ("page.js", "import('./lazy.js');\n")];
         assert!(bundles(&ok, &[]).is_ok());
