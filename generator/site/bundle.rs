@@ -416,9 +416,9 @@ mod tests {
                 "import { y } from './b.js';\n/** @type {import('./b.js').T} */\nimport('./lazy.js').then(() => y);\n",
             ),
         ];
-        let err = bundles(&scripts, &[])
-            .err()
-            .expect("lazy.js is only joined into b.js");
+        let Err(err) = bundles(&scripts, &[]) else {
+            panic!("lazy.js is only joined into b.js");
+        };
         assert!(
             err.0.contains("page.js loads lazy.js with import()"),
             "{err}"
