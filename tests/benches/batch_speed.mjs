@@ -7,7 +7,7 @@
 // Usage: node tests/benches/batch_speed.mjs [RUNS]   (default 3)
 //   CERTSITE_BIN names the binary (default target/debug/certsite).
 import assert from 'node:assert/strict';
-import { demoStatements, launchBrowser, serveSite, watchFallback, withoutWebCryptoEd25519 } from '../browser/site.mjs';
+import { demoStatements, launchBrowser, pageVerifyingBy, serveSite } from '../browser/site.mjs';
 
 const runs = Number(process.argv[2] ?? 3);
 const reviewed = new Set(demoStatements('reviews').map((r) => r.code));
@@ -26,10 +26,7 @@ const seconds = { webcrypto: [], fallback: [] };
 try {
   for (let i = 0; i < runs * MODES.length; i++) {
     const mode = MODES[i % MODES.length];
-    const context = await browser.newContext({ serviceWorkers: 'block' });
-    if (mode === 'fallback') await withoutWebCryptoEd25519(context);
-    const page = await context.newPage();
-    const loads = watchFallback(page);
+    const { context, page, loads } = await pageVerifyingBy(browser, mode);
     await page.goto(`${site.url}batch/index.html`);
     await page.fill('#batch-input', codes.join('\n'));
     const started = Date.now();

@@ -12,7 +12,7 @@
 //   CERTSITE_BIN names the binary (default target/debug/certsite).
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
-import { launchBrowser, serveSite, watchFallback, withoutWebCryptoEd25519 } from '../browser/site.mjs';
+import { launchBrowser, pageVerifyingBy, serveSite } from '../browser/site.mjs';
 
 const runs = Number(process.argv[2] ?? 5);
 const PROFILE = { offline: false, latency: 400, downloadThroughput: 400_000 / 8, uploadThroughput: 400_000 / 8 };
@@ -41,10 +41,7 @@ try {
     // On a real first visit the worker registers only after the page's load
     // event and its first request is its own script, a round trip later, so
     // storing the site does not compete with the first lookup.
-    const context = await browser.newContext({ serviceWorkers: 'block' });
-    if (mode === 'fallback') await withoutWebCryptoEd25519(context);
-    const page = await context.newPage();
-    const loads = watchFallback(page);
+    const { context, page, loads } = await pageVerifyingBy(browser, mode);
     const cdp = await context.newCDPSession(page);
     await cdp.send('Network.enable');
     await cdp.send('Network.setCacheDisabled', { cacheDisabled: false });

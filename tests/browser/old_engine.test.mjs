@@ -10,9 +10,9 @@
 // to look at how the old engine lays them out.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { demoStatements, launchBrowser, serveDir, serveSite, tempDir, watchConsole } from './site.mjs';
+import { copyWithTamperedShard, demoStatements, launchBrowser, serveDir, serveSite, watchConsole } from './site.mjs';
 import { CHROMIUM_80, launchChromium80 } from './old_engine.mjs';
 
 const SHOTS = resolve(process.env.SCREENSHOT_DIR ?? 'target/screenshots/chromium-80');
@@ -125,13 +125,7 @@ test('a genuine demo certificate is verified, at phone and desktop width', async
 });
 
 test('one changed character in a shard: the same verdict and rule as in today\'s Chromium', async () => {
-  const dir = join(tempDir(), 'site');
-  cpSync(ctx.site.out, dir, { recursive: true });
-  const shards = join(dir, 'c');
-  const shard = readdirSync(shards).map((f) => join(shards, f)).find((f) => readFileSync(f, 'utf8').includes(CERT.code));
-  const text = readFileSync(shard, 'utf8');
-  const at = text.indexOf(`"issued_on":"${CERT.issued_on}"`) + 15;
-  writeFileSync(shard, text.slice(0, at) + (text[at] === '1' ? '2' : '1') + text.slice(at + 1));
+  const dir = copyWithTamperedShard(ctx.site.out, CERT);
   const tampered = await serveDir(dir);
   const today = await launchBrowser();
   try {

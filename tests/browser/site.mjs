@@ -2,7 +2,7 @@
 // binary, and launch Debian's headless Chromium through playwright-core.
 import { spawn, spawnSync } from 'node:child_process';
 import { after, before } from 'node:test';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -91,6 +91,33 @@ export async function withoutWebCryptoEd25519(context) {
       };
     }
   });
+}
+
+/**
+ * A copy of the built site `out` in a fresh folder, with one character of
+ * `cert`'s issue date changed in its shard; returns the folder.
+ */
+export function copyWithTamperedShard(out, cert) {
+  const dir = join(tempDir(), 'site');
+  cpSync(out, dir, { recursive: true });
+  const shards = join(dir, 'c');
+  const shard = readdirSync(shards).map((f) => join(shards, f)).find((f) => readFileSync(f, 'utf8').includes(cert.code));
+  const text = readFileSync(shard, 'utf8');
+  const at = text.indexOf(`"issued_on":"${cert.issued_on}"`) + 15;
+  writeFileSync(shard, text.slice(0, at) + (text[at] === '1' ? '2' : '1') + text.slice(at + 1));
+  return dir;
+}
+
+/**
+ * A page in a fresh context of `browser` (service workers blocked) that
+ * verifies Ed25519 by `mode`: 'webcrypto', or 'fallback' with WebCrypto's
+ * stubbed out; `loads` are its requests for ed25519.js.
+ */
+export async function pageVerifyingBy(browser, mode) {
+  const context = await browser.newContext({ serviceWorkers: 'block' });
+  if (mode === 'fallback') await withoutWebCryptoEd25519(context);
+  const page = await context.newPage();
+  return { context, page, loads: watchFallback(page) };
 }
 
 /** The requests `page` makes for the Ed25519 fallback (ed25519.js). */

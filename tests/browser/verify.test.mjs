@@ -3,9 +3,9 @@
 // holder checks, the console kept clean. Screenshots go to $SCREENSHOT_DIR.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROUTED, demoStatements, holderOf, serveDir, tempDir, useDemoSite, watchConsole } from './site.mjs';
+import { ROUTED, copyWithTamperedShard, demoStatements, holderOf, serveDir, tempDir, useDemoSite, watchConsole } from './site.mjs';
 
 const statements = (file) => readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l).statement);
 
@@ -142,13 +142,7 @@ test('a malformed code gets the precise message without waiting for any data', a
 });
 
 test('one changed character in a shard is an invalid signature; an altered issuer is not verified', async () => {
-  const dir = join(tempDir(), 'site');
-  cpSync(demo.site.out, dir, { recursive: true });
-  const shards = join(dir, 'c');
-  const shard = readdirSync(shards).map((f) => join(shards, f)).find((f) => readFileSync(f, 'utf8').includes(CERT.code));
-  const text = readFileSync(shard, 'utf8');
-  const at = text.indexOf(`"issued_on":"${CERT.issued_on}"`) + 15;
-  writeFileSync(shard, text.slice(0, at) + (text[at] === '1' ? '2' : '1') + text.slice(at + 1));
+  const dir = copyWithTamperedShard(demo.site.out, CERT);
   const inst = join(dir, 'i', 'Y000021013003.jsonl');
   writeFileSync(inst, readFileSync(inst, 'utf8').replace('北方重工集团有限公司', '北方重工集团股份公司'));
   const other = statements('data/certificates/Y000021013003.jsonl')[0];
