@@ -350,12 +350,9 @@ impl FilingNo {
     /// Chinese description of the filing route.
     pub(crate) fn route_name(&self) -> String {
         if self.route == 0 {
-            "0000（在省人社厅备案）".to_string()
+            "0000（非央企驻辽分支机构）".to_string()
         } else {
-            format!(
-                "{:04}（央企驻辽分支机构，总部在人社部备案的代码）",
-                self.route
-            )
+            format!("{:04}（央企总部经人社部备案赋码）", self.route)
         }
     }
 }
