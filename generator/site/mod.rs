@@ -1,10 +1,12 @@
 //! The public site, built as a flat pipeline (`build`): load the data
-//! folder, verify it, derive the view `model`, `render` the pages and
-//! `markdown`, `shard` the certificates, build the `search_index`, and
-//! write everything atomically. `serve` previews the result.
+//! folder, verify it, derive the view `model`, `render` the pages (the
+//! statistics page's `charts` drawn as SVG) and `markdown`, `shard` the
+//! certificates, build the `search_index`, and write everything atomically.
+//! `serve` previews the result.
 
 pub(crate) mod build;
 pub(crate) mod bundle;
+pub(crate) mod charts;
 pub(crate) mod error;
 pub(crate) mod headers;
 pub(crate) mod i18n;

@@ -80,6 +80,48 @@ impl CountTable {
     }
 }
 
+/// One year of certificates by month of issue.
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+pub(crate) struct MonthRow {
+    /// The year, e.g. `2024`.
+    pub year: String,
+    /// Counts for January to December; `None` for a month before the first
+    /// certificate or after the last one, which the data does not cover
+    /// (a month between them with none issued is `Some(0)`).
+    pub months: [Option<usize>; 12],
+    /// The year's count.
+    pub total: usize,
+}
+
+/// Counts by month of issue (`YYYY-MM-DD` dates), every year from the first
+/// to the last in whole, oldest first; empty when there are no dates.
+pub(crate) fn month_rows<'a>(dates: impl Iterator<Item = &'a str>) -> Vec<MonthRow> {
+    let mut counts: BTreeMap<(u16, usize), usize> = BTreeMap::new();
+    for date in dates {
+        let year = date.get(..4).and_then(|y| y.parse().ok());
+        let month = date.get(5..7).and_then(|m| m.parse::<usize>().ok());
+        if let (Some(year), Some(month @ 1..=12)) = (year, month) {
+            *counts.entry((year, month - 1)).or_default() += 1;
+        }
+    }
+    let (Some(&first), Some(&last)) = (counts.keys().next(), counts.keys().next_back()) else {
+        return Vec::new();
+    };
+    (first.0..=last.0)
+        .map(|year| {
+            let months = std::array::from_fn(|m| {
+                let covered = (first..=last).contains(&(year, m));
+                covered.then(|| counts.get(&(year, m)).copied().unwrap_or(0))
+            });
+            MonthRow {
+                year: year.to_string(),
+                months,
+                total: months.iter().flatten().sum(),
+            }
+        })
+        .collect()
+}
+
 /// An occupation of an institution's filed scope, ready to print.
 #[derive(Clone, Debug, Serialize)]
 pub(crate) struct ScopeView {
@@ -319,6 +361,8 @@ pub(crate) struct SiteModel {
     pub by_city: CountTable,
     /// By year of issue.
     pub by_year: CountTable,
+    /// By month of issue.
+    pub by_month: Vec<MonthRow>,
     /// The snapshot's tree parameters (set by the build): the pages fetch
     /// every file of a lookup at once with them, then check them against
     /// the signed snapshot.
@@ -506,7 +550,6 @@ impl SiteModel {
             let number = city.map_or(99, City::number);
             (number, city.map_or("?", City::name).to_string(), c.level)
         }));
-        let by_year = year_table(valid());
         SiteModel {
             data_date,
             root_kid: root.kid(),
@@ -523,7 +566,8 @@ impl SiteModel {
             cities: cities.into_values().collect(),
             by_occupation,
             by_city,
-            by_year,
+            by_year: year_table(valid()),
+            by_month: month_rows(valid().map(|c| c.issued_on.as_str())),
             snapshot_hints: serde_json::Value::Null,
             policy: PagePolicy::default(),
         }
@@ -554,5 +598,21 @@ mod tests {
         assert_eq!(t.sum.label, "合计");
         assert_eq!(t.sum.levels, [1, 0, 2, 0, 1]);
         assert_eq!(t.sum.total, 4);
+    }
+
+    #[test]
+    fn month_rows_cover_whole_years_and_tell_a_quiet_month_from_no_data() {
+        let rows = month_rows(["2021-02-10", "2020-11-03", "2020-11-30", "2021-02-01"].into_iter());
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].year, "2020");
+        // Before the first certificate: not covered; November: 2; December: none issued.
+        assert_eq!(rows[0].months[9], None);
+        assert_eq!(rows[0].months[10], Some(2));
+        assert_eq!(rows[0].months[11], Some(0));
+        assert_eq!(rows[0].total, 2);
+        assert_eq!(rows[1].months[0], Some(0));
+        assert_eq!(rows[1].months[1], Some(2));
+        assert_eq!(rows[1].months[2], None);
+        assert!(month_rows(std::iter::empty()).is_empty());
     }
 }

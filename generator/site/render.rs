@@ -15,6 +15,7 @@ use sha2::{Digest, Sha256};
 
 use crate::data::config::Config;
 use crate::site::bundle;
+use crate::site::charts::StatsCharts;
 use crate::site::i18n::{LANGUAGES, Language};
 use crate::site::markdown::MarkdownPage;
 use crate::site::model::{SiteModel, city_file};
@@ -385,7 +386,19 @@ impl Renderer<'_> {
         )?;
         for (path, template, key) in FIXED_PAGES {
             let title = self.word(&format!("titles.{key}"));
-            self.page(files, path, template, &title, none())?;
+            let extra = if *key == "stats" {
+                let charts = StatsCharts::new(model, self.lang);
+                context! {
+                    charts => context! {
+                        months => Value::from_safe_string(charts.months),
+                        cities => Value::from_safe_string(charts.cities),
+                        levels => Value::from_safe_string(charts.levels),
+                    },
+                }
+            } else {
+                none()
+            };
+            self.page(files, path, template, &title, extra)?;
         }
         for city in &model.cities {
             let name = self.lang.table["cities"][&city.name]
