@@ -119,7 +119,7 @@ enum Command {
     /// 生成站点并在 127.0.0.1 上预览
     #[command(after_help = site::SERVE_EXAMPLES)]
     Serve(site::ServeArgs),
-    /// 生成某机构某月的《企业职业技能等级认定结果汇总表》（附件7）
+    /// 生成某月的《企业职业技能等级认定结果汇总表》（附件7）：企业、市或全省，Excel、CSV 或 HTML
     #[command(after_help = issuer::REPORT_EXAMPLES)]
     Report(issuer::ReportArgs),
     /// 生成证书二维码（30mm×30mm，打开查验页面），SVG 或 PNG

@@ -1,13 +1,15 @@
 //! What an issuing enterprise prints and files, never published on the
 //! site: QR codes for its certificates ([`qr`], and `qr_files` for
-//! `build --qr-out`), the certificates themselves
-//! in the layout of 附件6 ([`print`]), and the monthly summary of 附件7
-//! (`report`).
+//! `build --qr-out`), the certificates themselves in the layout of 附件6
+//! ([`print`]) from the issuer's own rosters (`rosters`), and the monthly
+//! summary of 附件7 (`report`), from those rosters and the city's review or
+//! from the verified data.
 
 pub(crate) mod print;
 pub mod qr;
 pub(crate) mod qr_files;
 pub(crate) mod report;
+pub(crate) mod rosters;
 
 /// Renders one of the issuer's pages from its template in `site-templates/`,
 /// with minijinja's HTML autoescaping (chosen by the `.html` name), as the

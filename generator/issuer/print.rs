@@ -25,14 +25,11 @@ use crate::data::dataset::enclosing_site;
 use crate::data::dataset::write_atomic;
 use crate::data::folder::DataFolder;
 use crate::error::{FsAction, FsContext, FsError};
-use crate::input::roster::certificates::{self, CertificateRow};
-use crate::input::roster::{Columns, InputKind};
-use crate::input::table::{Table, read_table};
+use crate::input::roster::certificates::CertificateRow;
 use crate::issuer::qr::{QrError, Symbol, verify_url};
+use crate::issuer::rosters::{RosterError, Rosters, read_rosters};
 use certsite_core::domain::code::{CertCode, CodeError, normalize_input};
-use certsite_core::domain::occupation::Catalogue;
 use certsite_core::trust::chain::Chain;
-use certsite_core::trust::options::VerifyOptions;
 use certsite_core::trust::problem::Problem;
 use certsite_core::trust::verifier::Verified;
 
@@ -97,14 +94,9 @@ pub(crate) enum PrintError {
     /// The selection is empty.
     #[error("没有要印制的证书")]
     NothingWanted,
-    /// A roster folder holds no certificate roster.
-    #[error("{} 中没有证书名册{}", folder.display(), skipped.iter().map(|n| format!("\n  {n}")).collect::<String>())]
-    NoRoster {
-        /// The folder.
-        folder: PathBuf,
-        /// Each file in it, and why it is not a roster.
-        skipped: Vec<String>,
-    },
+    /// The rosters could not be read.
+    #[error(transparent)]
+    Rosters(#[from] RosterError),
     /// `--out` is inside a built site.
     #[error("输出目录在站点 {} 之内：证书页面有完整的姓名和证件号码，绝不能发布；请换一个目录", .0.display())]
     IntoSite(PathBuf),
@@ -161,7 +153,8 @@ pub(crate) fn print(opts: &PrintOptions) -> Result<PrintReport, PrintError> {
         rows,
         mut problems,
         notes,
-    } = read_rosters(opts, &verifier.options)?;
+        ..
+    } = read_rosters(&roster_paths(opts), &verifier.options)?;
     let wanted = select(&rows, opts)?;
     // The name and ID number printed must hash to the signed statement.
     let checked: Vec<Result<Printable, Refusal>> = wanted
@@ -198,99 +191,13 @@ pub(crate) fn print(opts: &PrintOptions) -> Result<PrintReport, PrintError> {
     })
 }
 
-/// What the rosters hold.
-#[derive(Debug)]
-struct Rosters {
-    /// Every valid row.
-    rows: Vec<CertificateRow>,
-    /// The problems of the other rows.
-    problems: Vec<Problem>,
-    /// Files of folders that were not rosters, and why.
-    notes: Vec<String>,
-}
-
-/// Reads the rosters: each file named, and the certificate rosters among
-/// the files of each folder named ([`DEFAULT_ROSTERS`] in the data folder
-/// when none is). An issuer's folder holds other spreadsheets too (the
-/// directory, revocations, notes): those are skipped with a note saying
-/// why, and a folder without any roster is an error. A file named on its
-/// own must be a roster.
-fn read_rosters(opts: &PrintOptions, rules: &VerifyOptions) -> Result<Rosters, PrintError> {
-    let paths = if opts.rosters.is_empty() {
+/// The rosters named, or [`DEFAULT_ROSTERS`] in the data folder.
+fn roster_paths(opts: &PrintOptions) -> Vec<PathBuf> {
+    if opts.rosters.is_empty() {
         vec![opts.data.join(DEFAULT_ROSTERS)]
     } else {
         opts.rosters.clone()
-    };
-    let mut rosters = Rosters {
-        rows: Vec::new(),
-        problems: Vec::new(),
-        notes: Vec::new(),
-    };
-    for path in paths {
-        if !path.is_dir() {
-            let table = read_table(&path, &InputKind::looks_like_header).map_err(Problem::from)?;
-            // Headers of no known kind are read as a roster: a roster
-            // missing a column is then refused for that, by name.
-            match InputKind::detect(&table.headers) {
-                Some(other) if other != InputKind::Certificates => {
-                    let why = format!("不是证书名册（表头是{}）", other.name());
-                    return Err(Problem::file(&path, why).into());
-                }
-                _ => rosters.add(&table, rules)?,
-            }
-            continue;
-        }
-        let mut skipped = Vec::new();
-        let mut found = false;
-        for file in files_in(&path)? {
-            let why = match read_table(&file, &InputKind::looks_like_header) {
-                Ok(table) => match InputKind::detect(&table.headers) {
-                    Some(InputKind::Certificates) => {
-                        rosters.add(&table, rules)?;
-                        found = true;
-                        continue;
-                    }
-                    Some(other) => format!("表头是{}", other.name()),
-                    None => format!(
-                        "表头中没有{}",
-                        InputKind::Certificates.key_columns().join("和")
-                    ),
-                },
-                Err(unreadable) => Problem::from(unreadable).message,
-            };
-            skipped.push(format!("跳过 {}：不是证书名册（{why}）", file.display()));
-        }
-        if !found {
-            return Err(PrintError::NoRoster {
-                folder: path,
-                skipped,
-            });
-        }
-        rosters.notes.extend(skipped);
     }
-    Ok(rosters)
-}
-
-impl Rosters {
-    /// Adds the rows of a certificate roster.
-    fn add(&mut self, table: &Table, rules: &VerifyOptions) -> Result<(), Problem> {
-        let columns = Columns::map(table, InputKind::Certificates)?;
-        let (read, found) = certificates::read(table, &columns, Catalogue::builtin(), rules);
-        self.rows.extend(read);
-        self.problems.extend(found);
-        Ok(())
-    }
-}
-
-/// The files of a folder, in sorted order.
-fn files_in(dir: &Path) -> Result<Vec<PathBuf>, FsError> {
-    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
-        .fs(FsAction::List, dir)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|f| f.is_file())
-        .collect();
-    found.sort();
-    Ok(found)
 }
 
 /// The rows asked for: an institution's, or the listed codes in order.
@@ -609,84 +516,5 @@ mod tests {
         assert!(html.contains("你已达到铣工职业二级/技师水平"), "{html}");
         assert!(html.contains("<dt>工种名称</dt><dd>——</dd>"), "{html}");
         assert!(html.contains("<div class=\"top\"><div class=\"photo empty\">照片<br>（2寸）</div>\n<div class=\"qr\">"), "{html}");
-    }
-
-    fn options(rosters: Vec<PathBuf>) -> PrintOptions {
-        PrintOptions {
-            data: PathBuf::from("data"),
-            codes: Vec::new(),
-            institution: None,
-            rosters,
-            photos: None,
-            out: PathBuf::from("out"),
-            pdf: false,
-            today: jiff::civil::date(2026, 11, 15),
-        }
-    }
-
-    fn rules() -> VerifyOptions {
-        VerifyOptions {
-            today: jiff::civil::date(2026, 11, 15),
-            min_iterations: 1,
-        }
-    }
-
-    #[test]
-    fn a_roster_folder_is_read_for_its_rosters_and_says_what_else_it_skipped() {
-        let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/demo-rosters");
-        let dir = tempfile::tempdir().unwrap();
-        let folder = dir.path();
-        for (from, to) in [
-            ("certificates/Y000021013002-2.csv", "名册.csv"),
-            ("directory.csv", "附件4.csv"),
-            ("revocations/Y000021012001.csv", "撤销.csv"),
-        ] {
-            std::fs::copy(demo.join(from), folder.join(to)).unwrap();
-        }
-        std::fs::write(folder.join("README.txt"), "名册放在这里。\n").unwrap();
-        std::fs::write(
-            folder.join("photo.jpg"),
-            b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\xff",
-        )
-        .unwrap();
-        let read = read_rosters(&options(vec![folder.to_path_buf()]), &rules()).unwrap();
-        assert!(!read.rows.is_empty() && read.problems.is_empty());
-        let skipped = |name: &str, why: &str| {
-            format!(
-                "跳过 {}：不是证书名册（{why}）",
-                folder.join(name).display()
-            )
-        };
-        assert_eq!(
-            read.notes,
-            [
-                skipped("README.txt", "找不到表头行（没有可识别的列名）"),
-                skipped(
-                    "photo.jpg",
-                    "既不是 UTF-8 也不是 GBK 编码的文本（请另存为 CSV UTF-8）"
-                ),
-                skipped("撤销.csv", "表头是撤销清单"),
-                skipped("附件4.csv", "表头是机构目录（附件4）"),
-            ]
-        );
-        // Named on its own, a file that is no roster is an error.
-        let named = folder.join("附件4.csv");
-        let err = read_rosters(&options(vec![named.clone()]), &rules()).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            format!(
-                "{}: 不是证书名册（表头是机构目录（附件4））",
-                named.display()
-            )
-        );
-        // A folder without any roster is an error that lists what it holds.
-        std::fs::remove_file(folder.join("名册.csv")).unwrap();
-        let err = read_rosters(&options(vec![folder.to_path_buf()]), &rules()).unwrap_err();
-        let text = err.to_string();
-        assert!(
-            text.starts_with(&format!("{} 中没有证书名册\n  跳过 ", folder.display())),
-            "{text}"
-        );
-        assert_eq!(text.lines().count(), 5, "{text}");
     }
 }

@@ -14,6 +14,7 @@ mod log_commands;
 mod log_independent;
 mod log_tiles;
 mod log_witness;
+mod monthly_report;
 mod new_deployment;
 mod print_certificates;
 mod qr_codes;

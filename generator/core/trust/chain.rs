@@ -16,7 +16,9 @@ use crate::trust::dataset::SourcedLine;
 use crate::trust::keys::PublicKey;
 use crate::trust::options::VerifyOptions;
 use crate::trust::problem::{FieldProblem, Problem};
-use crate::trust::review_rules::{check_cities, check_reviews, newest_city};
+use crate::trust::review_rules::{
+    check_cities, check_review, check_reviews, check_unbound_review, newest_city,
+};
 use crate::trust::rules::Rule;
 pub use crate::trust::signed_line::Signed;
 use crate::trust::signed_line::{HistoryKind, Parsed, bad_signature, histories, parse, signed};
@@ -76,6 +78,39 @@ impl Chain {
             }
             _ => ReviewState::NotReviewed,
         }
+    }
+
+    /// Judges one review line read apart from the data (a city's output an
+    /// issuer holds), by the rules `verify` applies, against this chain's
+    /// cities and certificates. When its certificate is in the chain, the
+    /// review must name that exact record, as in a dataset. When it is not
+    /// (signed and reviewed, not yet published), every other rule holds, with
+    /// `issued_on` the issue date the caller has for the certificate (its
+    /// roster's): what a review then proves is that the city passed this
+    /// code, not which signed record.
+    pub fn judge_review(
+        &self,
+        line: SourcedLine,
+        issued_on: &str,
+        opts: &VerifyOptions,
+    ) -> Result<Signed<Review>, Vec<Problem>> {
+        let (statement, p) = parse(line).map_err(|e| vec![e])?;
+        let Statement::Review(review) = statement else {
+            let problem = Problem::field(
+                &p.src.file,
+                p.src.line,
+                "type",
+                "不是审核记录（type 应为 review）",
+            )
+            .rule(Rule::Schema);
+            return Err(vec![problem]);
+        };
+        if self.certificates.contains_key(&review.code) {
+            check_review(&review, &p, &self.certificates, &self.cities, opts)?;
+        } else {
+            check_unbound_review(&review, &p, issued_on, &self.cities, opts)?;
+        }
+        Ok(signed(p, review))
     }
 
     /// The newest statement of every filing number.

@@ -83,7 +83,7 @@ pub(crate) fn check_reviews(
 
 /// The rules a review keeps, in order: its own, its target, its signer, the
 /// signature, the key's window, and the order of review, issue and upload.
-fn check_review(
+pub(crate) fn check_review(
     s: &Review,
     p: &Parsed,
     certificates: &BTreeMap<String, Signed<Certificate>>,
@@ -115,6 +115,40 @@ fn check_review(
             ),
         );
     }
+    check_signer(s, p, &cert.statement.issued_on, cities)
+}
+
+/// A review whose certificate is not among the accepted ones (an issuer's
+/// roster row, signed and reviewed but not published yet): every rule of
+/// [`check_reviews`] but the one that ties it to the exact signed record,
+/// with `issued_on` the issue date the caller has for the certificate.
+pub(crate) fn check_unbound_review(
+    s: &Review,
+    p: &Parsed,
+    issued_on: &str,
+    cities: &Cities,
+    opts: &VerifyOptions,
+) -> Result<(), Vec<Problem>> {
+    let local = s.check(opts.today);
+    if !local.is_empty() {
+        let (file, line) = (&p.src.file, p.src.line);
+        return Err(local.into_iter().map(|f| f.at(file, line)).collect());
+    }
+    check_signer(s, p, issued_on, cities)
+}
+
+/// The signer, the signature, the key's window, and the order of review,
+/// issue (`issued_on`) and upload.
+fn check_signer(
+    s: &Review,
+    p: &Parsed,
+    issued_on: &str,
+    cities: &Cities,
+) -> Result<(), Vec<Problem>> {
+    let (file, line) = (&p.src.file, p.src.line);
+    let at = |rule: Rule, field: &str, msg: String| {
+        Err(vec![Problem::field(file, line, field, msg).rule(rule)])
+    };
     let city_code = city_code_of(&s.code).unwrap_or_default();
     let Some(city) = newest_city(cities, &s.code) else {
         return at(
@@ -150,7 +184,7 @@ fn check_review(
             ),
         );
     }
-    check_order(s, &cert.statement.issued_on).map_err(|f| vec![f.at(file, line)])
+    check_order(s, issued_on).map_err(|f| vec![f.at(file, line)])
 }
 
 /// Review, issue, upload: `reviewed_on` ≤ the certificate's `issued_on` ≤

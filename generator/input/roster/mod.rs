@@ -24,7 +24,10 @@ pub(crate) struct ColumnSpec {
 }
 
 impl ColumnSpec {
-    const fn required(name: &'static str, aliases: &'static [&'static str]) -> ColumnSpec {
+    pub(crate) const fn required(
+        name: &'static str,
+        aliases: &'static [&'static str],
+    ) -> ColumnSpec {
         ColumnSpec {
             name,
             aliases,
@@ -32,7 +35,10 @@ impl ColumnSpec {
         }
     }
 
-    const fn optional(name: &'static str, aliases: &'static [&'static str]) -> ColumnSpec {
+    pub(crate) const fn optional(
+        name: &'static str,
+        aliases: &'static [&'static str],
+    ) -> ColumnSpec {
         ColumnSpec {
             name,
             aliases,
