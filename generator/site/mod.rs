@@ -1,10 +1,12 @@
 //! The public site, built as a flat pipeline (`build`): load the data
-//! folder, verify it, derive the view `model`, `render` the pages and
+//! folder, verify it, derive the view `model`, make the `downloads` (the
+//! directory and the statistics as `spreadsheet`s), `render` the pages and
 //! `markdown`, `shard` the certificates, build the `search_index`, and
 //! write everything atomically. `serve` previews the result.
 
 pub(crate) mod build;
 pub(crate) mod bundle;
+pub(crate) mod downloads;
 pub(crate) mod error;
 pub(crate) mod headers;
 pub(crate) mod i18n;
@@ -17,4 +19,5 @@ pub(crate) mod offline;
 pub(crate) mod render;
 pub(crate) mod search_index;
 pub(crate) mod serve;
+pub(crate) mod spreadsheet;
 pub(crate) mod write;
