@@ -361,9 +361,16 @@ mod tests {
         let lazy = &out[0].1;
         assert!(lazy.contains("const $b = "), "{lazy}");
         assert!(lazy.contains("return { check };"), "{lazy}");
-        assert!(lazy.ends_with("export const { check } = $lazy;\n"), "{lazy}");
+        assert!(
+            lazy.ends_with("export const { check } = $lazy;\n"),
+            "{lazy}"
+        );
         // The page joins nothing for a dynamic import: the browser fetches it.
-        assert!(out[1].1.contains("await import('./lazy.js');"), "{}", out[1].1);
+        assert!(
+            out[1].1.contains("await import('./lazy.js');"),
+            "{}",
+            out[1].1
+        );
     }
 
     #[test]
