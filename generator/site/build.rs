@@ -109,8 +109,10 @@ pub(crate) fn render(chain: &Chain, loaded: &Loaded) -> Result<Rendered, BuildEr
         min_iterations: loaded.config.privacy.min_iterations,
         access_controlled: Some(Catalogue::builtin().access_controlled()),
     };
+    let (downloads, links) = crate::site::downloads::build(&model)?;
+    files.extend(downloads);
     files.extend(
-        render_site(&model, &loaded.config, &loaded.pages)
+        render_site(&model, &loaded.config, &loaded.pages, &links)
             .map_err(|e| BuildError::Template(format!("{e:#}")))?,
     );
     files.extend(crate::site::search_index::build(&model));

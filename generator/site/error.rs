@@ -8,6 +8,7 @@ use certsite_core::site_format::snapshot::SnapshotError;
 use certsite_core::trust::problem::Problem;
 
 use crate::error::FsError;
+use crate::site::downloads::DownloadError;
 use crate::site::write::WriteError;
 
 /// Why a build wrote nothing.
@@ -31,6 +32,9 @@ pub(crate) enum BuildError {
     /// A template failed to render.
     #[error("模板错误：{0}")]
     Template(String),
+    /// A table to download is more than a workbook can hold.
+    #[error(transparent)]
+    Download(#[from] DownloadError),
     /// The site could not be written; the old one is intact.
     #[error(transparent)]
     Write(#[from] WriteError),

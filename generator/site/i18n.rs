@@ -37,6 +37,40 @@ impl Language {
         &self.table["page"]
     }
 
+    /// A string of the pages' table by a path of keys (`status.valid`);
+    /// empty when there is none.
+    pub(crate) fn word(&self, path: &str) -> &str {
+        path.split('.')
+            .fold(self.page(), |v, key| &v[key])
+            .as_str()
+            .unwrap_or_default()
+    }
+
+    /// A filed level range as the pages print it (`五级-三级`, `Level 5 –
+    /// Level 3`, one level alone), from its digits entry level first.
+    pub(crate) fn level_range(&self, digits: &[u8]) -> String {
+        let names: Vec<&str> = (digits.iter())
+            .map(|d| self.page()["level_names"][usize::from(d.saturating_sub(1))].as_str())
+            .map(Option::unwrap_or_default)
+            .collect();
+        names.join(self.word("range_to"))
+    }
+
+    /// The note on a directory entry adjusted after its first filing
+    /// (`2026-11-15 调整：备案有效期`): its date and what changed, as keys of
+    /// the table's `changes` (see [`Adjustment`](crate::site::model::Adjustment)).
+    pub(crate) fn adjustment(&self, on: &str, changes: &[&str]) -> String {
+        if changes.is_empty() {
+            return self.word("adjusted_unchanged").replace("{date}", on);
+        }
+        let changes: Vec<&str> = (changes.iter())
+            .map(|c| self.word(&format!("changes.{c}")))
+            .collect();
+        (self.word("adjusted"))
+            .replace("{date}", on)
+            .replace("{changes}", &changes.join(self.word("list_separator")))
+    }
+
     /// The module `strings.js` of this language's scripts.
     pub(crate) fn strings_module(&self) -> String {
         let t = &self.table;
@@ -73,7 +107,7 @@ pub(crate) static LANGUAGES: LazyLock<[Language; 2]> = LazyLock::new(|| {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::site::model::LEVEL_COLUMNS;
+    use crate::site::model::{ANNEX4_COLUMNS, LEVEL_COLUMNS};
 
     /// Every key of one table is in the other, with the same kind of value.
     fn same_shape(a: &Value, b: &Value, path: &str) {
@@ -139,6 +173,43 @@ mod tests {
             .map(|v| v.as_str().unwrap())
             .collect();
         assert_eq!(zh, LEVEL_COLUMNS);
+    }
+
+    #[test]
+    fn the_chinese_directory_columns_are_those_of_attachment_4() {
+        let zh = &LANGUAGES[0];
+        let keys = [
+            "serial",
+            "institution",
+            "address",
+            "contact",
+            "phone",
+            "filing_no",
+            "occupation",
+            "subtype",
+            "occupation_code",
+            "level_range",
+        ];
+        let words: Vec<&str> = keys.iter().map(|k| zh.word(k)).collect();
+        assert_eq!(words, ANNEX4_COLUMNS);
+    }
+
+    #[test]
+    fn ranges_and_adjustments_read_the_same_in_every_language() {
+        let [zh, en] = &*LANGUAGES;
+        assert_eq!(zh.level_range(&[5, 3]), "五级-三级");
+        assert_eq!(zh.level_range(&[2]), "二级");
+        assert_eq!(en.level_range(&[5, 3]), "Level 5 – Level 3");
+        let changes = ["scope", "period"];
+        assert_eq!(
+            zh.adjustment("2026-11-15", &changes),
+            "2026-11-15 调整：职业范围、备案有效期"
+        );
+        assert_eq!(
+            en.adjustment("2026-11-15", &changes),
+            "Adjusted 2026-11-15: occupations, filing period"
+        );
+        assert_eq!(zh.adjustment("2026-11-15", &[]), "2026-11-15 重新签发");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The public site, built as a flat pipeline (`build`): load the data
-//! folder, verify it, derive the view `model`, `render` the pages (the
+//! folder, verify it, derive the view `model`, make the `downloads` (the
+//! directory and the statistics as `spreadsheet`s), `render` the pages (the
 //! statistics page's `charts` drawn as SVG) and `markdown`, `shard` the
 //! certificates, build the `search_index`, and write everything atomically.
 //! `serve` previews the result.
@@ -7,6 +8,7 @@
 pub(crate) mod build;
 pub(crate) mod bundle;
 pub(crate) mod charts;
+pub(crate) mod downloads;
 pub(crate) mod error;
 pub(crate) mod headers;
 pub(crate) mod i18n;
@@ -19,4 +21,5 @@ pub(crate) mod offline;
 pub(crate) mod render;
 pub(crate) mod search_index;
 pub(crate) mod serve;
+pub(crate) mod spreadsheet;
 pub(crate) mod write;

@@ -10,8 +10,9 @@ use certsite_core::domain::code::{City, FilingNo};
 use certsite_core::domain::occupation::AccessControlled;
 use certsite_core::log::note;
 use certsite_core::trust::chain::Chain;
+use certsite_core::trust::chain::Signed;
 use certsite_core::trust::keys::PublicKey;
-use certsite_core::trust::statement::{Certificate, Institution, scope_range};
+use certsite_core::trust::statement::{Certificate, FilingState, Institution, scope_range};
 
 /// Column headers of 附件7, lowest level first.
 pub(crate) const LEVEL_COLUMNS: [&str; 5] = [
@@ -25,6 +26,131 @@ pub(crate) const LEVEL_COLUMNS: [&str; 5] = [
 /// Column of a level in [`LEVEL_COLUMNS`].
 pub(crate) fn level_column(level: i64) -> usize {
     (5 - level.clamp(1, 5)) as usize
+}
+
+/// Column headers of 附件4 (职业技能等级认定企业目录), in its order.
+pub(crate) const ANNEX4_COLUMNS: [&str; 10] = [
+    "序号",
+    "企业名称",
+    "详细地址",
+    "联系人",
+    "联系方式",
+    "机构备案号",
+    "职业名称",
+    "工种名称",
+    "职业编码",
+    "等级范围",
+];
+
+/// Where an institution stands in the directory on the data date: the
+/// 状态 column of the published 附件4. Derived from the filing's period by
+/// [`Institution::filing_state_on`], the rule certificates are judged by
+/// too. The directory lists the states apart, in this order; only
+/// [`Status::Valid`] counts as a current entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum Status {
+    /// 有效: within its filing period.
+    Valid,
+    /// 尚未生效: approved from a later date.
+    NotYetValid,
+    /// 资质已到期: past its filing period and not extended.
+    Lapsed,
+}
+
+impl Status {
+    /// The directory status of an entry on `date`.
+    pub(crate) fn of(entry: &Institution, date: &str) -> Status {
+        match entry.filing_state_on(date) {
+            FilingState::Valid => Status::Valid,
+            FilingState::NotYetValid => Status::NotYetValid,
+            FilingState::Lapsed => Status::Lapsed,
+        }
+    }
+
+    /// Its key in the string tables' `status`.
+    pub(crate) fn key(self) -> &'static str {
+        match self {
+            Status::Valid => "valid",
+            Status::NotYetValid => "not_yet_valid",
+            Status::Lapsed => "lapsed",
+        }
+    }
+}
+
+/// What an institution's newest directory entry changed from the one
+/// before it (动态调整), as the directory notes it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub(crate) struct Adjustment {
+    /// When the root signed the newest entry.
+    pub on: String,
+    /// What changed, as keys of the string tables' `changes`: `name`,
+    /// `contact` (address, contact person, phone), `scope`, `period`,
+    /// `keys`; empty when the entry was signed again unchanged.
+    pub changes: Vec<&'static str>,
+}
+
+impl Adjustment {
+    /// The newest entry of a history against the one before it; None for
+    /// an institution filed once.
+    fn of(history: &[Signed<Institution>]) -> Option<Adjustment> {
+        let [.., before, newest] = history else {
+            return None;
+        };
+        let (a, b) = (&before.statement, &newest.statement);
+        let sorted = |i: &Institution| {
+            let mut o = i.occupations.clone();
+            o.sort();
+            o
+        };
+        let changes = [
+            ("name", a.name != b.name),
+            (
+                "contact",
+                (&a.address, &a.contact, &a.phone) != (&b.address, &b.contact, &b.phone),
+            ),
+            ("scope", sorted(a) != sorted(b)),
+            (
+                "period",
+                (&a.approved_on, &a.valid_until) != (&b.approved_on, &b.valid_until),
+            ),
+            ("keys", a.keys != b.keys),
+        ];
+        Some(Adjustment {
+            on: b.issued_on.clone(),
+            changes: changes
+                .into_iter()
+                .filter_map(|(key, changed)| changed.then_some(key))
+                .collect(),
+        })
+    }
+}
+
+/// One row group of the published directory: an institution and its
+/// number (序号) among those of its status.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Listed<'a> {
+    /// 序号, from 1 within its status.
+    pub serial: usize,
+    /// The institution.
+    pub inst: &'a InstitutionView,
+}
+
+/// Institutions in the order the directory publishes them: by status
+/// (current ones first), then in the order given (city, filing number);
+/// numbered from 1 within each status.
+pub(crate) fn listing<'a>(insts: impl IntoIterator<Item = &'a InstitutionView>) -> Vec<Listed<'a>> {
+    let mut sorted: Vec<&InstitutionView> = insts.into_iter().collect();
+    sorted.sort_by_key(|i| i.status);
+    let mut out: Vec<Listed<'a>> = Vec::with_capacity(sorted.len());
+    for inst in sorted {
+        let serial = match out.last() {
+            Some(prev) if prev.inst.status == inst.status => prev.serial + 1,
+            _ => 1,
+        };
+        out.push(Listed { serial, inst });
+    }
+    out
 }
 
 /// One row of a 附件7-style table.
@@ -174,8 +300,10 @@ pub(crate) struct InstitutionView {
     pub approved_on: String,
     /// 有效期至.
     pub valid_until: String,
-    /// Whether the filing is valid on the data date.
-    pub filing_current: bool,
+    /// Its status in the directory on the data date.
+    pub status: Status,
+    /// What its newest entry changed, when it has more than one.
+    pub adjusted: Option<Adjustment>,
     /// When the root signed the current statement.
     pub statement_date: String,
     /// Filed occupations.
@@ -230,6 +358,8 @@ pub(crate) struct CityView {
     pub name: String,
     /// Its institutions, by filing number.
     pub institutions: Vec<InstitutionView>,
+    /// How many of them are current ([`Status::Valid`]).
+    pub current: usize,
 }
 
 /// The verifier's settings the browser needs: the privacy floor and the
@@ -351,6 +481,8 @@ pub(crate) struct SiteModel {
     pub cities: Vec<CityView>,
     /// Institutions.
     pub institution_count: usize,
+    /// Of which current ([`Status::Valid`] on the data date).
+    pub current_count: usize,
     /// Certificates published.
     pub certificate_count: usize,
     /// Revocations published.
@@ -444,7 +576,8 @@ impl InstitutionView {
             phone: s.phone.clone().unwrap_or_default(),
             approved_on: s.approved_on.clone(),
             valid_until: s.valid_until.clone(),
-            filing_current: s.filing_valid_on(data_date),
+            status: Status::of(s, data_date),
+            adjusted: None,
             statement_date: s.issued_on.clone(),
             occupations: s
                 .occupations
@@ -488,6 +621,59 @@ impl InstitutionView {
     }
 }
 
+/// The directory by city, in the notice's order of cities, each city's
+/// institutions by filing number with their newest entry, status and
+/// history, and how many of them are current.
+fn directory(chain: &Chain, data_date: &str) -> Vec<CityView> {
+    let mut per_inst: BTreeMap<&str, Vec<&Certificate>> = BTreeMap::new();
+    for c in chain.certificates.values() {
+        per_inst
+            .entry(c.statement.filing_no())
+            .or_default()
+            .push(&c.statement);
+    }
+    let mut cities: BTreeMap<u8, CityView> = BTreeMap::new();
+    for (filing, signed) in chain.institutions() {
+        let s = &signed.statement;
+        let certs = per_inst.get(filing).cloned().unwrap_or_default();
+        let mut view = InstitutionView::new(s, &certs, chain, data_date);
+        let history = chain.history.get(filing).map_or(&[][..], Vec::as_slice);
+        view.adjusted = Adjustment::of(history);
+        if history.len() > 1 {
+            view.history = history
+                .iter()
+                .map(|v| EntryView {
+                    issued_on: v.statement.issued_on.clone(),
+                    name: v.statement.name.clone(),
+                    approved_on: v.statement.approved_on.clone(),
+                    valid_until: v.statement.valid_until.clone(),
+                    occupations: v.statement.occupations.len(),
+                })
+                .collect();
+        }
+        let city = FilingNo::parse(filing).map(|f| f.city).ok();
+        let number = city.map_or(99, City::number);
+        view.city_page = city_file(number, 1);
+        cities
+            .entry(number)
+            .or_insert_with(|| CityView {
+                number,
+                page: city_file(number, 1),
+                name: s.city.clone(),
+                institutions: Vec::new(),
+                current: 0,
+            })
+            .institutions
+            .push(view);
+    }
+    for city in cities.values_mut() {
+        city.current = (city.institutions.iter())
+            .filter(|i| i.status == Status::Valid)
+            .count();
+    }
+    cities.into_values().collect()
+}
+
 impl SiteModel {
     /// Derives the model from a verified chain.
     pub(crate) fn new(chain: &Chain, root: &PublicKey) -> SiteModel {
@@ -499,45 +685,7 @@ impl SiteModel {
                 .filter(|c| !chain.revocations.contains_key(&c.statement.code))
                 .map(|c| &c.statement)
         };
-        let mut per_inst: BTreeMap<&str, Vec<&Certificate>> = BTreeMap::new();
-        for c in chain.certificates.values() {
-            per_inst
-                .entry(c.statement.filing_no())
-                .or_default()
-                .push(&c.statement);
-        }
-        let mut cities: BTreeMap<u8, CityView> = BTreeMap::new();
-        for (filing, signed) in chain.institutions() {
-            let s = &signed.statement;
-            let certs = per_inst.get(filing).cloned().unwrap_or_default();
-            let mut view = InstitutionView::new(s, &certs, chain, &data_date);
-            let history = chain.history.get(filing).map_or(&[][..], Vec::as_slice);
-            if history.len() > 1 {
-                view.history = history
-                    .iter()
-                    .map(|v| EntryView {
-                        issued_on: v.statement.issued_on.clone(),
-                        name: v.statement.name.clone(),
-                        approved_on: v.statement.approved_on.clone(),
-                        valid_until: v.statement.valid_until.clone(),
-                        occupations: v.statement.occupations.len(),
-                    })
-                    .collect();
-            }
-            let city = FilingNo::parse(filing).map(|f| f.city).ok();
-            let number = city.map_or(99, City::number);
-            view.city_page = city_file(number, 1);
-            cities
-                .entry(number)
-                .or_insert_with(|| CityView {
-                    number,
-                    page: city_file(number, 1),
-                    name: s.city.clone(),
-                    institutions: Vec::new(),
-                })
-                .institutions
-                .push(view);
-        }
+        let cities = directory(chain, &data_date);
         let by_occupation = CountTable::from_items(valid().map(|c| {
             (
                 (c.occupation_code.clone(), c.subtype.clone()),
@@ -550,6 +698,7 @@ impl SiteModel {
             let number = city.map_or(99, City::number);
             (number, city.map_or("?", City::name).to_string(), c.level)
         }));
+        let current_count = cities.iter().map(|c| c.current).sum();
         SiteModel {
             data_date,
             root_kid: root.kid(),
@@ -561,9 +710,10 @@ impl SiteModel {
                 .map(|p| PublisherView::new(&p.statement)),
             reviewers: ReviewerView::all(chain),
             institution_count: chain.history.len(),
+            current_count,
             certificate_count: chain.certificates.len(),
             revocation_count: chain.revocations.len(),
-            cities: cities.into_values().collect(),
+            cities,
             by_occupation,
             by_city,
             by_year: year_table(valid()),
@@ -582,6 +732,81 @@ impl SiteModel {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn entry(filing: &str, valid_until: &str, issued_on: &str) -> Institution {
+        Institution {
+            v: 1,
+            filing_no: filing.into(),
+            name: "沈阳鼓风机集团股份有限公司".into(),
+            city: "沈阳市".into(),
+            kind: "市属企业".into(),
+            address: None,
+            contact: None,
+            phone: None,
+            approved_on: "2020-06-01".into(),
+            valid_until: valid_until.into(),
+            occupations: Vec::new(),
+            keys: Vec::new(),
+            issued_on: issued_on.into(),
+        }
+    }
+
+    fn view(filing: &str, status: Status) -> InstitutionView {
+        let s = entry(filing, "2029-05-31", "2020-06-01");
+        let chain = Chain::default();
+        let mut v = InstitutionView::new(&s, &[], &chain, "2024-01-01");
+        v.status = status;
+        v
+    }
+
+    #[test]
+    fn the_status_is_the_filings_state_on_the_data_date() {
+        let s = entry("Y000021013002", "2023-05-31", "2020-06-01");
+        assert_eq!(Status::of(&s, "2023-05-31"), Status::Valid);
+        assert_eq!(Status::of(&s, "2023-06-01"), Status::Lapsed);
+        assert_eq!(Status::of(&s, "2020-05-31"), Status::NotYetValid);
+    }
+
+    #[test]
+    fn the_listing_puts_current_entries_first_and_numbers_each_status_from_one() {
+        let views = [
+            view("Y000021011001", Status::Lapsed),
+            view("Y000021011002", Status::Valid),
+            view("Y000021011003", Status::NotYetValid),
+            view("Y000021011004", Status::Valid),
+            view("Y000021011005", Status::Lapsed),
+        ];
+        let listed: Vec<(usize, &str)> = listing(&views)
+            .iter()
+            .map(|l| (l.serial, &l.inst.filing_no[10..]))
+            .collect();
+        assert_eq!(
+            listed,
+            [(1, "002"), (2, "004"), (1, "003"), (1, "001"), (2, "005")]
+        );
+    }
+
+    #[test]
+    fn an_adjustment_names_what_the_newest_entry_changed() {
+        let signed = |s: Institution| Signed {
+            statement: s,
+            raw: String::new(),
+            file: std::sync::Arc::from(std::path::Path::new("directory.jsonl")),
+            line: 1,
+            hash: [0; 32],
+        };
+        let first = entry("Y000021013002", "2023-05-31", "2020-06-01");
+        assert_eq!(Adjustment::of(&[signed(first.clone())]), None);
+        let mut renewed = entry("Y000021013002", "2026-05-31", "2023-05-20");
+        renewed.address = Some("沈阳市".into());
+        let adjusted = Adjustment::of(&[signed(first.clone()), signed(renewed)]).unwrap();
+        assert_eq!(adjusted.on, "2023-05-20");
+        assert_eq!(adjusted.changes, ["contact", "period"]);
+        let mut again = first.clone();
+        again.issued_on = "2021-01-01".into();
+        let unchanged = Adjustment::of(&[signed(first), signed(again)]).unwrap();
+        assert!(unchanged.changes.is_empty());
+    }
 
     #[test]
     fn count_tables_have_subtotals_and_a_total_row() {

@@ -16,9 +16,10 @@ use sha2::{Digest, Sha256};
 use crate::data::config::Config;
 use crate::site::bundle;
 use crate::site::charts::StatsCharts;
+use crate::site::downloads::Links;
 use crate::site::i18n::{LANGUAGES, Language};
 use crate::site::markdown::MarkdownPage;
-use crate::site::model::{SiteModel, city_file};
+use crate::site::model::{CityView, InstitutionView, SiteModel, Status, city_file, listing};
 use certsite_core::site_format::Files;
 use certsite_core::trust::keys::hex;
 
@@ -59,6 +60,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../site-templates/markdown.html"),
     ),
     ("404.html", include_str!("../../site-templates/404.html")),
+    (
+        "downloads.html",
+        include_str!("../../site-templates/downloads.html"),
+    ),
     (
         "counts.html",
         include_str!("../../site-templates/counts.html"),
@@ -182,6 +187,8 @@ fn environment() -> Environment<'static> {
     env.add_filter("fill", fill);
     env.add_filter("data", data);
     env.add_filter("named", named);
+    env.add_filter("levels", levels);
+    env.add_filter("adjusted", adjusted);
     for (name, source) in TEMPLATES {
         env.add_template(name, source).expect("templates parse");
     }
@@ -267,16 +274,32 @@ struct Renderer<'a> {
     model: &'a Value,
     assets: &'a Value,
     nav_targets: &'a [(String, NavLabel)],
+    /// The pages' links to the downloads.
+    links: &'a Links,
+}
+
+/// Institutions of one status on one page of a city's directory.
+#[derive(Serialize)]
+struct Section<'a> {
+    /// The status's key (`valid`, `lapsed`, …).
+    status: &'static str,
+    /// How many institutions of the city have it (on every page).
+    count: usize,
+    /// The institutions on this page, with their 序号.
+    entries: Vec<Entry<'a>>,
+}
+
+/// An institution and its 序号 among those of its status.
+#[derive(Serialize)]
+struct Entry<'a> {
+    serial: usize,
+    inst: &'a InstitutionView,
 }
 
 impl Renderer<'_> {
     /// A word of the pages' table, by a path of keys (`titles.verify`).
     fn word(&self, path: &str) -> String {
-        let mut v = self.lang.page();
-        for key in path.split('.') {
-            v = &v[key];
-        }
-        v.as_str().unwrap_or_default().to_string()
+        self.lang.word(path).to_string()
     }
 
     /// The site's own texts in this language: the `[english]` ones on the
@@ -386,49 +409,27 @@ impl Renderer<'_> {
         )?;
         for (path, template, key) in FIXED_PAGES {
             let title = self.word(&format!("titles.{key}"));
-            let extra = if *key == "stats" {
-                let charts = StatsCharts::new(model, self.lang);
-                context! {
-                    charts => context! {
-                        months => Value::from_safe_string(charts.months),
-                        cities => Value::from_safe_string(charts.cities),
-                        levels => Value::from_safe_string(charts.levels),
-                    },
+            let extra = match *path {
+                "directory/index.html" => context! {
+                    downloads => Value::from(Serde(&self.links.directory)),
+                },
+                "stats/index.html" => {
+                    let charts = StatsCharts::new(model, self.lang);
+                    context! {
+                        downloads => Value::from(Serde(&self.links.stats[self.lang.tag])),
+                        charts => context! {
+                            months => Value::from_safe_string(charts.months),
+                            cities => Value::from_safe_string(charts.cities),
+                            levels => Value::from_safe_string(charts.levels),
+                        },
+                    }
                 }
-            } else {
-                none()
+                _ => none(),
             };
             self.page(files, path, template, &title, extra)?;
         }
         for city in &model.cities {
-            let name = self.lang.table["cities"][&city.name]
-                .as_str()
-                .unwrap_or(&city.name)
-                .to_string();
-            let chunks: Vec<_> = city.institutions.chunks(CITY_PAGE).collect();
-            // Links from inside directory/: every page of the city.
-            let links: Vec<_> = (1..=chunks.len())
-                .map(|p| city_file(city.number, p))
-                .collect();
-            for (n, institutions) in chunks.iter().enumerate() {
-                let extra = context! {
-                    links => &links,
-                    city => context! { number => city.number, name => &name, count => city.institutions.len() },
-                    institutions => Value::from(Serde(institutions)),
-                    page => n + 1,
-                    pages => chunks.len(),
-                    first => n * CITY_PAGE + 1,
-                };
-                let title = if chunks.len() > 1 {
-                    self.word("titles.city_page")
-                        .replace("{city}", &name)
-                        .replace("{page}", &(n + 1).to_string())
-                } else {
-                    name.clone()
-                };
-                let path = format!("directory/{}", links[n]);
-                self.page(files, &path, "city.html", &title, extra)?;
-            }
+            self.city_pages(files, city)?;
         }
         for inst in model.institutions() {
             let path = format!("directory/{}.html", inst.filing_no);
@@ -439,6 +440,66 @@ impl Renderer<'_> {
             let path = format!("{}/index.html", p.slug);
             let extra = context! { body => Value::from_safe_string(p.page.html.clone()) };
             self.page(files, &path, "markdown.html", &p.page.title, extra)?;
+        }
+        Ok(())
+    }
+
+    /// A city's directory pages: its institutions in 附件4's columns, by
+    /// status, [`CITY_PAGE`] to a page.
+    fn city_pages(&self, files: &mut Files, city: &CityView) -> Result<(), minijinja::Error> {
+        let name = self.lang.table["cities"][&city.name]
+            .as_str()
+            .unwrap_or(&city.name)
+            .to_string();
+        let listed = listing(&city.institutions);
+        let mut counts: BTreeMap<Status, usize> = BTreeMap::new();
+        for entry in &listed {
+            *counts.entry(entry.inst.status).or_default() += 1;
+        }
+        let chunks: Vec<_> = listed.chunks(CITY_PAGE).collect();
+        // Links from inside directory/: every page of the city.
+        let links: Vec<_> = (1..=chunks.len())
+            .map(|p| city_file(city.number, p))
+            .collect();
+        for (n, chunk) in chunks.iter().enumerate() {
+            let mut sections: Vec<Section> = Vec::new();
+            for entry in *chunk {
+                let status = entry.inst.status;
+                if sections.last().is_none_or(|s| s.status != status.key()) {
+                    sections.push(Section {
+                        status: status.key(),
+                        count: counts[&status],
+                        entries: Vec::new(),
+                    });
+                }
+                let section = sections.last_mut().expect("pushed above");
+                section.entries.push(Entry {
+                    serial: entry.serial,
+                    inst: entry.inst,
+                });
+            }
+            let extra = context! {
+                links => &links,
+                city => context! {
+                    number => city.number,
+                    name => &name,
+                    current => city.current,
+                    others => city.institutions.len() - city.current,
+                },
+                sections => Value::from(Serde(&sections)),
+                downloads => Value::from(Serde(&self.links.cities[&city.number])),
+                page => n + 1,
+                pages => chunks.len(),
+            };
+            let title = if chunks.len() > 1 {
+                self.word("titles.city_page")
+                    .replace("{city}", &name)
+                    .replace("{page}", &(n + 1).to_string())
+            } else {
+                name.clone()
+            };
+            let path = format!("directory/{}", links[n]);
+            self.page(files, &path, "city.html", &title, extra)?;
         }
         Ok(())
     }
@@ -486,12 +547,41 @@ fn named(state: &State, value: Value, list: &str) -> Value {
     }
 }
 
+/// `{{ o.levels|levels }}`: a filed level range in the page's language.
+fn levels(state: &State, digits: Vec<u8>) -> String {
+    page_language(state).level_range(&digits)
+}
+
+/// `{{ inst.adjusted|adjusted }}`: the note on an adjusted directory entry,
+/// in the page's language.
+fn adjusted(state: &State, value: Value) -> Result<String, minijinja::Error> {
+    let on = value.get_attr("on")?.to_string();
+    let changes: Vec<String> = (value.get_attr("changes")?.try_iter()?)
+        .map(|c| c.to_string())
+        .collect();
+    let changes: Vec<&str> = changes.iter().map(String::as_str).collect();
+    Ok(page_language(state).adjustment(&on, &changes))
+}
+
+/// The language of the page being rendered.
+fn page_language(state: &State) -> &'static Language {
+    let tag = state
+        .lookup("lang")
+        .and_then(|l| l.get_attr("tag").ok())
+        .map(|t| t.to_string());
+    LANGUAGES
+        .iter()
+        .find(|l| Some(l.tag) == tag.as_deref())
+        .unwrap_or(&LANGUAGES[0])
+}
+
 /// Renders every page in every language, the assets, the sitemap and
-/// robots.txt.
+/// robots.txt; the pages link to `links`.
 pub(crate) fn render_site(
     model: &SiteModel,
     config: &Config,
     pages: &[MarkdownSource],
+    links: &Links,
 ) -> Result<Files, minijinja::Error> {
     let assets = asset_paths();
     let mut files = Files::new();
@@ -512,6 +602,7 @@ pub(crate) fn render_site(
             model: &model_value,
             assets: &assets_value,
             nav_targets: &nav,
+            links,
         };
         r.pages(&mut files, model, pages)?;
         if lang.is_chinese() {
@@ -540,6 +631,7 @@ pub(crate) fn render_site(
         model: &model_value,
         assets: &assets_value,
         nav_targets: &nav,
+        links,
     };
     let extra = context! { urls => Value::from(Serde(&sitemap)) };
     r.page(&mut files, "sitemap.xml", "sitemap.xml", "", extra)?;

@@ -352,6 +352,11 @@ mod tests {
             ("robots.txt", "text/plain; charset=utf-8"),
             ("a.svg", "image/svg+xml"),
             ("a.png", "image/png"),
+            ("directory/annex4.csv", "text/csv; charset=utf-8"),
+            (
+                "directory/annex4.xlsx",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ),
             ("log/checkpoint", "application/octet-stream"),
             ("log/tile/0/000", "application/octet-stream"),
             ("_headers", "application/octet-stream"),

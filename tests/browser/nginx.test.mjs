@@ -177,7 +177,7 @@ test('every rule of _headers holds: security headers, cached assets, revalidated
 test('each kind of file has the type certsite serve gives it', async () => {
   const byExtension = new Map();
   for (const f of siteFiles()) if (!byExtension.has(extname(f)) && f !== '_headers') byExtension.set(extname(f), f);
-  assert.deepEqual([...byExtension.keys()].sort(), ['', '.css', '.html', '.js', '.json', '.jsonl', '.svg', '.txt', '.xml']);
+  assert.deepEqual([...byExtension.keys()].sort(), ['', '.css', '.csv', '.html', '.js', '.json', '.jsonl', '.svg', '.txt', '.xlsx', '.xml']);
   for (const [ext, f] of byExtension) {
     const res = await get(f);
     assert.equal(res.headers['content-type'], MIME[ext] ?? 'application/octet-stream', f);
@@ -188,7 +188,7 @@ test('each kind of file has the type certsite serve gives it', async () => {
 
 test('text is gzip-compressed when the browser accepts it, and the tiles are not', async () => {
   const files = siteFiles();
-  const text = ['.html', '.css', '.js', '.json', '.jsonl', '.svg', '.xml', '.txt'].map((ext) => files.find((f) => f.endsWith(ext)));
+  const text = ['.html', '.css', '.js', '.json', '.jsonl', '.svg', '.xml', '.txt', '.csv'].map((ext) => files.find((f) => f.endsWith(ext)));
   for (const f of [...text, 'snapshot.jsonl', 'verify/index.html']) {
     const bytes = readFileSync(join(nginx.site, f));
     const zipped = await get(f, { 'Accept-Encoding': 'gzip, deflate, br' });

@@ -21,6 +21,7 @@ mod qr_codes;
 mod readme;
 mod serve_preview;
 mod sign_inputs;
+mod site_downloads;
 mod support;
 mod vectors;
 mod verdicts;

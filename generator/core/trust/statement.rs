@@ -149,6 +149,17 @@ pub struct Institution {
     pub issued_on: String,
 }
 
+/// Where an institution's filing (资质) stands on a date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FilingState {
+    /// Within its filing period (`approved_on` to `valid_until`, both included).
+    Valid,
+    /// Approved from a later date.
+    NotYetValid,
+    /// Past `valid_until` (资质已到期) and not extended.
+    Lapsed,
+}
+
 /// One occupation an institution may certify.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -464,7 +475,19 @@ impl Institution {
 
     /// Whether the filing is valid on `date` (an ISO date string).
     pub fn filing_valid_on(&self, date: &str) -> bool {
-        self.approved_on.as_str() <= date && date <= self.valid_until.as_str()
+        self.filing_state_on(date) == FilingState::Valid
+    }
+
+    /// Where the filing stands on `date` (an ISO date string): the one rule
+    /// for both a certificate's issue date and the directory's data date.
+    pub fn filing_state_on(&self, date: &str) -> FilingState {
+        if date < self.approved_on.as_str() {
+            FilingState::NotYetValid
+        } else if date <= self.valid_until.as_str() {
+            FilingState::Valid
+        } else {
+            FilingState::Lapsed
+        }
     }
 
     /// The scope entry that covers an occupation code and sub-specialty. An
@@ -726,6 +749,34 @@ mod tests {
 
     fn fields(problems: Vec<FieldProblem>) -> Vec<String> {
         problems.into_iter().map(|p| p.field).collect()
+    }
+
+    #[test]
+    fn a_filing_is_valid_from_approval_to_its_last_day_inclusive() {
+        let inst = Institution {
+            v: 1,
+            filing_no: "Y000021013002".into(),
+            name: "沈阳鼓风机集团股份有限公司".into(),
+            city: "沈阳市".into(),
+            kind: "市属企业".into(),
+            address: None,
+            contact: None,
+            phone: None,
+            approved_on: "2020-06-01".into(),
+            valid_until: "2023-05-31".into(),
+            occupations: Vec::new(),
+            keys: Vec::new(),
+            issued_on: "2020-06-01".into(),
+        };
+        for (date, state) in [
+            ("2020-05-31", FilingState::NotYetValid),
+            ("2020-06-01", FilingState::Valid),
+            ("2023-05-31", FilingState::Valid),
+            ("2023-06-01", FilingState::Lapsed),
+        ] {
+            assert_eq!(inst.filing_state_on(date), state, "{date}");
+            assert_eq!(inst.filing_valid_on(date), state == FilingState::Valid);
+        }
     }
 
     #[test]
