@@ -47,3 +47,4 @@ pub mod key_files;
 pub mod log;
 pub mod site;
 pub(crate) mod staging;
+pub(crate) mod workbook;

@@ -979,7 +979,7 @@ fn write_key(dir: &Path, label: &str, key: &SecretKey, name: &str) -> Result<(),
 }
 
 fn utf8_bom(text: &str) -> Vec<u8> {
-    let mut b = b"\xEF\xBB\xBF".to_vec();
+    let mut b = crate::workbook::UTF8_BOM.to_vec();
     b.extend_from_slice(text.as_bytes());
     b
 }

@@ -664,7 +664,7 @@ pub(crate) fn write_csv_with_bom(path: &Path, records: &[Vec<String>]) -> Result
     for record in records {
         w.write_record(record).map_err(in_memory)?;
     }
-    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    let mut bytes = crate::workbook::UTF8_BOM.to_vec();
     bytes.extend(
         w.into_inner()
             .map_err(|e| in_memory(e.into_error().into()))?,

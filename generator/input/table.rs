@@ -152,7 +152,7 @@ pub(crate) fn read_table(
 
 /// Decodes CSV bytes: BOM first (UTF-8, UTF-16), then strict UTF-8, then GBK.
 fn decode(path: &Path, bytes: &[u8]) -> Result<(String, &'static str), Problem> {
-    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+    if let Some(rest) = bytes.strip_prefix(crate::workbook::UTF8_BOM) {
         return strict_utf8(path, rest).map(|t| (t, "UTF-8 (BOM)"));
     }
     for (bom, enc, name) in [

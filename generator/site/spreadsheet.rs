@@ -17,8 +17,10 @@
 //! builds of the same data publish identical files.
 
 use rust_xlsxwriter::{
-    DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+    DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Worksheet, XlsxError,
 };
+
+use crate::workbook::{UTF8_BOM, dated_workbook, print_as_form};
 
 /// One cell.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -93,7 +95,7 @@ pub(crate) const HEAD_ROWS: u32 = 3;
 impl Table {
     /// The header row, then every row of every sheet: UTF-8 with a BOM.
     pub(crate) fn csv(&self) -> Vec<u8> {
-        let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+        let mut w = csv::Writer::from_writer(UTF8_BOM.to_vec());
         let record = |w: &mut csv::Writer<Vec<u8>>, cells: Vec<String>| {
             w.write_record(cells).expect("CSV in memory")
         };
@@ -111,13 +113,10 @@ impl Table {
     /// Fails only on what Excel cannot hold (a text over 32,767
     /// characters, more than 1,048,576 rows).
     pub(crate) fn xlsx(&self, date: &str) -> Result<Vec<u8>, XlsxError> {
-        let mut book = Workbook::new();
-        let created = ExcelDateTime::parse_from_str(date)?;
         let title = self.sheets.first().map_or("", |s| s.title.as_str());
-        book.set_properties(
-            &DocProperties::new()
-                .set_title(title)
-                .set_creation_datetime(&created),
+        let mut book = dated_workbook(
+            DocProperties::new().set_title(title),
+            &ExcelDateTime::parse_from_str(date)?,
         );
         let formats = Formats::new();
         for sheet in &self.sheets {
@@ -156,13 +155,7 @@ impl Table {
             row += height;
         }
         ws.set_freeze_panes(HEAD_ROWS, 0)?;
-        ws.set_repeat_rows(0, HEAD_ROWS - 1)?;
-        ws.set_landscape();
-        ws.set_paper_size(9); // A4
-        ws.set_print_fit_to_pages(1, 0);
-        ws.set_print_center_horizontally(true);
-        ws.set_footer("&C&P / &N");
-        Ok(())
+        print_as_form(ws, (0, HEAD_ROWS - 1), "&P / &N")
     }
 }
 

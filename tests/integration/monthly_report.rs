@@ -8,7 +8,6 @@ use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use calamine::{Data, Reader, Xlsx, open_workbook};
 use certsite_core::trust::city::Review;
 use certsite_core::trust::statement::Statement;
 
@@ -109,47 +108,14 @@ struct Sheet {
     merged: Vec<((u32, u32), (u32, u32))>,
 }
 
-fn text_of(d: &Data) -> String {
-    match d {
-        Data::Empty => String::new(),
-        Data::String(s) => s.clone(),
-        Data::Float(f) if f.fract() == 0.0 => format!("{}", *f as i64),
-        Data::Int(i) => i.to_string(),
-        other => format!("{other:?}"),
-    }
-}
-
-fn trim_row(mut row: Vec<String>) -> Vec<String> {
-    while row.last().is_some_and(String::is_empty) {
-        row.pop();
-    }
-    row
-}
-
 /// Every sheet of a workbook, opened back with calamine.
 fn sheets(path: &Path) -> Vec<Sheet> {
-    let mut book: Xlsx<_> = open_workbook(path).unwrap();
-    let names = book.sheet_names();
-    names
+    workbook_back(&fs::read(path).unwrap())
         .into_iter()
-        .map(|name| {
-            let range = book.worksheet_range(&name).unwrap();
-            assert_eq!(range.start(), Some((0, 0)), "{name} starts at A1");
-            let cells = range
-                .rows()
-                .map(|r| trim_row(r.iter().map(text_of).collect()))
-                .collect();
-            let merged = book
-                .merge_cells_by_sheet_name(&name)
-                .unwrap()
-                .into_iter()
-                .map(|d| (d.start, d.end))
-                .collect();
-            Sheet {
-                name,
-                cells,
-                merged,
-            }
+        .map(|s| Sheet {
+            cells: s.trimmed(),
+            name: s.name,
+            merged: s.merged,
         })
         .collect()
 }

@@ -5,10 +5,7 @@
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::io::Cursor;
 use std::path::Path;
-
-use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
 
 use certsite_core::trust::statement::Statement;
 
@@ -40,61 +37,22 @@ fn text(out: &Path, rel: &str) -> String {
         .replace("&#x2f;", "/")
 }
 
-/// A sheet read back from a workbook.
-struct SheetBack {
+/// A sheet read back from a workbook, each cell of a merged region
+/// holding the region's value.
+struct Filled {
     name: String,
-    /// Every row from the first, as text; each cell of a merged region
-    /// holds the region's value.
     rows: Vec<Vec<String>>,
-    /// The merged regions: (first row, first column), (last row, last column).
     merged: BTreeSet<((u32, u32), (u32, u32))>,
 }
 
-fn cell_text(d: &Data) -> String {
-    match d {
-        Data::Empty => String::new(),
-        Data::String(s) => s.clone(),
-        Data::Float(f) if f.fract() == 0.0 => format!("{f:.0}"),
-        Data::Int(i) => i.to_string(),
-        other => panic!("unexpected cell {other:?}"),
-    }
-}
-
 /// Every sheet of a workbook, in order.
-fn workbook(bytes: &[u8]) -> Vec<SheetBack> {
-    let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.to_vec())).unwrap();
-    let names = book.sheet_names();
-    names
+fn workbook(bytes: &[u8]) -> Vec<Filled> {
+    workbook_back(bytes)
         .into_iter()
-        .map(|name| {
-            let range = book.worksheet_range(&name).unwrap();
-            let (rows, cols) = range.end().map_or((0, 0), |(r, c)| (r + 1, c + 1));
-            let mut cells: Vec<Vec<String>> = (0..rows)
-                .map(|r| {
-                    (0..cols)
-                        .map(|c| range.get_value((r, c)).map(cell_text).unwrap_or_default())
-                        .collect()
-                })
-                .collect();
-            let merged: BTreeSet<_> = book
-                .merge_cells_by_sheet_name(&name)
-                .unwrap()
-                .into_iter()
-                .map(|d| (d.start, d.end))
-                .collect();
-            for ((r0, c0), (r1, c1)) in &merged {
-                let value = cells[*r0 as usize][*c0 as usize].clone();
-                for row in &mut cells[*r0 as usize..=*r1 as usize] {
-                    for cell in &mut row[*c0 as usize..=*c1 as usize] {
-                        cell.clone_from(&value);
-                    }
-                }
-            }
-            SheetBack {
-                name,
-                rows: cells,
-                merged,
-            }
+        .map(|s| Filled {
+            rows: s.filled(),
+            merged: s.merged.iter().copied().collect(),
+            name: s.name,
         })
         .collect()
 }
@@ -115,7 +73,7 @@ fn csv_rows(bytes: &[u8]) -> Vec<Vec<String>> {
 /// Checks one published table: its workbook's sheets each have the title,
 /// a note starting with `note`, the CSV's header, and their data rows,
 /// one after the other, are the CSV's. Returns the sheets.
-fn same_rows(out: &Path, stem: &str, title: &str, note: &str) -> Vec<SheetBack> {
+fn same_rows(out: &Path, stem: &str, title: &str, note: &str) -> Vec<Filled> {
     let sheets = workbook(&fs::read(out.join(format!("{stem}.xlsx"))).unwrap());
     let csv = csv_rows(&fs::read(out.join(format!("{stem}.csv"))).unwrap());
     let mut data = Vec::new();

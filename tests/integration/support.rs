@@ -332,3 +332,79 @@ pub fn demo_site(dir: &Path) -> PathBuf {
     assert_eq!(code, 0, "{stdout}{err}");
     site
 }
+
+/// One sheet of a workbook read back with calamine: its name, every row
+/// from A1 to its last cell as text, and its merged regions as ((first row,
+/// first column), (last row, last column)), in the workbook's order.
+#[derive(Debug)]
+pub struct SheetBack {
+    pub name: String,
+    pub rows: Vec<Vec<String>>,
+    pub merged: Vec<((u32, u32), (u32, u32))>,
+}
+
+impl SheetBack {
+    /// The rows with each cell of a merged region holding the region's value.
+    pub fn filled(&self) -> Vec<Vec<String>> {
+        let mut rows = self.rows.clone();
+        for ((r0, c0), (r1, c1)) in &self.merged {
+            let value = rows[*r0 as usize][*c0 as usize].clone();
+            for row in &mut rows[*r0 as usize..=*r1 as usize] {
+                for cell in &mut row[*c0 as usize..=*c1 as usize] {
+                    cell.clone_from(&value);
+                }
+            }
+        }
+        rows
+    }
+
+    /// The rows without their trailing empty cells.
+    pub fn trimmed(&self) -> Vec<Vec<String>> {
+        self.rows.iter().cloned().map(trim_row).collect()
+    }
+}
+
+/// `row` without its trailing empty cells.
+pub fn trim_row(mut row: Vec<String>) -> Vec<String> {
+    while row.last().is_some_and(String::is_empty) {
+        row.pop();
+    }
+    row
+}
+
+/// Every sheet of an `.xlsx` workbook's bytes, in order; a cell that is
+/// not text or a whole number fails the test.
+pub fn workbook_back(bytes: &[u8]) -> Vec<SheetBack> {
+    use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+    let text = |d: &Data| match d {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Float(f) if f.fract() == 0.0 => format!("{f:.0}"),
+        Data::Int(i) => i.to_string(),
+        other => panic!("unexpected cell {other:?}"),
+    };
+    let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let names = book.sheet_names();
+    names
+        .into_iter()
+        .map(|name| {
+            let range = book.worksheet_range(&name).unwrap();
+            assert_eq!(range.start(), Some((0, 0)), "{name} starts at A1");
+            let (height, width) = range.end().map_or((0, 0), |(r, c)| (r + 1, c + 1));
+            let rows = (0..height)
+                .map(|r| {
+                    (0..width)
+                        .map(|c| range.get_value((r, c)).map(text).unwrap_or_default())
+                        .collect()
+                })
+                .collect();
+            let merged = book
+                .merge_cells_by_sheet_name(&name)
+                .unwrap()
+                .into_iter()
+                .map(|d| (d.start, d.end))
+                .collect();
+            SheetBack { name, rows, merged }
+        })
+        .collect()
+}

@@ -79,7 +79,7 @@ pub(super) fn csv(report: &Report) -> Vec<u8> {
         }
         blocks.push(b);
     }
-    let mut out = b"\xEF\xBB\xBF".to_vec();
+    let mut out = crate::workbook::UTF8_BOM.to_vec();
     for (i, block) in blocks.iter().enumerate() {
         // A blank line between blocks (the csv crate writes an empty
         // record as `""`).

@@ -19,15 +19,13 @@
 use std::io::Cursor;
 
 use rust_xlsxwriter::{
-    DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, Workbook, Worksheet,
-    XlsxError,
+    DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, Worksheet, XlsxError,
 };
+
+use crate::workbook::{dated_workbook, print_as_form};
 
 use super::text::FORM_COLUMNS;
 use super::{Form, LEFT_OUT_HEADER, REPORT_TITLE, Report, UNIT};
-
-/// A4 in Excel's paper sizes.
-const A4: u8 = 9;
 
 /// The sheet of the list of what was left out.
 pub(crate) const LEFT_OUT_SHEET: &str = "未计入";
@@ -106,14 +104,8 @@ fn letter(col: u16) -> char {
 /// The print setup every sheet has: A4 landscape, one page wide, centred,
 /// the header row repeated on each page, page numbers at the foot.
 fn print_setup(ws: &mut Worksheet, header_row: u32) -> Result<(), XlsxError> {
-    ws.set_paper_size(A4)
-        .set_landscape()
-        .set_print_fit_to_pages(1, 0)
-        .set_print_center_horizontally(true)
-        .set_margins(0.6, 0.6, 0.7, 0.7, 0.3, 0.3)
-        .set_footer("&C第 &P 页，共 &N 页");
-    ws.set_repeat_rows(header_row, header_row)?;
-    Ok(())
+    ws.set_margins(0.6, 0.6, 0.7, 0.7, 0.3, 0.3);
+    print_as_form(ws, (header_row, header_row), "第 &P 页，共 &N 页")
 }
 
 /// Writes one form on its sheet.
@@ -216,7 +208,13 @@ fn write_left_out(ws: &mut Worksheet, report: &Report, f: &Formats) -> Result<()
 /// the creation date in its properties is the month's first day, not the
 /// clock's.
 pub(super) fn workbook(report: &Report) -> Result<Vec<u8>, XlsxError> {
-    let mut wb = Workbook::new();
+    let year = report.month[..4].parse().unwrap_or(2000);
+    let month = report.month[5..].parse().unwrap_or(1);
+    let properties = DocProperties::new()
+        .set_title(format!("{REPORT_TITLE} {}", report.month_text()))
+        .set_author(&report.form().filer)
+        .set_comment("certsite report");
+    let mut wb = dated_workbook(properties, &ExcelDateTime::from_ymd(year, month, 1)?);
     let f = Formats::new();
     for form in &report.forms {
         write_form(wb.add_worksheet(), report, form, &f)?;
@@ -224,15 +222,6 @@ pub(super) fn workbook(report: &Report) -> Result<Vec<u8>, XlsxError> {
     if !report.left_out.is_empty() {
         write_left_out(wb.add_worksheet(), report, &f)?;
     }
-    let year = report.month[..4].parse().unwrap_or(2000);
-    let month = report.month[5..].parse().unwrap_or(1);
-    let created = ExcelDateTime::from_ymd(year, month, 1)?;
-    let properties = DocProperties::new()
-        .set_title(format!("{REPORT_TITLE} {}", report.month_text()))
-        .set_author(&report.form().filer)
-        .set_comment("certsite report")
-        .set_creation_datetime(&created);
-    wb.set_properties(&properties);
     wb.save_to_buffer()
 }
 
