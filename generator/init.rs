@@ -169,6 +169,9 @@ fn config(opts: &InitOptions) -> String {
          root_key = \"keys/root.pub\"\n\
          # 查不到证书时，查验页面告诉访问者找谁。\n\
          contact = \"\"\n\
+         # 本站收录的最早核发年份（通知没有规定；可选）：构建拒收更早的证书，\n\
+         # 查验页面在下载任何数据之前指出年份输错的证书编号。\n\
+         # earliest_issue_year = 2020\n\
          \n\
          # 英文页面上的标题、持有者和联系方式（可选；缺省时显示中文，并标明是中文）。\n\
          # [english]\n\
@@ -234,7 +237,7 @@ fn readme(opts: &InitOptions) -> String {
          示例表格里各有一行示例数据，请换成真实数据。目录表和审核机构表中“签名公钥”一列可以填公钥（base64），\
          也可以填 .pub 文件的路径（相对于表格所在的目录）。没有经所在市审核的证书在查询页显示为“尚未审核”，不显示为有效；\
          审核要求起始日（可选）之前颁发的证书无须审核。撤销证书：填写 examples/revocations.csv，\
-         用根私钥、发证机构或所在市审核机构的私钥签名到 revocations/。\n\n\
+         用根私钥、评价机构或所在市审核机构的私钥签名到 revocations/。\n\n\
          站点发布地址：{base_url}。它写在 certsite.toml 里，也写在根密钥签名的发布者声明（publisher/）里，\
          证书二维码打开的就是它。地址改了，两处都要改：用 certsite log authorize 以新地址签发一份新的发布者声明。\n",
         title = opts.title,

@@ -41,7 +41,7 @@ enum KindArg {
     Certificates,
     /// 机构目录，附件4（根密钥签名）
     Directory,
-    /// 撤销清单（发证机构、所在市审核机构或根密钥签名）
+    /// 撤销清单（评价机构、所在市审核机构或根密钥签名）
     Revocations,
     /// 城市审核机构名单（根密钥签名）
     Cities,

@@ -145,7 +145,7 @@ pub(super) struct PrintArgs {
     /// 印制该机构的全部证书
     #[arg(long, value_name = "FILING_NO")]
     institution: Option<String>,
-    /// 发证机构自己的名册，文件或目录（默认 DATA/demo-rosters/certificates）
+    /// 评价机构自己的名册，文件或目录（默认 DATA/demo-rosters/certificates）
     #[arg(long, value_name = "PATH")]
     roster: Vec<PathBuf>,
     /// 照片目录：以证书编号或证件号码命名的 .jpg/.png

@@ -125,7 +125,7 @@ enum Command {
     /// 生成证书二维码（30mm×30mm，打开查验页面），SVG 或 PNG
     #[command(after_help = issuer::QR_EXAMPLES)]
     Qr(issuer::QrArgs),
-    /// 按附件6版式生成可打印的证书（HTML，可选 PDF），读取发证机构自己的名册
+    /// 按附件6版式生成可打印的证书（HTML，可选 PDF），读取评价机构自己的名册
     #[command(after_help = issuer::PRINT_EXAMPLES)]
     Print(issuer::PrintArgs),
     /// 只增不减的日志与签名快照：审计站点、比较检查点、登记日志密钥

@@ -47,7 +47,7 @@ pub(super) struct SiteArgs {
     skip_invalid: bool,
     #[command(flatten)]
     today: TodayArg,
-    /// 另把每份证书的二维码（SVG）写到此目录，供发证机构印制；不发布
+    /// 另把每份证书的二维码（SVG）写到此目录，供评价机构印制；不发布
     #[arg(long, value_name = "DIR")]
     qr_out: Option<PathBuf>,
     /// 发布者的日志私钥（默认为 certsite.toml 中的 [log] key）

@@ -34,5 +34,3 @@ pub const FILING_VALIDITY_YEARS: i16 = 3;
 pub const PROVINCE_CODE: u8 = 21;
 /// Province name shown with [`PROVINCE_CODE`].
 pub const PROVINCE_NAME: &str = "辽宁省";
-/// The 2019 national rule introduced the 22-character code; no code predates it.
-pub const FIRST_CODE_YEAR: u16 = 2019;

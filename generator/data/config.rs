@@ -28,6 +28,11 @@ pub(crate) struct Config {
     /// Whom to contact about missing or wrong data (shown on the verify page).
     #[serde(default)]
     pub contact: String,
+    /// The earliest year of issue the site publishes. The notice sets none;
+    /// with one, the build refuses older certificates and the pages name a
+    /// typed code's mistyped year before fetching anything.
+    #[serde(default)]
+    pub earliest_issue_year: Option<u16>,
     /// Privacy settings.
     #[serde(default)]
     pub privacy: Privacy,
@@ -160,6 +165,16 @@ impl Config {
         if config.shards.target_bytes < 512 {
             return Err(Problem::file(path, "shards.target_bytes 至少为 512"));
         }
+        // A code's year is 2000 + its two digits (附件5 五).
+        if config
+            .earliest_issue_year
+            .is_some_and(|y| !(2000..=2099).contains(&y))
+        {
+            return Err(Problem::file(
+                path,
+                "earliest_issue_year 应为 2000-2099 之间的年份（证书编号第14-15位是年份的后两位）",
+            ));
+        }
         Ok(config)
     }
 }
@@ -211,6 +226,27 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.message.contains("只含网址字符"), "{}", e.message);
+    }
+
+    #[test]
+    fn the_earliest_year_of_issue_is_one_a_code_can_carry() {
+        let head = "title = \"t\"\nauthority = \"a\"\nbase_url = \"https://x.example/\"\n";
+        let year = |tail: &str| Config::parse(Path::new("certsite.toml"), &format!("{head}{tail}"));
+        assert_eq!(year("").unwrap().earliest_issue_year, None);
+        assert_eq!(
+            year("earliest_issue_year = 2020\n")
+                .unwrap()
+                .earliest_issue_year,
+            Some(2020)
+        );
+        for bad in ["1999", "2100"] {
+            let e = year(&format!("earliest_issue_year = {bad}\n")).unwrap_err();
+            assert!(
+                e.message.starts_with("earliest_issue_year 应为 2000-2099"),
+                "{}",
+                e.message
+            );
+        }
     }
 
     #[test]

@@ -108,6 +108,7 @@ pub(crate) fn render(chain: &Chain, loaded: &Loaded) -> Result<Rendered, BuildEr
     model.policy = PagePolicy {
         min_iterations: loaded.config.privacy.min_iterations,
         access_controlled: Some(Catalogue::builtin().access_controlled()),
+        earliest_issue_year: loaded.config.earliest_issue_year.unwrap_or(0),
     };
     let (downloads, links) = crate::site::downloads::build(&model)?;
     files.extend(downloads);
@@ -202,6 +203,30 @@ pub(crate) struct Prepared {
     steps: Vec<(&'static str, Duration)>,
 }
 
+/// Takes out the certificates issued before the site's earliest year of
+/// issue (`earliest_issue_year`): the pages refuse such a code before any
+/// lookup, so publishing one would hide it. Each is a problem at its line.
+fn issued_before(chain: &mut Chain, first: u16) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    chain.certificates.retain(|_, c| {
+        let refused = certsite_core::domain::code::CertCode::parse(&c.statement.code)
+            .and_then(|code| code.check_issue_year(first));
+        match refused {
+            Ok(()) => true,
+            Err(e) => {
+                problems.push(Problem::field(
+                    &c.file,
+                    c.line,
+                    "code",
+                    format!("{e}：certsite.toml 的 earliest_issue_year 为 {first}"),
+                ));
+                false
+            }
+        }
+    });
+    problems
+}
+
 /// Runs every step but the write: nothing is written, the log's state
 /// included, and a failure leaves everything as it was.
 pub(crate) fn prepare(opts: &BuildOptions) -> Result<Prepared, BuildError> {
@@ -219,11 +244,14 @@ pub(crate) fn prepare(opts: &BuildOptions) -> Result<Prepared, BuildError> {
     timed("load", t);
 
     let t = Instant::now();
-    let (chain, mut problems) = loaded
+    let (mut chain, mut problems) = loaded
         .folder
         .verifier(opts.today)
         .verify_lines(std::mem::take(&mut loaded.lines));
     problems.extend(loaded.problems.iter().cloned());
+    if let Some(first) = loaded.config.earliest_issue_year {
+        problems.extend(issued_before(&mut chain, first));
+    }
     problems.sort();
     timed("verify", t);
     if !problems.is_empty() && !opts.skip_invalid {

@@ -143,7 +143,7 @@ pub(crate) fn build(model: &SiteModel) -> Result<(Files, Links), DownloadError> 
     Ok((files, links))
 }
 
-/// 附件4 for `insts`: its ten columns, then the site's (所在市, 备案有效期,
+/// 附件4 for `insts`: its ten columns, then the site's (所在市, 资质有效期,
 /// 状态, 目录调整); one row per filed occupation, the institution's cells
 /// merged down its rows; one sheet per status, current entries first.
 fn directory_table<'a>(

@@ -57,7 +57,7 @@ impl Language {
     }
 
     /// The note on a directory entry adjusted after its first filing
-    /// (`2026-11-15 调整：备案有效期`): its date and what changed, as keys of
+    /// (`2026-11-15 调整：资质有效期`): its date and what changed, as keys of
     /// the table's `changes` (see [`Adjustment`](crate::site::model::Adjustment)).
     pub(crate) fn adjustment(&self, on: &str, changes: &[&str]) -> String {
         if changes.is_empty() {
@@ -203,7 +203,7 @@ mod tests {
         let changes = ["scope", "period"];
         assert_eq!(
             zh.adjustment("2026-11-15", &changes),
-            "2026-11-15 调整：职业范围、备案有效期"
+            "2026-11-15 调整：职业范围、资质有效期"
         );
         assert_eq!(
             en.adjustment("2026-11-15", &changes),

@@ -370,6 +370,9 @@ pub(crate) struct PagePolicy {
     pub min_iterations: u32,
     /// The access-controlled (准入类) occupations.
     pub access_controlled: Option<AccessControlled>,
+    /// The earliest year of issue the site publishes (0: none), which the
+    /// pages check a typed code against before fetching anything.
+    pub earliest_issue_year: u16,
 }
 
 /// The publisher on the trust page.
@@ -559,12 +562,7 @@ impl InstitutionView {
             .iter()
             .filter(|c| chain.revocations.contains_key(&c.code))
             .count();
-        let by_year = year_table(
-            certs
-                .iter()
-                .copied()
-                .filter(|c| !chain.revocations.contains_key(&c.code)),
-        );
+        let by_year = year_table(certs.iter().copied().filter(|c| chain.counts(&c.code)));
         InstitutionView {
             filing_no: s.filing_no.clone(),
             name: s.name.clone(),
@@ -682,7 +680,7 @@ impl SiteModel {
             chain
                 .certificates
                 .values()
-                .filter(|c| !chain.revocations.contains_key(&c.statement.code))
+                .filter(|c| chain.counts(&c.statement.code))
                 .map(|c| &c.statement)
         };
         let cities = directory(chain, &data_date);

@@ -2,7 +2,7 @@
 // Batch checking: hundreds of codes (optionally with names), each verified
 // in this browser exactly as a single lookup, shards fetched once each and
 // in parallel, results streamed into a table and downloadable as CSV.
-import { CodeError, parseCode } from './code.js';
+import { CodeError, checkIssueYear, parseCode } from './code.js';
 import { ed25519Ready, fromBase64 } from './crypto.js';
 import { clientStarted, el, fill } from './dom.js';
 import { matches } from './holder.js';
@@ -86,6 +86,7 @@ async function checkOne(item) {
   let code;
   try {
     code = parseCode(item.code);
+    checkIssueYear(code, policy.earliestIssueYear ?? 0);
   } catch (e) {
     if (e instanceof CodeError) return { item, verdict: 'malformed', text: say(t.titled, { title: t.codeError, message: codeMessage(e) }) };
     throw e;

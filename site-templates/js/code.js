@@ -12,8 +12,6 @@ export const KINDS = ['央企辽宁分公司', '省属企业', '市属企业', '
 export const LEVEL_NAMES = ['一级/高级技师', '二级/技师', '三级/高级工', '四级/中级工', '五级/初级工'];
 /** @type {Record<string, string>} */
 const CATEGORY = { Y: '企业用人单位', S: '第三方评价机构' };
-/** The first year this coding applies to. */
-export const FIRST_YEAR = 2019;
 
 /**
  * The part of a code an error is about, as the page's words name it
@@ -51,6 +49,8 @@ export class CodeError extends Error {
     this.expectedKey = expectedKey;
     /** @type {string | undefined} The filing route a kind disagrees with (kind_route). */
     this.route = undefined;
+    /** @type {number | undefined} The site's earliest year of issue (year). */
+    this.first = undefined;
   }
 }
 
@@ -113,15 +113,15 @@ function filingFields(s) {
   if (city < 1 || city > 14) {
     throw new CodeError(8, 9, '机构所在市代码', text(s, 8, 9), '01-14（01 沈阳 … 11 铁岭、12 朝阳、13 盘锦、14 葫芦岛）', 'city', text(s, 8, 9));
   }
-  const kind = digits(s, 10, 10, '机构类别', 'kind');
+  const kind = digits(s, 10, 10, '机构类型', 'kind');
   if (kind < 1 || kind > 6) {
-    throw new CodeError(10, 10, '机构类别', text(s, 10, 10), '1-6（1 央企辽宁分公司、2 省属企业、3 市属企业、4 技工院校、5 行业协会、6 其他）', 'kind', text(s, 10, 10));
+    throw new CodeError(10, 10, '机构类型', text(s, 10, 10), '1-6（1 央企辽宁分公司、2 省属企业、3 市属企业、4 技工院校、5 行业协会、6 其他）', 'kind', text(s, 10, 10));
   }
   const order = digits(s, 11, 13, '机构备案顺序号', 'order');
   if (order === 0) throw new CodeError(11, 13, '机构备案顺序号', '000', '001-999（按备案先后顺序赋码）', 'order', '000');
   if (route !== 0 && kind !== 1) {
     const r = String(route).padStart(4, '0');
-    const error = new CodeError(10, 10, '机构类别', `${kind}（${KINDS[kind - 1]}）`, `1（央企辽宁分公司），因第2-5位备案途径代码为 ${r}（央企驻辽分支机构）`, 'kind', String(kind), 'kind_route');
+    const error = new CodeError(10, 10, '机构类型', `${kind}（${KINDS[kind - 1]}）`, `1（央企辽宁分公司），因第2-5位备案途径代码为 ${r}（央企驻辽分支机构）`, 'kind', String(kind), 'kind_route');
     error.route = r;
     throw error;
   }
@@ -173,14 +173,29 @@ export function parseCode(raw) {
   checkLength(s, 22, '证书编号长度', '1位字母+21位数字', 'length');
   const f = filingFields(s);
   const yy = digits(s, 14, 15, '核发年份', 'year');
+  // 附件5 gives the last two digits of the year and no earliest year: a
+  // site's own limit is checkIssueYear.
   const year = 2000 + yy;
-  if (year < FIRST_YEAR) {
-    throw new CodeError(14, 15, '核发年份', text(s, 14, 15), `${FIRST_YEAR % 100} 及以后（本编码规则自${FIRST_YEAR}年起施行）`, 'year', text(s, 14, 15));
-  }
   const level = digits(s, 16, 16, '等级代码', 'level');
   if (level < 1 || level > 5) throw new CodeError(16, 16, '等级代码', text(s, 16, 16), '1-5', 'level', text(s, 16, 16));
   const serial = digits(s, 17, 22, '证书序列码', 'serial');
   if (serial === 0) throw new CodeError(17, 22, '证书序列码', '000000', '000001-999999', 'serial', '000000');
   const { order, ...rest } = f;
   return { code: s.join(''), ...rest, year, level, level_name: LEVEL_NAMES[level - 1], serial };
+}
+
+/**
+ * Refuses a code issued before `first`, the earliest year of issue the site
+ * publishes (`earliest_issue_year` in certsite.toml, 0 for none). The notice
+ * sets no such year; a site sets one so that a mistyped year is named before
+ * anything is fetched. Throws CodeError.
+ * @param {ParsedCode} code
+ * @param {number} first
+ */
+export function checkIssueYear(code, first) {
+  if (code.year >= first) return;
+  const yy = String(code.year % 100).padStart(2, '0');
+  const error = new CodeError(14, 15, '核发年份', yy, `${String(first % 100).padStart(2, '0')} 及以后（本站收录 ${first} 年起核发的证书）`, 'year', yy);
+  error.first = first;
+  throw error;
 }

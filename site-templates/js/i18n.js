@@ -4,7 +4,7 @@
 // script as strings.js. Only text: every string is inserted with
 // textContent, never as HTML. Signed data (names, occupations) is shown as
 // signed, marked as Chinese on a page in another language.
-import { CITIES, FIRST_YEAR, KINDS, LEVEL_NAMES } from './code.js';
+import { CITIES, KINDS, LEVEL_NAMES } from './code.js';
 import { el } from './dom.js';
 import { TABLE } from './strings.js';
 
@@ -89,7 +89,7 @@ export function codeMessage(error) {
   if (chinese || !t.code) return error.message;
   const words = t.code;
   const field = words.fields[error.key] ?? error.key;
-  const expected = say(words.expected[error.expectedKey] ?? '', { route: error.route, year: FIRST_YEAR % 100, first: FIRST_YEAR });
+  const expected = say(words.expected[error.expectedKey] ?? '', { route: error.route, year: String((error.first ?? 0) % 100).padStart(2, '0'), first: error.first });
   const found = String(error.key).endsWith('length') ? say(words.characters, { n: error.value }) : error.value;
   if (error.start === 0) return say(words.whole, { field, found, expected });
   const template = error.start === error.end ? words.position : words.positions;

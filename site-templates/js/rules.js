@@ -32,6 +32,8 @@ const ID_VISIBLE_TAIL = 2;
  * @typedef {object} Policy
  * @property {number} minIterations
  * @property {{ codes: string[], names: string[] }} accessControlled
+ * @property {number} [earliestIssueYear] the site's earliest year of issue
+ *   (checkIssueYear in code.js), for codes typed into its pages
  */
 
 /**

@@ -3,7 +3,7 @@
 // (#CODE&name=…, what a QR code opens; the fragment never reaches the host),
 // fetches one shard and the issuer's statement in parallel, verifies them in
 // this browser and shows the verdict.
-import { CodeError, parseCode } from './code.js';
+import { CodeError, checkIssueYear, parseCode } from './code.js';
 import { ed25519Ready, fingerprint, fromBase64 } from './crypto.js';
 import { clientStarted, el, fill } from './dom.js';
 import { matches, normalizeName } from './holder.js';
@@ -340,6 +340,7 @@ async function verify(params) {
   let code;
   try {
     code = parseCode(params.code);
+    checkIssueYear(code, policy.earliestIssueYear ?? 0);
   } catch (e) {
     if (!(e instanceof CodeError)) throw e;
     // The code stays in the box, to be corrected where the message says.

@@ -103,7 +103,7 @@ export function todayInChina(now = new Date()) {
  */
 export function readPolicy(text) {
   const p = JSON.parse(text);
-  return { minIterations: p.min_iterations, accessControlled: p.access_controlled };
+  return { minIterations: p.min_iterations, accessControlled: p.access_controlled, earliestIssueYear: p.earliest_issue_year ?? 0 };
 }
 
 /**

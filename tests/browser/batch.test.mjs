@@ -46,7 +46,7 @@ test('mixed codes get a verdict each, names are checked, results download as CSV
   assert.deepEqual(names.slice(0, 2), ['一致', '不一致']);
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#batch-download')]);
   const csv = readFileSync(await download.path(), 'utf8');
-  assert.ok(csv.startsWith('\uFEFF序号,证书编号,查验结果,verdict'), csv.slice(0, 80));
+  assert.ok(csv.startsWith('\uFEFF序号,证书编号,查验结果,结果代码'), csv.slice(0, 80));
   assert.equal(csv.trim().split('\r\n').length, 9);
   assert.match(csv.split('\r\n')[0], /,审核,审核机构,审核日期/);
   assert.match(csv, new RegExp(`${CODE},证书有效,verified,.*沈阳市公共就业服务机构主管部门`));

@@ -107,7 +107,7 @@ test('a certificate its city has not reviewed yet is never shown as valid', asyn
     assert.equal(await page.locator('#verdict').getAttribute('data-rule'), null);
     const text = await page.locator('#verdict').innerText();
     assert.ok(text.includes('该证书尚未经所在市公共就业服务机构主管部门审核'), text);
-    assert.ok(text.includes(`发证机构${WAITING.institution}的签名有效`), text);
+    assert.ok(text.includes(`评价机构${WAITING.institution}的签名有效`), text);
     assert.ok(!text.includes('证书有效'), text);
     assert.ok(!(await page.locator('#certificate').isVisible()), 'no record shown as if valid');
     await page.screenshot({ path: join(SHOTS, `verify-not-reviewed-${name}.png`), fullPage: true });
@@ -137,6 +137,20 @@ test('a malformed code gets the precise message without waiting for any data', a
   await page.goto(`${demo.site.url}verify/#Y000021013002247000001`);
   await page.waitForFunction(() => document.getElementById('verdict').dataset.reason === 'malformed');
   assert.match(await page.locator('#verdict').innerText(), /第16位（等级代码）为 7，应为 1-5/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a code issued before the site\'s earliest year (certsite.toml) is named without any data, in both languages', async () => {
+  const page = await demo.browser.newPage(ROUTED);
+  const problems = watchConsole(page);
+  await page.route(/\/(c|i|snap)\/|snapshot\.jsonl$/, () => {});
+  await page.goto(`${demo.site.url}verify/#Y000021013002193000001`);
+  await page.waitForFunction(() => document.getElementById('verdict').dataset.reason === 'malformed');
+  assert.match(await page.locator('#verdict').innerText(), /第14-15位（核发年份）为 19，应为 20 及以后（本站收录 2020 年起核发的证书）/);
+  await page.goto(`${demo.site.url}en/verify/#Y000021013002193000001`);
+  await page.waitForFunction(() => document.getElementById('verdict').dataset.reason === 'malformed');
+  assert.match(await page.locator('#verdict').innerText(), /19.*20 or later \(this site publishes certificates issued from 2020\)/);
   assert.deepEqual(problems, []);
   await page.close();
 });

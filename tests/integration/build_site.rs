@@ -69,6 +69,27 @@ pub(crate) fn good_certs(w: &World) -> Vec<String> {
     ]
 }
 
+/// The fixture with [`good_certs`] reviewed by 沈阳市, as the statistics
+/// count them (附件7 counts only what passed review).
+pub(crate) fn reviewed_fixture(dir: &Path, w: &World) -> PathBuf {
+    let certs = good_certs(w);
+    let city = line(Statement::City(w.shenyang_city()), &w.root);
+    let reviews = (certs.iter())
+        .map(|c| {
+            line(
+                Statement::Review(w.review_of(c, "2023-04-20", "2024-03-05")),
+                &w.shenyang,
+            )
+        })
+        .collect();
+    fixture(
+        dir,
+        w,
+        &certs,
+        &[("cities.jsonl", vec![city]), ("reviews.jsonl", reviews)],
+    )
+}
+
 pub(crate) fn build(data: &Path, out: &Path, extra: &[&str]) -> (i32, String, String) {
     let mut cmd = certsite();
     cmd.args([
@@ -92,7 +113,7 @@ pub(crate) fn text(out: &Path, rel: &str) -> String {
 fn a_fixture_site_builds_with_every_page() {
     let dir = tempfile::tempdir().unwrap();
     let w = World::new();
-    let data = fixture(dir.path(), &w, &good_certs(&w), &[]);
+    let data = reviewed_fixture(dir.path(), &w);
     let out = dir.path().join("public");
     let (code, stdout, err) = build(&data, &out, &[]);
     assert_eq!(code, 0, "{stdout}{err}");
@@ -269,7 +290,7 @@ fn every_broken_rule_fails_the_build_and_keeps_the_old_site() {
         (
             "expired filing",
             vec![line(Statement::Certificate(expired), &w.heavy)],
-            "certs.jsonl:4: issued_on: 发证日期 2024-03-01 不在机构备案有效期",
+            "certs.jsonl:4: issued_on: 发证日期 2024-03-01 不在机构资质有效期",
         ),
         (
             "out-of-scope occupation",
@@ -349,6 +370,34 @@ fn skip_invalid_publishes_what_verifies_and_reports_the_rest() {
         !tree(&out).keys().any(|p| p.contains("skipped")),
         "the report is not published"
     );
+}
+
+#[test]
+fn certificates_issued_before_the_sites_earliest_year_are_refused_at_their_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = World::new();
+    let data = fixture(dir.path(), &w, &good_certs(&w), &[]);
+    fs::write(
+        data.join("certsite.toml"),
+        format!("earliest_issue_year = 2024\n{CONFIG}"),
+    )
+    .unwrap();
+    let out = dir.path().join("public");
+    let (code, stdout, err) = build(&data, &out, &[]);
+    assert_ne!(code, 0, "{stdout}{err}");
+    assert!(
+        err.contains(
+            "certs.jsonl:1: code: 第14-15位（核发年份）为 23，应为 24 及以后（本站收录 2024 年起核发的证书）：certsite.toml 的 earliest_issue_year 为 2024"
+        ),
+        "{err}"
+    );
+    assert!(!out.exists());
+    let (code, stdout, err) = build(&data, &out, &["--skip-invalid"]);
+    assert_eq!(code, 0, "{stdout}{err}");
+    let manifest: serde_json::Value = serde_json::from_str(&text(&out, "manifest.json")).unwrap();
+    assert_eq!(manifest["counts"]["certificates"], 2);
+    // The pages check a typed code against the same year.
+    assert!(text(&out, "verify/index.html").contains("\"earliest_issue_year\": 2024}"));
 }
 
 #[test]

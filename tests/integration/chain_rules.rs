@@ -179,7 +179,7 @@ fn an_expired_filing() {
     assert_eq!(
         problems,
         [
-            "certs.jsonl:1: issued_on: 发证日期 2024-03-01 不在机构备案有效期（2020-07-01 至 2023-06-30）内"
+            "certs.jsonl:1: issued_on: 发证日期 2024-03-01 不在机构资质有效期（2020-07-01 至 2023-06-30）内"
         ]
     );
 }
@@ -301,7 +301,7 @@ fn revocations_only_for_existing_certificates_by_issuer_or_root() {
         [
             "revocations.jsonl:1: code: 撤销的证书 Y000021013002243000099 不存在".to_string(),
             format!(
-                "revocations.jsonl:2: kid: 密钥 {} 既不是根密钥，也不是发证机构 {BLOWER} 或其所在市审核机构的签名密钥",
+                "revocations.jsonl:2: kid: 密钥 {} 既不是根密钥，也不是评价机构 {BLOWER} 或其所在市审核机构的签名密钥",
                 w.heavy.public().kid()
             ),
             "revocations.jsonl:3: revoked_on: 撤销日期 2024-02-01 早于发证日期 2024-03-01"
@@ -329,7 +329,7 @@ fn institution_statements_must_come_from_the_root() {
     assert_eq!(
         problems,
         [
-            "certs.jsonl:1: code: 发证机构 Y000021013002 不在已签名的机构目录中".to_string(),
+            "certs.jsonl:1: code: 评价机构 Y000021013002 不在已签名的机构目录中".to_string(),
             format!(
                 "directory.jsonl:1: kid: 机构声明须由根密钥 {} 签名，此处为 {}",
                 w.root.public().kid(),

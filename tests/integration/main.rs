@@ -28,3 +28,4 @@ mod verdicts;
 mod verdicts_review;
 mod verdicts_signature;
 mod verdicts_snapshot;
+mod wording;

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use certsite_core::trust::statement::Statement;
 
-use crate::build_site::{build, fixture, good_certs};
+use crate::build_site::{build, fixture, good_certs, reviewed_fixture};
 use crate::support::*;
 
 /// 附件4's columns, then the site's.
@@ -25,7 +25,7 @@ const DIRECTORY_HEADER: [&str; 14] = [
     "职业编码",
     "等级范围",
     "所在市",
-    "备案有效期",
+    "资质有效期",
     "状态",
     "目录调整",
 ];
@@ -245,7 +245,7 @@ fn the_directory_is_published_as_attachment_4_with_each_entrys_status() {
 fn every_statistics_table_downloads_in_both_languages_with_the_pages_rows() {
     let dir = tempfile::tempdir().unwrap();
     let w = World::new();
-    let data = fixture(dir.path(), &w, &good_certs(&w), &[]);
+    let data = reviewed_fixture(dir.path(), &w);
     let out = dir.path().join("public");
     let (code, stdout, err) = build(&data, &out, &[]);
     assert_eq!(code, 0, "{stdout}{err}");

@@ -169,6 +169,26 @@ fn code_vectors() -> Vec<Value> {
         "Y00002101300224300001",
         "Y0000210130021",
     ];
+    // The site's earliest year of issue (certsite.toml), checked after
+    // parsing: the year 2018 parses, and is refused by a site from 2020.
+    let with_first = [
+        ("Y000021013002183000001", 2020),
+        ("Y000021013002203000001", 2020),
+        ("Y000021013002193000001", 2019),
+    ];
+    let limited = with_first.iter().map(|(input, first)| {
+        match CertCode::parse(input).and_then(|c| c.check_issue_year(*first).map(|()| c)) {
+            Ok(c) => json!({"input": input, "kind": "code", "earliest_issue_year": first, "explain": c.explain()}),
+            Err(e) => json!({
+                "input": input,
+                "kind": "code",
+                "earliest_issue_year": first,
+                "error": e.to_string(),
+                "start": e.start,
+                "end": e.end,
+            }),
+        }
+    });
     inputs
         .iter()
         .map(|input| {
@@ -189,6 +209,7 @@ fn code_vectors() -> Vec<Value> {
                 }),
             }
         })
+        .chain(limited)
         .collect()
 }
 

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { CodeError, parseCode, parseFiling } from '../../site-templates/js/code.js';
+import { CodeError, checkIssueYear, parseCode, parseFiling } from '../../site-templates/js/code.js';
 import { canonicalize } from '../../site-templates/js/jcs.js';
 import { fingerprint, fromBase64, keyId, verifyEd25519 } from '../../site-templates/js/crypto.js';
 import { hex } from '../../site-templates/js/hash.js';
@@ -16,7 +16,13 @@ const unhex = (h) => Uint8Array.from(h.match(/../g) ?? [], (b) => parseInt(b, 16
 
 test('codes explain and fail exactly as certsite code explain does', () => {
   for (const v of vectors.codes) {
-    const parse = v.kind === 'filing' ? parseFiling : parseCode;
+    /** @param {string} input */
+    const limited = (input) => {
+      const code = parseCode(input);
+      checkIssueYear(code, v.earliest_issue_year);
+      return code;
+    };
+    const parse = v.kind === 'filing' ? parseFiling : v.earliest_issue_year ? limited : parseCode;
     if (v.explain) {
       assert.deepEqual(parse(v.input), v.explain, v.input);
     } else {

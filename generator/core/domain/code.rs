@@ -9,7 +9,7 @@ use std::fmt;
 use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::constants::{FIRST_CODE_YEAR, PROVINCE_CODE, PROVINCE_NAME};
+use crate::constants::{PROVINCE_CODE, PROVINCE_NAME};
 use crate::domain::level::Level;
 
 /// Length of a certificate code: 1 letter + 21 digits.
@@ -262,12 +262,12 @@ fn parse_filing_chars(s: &[char]) -> Result<FilingNo, CodeError> {
             "01-14（01 沈阳 … 11 铁岭、12 朝阳、13 盘锦、14 葫芦岛）".into(),
         )
     })?;
-    let kind_no = digits(s, 10, 10, "机构类别")? as u8;
+    let kind_no = digits(s, 10, 10, "机构类型")? as u8;
     let kind = Kind::from_number(kind_no).ok_or_else(|| {
         err(
             10,
             10,
-            "机构类别",
+            "机构类型",
             &field_text(s, 10, 10),
             "1-6（1 央企辽宁分公司、2 省属企业、3 市属企业、4 技工院校、5 行业协会、6 其他）"
                 .into(),
@@ -289,7 +289,7 @@ fn parse_filing_chars(s: &[char]) -> Result<FilingNo, CodeError> {
         return Err(err(
             10,
             10,
-            "机构类别",
+            "机构类型",
             &format!("{}（{}）", kind.number(), kind.name()),
             format!("1（央企辽宁分公司），因第2-5位备案途径代码为 {route:04}（央企驻辽分支机构）"),
         ));
@@ -370,19 +370,9 @@ impl CertCode {
         check_length(&s, CODE_LEN, "证书编号长度", "1位字母+21位数字")?;
         let filing = parse_filing_chars(&s)?;
         let yy = digits(&s, 14, 15, "核发年份")? as u16;
+        // 附件5 gives the last two digits of the year and no earliest year:
+        // a site's own limit is [`CertCode::check_issue_year`].
         let year = 2000 + yy;
-        if year < FIRST_CODE_YEAR {
-            return Err(err(
-                14,
-                15,
-                "核发年份",
-                &field_text(&s, 14, 15),
-                format!(
-                    "{:02} 及以后（本编码规则自{FIRST_CODE_YEAR}年起施行）",
-                    FIRST_CODE_YEAR % 100
-                ),
-            ));
-        }
         let level_digit = digits(&s, 16, 16, "等级代码")? as u8;
         let level = Level::from_digit(level_digit)
             .ok_or_else(|| err(16, 16, "等级代码", &field_text(&s, 16, 16), "1-5".into()))?;
@@ -396,6 +386,26 @@ impl CertCode {
             level,
             serial,
         })
+    }
+
+    /// Refuses a code issued before `first`, the earliest year of issue a
+    /// site publishes (`earliest_issue_year` in its `certsite.toml`). The
+    /// notice sets no such year; a site sets one so that a mistyped year is
+    /// named before anything is fetched.
+    pub fn check_issue_year(&self, first: u16) -> Result<(), CodeError> {
+        if self.year >= first {
+            return Ok(());
+        }
+        Err(err(
+            14,
+            15,
+            "核发年份",
+            &format!("{:02}", self.year % 100),
+            format!(
+                "{:02} 及以后（本站收录 {first} 年起核发的证书）",
+                first % 100
+            ),
+        ))
     }
 
     /// The 22-character form.
@@ -513,7 +523,7 @@ impl FilingNo {
             self.city.name()
         );
         out += &format!(
-            "第10位    机构类别      {}（{}）\n",
+            "第10位    机构类型      {}（{}）\n",
             self.kind.number(),
             self.kind.name()
         );
@@ -611,7 +621,7 @@ mod tests {
         // A non-zero route marks a central-enterprise branch: kind must be 1.
         assert_eq!(
             code_err("Y000121013002245000001"),
-            "第10位（机构类别）为 3（市属企业），应为 1（央企辽宁分公司），因第2-5位备案途径代码为 0001（央企驻辽分支机构）"
+            "第10位（机构类型）为 3（市属企业），应为 1（央企辽宁分公司），因第2-5位备案途径代码为 0001（央企驻辽分支机构）"
         );
     }
 
@@ -673,7 +683,7 @@ mod tests {
         }
         for bad in ['0', '7', '9'] {
             let code = format!("Y00002101{bad}001245000001");
-            assert!(code_err(&code).starts_with(&format!("第10位（机构类别）为 {bad}，应为 1-6")));
+            assert!(code_err(&code).starts_with(&format!("第10位（机构类型）为 {bad}，应为 1-6")));
         }
     }
 
@@ -688,14 +698,17 @@ mod tests {
 
     #[test]
     fn positions_14_15_year() {
-        for yy in 19..=99 {
+        // Any two digits: the notice sets no earliest year.
+        for yy in 0..=99 {
             let code = format!("Y000021013002{yy:02}5000001");
             assert_eq!(CertCode::parse(&code).unwrap().year, 2000 + yy);
         }
+        let old = CertCode::parse("Y000021013002185000001").unwrap();
         assert_eq!(
-            code_err("Y000021013002185000001"),
-            "第14-15位（核发年份）为 18，应为 19 及以后（本编码规则自2019年起施行）"
+            old.check_issue_year(2020).unwrap_err().to_string(),
+            "第14-15位（核发年份）为 18，应为 20 及以后（本站收录 2020 年起核发的证书）"
         );
+        assert!(old.check_issue_year(2018).is_ok());
         assert!(code_err("Y0000210130022x5000001").starts_with("第15位（核发年份）"));
     }
 

@@ -80,6 +80,15 @@ impl Chain {
         }
     }
 
+    /// Whether an accepted certificate counts in the statistics and in
+    /// 附件7: passed by its city's review (or issued before the city's
+    /// cut-over) and not revoked. The notice has enterprises file "审核通过的
+    /// 认定结果"; the site's statistics page counts the same.
+    pub fn counts(&self, code: &str) -> bool {
+        !matches!(self.review_state(code), ReviewState::NotReviewed)
+            && !self.revocations.contains_key(code)
+    }
+
     /// Judges one review line read apart from the data (a city's output an
     /// issuer holds), by the rules `verify` applies, against this chain's
     /// cities and certificates. When its certificate is in the chain, the
@@ -267,7 +276,7 @@ fn check_certificate(
         return vec![at(
             Rule::UnknownIssuer,
             "code",
-            format!("发证机构 {} 不在已签名的机构目录中", s.filing_no()),
+            format!("评价机构 {} 不在已签名的机构目录中", s.filing_no()),
         )];
     };
     let newest = &newest.statement;
@@ -320,7 +329,7 @@ fn check_against_filing(s: &Certificate, inst: &Institution) -> Vec<FieldProblem
             Rule::FilingPeriod,
             "issued_on",
             format!(
-                "发证日期 {issued} 不在机构备案有效期（{} 至 {}）内",
+                "发证日期 {issued} 不在机构资质有效期（{} 至 {}）内",
                 inst.approved_on, inst.valid_until
             ),
         ));
@@ -487,7 +496,7 @@ fn check_revocation(
                 Rule::RevocationSigner,
                 "kid",
                 format!(
-                    "密钥 {} 既不是根密钥，也不是发证机构 {filing} 或其所在市审核机构的签名密钥",
+                    "密钥 {} 既不是根密钥，也不是评价机构 {filing} 或其所在市审核机构的签名密钥",
                     p.kid
                 ),
             );
