@@ -207,7 +207,7 @@ fn the_directory_is_published_as_attachment_4_with_each_entrys_status() {
         "<h2 id=\"valid\">有效（1 家）</h2>",
         "<h2 id=\"lapsed\">资质已到期（1 家）</h2>",
         "<td rowspan=\"3\">1</td><th scope=\"rowgroup\" rowspan=\"3\"><a href=\"Y000021013002.html\">沈阳鼓风机集团股份有限公司</a></th>",
-        "<td class=\"mid\">电工</td>",
+        "<td class=\"occ\">电工</td>",
         "<a href=\"Y000021013002.html#history\">2024-02-01 调整：职业范围</a>",
         "<span class=\"tag\">资质已到期</span>",
         "href=\"../directory/annex4-city-01.xlsx\" download=\"职业技能等级认定企业目录-沈阳市-2024-03-02.xlsx\"",
