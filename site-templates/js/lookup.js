@@ -63,9 +63,11 @@ export function readHints(text) {
   return { origin: h.origin, shards: h.shards, issuers: h.issuers, width: h.width };
 }
 
-const decoder = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM keeps a leading BOM in the text, where Rust sees it too and
+// refuses the line: a decoder that dropped it would judge other bytes.
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 // The snapshot is read as Rust reads it (lossy): bad bytes fail its rules, not the page.
-const lenient = new TextDecoder('utf-8');
+const lenient = new TextDecoder('utf-8', { ignoreBOM: true });
 /** @type {(hint: TreeShape, head: TreeShape) => boolean} */
 const sameHead = (hint, head) => hint.bits === head.bits && hint.tiles.join() === head.tiles.join();
 /** @type {(rule?: string) => Lookup} */
@@ -381,6 +383,10 @@ export class Site {
     const [read, bytes] = await Promise.all([this.snapshot(), this.get(`i/${name}`)]);
     if (!read.snapshot || bytes === null) return null;
     if (!(await listedIn(await issuerPath.records, read.snapshot.issuers, issuerPath.bucket, name, bytes))) return null;
-    return JSON.parse(decoder.decode(bytes));
+    try {
+      return JSON.parse(decoder.decode(bytes));
+    } catch {
+      return null;
+    }
   }
 }

@@ -357,6 +357,20 @@ fn envelope_cases(f: &Fixture) -> Vec<Case> {
             ],
             fail(Rule::Envelope),
         ),
+        // A BOM is no part of a JSON line: Rust refuses the line, and so must
+        // a page whose TextDecoder would drop a BOM at the start of a file.
+        case(
+            "a BOM before the shard's first line",
+            vec![f.blower()],
+            vec![format!("\u{feff}{good}")],
+            fail(Rule::Envelope),
+        ),
+        case(
+            "a BOM before the issuer file's first line",
+            vec![format!("\u{feff}{}", f.blower())],
+            vec![good.clone()],
+            fail(Rule::Envelope),
+        ),
         case(
             "a line of other white space in the issuer file",
             vec![f.blower(), "\u{a0}".into()],
