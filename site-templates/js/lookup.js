@@ -8,7 +8,7 @@
 import { fromBase64 } from './crypto.js';
 import { extendsSeen } from './log.js';
 import { lookupPaths } from './paths.js';
-import { listedIn, readSnapshot, verifiedRecords } from './snapshot.js';
+import { isListed, listedIn, readSnapshot, verifiedRecords } from './snapshot.js';
 import { todayInChina, verifyCertificate } from './verify.js';
 
 /** @typedef {import('./code.js').ParsedCode} ParsedCode */
@@ -141,6 +141,41 @@ export function canRemember() {
 export class OfflineError extends Error {}
 
 /**
+ * A file the lookup needs and the host did not serve (HTTP 404): the
+ * snapshot, a tile on a proof's path, a file the snapshot lists, a log tile.
+ * The data could not be loaded; it is never a finding about the publisher
+ * (Rust: LookupFailure::Missing).
+ */
+export class MissingFile extends Error {
+  /** @param {string} path */
+  constructor(path) {
+    super(`${path}: HTTP 404`);
+    this.path = path;
+  }
+}
+
+/**
+ * Whether one of the snapshot's trees proves `file` (null when not served).
+ * When it does not because the host withheld a tile on the path, or the
+ * file the proven records list, throws MissingFile (Rust: check_in_tree).
+ * @param {Uint8Array<ArrayBuffer>[] | null} recs
+ * @param {TreeHead} head
+ * @param {number} bucket
+ * @param {string} name the file's name in its record
+ * @param {Uint8Array<ArrayBuffer> | null} file
+ * @param {string} path the file's path
+ * @param {string[]} tilePaths
+ * @param {(Uint8Array<ArrayBuffer> | null)[]} tiles
+ */
+async function provenIn(recs, head, bucket, name, file, path, tilePaths, tiles) {
+  if (await listedIn(recs, head, bucket, name, file)) return true;
+  const gone = tiles.indexOf(null);
+  if (gone >= 0) throw new MissingFile(tilePaths[gone]);
+  if (file === null && recs && isListed(recs, head, bucket, name)) throw new MissingFile(path);
+  return false;
+}
+
+/**
  * A request verify-early.js started for `url`, taken over once.
  * @param {string} url
  */
@@ -217,7 +252,21 @@ export class Site {
     /** @type {'ok' | 'rollback' | 'fork'} */
     let result = 'ok';
     if (seen) {
-      result = await extendsSeen(seen, snapshot.log, (p) => this.get(`log/${p}`).catch(() => null)).catch(() => 'fork');
+      // A tile not served (or not fetched) fails the proof; when it does,
+      // the log could not be loaded: a load failure, never a fork.
+      /** @type {unknown} */
+      let failed;
+      /** @param {string} p */
+      const getTile = async (p) => {
+        const tile = await this.get(`log/${p}`).catch((e) => {
+          if (failed === undefined) failed = e;
+          return null;
+        });
+        if (tile === null && failed === undefined) failed = new MissingFile(`log/${p}`);
+        return tile;
+      };
+      result = await extendsSeen(seen, snapshot.log, getTile).catch(() => 'fork');
+      if (result !== 'ok' && failed) throw failed;
     }
     if (result === 'ok' && (!seen || snapshot.log.size > seen.size)) {
       this.memory.write({ origin: snapshot.origin, size: snapshot.log.size, root: snapshot.log.root });
@@ -332,7 +381,7 @@ export class Site {
       all(shardTilePaths),
       all(issuerTilePaths),
     ]);
-    if (read.missing) return altered();
+    if (read.missing) throw new MissingFile('snapshot.jsonl');
     if (!read.snapshot) return { verdict: 'invalid-signature', reason: 'snapshot-invalid', rule: read.rule };
     const { snapshot } = read;
     // The page names its log: a snapshot of another site, even one the root
@@ -348,16 +397,16 @@ export class Site {
     }
     const shardRecords = this.records('c', snapshot.shards, shardIndex, shardTilePaths, shardTiles);
     const issuerRecords = this.records('i', snapshot.issuers, bucket, issuerTilePaths, issuerTiles);
-    const shardOk = await listedIn(await shardRecords, snapshot.shards, shardIndex, '', shardBytes);
-    const issuerOk = await listedIn(await issuerRecords, snapshot.issuers, bucket, issuerName, issuerBytes);
-    if (!shardOk || !issuerOk) return altered();
+    // The shard's tree first, then the issuer's, as Rust checks them.
+    if (!(await provenIn(await shardRecords, snapshot.shards, shardIndex, '', shardBytes, paths.shard, shardTilePaths, shardTiles))) return altered();
+    if (!(await provenIn(await issuerRecords, snapshot.issuers, bucket, issuerName, issuerBytes, paths.issuer, issuerTilePaths, issuerTiles))) return altered();
     const log = await this.checkLog(snapshot);
     if (log !== 'ok') {
       return { verdict: 'log-inconsistent', reason: `log-${log}`, rule: 'log-consistency', dataDate: snapshot.data_date };
     }
     // Every shard exists (generator/core/site_format/shard.rs): one the snapshot lists
     // as missing is a broken site, never "not found".
-    if (shardBytes === null) throw new Error(`${paths.shard}: HTTP 404`);
+    if (shardBytes === null) throw new MissingFile(paths.shard);
     const result = await verifyCertificate({
       code: code.code,
       rootKey: this.rootKey,

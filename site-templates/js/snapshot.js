@@ -195,3 +195,15 @@ export async function listedIn(recs, head, bucket, name, file) {
   if (hash === undefined || actual === undefined) return hash === actual;
   return same(hash, actual);
 }
+
+/**
+ * Whether proven `recs` list a file `name` for `bucket`.
+ * @param {Uint8Array<ArrayBuffer>[]} recs
+ * @param {TreeHead} head
+ * @param {number} bucket
+ * @param {string} name
+ */
+export function isListed(recs, head, bucket, name) {
+  const hash = listed(recs[bucket % 2 ** head.tiles[0]], name);
+  return hash !== undefined && hash !== null;
+}

@@ -9,7 +9,7 @@ import { clientStarted, el, fill } from './dom.js';
 import { matches, normalizeName } from './holder.js';
 import { isDate } from './rules.js';
 import { cityName, codeMessage, data, kindName, levelName, say, sayNodes, t, titleFor } from './i18n.js';
-import { OfflineError, Site, canRemember, localMemory, readHints } from './lookup.js';
+import { MissingFile, OfflineError, Site, canRemember, localMemory, readHints } from './lookup.js';
 import { normalizeInput } from './typed.js';
 import { readPolicy } from './verify.js';
 
@@ -365,7 +365,8 @@ async function verify(params) {
       }
     }
   } catch (e) {
-    result = { verdict: e instanceof OfflineError ? 'offline' : 'load-error', code };
+    // A file not served is said as such (reason 'missing'), never as altered data.
+    result = { verdict: e instanceof OfflineError ? 'offline' : 'load-error', code, reason: e instanceof MissingFile ? 'missing' : undefined };
   }
   if (stale()) return;
   current = { result, meta, lookup };

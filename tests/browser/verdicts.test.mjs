@@ -111,6 +111,7 @@ const TITLES = {
   'snapshot-invalid': /数据被改动/,
   'log-rollback': /站点数据与您此前看到的不一致/,
   'log-fork': /站点数据与您此前看到的不一致/,
+  missing: /无法加载本站数据/,
 };
 
 for (const c of corpus.snapshot_cases) {

@@ -70,5 +70,8 @@ fn an_auditor_judges_a_lookup_with_the_core_alone() {
     std::fs::write(&shard, edited).unwrap();
     let get = |path: &str| std::fs::read(site.join(path)).ok();
     let e = snapshot::check_lookup(&root, &origin, get, valid).unwrap_err();
-    assert_eq!(e.rule, Rule::SnapshotFiles, "{e}");
+    let snapshot::LookupFailure::Refused(p) = &e else {
+        panic!("{e}")
+    };
+    assert_eq!(p.rule, Rule::SnapshotFiles, "{e}");
 }

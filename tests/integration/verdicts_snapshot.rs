@@ -16,7 +16,9 @@ use serde_json::{Value, json};
 use certsite_core::log::merkle::{leaf_hash, root as merkle_root};
 use certsite_core::log::tiles::tiles;
 use certsite_core::site_format::shard::ShardScheme;
-use certsite_core::site_format::snapshot::{SignedSnapshot, check_log, check_lookup};
+use certsite_core::site_format::snapshot::{
+    LookupFailure, SignedSnapshot, check_log, check_lookup,
+};
 use certsite_core::trust::envelope::Envelope;
 use certsite_core::trust::keys::SecretKey;
 use certsite_core::trust::rules::Rule;
@@ -164,6 +166,12 @@ fn log_cases(w: &World, revoked: &Build) -> Vec<SnapCase> {
     let current = build(grown.clone());
     let mut lost = current.clone();
     lost.retain(|p, _| !p.starts_with("log/tile/0/"));
+    let mut edited = current.clone();
+    for (p, tile) in edited.iter_mut() {
+        if p.starts_with("log/tile/0/") {
+            tile[0] ^= 1;
+        }
+    }
     vec![
         SnapCase {
             name: "a later visit after the log grew",
@@ -195,9 +203,16 @@ fn log_cases(w: &World, revoked: &Build) -> Vec<SnapCase> {
             records: "revoked",
             seen: seen(&entries(260, "other")),
         },
+        // Withheld tiles are a load failure; edited ones fail the proof.
         SnapCase {
             name: "a later visit to a site whose log tiles are gone",
             host: lost,
+            records: "revoked",
+            seen: seen(&grown[..260]),
+        },
+        SnapCase {
+            name: "a later visit to a site whose log tiles are edited",
+            host: edited,
             records: "revoked",
             seen: seen(&grown[..260]),
         },
@@ -293,6 +308,32 @@ fn snap_cases(w: &World) -> Vec<SnapCase> {
             name: "the issuer tile missing",
             host: with(&|h| {
                 h.remove("snap/i/0/0");
+            }),
+            records: "revoked",
+            seen: None,
+        },
+        // A file withheld is a load failure, never a finding about the
+        // publisher: the page says the data could not be loaded.
+        SnapCase {
+            name: "the shard's tile withheld",
+            host: with(&|h| {
+                h.remove("snap/c/0/0");
+            }),
+            records: "revoked",
+            seen: None,
+        },
+        SnapCase {
+            name: "the shard withheld",
+            host: with(&|h| {
+                h.remove("c/0.jsonl");
+            }),
+            records: "revoked",
+            seen: None,
+        },
+        SnapCase {
+            name: "the issuer file withheld",
+            host: with(&|h| {
+                h.remove(&format!("i/{BLOWER}.jsonl"));
             }),
             records: "revoked",
             seen: None,
@@ -519,13 +560,15 @@ pub fn corpus_cases(w: &World) -> Vec<Value> {
             let (verdict, reason, rule) = match &rust {
                 // The records' own rule, as the verdict corpus decides it.
                 Ok(_) => (c.records, Value::Null, json!((c.records == "key-not-valid").then_some("key-window"))),
-                Err(p) if p.rule == Rule::SnapshotFiles => ("invalid-signature", json!("data-altered"), json!(p.rule.id())),
-                Err(p) if p.rule == Rule::LogConsistency => {
+                // Not served: the page cannot load the data, and says so.
+                Err(LookupFailure::Missing(_)) => ("load-error", json!("missing"), Value::Null),
+                Err(LookupFailure::Refused(p)) if p.rule == Rule::SnapshotFiles => ("invalid-signature", json!("data-altered"), json!(p.rule.id())),
+                Err(LookupFailure::Refused(p)) if p.rule == Rule::LogConsistency => {
                     let text = String::from_utf8(c.host["snapshot.jsonl"].clone()).unwrap();
                     let kind = if rolled_back(&text) { "log-rollback" } else { "log-fork" };
                     ("log-inconsistent", json!(kind), json!(p.rule.id()))
                 }
-                Err(p) => ("invalid-signature", json!("snapshot-invalid"), json!(p.rule.id())),
+                Err(LookupFailure::Refused(p)) => ("invalid-signature", json!("snapshot-invalid"), json!(p.rule.id())),
             };
             json!({
                 "name": c.name,
@@ -533,7 +576,10 @@ pub fn corpus_cases(w: &World) -> Vec<Value> {
                 "code": CODE,
                 "hints": hints(),
                 "host": encode(&c.host, |_| true),
-                "rust": rust.as_ref().err().map(|p| json!({ "rule": p.rule.id(), "message": p.message })),
+                "rust": rust.as_ref().err().map(|e| match e {
+                    LookupFailure::Missing(path) => json!({ "rule": null, "message": e.to_string(), "missing": path }),
+                    LookupFailure::Refused(p) => json!({ "rule": p.rule.id(), "message": p.message }),
+                }),
                 "seen": c.seen.map(|(size, root)| json!({ "origin": ORIGIN, "size": size, "root": STANDARD.encode(root) })),
                 "page": { "verdict": verdict, "reason": reason, "rule": rule },
             })

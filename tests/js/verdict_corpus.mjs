@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { fromBase64, useEd25519 } from '../../site-templates/js/crypto.js';
 import { verifyStrict } from '../../site-templates/js/ed25519.js';
 import { parseCode } from '../../site-templates/js/code.js';
-import { Site } from '../../site-templates/js/lookup.js';
+import { MissingFile, Site } from '../../site-templates/js/lookup.js';
 import { verifyCertificate } from '../../site-templates/js/verify.js';
 
 export const corpus = JSON.parse(readFileSync(new URL('../vectors/verdicts.json', import.meta.url)));
@@ -111,7 +111,14 @@ export function verdictTests() {
       test(`${path}snapshot: ${c.name}`, async () => {
         useEd25519(verifier);
         const l = lookup(c, decode(c.host), c.seen);
-        const r = await l.run();
+        // A file not served is a load failure, as the page shows it, naming
+        // the file Rust names.
+        const r = await l.run().catch((e) => {
+          if (!(e instanceof MissingFile)) throw e;
+          assert.equal(e.path, c.rust?.missing);
+          return { verdict: 'load-error', reason: 'missing', rule: undefined };
+        });
+        if (c.rust?.missing) assert.equal(r.verdict, 'load-error');
         assert.equal(r.verdict, c.page.verdict, JSON.stringify({ reason: r.reason, rule: r.rule }));
         // A snapshot or log refusal names its reason; the records' own reasons are the verdict corpus's.
         if (c.page.reason) assert.equal(r.reason, c.page.reason);

@@ -15,8 +15,8 @@ use std::collections::{BTreeMap, HashMap};
 use rayon::prelude::*;
 
 use crate::log::keyed_tree::{
-    FileEntry, ISSUER_TILE_HEIGHT, KeyedTree, TILE_HEIGHT, bucket_of, check_file, file_hash,
-    heights, path, record,
+    FileEntry, ISSUER_TILE_HEIGHT, KeyedTree, Mismatch, TILE_HEIGHT, bucket_of, check_file,
+    file_hash, heights, path, record,
 };
 use crate::log::merkle::Hash;
 use crate::site_format::Files;
@@ -287,38 +287,50 @@ impl SignedSnapshot {
     }
 }
 
+/// Why a lookup is not judged: a file is not served, or the files break a
+/// rule.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LookupFailure {
+    /// A file the lookup needs is not served: the snapshot, a tile on a
+    /// proof's path, a file the snapshot lists, a log tile. A load failure
+    /// (the page says the data could not be loaded), never a finding about
+    /// the publisher: a host that withholds a file proves nothing by it.
+    #[error("{0} 不存在（未能加载）")]
+    Missing(String),
+    /// The files break a rule.
+    #[error(transparent)]
+    Refused(#[from] SnapshotProblem),
+}
+
 /// What a visitor's page checks before it judges a lookup of `code`, over
 /// the files a host serves (`get` returns None for a missing file): the
 /// code is canonical (rule `code`; see [`lookup::canonical_code`]), the
 /// snapshot is the root's and of this site's log (`origin`, as the page
 /// names it: [`origin`] of the site's base URL), then the shard and the
 /// issuer's file ([`lookup::files`]) are the ones it commits to. Their
-/// lines are then judged as a dataset ([`lookup::lines`]).
+/// lines are then judged as a dataset ([`lookup::lines`]). A file the check
+/// needs and the host does not serve is [`LookupFailure::Missing`].
 /// The browser's twin is `site-templates/js/lookup.js`.
 pub fn check_lookup(
     root: &PublicKey,
     origin: &str,
     get: impl Fn(&str) -> Option<Vec<u8>>,
     code: &str,
-) -> Result<TrustedSnapshot, SnapshotProblem> {
+) -> Result<TrustedSnapshot, LookupFailure> {
     let code = &lookup::canonical_code(code).map_err(|p| SnapshotProblem {
         rule: Rule::Code,
         line: 0,
         message: p.message,
     })?;
-    let text = get(SNAPSHOT_FILE).ok_or_else(|| SnapshotProblem {
-        rule: Rule::SnapshotFiles,
-        line: 0,
-        message: format!("{SNAPSHOT_FILE} 不存在"),
-    })?;
+    let text = get(SNAPSHOT_FILE).ok_or_else(|| LookupFailure::Missing(SNAPSHOT_FILE.into()))?;
     let trusted = crate::trust::snapshot::read(&String::from_utf8_lossy(&text), root)?;
     let s = &trusted.snapshot;
     if s.origin != origin {
-        return Err(SnapshotProblem {
+        return Err(LookupFailure::Refused(SnapshotProblem {
             rule: Rule::SnapshotSigner,
             line: 0,
             message: format!("快照属于日志 {}，本站的日志是 {origin}", s.origin),
-        });
+        }));
     }
     let (_, heights) = s.shards.shape().expect("checked by read");
     let files = lookup::files(s, code).expect("checked by read");
@@ -348,13 +360,15 @@ pub fn check_lookup(
 
 /// Whether the snapshot's log extends the newest log a visitor has seen
 /// (`seen`: its size and root), read from the site's `log/` tiles: a site
-/// that went back, or shows another history, fails. The page remembers what
-/// it saw and runs the same check (`site-templates/js/log.js`).
+/// that went back, or shows another history, fails; a tile the proof needs
+/// and the host does not serve is [`LookupFailure::Missing`], not a fork.
+/// The page remembers what it saw and runs the same check
+/// (`site-templates/js/log.js`).
 pub fn check_log(
     trusted: &TrustedSnapshot,
     seen: Option<(u64, [u8; 32])>,
     get: impl Fn(&str) -> Option<Vec<u8>>,
-) -> Result<(), SnapshotProblem> {
+) -> Result<(), LookupFailure> {
     let Some((old, old_root)) = seen else {
         return Ok(());
     };
@@ -371,19 +385,33 @@ pub fn check_log(
         message,
     };
     if new < old {
-        return Err(fail(format!("日志回退：曾见 {old} 条，现在只有 {new} 条")));
+        return Err(fail(format!("日志回退：曾见 {old} 条，现在只有 {new} 条")).into());
     }
-    let get_tile = |p: &str| get(&format!("log/{p}"));
+    let missing = std::cell::RefCell::new(None);
+    let get_tile = |p: &str| {
+        let path = format!("log/{p}");
+        let tile = get(&path);
+        if tile.is_none() {
+            missing.borrow_mut().get_or_insert(path);
+        }
+        tile
+    };
     if !crate::log::consistency::extends(old as usize, &old_root, new as usize, &new_root, get_tile)
     {
+        if let Some(path) = missing.into_inner() {
+            return Err(LookupFailure::Missing(path));
+        }
         return Err(fail(format!(
-            "现在的 {new} 条日志不能证明是曾见的 {old} 条的延续：历史被改写、分叉，或证明块缺失"
-        )));
+            "现在的 {new} 条日志不能证明是曾见的 {old} 条的延续：历史被改写或分叉"
+        ))
+        .into());
     }
     Ok(())
 }
 
-/// Checks one file against one tree of the snapshot.
+/// Checks one file against one tree of the snapshot. When the check fails
+/// and a tile on the path, or the listed file itself, was not served, the
+/// lookup could not be made: [`LookupFailure::Missing`].
 fn check_in_tree(
     get: &impl Fn(&str) -> Option<Vec<u8>>,
     tree: &str,
@@ -392,19 +420,35 @@ fn check_in_tree(
     bucket: u32,
     name: &str,
     file: &str,
-) -> Result<(), SnapshotProblem> {
-    let tiles: Vec<Vec<u8>> = path(heights, bucket)
+) -> Result<(), LookupFailure> {
+    let fetched: Vec<(String, Option<Vec<u8>>)> = path(heights, bucket)
         .iter()
-        .map(|(level, index)| get(&format!("{TILE_DIR}{tree}/{level}/{index}")).unwrap_or_default())
+        .map(|(level, index)| {
+            let p = format!("{TILE_DIR}{tree}/{level}/{index}");
+            let tile = get(&p);
+            (p, tile)
+        })
         .collect();
-    let refs: Vec<&[u8]> = tiles.iter().map(Vec::as_slice).collect();
-    check_file(heights, top, bucket, &refs, name, get(file).as_deref()).map_err(|e| {
-        SnapshotProblem {
-            rule: Rule::SnapshotFiles,
-            line: 0,
-            message: format!("{file}：{e}"),
-        }
-    })
+    let refs: Vec<&[u8]> = (fetched.iter())
+        .map(|(_, t)| t.as_deref().unwrap_or_default())
+        .collect();
+    let content = get(file);
+    let Err(e) = check_file(heights, top, bucket, &refs, name, content.as_deref()) else {
+        return Ok(());
+    };
+    if let Some((p, _)) = fetched.iter().find(|(_, t)| t.is_none()) {
+        return Err(LookupFailure::Missing(p.clone()));
+    }
+    // With the tiles proven, a file mismatch with nothing served means the
+    // snapshot lists the file.
+    if content.is_none() && matches!(e, Mismatch::File(_)) {
+        return Err(LookupFailure::Missing(file.to_string()));
+    }
+    Err(LookupFailure::Refused(SnapshotProblem {
+        rule: Rule::SnapshotFiles,
+        line: 0,
+        message: format!("{file}：{e}"),
+    }))
 }
 
 #[cfg(test)]
