@@ -34,3 +34,7 @@ pub const FILING_VALIDITY_YEARS: i16 = 3;
 pub const PROVINCE_CODE: u8 = 21;
 /// Province name shown with [`PROVINCE_CODE`].
 pub const PROVINCE_NAME: &str = "辽宁省";
+
+/// The most entries a snapshot's log may hold (rule `log-size`): far above
+/// any province's, and exact in a page's arithmetic.
+pub const MAX_LOG_SIZE: i64 = 1 << 40;

@@ -57,8 +57,19 @@ export function tilePath(level, n, width) {
   return `tile/${level}/${indexPath(n)}${width < WIDTH ? `.p/${width}` : ''}`;
 }
 
-/** @param {number} n */
-const largestPowerBelow = (n) => 2 ** Math.floor(Math.log2(n - 1));
+// Integer arithmetic only: Math.log2 rounds, wrongly for large sizes.
+/** The largest power of two below `n` (n ≥ 2). @param {number} n */
+const largestPowerBelow = (n) => {
+  let k = 1;
+  while (k * 2 < n) k *= 2;
+  return k;
+};
+/** The exponent of `n` if it is a power of two, else -1. @param {number} n */
+const exponentOf = (n) => {
+  let e = 0;
+  while (2 ** e < n) e++;
+  return 2 ** e === n ? e : -1;
+};
 
 /** Subtree roots of a log of `size` entries, from `getTile(path)` (bytes or null). */
 class TileReader {
@@ -103,7 +114,8 @@ class TileReader {
    * @returns {Promise<Uint8Array | null>}
    */
   async root(start, n) {
-    if (Number.isInteger(Math.log2(n))) return this.perfect(start, Math.log2(n));
+    const e = exponentOf(n);
+    if (e >= 0) return this.perfect(start, e);
     const k = largestPowerBelow(n);
     const [a, b] = await Promise.all([this.root(start, k), this.root(start + k, n - k)]);
     return a && b ? nodeHash(a, b) : null;
@@ -156,7 +168,7 @@ async function proof(m, n, root) {
 async function verifyConsistency(m, n, oldRoot, newRoot, path) {
   if (m === 0 || m > n) return false;
   if (m === n) return path.length === 0 && same(oldRoot, newRoot);
-  const p = Number.isInteger(Math.log2(m)) ? [oldRoot, ...path] : path;
+  const p = exponentOf(m) >= 0 ? [oldRoot, ...path] : path;
   if (p.length === 0) return false;
   let fn = m - 1;
   let sn = n - 1;

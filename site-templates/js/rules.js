@@ -16,13 +16,15 @@ export const RULES = Object.freeze([
   'kdf', 'iterations', 'id-type', 'occupation-name', 'access-controlled', 'level-digit', 'code-level',
   'code-year', 'tier', 'unknown-issuer', 'key-not-listed', 'key-window', 'filing-period',
   'institution-name', 'scope', 'scope-level', 'duplicate-code', 'revocation-target', 'revocation-signer',
-  'revocation-date', 'review-target', 'review-signer', 'review-window', 'review-dates', 'publisher-signer', 'publisher-keys', 'snapshot-signer', 'snapshot-files', 'log-consistency',
+  'revocation-date', 'review-target', 'review-signer', 'review-window', 'review-dates', 'publisher-signer', 'publisher-keys', 'snapshot-signer', 'log-size', 'snapshot-files', 'log-consistency',
 ]);
 
 export const ID_TYPES = Object.freeze(['居民身份证', '港澳台居民居住证', '外国人永久居留身份证', '护照', '港澳居民来往内地通行证', '台湾居民来往大陆通行证']);
 /** Titles above 一级/高级技师 (the only tiers a record may carry), on level 1. */
 export const TOP_TIERS = Object.freeze(['特级技师', '首席技师']);
 export const KDF = 'PBKDF2-SHA256';
+/** The most entries a snapshot's log may hold (rule log-size): exact in this arithmetic. */
+export const MAX_LOG_SIZE = 2 ** 40;
 const ID_VISIBLE_TAIL = 2;
 
 /**
@@ -503,6 +505,7 @@ export function checkSnapshot(s) {
   c.date(s.data_date);
   if (!treeShapeOk(s.shards) || !treeShapeOk(s.issuers)) c.fail('schema');
   if (s.log.size < 0 || !isHash(s.log.root)) c.fail('schema');
+  else if (s.log.size > MAX_LOG_SIZE) c.fail('log-size');
   return c.rule;
 }
 

@@ -539,6 +539,29 @@ fn signer_cases(w: &World, revoked: &Build, honest: &Host) -> Vec<SnapCase> {
         records: "revoked",
         seen: None,
     });
+    // A size a browser would remember and then count wrongly (2^53 - 1 is
+    // a safe integer; its log2 rounds up): refused by a rule of its own.
+    for (name, size) in [
+        (
+            "a snapshot claiming a log of 2^40 + 1 entries",
+            (1_i64 << 40) + 1,
+        ),
+        (
+            "a snapshot claiming a log of 2^53 - 1 entries",
+            (1_i64 << 53) - 1,
+        ),
+    ] {
+        let mut huge = honest.clone();
+        let mut s = snapshot_statement(&huge);
+        s["log"]["size"] = json!(size);
+        resign(&mut huge, &s, &w.log);
+        out.push(SnapCase {
+            name,
+            host: huge,
+            records: "revoked",
+            seen: None,
+        });
+    }
     out
 }
 

@@ -123,6 +123,10 @@ pub enum Rule {
     /// A snapshot is signed by a log key the newest publisher statement
     /// lists, and its data date is inside that key's window.
     SnapshotSigner,
+    /// A snapshot's log holds at most 2^40 entries: far above any province's
+    /// (a statement a certificate), and within what a page counts exactly
+    /// (a JavaScript number is exact to 2^53; its log2 is not).
+    LogSize,
     /// Every file a verdict reads is the one the snapshot commits to: nothing
     /// stripped, edited, older or from another build.
     SnapshotFiles,
@@ -186,6 +190,7 @@ impl Rule {
         Rule::PublisherSigner,
         Rule::PublisherKeys,
         Rule::SnapshotSigner,
+        Rule::LogSize,
         Rule::SnapshotFiles,
         Rule::LogConsistency,
     ];
@@ -245,6 +250,7 @@ impl Rule {
             Rule::PublisherSigner => "publisher-signer",
             Rule::PublisherKeys => "publisher-keys",
             Rule::SnapshotSigner => "snapshot-signer",
+            Rule::LogSize => "log-size",
             Rule::SnapshotFiles => "snapshot-files",
             Rule::LogConsistency => "log-consistency",
         }

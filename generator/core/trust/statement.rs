@@ -320,6 +320,12 @@ impl Snapshot {
                 "log",
                 "日志大小应为非负整数，根为 32 字节哈希的 base64",
             );
+        } else if self.log.size > crate::constants::MAX_LOG_SIZE {
+            c.add(
+                Rule::LogSize,
+                "log",
+                format!("日志大小 {} 超过上限 2^40", self.log.size),
+            );
         }
         c.0
     }
