@@ -183,7 +183,7 @@ fn authorize_cmd(a: &AuthorizeArgs, out: &Output) -> CmdResult {
     crate::data::config::check_base_url(&a.base_url).map_err(|why| format!("--base-url：{why}"))?;
     let root = crate::key_files::read_secret(&a.key)?;
     let date = match &a.date {
-        Some(d) => date_arg(d, "--date ")?,
+        Some(d) => super::not_future(date_arg(d, "--date ")?, "--date", "发布者声明的日期")?,
         None => today_in_china(),
     };
     // Paths on the command line are the shell's: from the current folder.

@@ -180,6 +180,24 @@ impl TodayArg {
             None => Ok(today_in_china()),
         }
     }
+
+    /// The date a site is built as of: never after this machine's today in
+    /// China, so that no site carries a data date yet to come.
+    fn date_not_future(&self) -> Result<Date, String> {
+        not_future(self.date()?, "--today", "站点的数据日期")
+    }
+}
+
+/// `date`, unless it is after this machine's today in China (`what` is
+/// what would carry it).
+fn not_future(date: Date, option: &str, what: &str) -> Result<Date, String> {
+    let now = today_in_china();
+    if date > now {
+        return Err(format!(
+            "{option} {date} 晚于本机的今天（中国标准时间 {now}）：{what}不能是尚未到来的日期"
+        ));
+    }
+    Ok(date)
 }
 
 /// `--json`, for the commands that have a machine-readable summary.

@@ -221,7 +221,7 @@ pub(super) fn build_cmd(
     a: &SiteArgs,
     out: &Output,
 ) -> Result<(Exit, bool), Box<dyn std::error::Error>> {
-    let today = a.today.date()?;
+    let today = a.today.date_not_future()?;
     // Not a data folder at all: a usage fault (exit 2), not a data problem.
     let config = a.data.join(crate::data::config::CONFIG_FILE);
     if !config.exists() {

@@ -373,6 +373,30 @@ fn skip_invalid_publishes_what_verifies_and_reports_the_rest() {
 }
 
 #[test]
+fn a_build_is_never_dated_after_the_machines_today() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = World::new();
+    let data = fixture(dir.path(), &w, &good_certs(&w), &[]);
+    let out = dir.path().join("public");
+    let mut cmd = certsite();
+    cmd.args([
+        "build",
+        "--data",
+        data.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let (code, stdout, err) = run(cmd.args(["--today", "2099-01-01"]));
+    assert_eq!(code, 2, "{stdout}{err}");
+    assert!(
+        err.contains("--today 2099-01-01 晚于本机的今天（中国标准时间 ")
+            && err.contains("站点的数据日期不能是尚未到来的日期"),
+        "{err}"
+    );
+    assert!(!out.exists());
+}
+
+#[test]
 fn certificates_issued_before_the_sites_earliest_year_are_refused_at_their_line() {
     let dir = tempfile::tempdir().unwrap();
     let w = World::new();

@@ -141,6 +141,30 @@ fn a_new_log_key_is_authorised_and_the_diff_and_the_older_checkpoint_agree() {
     assert_eq!(code, 2);
     assert!(err.contains("只能追加到发布者声明的数据集"), "{err}");
     assert_eq!(fs::read(data.join("demo-keys/root.key")).unwrap(), root_key);
+    // Never dated after this machine's today (China time): a site would
+    // show a data date yet to come.
+    let (code, _, err) = run(certsite().current_dir(&data).args([
+        "log",
+        "authorize",
+        "--key",
+        "demo-keys/root.key",
+        "--log-key",
+        old_key,
+        "--name",
+        "x",
+        "--base-url",
+        "https://certsite.example/",
+        "--date",
+        "2099-01-01",
+        "--out",
+        publisher.to_str().unwrap(),
+    ]));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--date 2099-01-01 晚于本机的今天（中国标准时间 "),
+        "{err}"
+    );
+    assert_eq!(fs::read_to_string(&publisher).unwrap().lines().count(), 1);
     // Only the data folder's root may list log keys.
     let (code, _, err) = authorize("demo-keys/log.key");
     assert_eq!(code, 2);
