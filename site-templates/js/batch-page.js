@@ -8,7 +8,7 @@ import { clientStarted, el, fill } from './dom.js';
 import { matches } from './holder.js';
 import { codeMessage, data, levelName, say, sayNodes, t, titleFor } from './i18n.js';
 import { OfflineError, Site, canRemember, localMemory, readHints } from './lookup.js';
-import { readPolicy } from './verify.js';
+import { readPolicy, todayInChina } from './verify.js';
 
 /** @typedef {import('./lookup.js').Lookup} Lookup */
 /** @typedef {import('./verify.js').VerdictName} VerdictName */
@@ -244,7 +244,9 @@ async function run(items) {
   // Stored data (offline) may be older than the site: said so, with its date.
   const stored = dataDate && results.some((r) => r.result?.offline);
   const offline = stored ? ` ${say(t.offlineNote, { date: dataDate })}` : '';
-  status.textContent = `${say(t.batchDone, { all: items.length, summary, seconds })}${asOf}${offline}`;
+  const device = todayInChina();
+  const clock = dataDate && device < dataDate ? ` ${say(t.clockNote, { device, date: dataDate })}` : '';
+  status.textContent = `${say(t.batchDone, { all: items.length, summary, seconds })}${asOf}${offline}${clock}`;
   status.dataset.done = String(items.length);
   const header = t.batchHeader;
   const lines = results.map((r, i) => {

@@ -11,7 +11,7 @@ import { isDate } from './rules.js';
 import { cityName, codeMessage, data, kindName, levelName, say, sayNodes, t, titleFor } from './i18n.js';
 import { MissingFile, OfflineError, Site, canRemember, localMemory, readHints } from './lookup.js';
 import { normalizeInput } from './typed.js';
-import { readPolicy } from './verify.js';
+import { readPolicy, todayInChina } from './verify.js';
 
 /** @typedef {import('./dom.js').Child} Child */
 /** @typedef {import('./lookup.js').IssuerPath} IssuerPath */
@@ -209,6 +209,9 @@ function render() {
   if (result.rule) lines.push(el('p', { class: 'reason' }, t.rule, el('code', {}, result.rule)));
   if (result.dataDate) lines.push(el('p', { class: 'data-date' }, say(t.dataDate, { date: result.dataDate })));
   if (result.offline) lines.push(el('p', { class: 'offline-note' }, say(t.offlineNote, { date: result.dataDate })));
+  // The verdict never depends on the device's clock; a clock behind the data is said.
+  const device = todayInChina();
+  if (result.dataDate && device < result.dataDate) lines.push(el('p', { class: 'clock-note' }, say(t.clockNote, { device, date: result.dataDate })));
   if (result.offline) verdictBox.dataset.offline = 'stored';
   else delete verdictBox.dataset.offline;
   if (result.verdict === 'revoked') {

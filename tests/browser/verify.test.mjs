@@ -155,6 +155,21 @@ test('a code issued before the site\'s earliest year (certsite.toml) is named wi
   await page.close();
 });
 
+test('the verdict never depends on the device clock; a clock behind the data is said', async () => {
+  for (const [device, note] of [['2020-01-01', true], ['2031-06-01', false]]) {
+    const page = await demo.browser.newPage();
+    const problems = watchConsole(page);
+    await page.clock.setFixedTime(new Date(`${device}T12:00:00+08:00`));
+    await page.goto(`${demo.site.url}verify/#${CERT.code}`);
+    await page.waitForFunction(() => document.getElementById('verdict').dataset.verdict !== 'pending', null, { timeout: 30000 });
+    assert.equal(await page.locator('#verdict').getAttribute('data-verdict'), 'verified', device);
+    const said = await page.locator('#verdict').innerText();
+    assert.equal(said.includes(`您设备上的日期（${device}）早于本站的数据日期`), note, said);
+    assert.deepEqual(problems, []);
+    await page.close();
+  }
+});
+
 test('one changed character in a shard is an invalid signature; an altered issuer is not verified', async () => {
   const dir = copyWithTamperedShard(demo.site.out, CERT);
   const inst = join(dir, 'i', 'Y000021013003.jsonl');

@@ -27,7 +27,7 @@ test('one round trip: every file of a lookup is requested before any arrives', a
       resolve(files.has(path) ? new Response(files.get(path)) : new Response('', { status: 404 }));
     }));
   };
-  const site = new Site({ base: BASE, rootKey, hints: c.hints, policy, fetch, today: () => c.today });
+  const site = new Site({ base: BASE, rootKey, hints: c.hints, policy, fetch });
   const pending = site.lookup(parseCode(c.code));
   await new Promise((r) => setTimeout(r, 50));
   // snapshot, shard, issuer file, one shard tile, one issuer tile.
