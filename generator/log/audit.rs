@@ -3,7 +3,8 @@
 //! the root; the checkpoint is signed by the snapshot's log key and names
 //! the snapshot's log; every entry bundle and hash tile (older partial
 //! tiles included) is what the entries imply; every statement the site
-//! serves is in the log; every shard and institution file is the one the
+//! serves is in the log, and every statement of the log is still served
+//! where it belongs; every shard and institution file is the one the
 //! snapshot commits to; and an earlier checkpoint, if given, is a prefix.
 //! `certsite log diff` lists what a log added between two checkpoints.
 
@@ -20,9 +21,10 @@ use certsite_core::log::note;
 use certsite_core::log::tiles::{TILE_WIDTH, bundle_entries, parse_tile_path, tile_path};
 use certsite_core::site_format::shard::ShardScheme;
 use certsite_core::site_format::snapshot::{issuer_records, shard_records};
+use certsite_core::trust::envelope::Envelope;
 use certsite_core::trust::keys::PublicKey;
 use certsite_core::trust::snapshot::TrustedSnapshot;
-use certsite_core::trust::statement::TreeHead;
+use certsite_core::trust::statement::{Snapshot, TreeHead};
 
 /// What an audit found.
 #[derive(Debug, Default)]
@@ -320,6 +322,95 @@ fn served_lines(site: &Path) -> Vec<(PathBuf, usize, String)> {
     out
 }
 
+/// Where a logged statement must be served: a publisher statement in
+/// `snapshot.jsonl`; an institution's in its `i/` file; a city's in the
+/// `i/` file of every institution of the city (none when it has none); a
+/// certificate, review or revocation in the shard of its code.
+fn homes(entry: &str, snapshot: &Snapshot, issuer_files: &[String]) -> Result<Vec<String>, String> {
+    let env = Envelope::parse(entry).map_err(|e| format!("无法解析：{e}"))?;
+    let statement = env.statement.to_value();
+    let field = |name: &str| statement.get(name).and_then(serde_json::Value::as_str);
+    let homes = match field("type") {
+        Some("publisher") => vec![certsite_core::site_format::SNAPSHOT_FILE.to_string()],
+        Some("institution") => vec![format!(
+            "i/{}.jsonl",
+            field("filing_no").unwrap_or_default()
+        )],
+        Some("city") => {
+            let city = field("city_code").unwrap_or_default();
+            (issuer_files.iter())
+                .filter(|f| f.get(9..11) == Some(city))
+                .cloned()
+                .collect()
+        }
+        Some("certificate" | "review" | "revocation") => {
+            let code = field("code").unwrap_or_default();
+            let files = certsite_core::site_format::lookup::files(snapshot, code)
+                .ok_or_else(|| format!("证书编号 {code} 无法定位分片"))?;
+            vec![files.shard]
+        }
+        other => return Err(format!("不应出现在日志中的声明类型 {other:?}")),
+    };
+    Ok(homes)
+}
+
+/// Every statement of the log is still served, byte for byte, where it
+/// belongs ([`homes`]). Each line a site serves must be in the log, and
+/// each logged line must still be served: a publisher holding the log key
+/// who stops serving a revocation (or an institution statement, or a
+/// certificate) and re-signs the snapshot is caught here, since no
+/// statement is ever superseded by leaving it out.
+fn check_still_served(
+    site: &Path,
+    trusted: &TrustedSnapshot,
+    entries: &[Vec<u8>],
+    served: &[(PathBuf, usize, String)],
+    audit: &mut Audit,
+) {
+    let relative = |f: &PathBuf| {
+        (f.strip_prefix(site).unwrap_or(f))
+            .to_string_lossy()
+            .replace('\\', "/")
+    };
+    let at: HashSet<(String, &str)> = (served.iter())
+        .map(|(f, _, text)| (relative(f), text.as_str()))
+        .collect();
+    let mut issuer_files: Vec<String> = (list(&site.join("i")).into_iter())
+        .filter(|n| n.ends_with(".jsonl"))
+        .map(|n| format!("i/{n}"))
+        .collect();
+    issuer_files.sort();
+    let mut named = 0;
+    for (n, entry) in entries.iter().enumerate() {
+        let text = String::from_utf8_lossy(entry);
+        let missing: Vec<String> = match homes(&text, &trusted.snapshot, &issuer_files) {
+            Ok(homes) => (homes.into_iter())
+                .filter(|h| !at.contains(&(h.clone(), text.as_ref())))
+                .collect(),
+            Err(e) => {
+                audit.problems.push(format!("日志第 {} 条：{e}", n + 1));
+                continue;
+            }
+        };
+        if !missing.is_empty() {
+            named += 1;
+            if named <= 20 {
+                audit.problems.push(format!(
+                    "日志第 {} 条（{}）不再由 {} 提供：已记入日志的声明被删去了",
+                    n + 1,
+                    crate::log::state::summary(&text),
+                    missing.join("、")
+                ));
+            }
+        }
+    }
+    if named > 20 {
+        audit
+            .problems
+            .push(format!("……共 {named} 条已记入日志的声明不再提供"));
+    }
+}
+
 /// An attribute of the page's app element, unescaped (minijinja escapes
 /// `&`, `<`, `>`, quotes and `/`).
 fn attribute(html: &str, name: &str) -> Option<String> {
@@ -477,7 +568,8 @@ pub(crate) fn audit(
     }
     check_tiles(&log, &entries, &leaves, &mut audit);
     let logged: HashSet<&Hash> = leaves.iter().collect();
-    for (file, line, text) in served_lines(site) {
+    let served = served_lines(site);
+    for (file, line, text) in &served {
         audit.statements += 1;
         if !logged.contains(&leaf_hash(text.as_bytes())) {
             audit
@@ -485,6 +577,7 @@ pub(crate) fn audit(
                 .push(format!("{}:{line}：这条声明不在日志中", file.display()));
         }
     }
+    check_still_served(site, &trusted, &entries, &served, &mut audit);
     check_files(site, &trusted, &mut audit);
     check_pages(site, root_key, &trusted, &mut audit);
     if let Some(old) = from {

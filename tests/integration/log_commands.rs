@@ -87,6 +87,79 @@ fn an_auditor_passes_an_honest_mirror_and_names_what_a_host_changed() {
     assert!(err.contains("log/tile/0/000：内容与日志条目不符"), "{err}");
 }
 
+/// A publisher holding the log key stops serving a revocation the log
+/// holds and re-signs the snapshot over what is left: every file agrees
+/// with the snapshot and every served line is logged, so only the check
+/// that each logged statement is still served where it belongs catches it.
+#[test]
+fn an_auditor_catches_a_publisher_who_stops_serving_a_logged_statement() {
+    use certsite_core::site_format::shard::ShardScheme;
+    use certsite_core::site_format::snapshot::SignedSnapshot;
+
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    copy_dir(&repo().join("data"), &data);
+    let site = dir.path().join("site");
+    build(&data, &site);
+    let mut files = std::collections::BTreeMap::new();
+    for tree in ["c", "i"] {
+        for entry in fs::read_dir(site.join(tree)).unwrap() {
+            let path = entry.unwrap().path();
+            let name = format!("{tree}/{}", path.file_name().unwrap().to_string_lossy());
+            files.insert(name, fs::read(&path).unwrap());
+        }
+    }
+    let (shard, bytes) = (files.iter())
+        .find(|(p, b)| p.starts_with("c/") && String::from_utf8_lossy(b).contains("revoked_on"))
+        .map(|(p, b)| (p.clone(), b.clone()))
+        .unwrap();
+    let kept: String = (String::from_utf8(bytes).unwrap().lines())
+        .filter(|l| !l.contains("revoked_on"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    files.insert(shard.clone(), kept.into_bytes());
+    let text = fs::read_to_string(site.join("snapshot.jsonl")).unwrap();
+    let root = certsite_core::trust::keys::PublicKey::from_file_text(
+        &fs::read_to_string(repo().join("data/root.pub")).unwrap(),
+        Some("pub"),
+    )
+    .unwrap();
+    let trusted = certsite_core::trust::snapshot::read(&text, &root).unwrap();
+    let s = &trusted.snapshot;
+    let lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let filings = (files.keys())
+        .filter_map(|p| p.strip_prefix("i/")?.strip_suffix(".jsonl"))
+        .map(str::to_string)
+        .collect();
+    let log_key = certsite::key_files::read_secret(&data.join("demo-keys/log.key")).unwrap();
+    SignedSnapshot {
+        scheme: ShardScheme {
+            bits: s.shards.bits as u8,
+        },
+        filings,
+        publisher: lines[..lines.len() - 1].to_vec(),
+        origin: s.origin.clone(),
+        data_date: s.data_date.clone(),
+        log: s.log.clone(),
+    }
+    .add_to(&mut files, &log_key);
+    for (path, bytes) in &files {
+        if path == &shard || path == "snapshot.jsonl" || path.starts_with("snap/") {
+            fs::write(site.join(path), bytes).unwrap();
+        }
+    }
+    let (code, out, err) = verify(&site, None);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        err.contains("（revocation Y")
+            && err.contains(&format!("不再由 {shard} 提供：已记入日志的声明被删去了")),
+        "{err}"
+    );
+    // Nothing else is wrong with it: the files agree with the re-signed snapshot.
+    assert!(!err.contains("与签名快照"), "{err}");
+    assert!(!err.contains("不在日志中"), "{err}");
+}
+
 #[test]
 fn a_new_log_key_is_authorised_and_the_diff_and_the_older_checkpoint_agree() {
     let dir = tempfile::tempdir().unwrap();
