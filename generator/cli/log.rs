@@ -278,8 +278,8 @@ fn must_exist(path: &Path) -> Result<(), FsError> {
 
 /// An audit finding as JSON, shaped as the other commands' problems: the
 /// file (or `--from`) it begins with, before `：`, its line if it names
-/// one (`c/0a1.jsonl:3`), and what is wrong.
-fn finding_json(text: &str) -> serde_json::Value {
+/// one (`c/0a1.jsonl:3`), what is wrong, and the check that found it.
+fn finding_json(text: &str, rule: &str) -> serde_json::Value {
     let names_file = |head: &str| {
         !head.contains(char::is_whitespace)
             && (head.contains('/') || head.contains('.') || head.starts_with("--"))
@@ -299,7 +299,7 @@ fn finding_json(text: &str) -> serde_json::Value {
         "line": line,
         "field": null,
         "message": message,
-        "rule": null,
+        "rule": rule,
     })
 }
 
@@ -334,7 +334,7 @@ fn print_audit(site: &Path, a: &Audit, with_from: bool, out: &Output) -> Exit {
         "statements": a.statements,
         "files": a.files,
         "rollback_checked": a.rollback_checked,
-        "problems": a.problems.iter().map(|p| finding_json(p)).collect::<Vec<_>>(),
+        "problems": a.problems.iter().map(|p| finding_json(&p.text, p.rule)).collect::<Vec<_>>(),
     }));
     if a.problems.is_empty() {
         out.passed("全部通过。");
@@ -346,7 +346,7 @@ fn print_audit(site: &Path, a: &Audit, with_from: bool, out: &Output) -> Exit {
         return Exit::Success;
     }
     for p in &a.problems {
-        out.detail(p);
+        out.detail(&p.text);
     }
     out.trouble(&format!("发现 {} 个问题。", a.problems.len()));
     Exit::Problems
@@ -358,21 +358,22 @@ mod tests {
 
     #[test]
     fn findings_are_objects_with_their_file_and_line() {
-        let f = finding_json("log/tile/0/000：内容与日志条目不符");
+        let f = finding_json("log/tile/0/000：内容与日志条目不符", "log-tiles");
         assert_eq!(f["file"], "log/tile/0/000");
         assert_eq!(f["message"], "内容与日志条目不符");
         assert!(f["line"].is_null());
-        let f = finding_json("c/0a1.jsonl:3：这条声明不在日志中");
+        let f = finding_json("c/0a1.jsonl:3：这条声明不在日志中", "in-log");
         assert_eq!((&f["file"], &f["line"]), (&"c/0a1.jsonl".into(), &3.into()));
-        let f = finding_json("  c/084.jsonl：与签名快照所列不同");
+        let f = finding_json("  c/084.jsonl：与签名快照所列不同", "snapshot-files");
         assert_eq!(f["file"], "c/084.jsonl");
-        let f = finding_json("--from：不是检查点");
+        let f = finding_json("--from：不是检查点", "log-consistency");
         assert_eq!(f["file"], "--from");
-        let f = finding_json("日志回退：--from 的检查点有 9 条，站点只有 5 条");
-        assert!(f["file"].is_null());
-        assert_eq!(
-            f["message"],
-            "日志回退：--from 的检查点有 9 条，站点只有 5 条"
+        let f = finding_json(
+            "--from：日志回退：检查点有 9 条，站点只有 5 条",
+            "log-consistency",
         );
+        assert_eq!(f["file"], "--from");
+        assert_eq!(f["message"], "日志回退：检查点有 9 条，站点只有 5 条");
+        assert_eq!(f["rule"], "log-consistency");
     }
 }

@@ -41,11 +41,39 @@ pub(crate) struct Audit {
     pub statements: usize,
     /// Shard and institution files checked against the snapshot.
     pub files: usize,
-    /// Every problem, in words, each `file：what` when it concerns a file.
-    pub problems: Vec<String>,
+    /// Every problem, in words, each `file：what`.
+    pub problems: Vec<Finding>,
     /// Whether the log was compared with the `--from` checkpoint (false
     /// without one, or when it could not be read).
     pub rollback_checked: bool,
+}
+
+/// One problem an audit found: which check found it (a rule id of the
+/// trust rules where one applies, else the audit's own check) and what,
+/// as `file：what`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Finding {
+    /// `snapshot-files`, `log-consistency`, a snapshot's own rule, or one
+    /// of the audit's checks: `log-entries`, `log-tiles`, `checkpoint`,
+    /// `witness`, `in-log`, `still-served`, `pages`, `snapshot`.
+    pub rule: &'static str,
+    /// `file：what` (a file, `--from`, or a folder such as `c/`).
+    pub text: String,
+}
+
+impl std::fmt::Display for Finding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl Audit {
+    fn add(&mut self, rule: &'static str, text: impl Into<String>) {
+        self.problems.push(Finding {
+            rule,
+            text: text.into(),
+        });
+    }
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, String> {
@@ -60,10 +88,26 @@ pub(crate) fn open_checkpoint(
     origin: &str,
     keys: &[PublicKey],
 ) -> Result<(usize, Hash), String> {
-    let body = keys
-        .iter()
-        .find_map(|k| note::open(text, origin, k).ok())
-        .ok_or_else(|| format!("检查点不是发布者的日志密钥以 {origin} 签名的"))?;
+    // The most telling reason when no key opens it: a line of one of the
+    // keys that fails (text or signature changed) before a missing line.
+    let mut why: Option<note::NoteError> = None;
+    let mut body = None;
+    for k in keys {
+        match note::open(text, origin, k) {
+            Ok(b) => {
+                body = Some(b);
+                break;
+            }
+            Err(e @ note::NoteError::BadSignature { .. }) => why = Some(e),
+            Err(e) => {
+                why.get_or_insert(e);
+            }
+        }
+    }
+    let body = body.ok_or_else(|| match why {
+        Some(e) => e.to_string(),
+        None => format!("发布者没有列出日志密钥，无法核对以 {origin} 签名的检查点"),
+    })?;
     let mut lines = body.lines();
     let (o, size, root) = (lines.next(), lines.next(), lines.next());
     let size = size.and_then(|s| s.parse().ok());
@@ -102,6 +146,76 @@ pub(crate) fn entries(dir: &Path, size: usize) -> Result<Vec<Vec<u8>>, String> {
     Ok(out)
 }
 
+/// The leaf hashes of the signed log (root `want`): the entries' when they
+/// give it, else the level-0 hash tiles' when those do, naming the damaged
+/// bundles. The hash tiles are then judged against these, so a damaged
+/// bundle is blamed, never the intact tiles above it.
+fn signed_leaves(log: &Path, want: Hash, leaves: &[Hash], audit: &mut Audit) -> Vec<Hash> {
+    if root(leaves) == want {
+        return leaves.to_vec();
+    }
+    match tile_leaves(log, leaves.len()) {
+        Some(from_tiles) if root(&from_tiles) == want => {
+            blame_bundles(leaves, &from_tiles, audit);
+            from_tiles
+        }
+        _ => {
+            audit.add(
+                "log-entries",
+                "log/checkpoint：日志条目的根哈希与检查点不符，哈希证明块也重建不出签名的根",
+            );
+            leaves.to_vec()
+        }
+    }
+}
+
+/// Every line the site serves is an entry of the log.
+fn check_in_log(leaves: &[Hash], served: &[(PathBuf, usize, String)], audit: &mut Audit) {
+    let logged: HashSet<&Hash> = leaves.iter().collect();
+    for (file, line, text) in served {
+        audit.statements += 1;
+        if !logged.contains(&leaf_hash(text.as_bytes())) {
+            audit.add(
+                "in-log",
+                format!("{}:{line}：这条声明不在日志中", file.display()),
+            );
+        }
+    }
+}
+
+/// The leaf hashes of a log of `size` as its level-0 hash tiles give them,
+/// if every one is there and whole.
+fn tile_leaves(dir: &Path, size: usize) -> Option<Vec<Hash>> {
+    let mut out = Vec::with_capacity(size);
+    for n in 0..size.div_ceil(TILE_WIDTH) {
+        let width = (size - n * TILE_WIDTH).min(TILE_WIDTH);
+        let bytes = std::fs::read(dir.join(tile_path(Some(0), n as u64, width))).ok()?;
+        if bytes.len() != 32 * width {
+            return None;
+        }
+        out.extend(bytes.chunks_exact(32).map(|h| <Hash>::try_from(h).unwrap()));
+    }
+    Some(out)
+}
+
+/// Names each entry bundle whose entries are not the ones the signed log
+/// holds (`signed`: the leaf hashes of tiles that recompute its root).
+fn blame_bundles(leaves: &[Hash], signed: &[Hash], audit: &mut Audit) {
+    for (n, (got, want)) in leaves
+        .chunks(TILE_WIDTH)
+        .zip(signed.chunks(TILE_WIDTH))
+        .enumerate()
+    {
+        if got != want {
+            let rel = tile_path(None, n as u64, want.len());
+            audit.add(
+                "log-entries",
+                format!("log/{rel}：条目与签名的日志不符（这一包被改动过；哈希证明块完好）"),
+            );
+        }
+    }
+}
+
 /// Every hash tile and bundle file under `dir/tile` is what `entries` imply.
 fn check_tiles(dir: &Path, entries: &[Vec<u8>], leaves: &[Hash], audit: &mut Audit) {
     let mut levels = vec![leaves.to_vec()];
@@ -135,9 +249,7 @@ fn check_tiles(dir: &Path, entries: &[Vec<u8>], leaves: &[Hash], audit: &mut Aud
         audit.tiles += 1;
         needed.remove(&rel);
         let Some((level, n, width)) = parse_tile_path(&rel) else {
-            audit
-                .problems
-                .push(format!("log/{rel}：不是 tlog-tiles 的文件名"));
+            audit.add("log-tiles", format!("log/{rel}：不是 tlog-tiles 的文件名"));
             continue;
         };
         let start = n as usize * TILE_WIDTH;
@@ -159,16 +271,15 @@ fn check_tiles(dir: &Path, entries: &[Vec<u8>], leaves: &[Hash], audit: &mut Aud
         };
         match (expected, std::fs::read(entry.path())) {
             (Some(want), Ok(got)) if want == got => {}
-            (None, _) => audit
-                .problems
-                .push(format!("log/{rel}：超出日志的大小 {}", entries.len())),
-            _ => audit
-                .problems
-                .push(format!("log/{rel}：内容与日志条目不符")),
+            (None, _) => audit.add(
+                "log-tiles",
+                format!("log/{rel}：超出日志的大小 {}", entries.len()),
+            ),
+            _ => audit.add("log-tiles", format!("log/{rel}：内容与日志条目不符")),
         }
     }
     for rel in needed {
-        audit.problems.push(format!("log/{rel}：缺失"));
+        audit.add("log-tiles", format!("log/{rel}：缺失"));
     }
 }
 
@@ -208,19 +319,23 @@ fn check_files(site: &Path, trusted: &TrustedSnapshot, audit: &mut Audit) {
         ("i", &s.issuers, issuer_records),
     ] {
         let Some(t) = rebuilt(head, &records) else {
-            audit.problems.push(format!("快照的 {tree} 树头无法重建"));
+            audit.add(
+                "snapshot-files",
+                format!("snapshot.jsonl：{tree} 树头无法重建"),
+            );
             continue;
         };
         if t.top.iter().map(|h| STANDARD.encode(h)).collect::<Vec<_>>() != head.top {
-            audit.problems.push(format!(
-                "{tree}/ 的文件与签名快照不符：有文件被删改、缺失、多出或来自另一次构建"
-            ));
+            audit.add(
+                "snapshot-files",
+                format!("{tree}/：文件与签名快照不符：有文件被删改、缺失、多出或来自另一次构建"),
+            );
             name_culprits(site, tree, head, &records, &t, audit);
         }
         for (level, index, bytes) in &t.tiles {
             let rel = format!("snap/{tree}/{level}/{index}");
             if std::fs::read(site.join(&rel)).ok().as_ref() != Some(bytes) {
-                audit.problems.push(format!("{rel}：与文件不符或缺失"));
+                audit.add("snapshot-files", format!("{rel}：与文件不符或缺失"));
             }
         }
     }
@@ -274,9 +389,10 @@ fn name_culprits(
                 } else {
                     certsite_core::log::keyed_tree::names(own)
                 };
-                audit
-                    .problems
-                    .push(format!("  {tree}/{}：与签名快照所列不同", names.join("、")));
+                audit.add(
+                    "snapshot-files",
+                    format!("  {tree}/{}：与签名快照所列不同", names.join("、")),
+                );
             }
         }
     }
@@ -380,6 +496,12 @@ fn check_still_served(
         .map(|n| format!("i/{n}"))
         .collect();
     issuer_files.sort();
+    // The entry bundle holding entry n, as the finding's file.
+    let bundle = |n: usize| {
+        let start = n / TILE_WIDTH * TILE_WIDTH;
+        let width = (entries.len() - start).min(TILE_WIDTH);
+        format!("log/{}", tile_path(None, (n / TILE_WIDTH) as u64, width))
+    };
     let mut named = 0;
     for (n, entry) in entries.iter().enumerate() {
         let text = String::from_utf8_lossy(entry);
@@ -388,26 +510,34 @@ fn check_still_served(
                 .filter(|h| !at.contains(&(h.clone(), text.as_ref())))
                 .collect(),
             Err(e) => {
-                audit.problems.push(format!("日志第 {} 条：{e}", n + 1));
+                audit.add(
+                    "still-served",
+                    format!("{}：日志第 {} 条：{e}", bundle(n), n + 1),
+                );
                 continue;
             }
         };
         if !missing.is_empty() {
             named += 1;
             if named <= 20 {
-                audit.problems.push(format!(
-                    "日志第 {} 条（{}）不再由 {} 提供：已记入日志的声明被删去了",
-                    n + 1,
-                    crate::log::state::summary(&text),
-                    missing.join("、")
-                ));
+                audit.add(
+                    "still-served",
+                    format!(
+                        "{}：日志第 {} 条（{}）不再由 {} 提供：已记入日志的声明被删去了",
+                        bundle(n),
+                        n + 1,
+                        crate::log::state::summary(&text),
+                        missing.join("、")
+                    ),
+                );
             }
         }
     }
     if named > 20 {
-        audit
-            .problems
-            .push(format!("……共 {named} 条已记入日志的声明不再提供"));
+        audit.add(
+            "still-served",
+            format!("log/：共 {named} 条已记入日志的声明不再提供"),
+        );
     }
 }
 
@@ -438,13 +568,11 @@ fn check_pages(site: &Path, root_key: &PublicKey, trusted: &TrustedSnapshot, aud
     let s = &trusted.snapshot;
     for page in ["verify/index.html", "batch/index.html"] {
         let Ok(html) = std::fs::read_to_string(site.join(page)) else {
-            audit.problems.push(format!("{page}：缺失"));
+            audit.add("pages", format!("{page}：缺失"));
             continue;
         };
         if attribute(&html, "root-key").as_deref() != Some(root_key.to_base64().as_str()) {
-            audit
-                .problems
-                .push(format!("{page}：页面固定的根公钥不是所给的根公钥"));
+            audit.add("pages", format!("{page}：页面固定的根公钥不是所给的根公钥"));
         }
         let hints: Option<serde_json::Value> =
             attribute(&html, "snapshot").and_then(|t| serde_json::from_str(&t).ok());
@@ -455,9 +583,10 @@ fn check_pages(site: &Path, root_key: &PublicKey, trusted: &TrustedSnapshot, aud
                 && h["issuers"] == head(&s.issuers)
         });
         if !ok {
-            audit.problems.push(format!(
-                "{page}：页面的 data-snapshot 与签名快照不符（日志来源或树参数）"
-            ));
+            audit.add(
+                "pages",
+                format!("{page}：页面的 data-snapshot 与签名快照不符（日志来源或树参数）"),
+            );
         }
     }
 }
@@ -473,17 +602,19 @@ fn check_from(
     let size = leaves.len();
     let (old_size, old_root) = match open_checkpoint(old, origin, &log_keys(trusted)) {
         Ok(checkpoint) => checkpoint,
-        Err(e) => return audit.problems.push(format!("--from：{e}")),
+        Err(e) => return audit.add("log-consistency", format!("--from：{e}")),
     };
     audit.rollback_checked = true;
     if old_size > size {
-        audit.problems.push(format!(
-            "日志回退：--from 的检查点有 {old_size} 条，站点只有 {size} 条"
-        ));
+        audit.add(
+            "log-consistency",
+            format!("--from：日志回退：检查点有 {old_size} 条，站点只有 {size} 条"),
+        );
     } else if root(&leaves[..old_size]) != old_root {
-        audit.problems.push(format!(
-            "日志分叉：站点日志的前 {old_size} 条与 --from 的检查点不同"
-        ));
+        audit.add(
+            "log-consistency",
+            format!("--from：日志分叉：站点日志的前 {old_size} 条与检查点不同"),
+        );
     }
 }
 
@@ -509,16 +640,17 @@ pub(crate) fn audit(
     let snapshot_text = match read(&site.join(certsite_core::site_format::SNAPSHOT_FILE)) {
         Ok(b) => String::from_utf8_lossy(&b).into_owned(),
         Err(e) => {
-            audit.problems.push(e);
+            audit.add("snapshot", e);
             return audit;
         }
     };
     let trusted = match certsite_core::trust::snapshot::read(&snapshot_text, root_key) {
         Ok(t) => t,
         Err(e) => {
-            audit
-                .problems
-                .push(format!("snapshot.jsonl：{e}（{}）", e.rule.id()));
+            audit.add(
+                e.rule.id(),
+                format!("snapshot.jsonl：{e}（{}）", e.rule.id()),
+            );
             return audit;
         }
     };
@@ -529,54 +661,48 @@ pub(crate) fn audit(
         match read(&log.join("checkpoint")).map(|b| String::from_utf8_lossy(&b).into_owned()) {
             Ok(t) => t,
             Err(e) => {
-                audit.problems.push(e);
+                audit.add("checkpoint", e);
                 return audit;
             }
         };
     let (size, want) = match open_checkpoint(&checkpoint, &origin, &[trusted.key]) {
         Ok(h) => h,
         Err(e) => {
-            audit.problems.push(format!("log/checkpoint：{e}"));
+            audit.add("checkpoint", format!("log/checkpoint：{e}"));
             return audit;
         }
     };
     (audit.size, audit.root) = (size, want);
     let cosigned = certsite_core::log::cosignature::cosigned_by(&checkpoint, &policy.witnesses);
     if cosigned < policy.quorum {
-        audit.problems.push(format!(
-            "log/checkpoint：见证人副署不足，需要 {} 个，有效的 {cosigned} 个",
-            policy.quorum
-        ));
+        audit.add(
+            "witness",
+            format!(
+                "log/checkpoint：见证人副署不足，需要 {} 个，有效的 {cosigned} 个",
+                policy.quorum
+            ),
+        );
     }
     if size as i64 != trusted.snapshot.log.size
         || STANDARD.encode(want) != trusted.snapshot.log.root
     {
-        audit
-            .problems
-            .push("log/checkpoint 与快照签名的日志大小或根哈希不同".into());
+        audit.add(
+            "checkpoint",
+            "log/checkpoint：与快照签名的日志大小或根哈希不同",
+        );
     }
     let entries = match entries(&log, size) {
         Ok(e) => e,
         Err(e) => {
-            audit.problems.push(format!("log/{e}"));
+            audit.add("log-entries", format!("log/{e}"));
             return audit;
         }
     };
     let leaves: Vec<Hash> = entries.iter().map(|e| leaf_hash(e)).collect();
-    if root(&leaves) != want {
-        audit.problems.push("日志条目的根哈希与检查点不符".into());
-    }
-    check_tiles(&log, &entries, &leaves, &mut audit);
-    let logged: HashSet<&Hash> = leaves.iter().collect();
+    let signed = signed_leaves(&log, want, &leaves, &mut audit);
+    check_tiles(&log, &entries, &signed, &mut audit);
     let served = served_lines(site);
-    for (file, line, text) in &served {
-        audit.statements += 1;
-        if !logged.contains(&leaf_hash(text.as_bytes())) {
-            audit
-                .problems
-                .push(format!("{}:{line}：这条声明不在日志中", file.display()));
-        }
-    }
+    check_in_log(&leaves, &served, &mut audit);
     check_still_served(site, &trusted, &entries, &served, &mut audit);
     check_files(site, &trusted, &mut audit);
     check_pages(site, root_key, &trusted, &mut audit);

@@ -85,6 +85,86 @@ fn an_auditor_passes_an_honest_mirror_and_names_what_a_host_changed() {
     fs::write(&tile, bytes).unwrap();
     let (_, _, err) = verify(&mirror, None);
     assert!(err.contains("log/tile/0/000：内容与日志条目不符"), "{err}");
+
+    // A checkpoint whose root was changed, and one signed by another key,
+    // each said as what it is.
+    let checkpoint = site.join("log/checkpoint");
+    let honest = fs::read_to_string(&checkpoint).unwrap();
+    let body = &honest[..honest.find("\n\n").unwrap() + 1];
+    let root_line = body.lines().nth(2).unwrap();
+    let flipped = format!(
+        "{}{}",
+        if root_line.starts_with('A') { "B" } else { "A" },
+        &root_line[1..]
+    );
+    fs::write(&checkpoint, honest.replacen(root_line, &flipped, 1)).unwrap();
+    let (code, _, err) = verify(&site, None);
+    assert_eq!(code, 1);
+    assert!(err.contains("签名无效：正文或签名被改动过"), "{err}");
+    let origin = body.lines().next().unwrap();
+    let other = certsite_core::trust::keys::SecretKey::from_seed([42; 32]);
+    fs::write(
+        &checkpoint,
+        certsite_core::log::note::sign(body, origin, &other),
+    )
+    .unwrap();
+    let (code, _, err) = verify(&site, None);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("的签名行（由别的密钥或以别的名称签名）"),
+        "{err}"
+    );
+    fs::write(&checkpoint, honest).unwrap();
+}
+
+/// A damaged entry bundle is named, not the intact hash tiles above it;
+/// every JSON finding names its file and the check that found it.
+#[test]
+fn a_damaged_entry_bundle_is_blamed_and_findings_carry_file_and_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    copy_dir(&repo().join("data"), &data);
+    let site = dir.path().join("site");
+    build(&data, &site);
+    let bundle = site.join("log/tile/entries/000");
+    let mut bytes = fs::read(&bundle).unwrap();
+    // The first entry's text (after its 2-byte length): one byte changed.
+    bytes[10] ^= 1;
+    fs::write(&bundle, bytes).unwrap();
+    let (code, _, err) = verify(&site, None);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains(
+            "log/tile/entries/000：条目与签名的日志不符（这一包被改动过；哈希证明块完好）"
+        ),
+        "{err}"
+    );
+    assert!(
+        !err.contains("log/tile/0/"),
+        "intact hash tiles blamed: {err}"
+    );
+    let root = repo().join("data/root.pub");
+    let (code, out, _) = certsite_in(&[
+        "log",
+        "verify",
+        "--site",
+        site.to_str().unwrap(),
+        "--root",
+        root.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(code, 1);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let problems = json["problems"].as_array().unwrap();
+    assert!(!problems.is_empty());
+    for p in problems {
+        assert!(p["file"].is_string() && p["rule"].is_string(), "{p}");
+    }
+    assert!(
+        problems
+            .iter()
+            .any(|p| p["rule"] == "log-entries" && p["file"] == "log/tile/entries/000")
+    );
 }
 
 /// A publisher holding the log key stops serving a revocation the log

@@ -20,9 +20,24 @@ pub enum NoteError {
     /// Not text, a blank line and signature lines.
     #[error("签名注记格式不对：{0}")]
     Malformed(&'static str),
-    /// No signature by the expected key, or one that does not verify.
-    #[error("签名注记没有 {0} 的有效签名")]
-    NotSigned(String),
+    /// No signature line of the expected name and key id: signed by
+    /// another key, or under another name.
+    #[error("签名注记没有 {name} 的密钥 {key_id} 的签名行（由别的密钥或以别的名称签名）")]
+    NotSigned {
+        /// The name the signature must be under.
+        name: String,
+        /// The expected key id, hex.
+        key_id: String,
+    },
+    /// A signature line of the expected key that does not verify: the text
+    /// or the signature was changed.
+    #[error("{name} 的密钥 {key_id} 的签名无效：正文或签名被改动过")]
+    BadSignature {
+        /// The name it is under.
+        name: String,
+        /// Its key id, hex.
+        key_id: String,
+    },
 }
 
 /// The key id of an Ed25519 key under `name`.
@@ -75,6 +90,11 @@ pub fn open(note: &str, name: &str, key: &PublicKey) -> Result<String, NoteError
         return Err(NoteError::Malformed("换行或控制字符不对"));
     }
     let id = key_id(name, key);
+    let id_hex: String = id.iter().map(|b| format!("{b:02x}")).collect();
+    let bad = || NoteError::BadSignature {
+        name: name.to_string(),
+        key_id: id_hex.clone(),
+    };
     let mut verified = false;
     for line in sigs.lines() {
         let Some(rest) = line.strip_prefix("\u{2014} ") else {
@@ -89,18 +109,19 @@ pub fn open(note: &str, name: &str, key: &PublicKey) -> Result<String, NoteError
         if line_name != name || bytes.len() < 4 || bytes[..4] != id {
             continue;
         }
-        let sig: [u8; 64] = bytes[4..]
-            .try_into()
-            .map_err(|_| NoteError::NotSigned(name.to_string()))?;
+        let sig: [u8; 64] = bytes[4..].try_into().map_err(|_| bad())?;
         if !key.verify(text.as_bytes(), &sig) {
-            return Err(NoteError::NotSigned(name.to_string()));
+            return Err(bad());
         }
         verified = true;
     }
     if verified {
         Ok(text.to_string())
     } else {
-        Err(NoteError::NotSigned(name.to_string()))
+        Err(NoteError::NotSigned {
+            name: name.to_string(),
+            key_id: id_hex,
+        })
     }
 }
 
@@ -140,12 +161,22 @@ mod tests {
             open(&note, "example.com/log", &key.public()),
             Ok(text.clone())
         );
-        // Another name, another key: not signed.
+        // Another name, another key: no line of theirs, said as such.
         let other = SecretKey::from_seed([9; 32]).public();
-        assert!(open(&note, "example.com/log", &other).is_err());
-        assert!(open(&note, "example.com/other", &key.public()).is_err());
-        // One changed character.
+        let not_signed = |e| matches!(e, Err(NoteError::NotSigned { .. }));
+        assert!(not_signed(open(&note, "example.com/log", &other)));
+        assert!(not_signed(open(&note, "example.com/other", &key.public())));
+        // One changed character: the key's line is there and fails.
         let edited = note.replacen("70000", "70001", 1);
-        assert!(open(&edited, "example.com/log", &key.public()).is_err());
+        let e = open(&edited, "example.com/log", &key.public()).unwrap_err();
+        assert!(matches!(e, NoteError::BadSignature { .. }), "{e}");
+        assert!(e.to_string().contains("签名无效"), "{e}");
+        // A changed signature byte, the same.
+        let sig_at = note.rfind(' ').unwrap() + 10;
+        let mut bytes = note.clone().into_bytes();
+        bytes[sig_at] = if bytes[sig_at] == b'A' { b'B' } else { b'A' };
+        let forged = String::from_utf8(bytes).unwrap();
+        let e = open(&forged, "example.com/log", &key.public()).unwrap_err();
+        assert!(matches!(e, NoteError::BadSignature { .. }), "{e}");
     }
 }
