@@ -197,6 +197,21 @@ async function verifyConsistency(m, n, oldRoot, newRoot, path) {
 }
 
 /**
+ * Whether the log's own tiles recompute `root` for `size` entries: a head
+ * the publisher signed and its tiles back. A page remembers a log it sees
+ * for the first time only then.
+ * @param {number} size
+ * @param {string} root base64
+ * @param {TileSource} getTile
+ * @returns {Promise<boolean>}
+ */
+export async function tilesBackHead(size, root, getTile) {
+  if (size === 0) return false;
+  const computed = await new TileReader(size, getTile).root(0, size);
+  return computed !== null && same(computed, fromBase64(root));
+}
+
+/**
  * Whether the log `{ size, root }` (root in base64, from the signed
  * snapshot) extends `seen` (what this browser saw before), reading hash
  * tiles through `getTile`. `'ok'`, `'rollback'` or `'fork'`.

@@ -6,7 +6,7 @@
 // (verify.js). A file the snapshot does not commit to is never judged: the
 // verdict says the data was altered. Shared by the verify and batch pages.
 import { fromBase64 } from './crypto.js';
-import { extendsSeen } from './log.js';
+import { extendsSeen, tilesBackHead } from './log.js';
 import { lookupPaths } from './paths.js';
 import { isListed, listedIn, readSnapshot, verifiedRecords } from './snapshot.js';
 import { verifyCertificate } from './verify.js';
@@ -215,6 +215,8 @@ export class Site {
     this.generation = 0;
     /** @type {{ root: string, result: 'ok' | 'rollback' | 'fork' } | null} */
     this.logChecked = null;
+    /** Settles once a first-seen log is remembered or found not backed by its tiles. @type {Promise<boolean>} */
+    this.remembered = Promise.resolve(false);
     /** @type {{ fetched: Promise<Uint8Array<ArrayBuffer> | null>, result: Promise<SnapshotRead> } | undefined} */
     this.read = undefined;
   }
@@ -266,8 +268,21 @@ export class Site {
       result = await extendsSeen(seen, snapshot.log, getTile).catch(() => 'fork');
       if (result !== 'ok' && failed) throw failed;
     }
-    if (result === 'ok' && (!seen || snapshot.log.size > seen.size)) {
-      this.memory.write({ origin: snapshot.origin, size: snapshot.log.size, root: snapshot.log.root });
+    const head = { origin: snapshot.origin, size: snapshot.log.size, root: snapshot.log.root };
+    if (result === 'ok' && seen && head.size > seen.size) {
+      // The consistency proof recomputed the new root from the tiles.
+      this.memory.write(head);
+    } else if (result === 'ok' && !seen) {
+      // A first sight is remembered only once the log's right-edge tiles
+      // recompute the signed root, off the verdict's path: a size the
+      // publisher signed but cannot back would make the honest site look
+      // rolled back in this browser for good.
+      this.remembered = tilesBackHead(head.size, head.root, (p) => this.get(`log/${p}`).catch(() => null))
+        .then((backed) => {
+          if (backed && !this.memory.read()) this.memory.write(head);
+          return backed;
+        })
+        .catch(() => false);
     }
     this.logChecked = { root: snapshot.log.root, result };
     return result;

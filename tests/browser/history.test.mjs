@@ -82,6 +82,8 @@ async function look(page, code) {
   await page.goto('about:blank');
   await page.goto(`${url}verify/#${code}`);
   await page.waitForFunction(() => !['pending', undefined].includes(document.getElementById('verdict').dataset.verdict), null, { timeout: 30000 });
+  // A first sight of the log is remembered after the verdict, once its tiles back it.
+  await page.waitForFunction(() => window.localStorage.getItem('certsite.log:certsite.example/log') !== null, null, { timeout: 10000 });
   const box = page.locator('#verdict');
   return { verdict: await box.getAttribute('data-verdict'), reason: await box.getAttribute('data-reason'), text: await box.innerText() };
 }

@@ -12,6 +12,25 @@ import { BASE, corpus, decode, policy, rootKey, verdictTests } from './verdict_c
 
 verdictTests();
 
+test('a first-seen log is remembered only once its tiles back the signed head', async () => {
+  // A first visit to each (its `seen` left out): one log backed by its tiles, one whose tiles are gone.
+  const honest = corpus.snapshot_cases.find((c) => c.name === 'a later visit after the log grew');
+  const unbacked = corpus.snapshot_cases.find((c) => c.name === 'a later visit to a site whose log tiles are gone');
+  for (const [c, backed] of [[honest, true], [unbacked, false]]) {
+    const files = decode(c.host);
+    const fetch = async (url) => {
+      const path = url.slice(BASE.length);
+      return files.has(path) ? new Response(files.get(path)) : new Response('', { status: 404 });
+    };
+    const memory = { value: null, read() { return this.value; }, write(v) { this.value = v; } };
+    const site = new Site({ base: BASE, rootKey, hints: c.hints, policy, fetch, memory });
+    // The verdict does not wait for it; the memory is written after.
+    assert.equal((await site.lookup(parseCode(c.code))).verdict, 'revoked', c.name);
+    assert.equal(await site.remembered, backed, c.name);
+    assert.equal(memory.value !== null, backed, c.name);
+  }
+});
+
 test('one round trip: every file of a lookup is requested before any arrives', async () => {
   const c = corpus.snapshot_cases[0];
   const files = decode(c.host);
