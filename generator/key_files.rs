@@ -109,9 +109,13 @@ pub(crate) fn write_secret_file(path: &Path, text: &str) -> Result<(), KeyError>
         opts.mode(0o600);
     }
     let mut f = opts.open(path).fs(FsAction::Write, path)?;
-    f.write_all(text.as_bytes())
-        .and_then(|_| f.sync_all())
-        .fs(FsAction::Write, path)?;
+    let written = f.write_all(text.as_bytes()).and_then(|_| f.sync_all());
+    if written.is_err() {
+        // Created here (create_new): a partial key file is never left.
+        drop(f);
+        let _ = fs::remove_file(path);
+    }
+    written.fs(FsAction::Write, path)?;
     Ok(())
 }
 
@@ -131,7 +135,13 @@ pub fn write_pair(
         }
     }
     write_secret_file(&secret_path, &key.file_text(label))?;
-    fs::write(&public_path, key.public().file_text(label)).fs(FsAction::Write, &public_path)?;
+    // Both files or neither (a full disk after the secret key's).
+    fs::write(&public_path, key.public().file_text(label))
+        .fs(FsAction::Write, &public_path)
+        .inspect_err(|_| {
+            let _ = fs::remove_file(&public_path);
+            let _ = fs::remove_file(&secret_path);
+        })?;
     Ok((secret_path, public_path))
 }
 

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use certsite_core::trust::chain::Chain;
 
-use crate::error::{FsAction, FsContext, FsError, check_can_make, resolved};
+use crate::error::{FsError, check_can_make, resolved};
 use crate::issuer::qr::{QrError, Symbol, verify_url};
 use crate::site::build::skipped_report_path;
 use crate::staging::{Shield, interrupted};
@@ -118,9 +118,8 @@ pub(crate) fn write_all(dir: &Path, chain: &Chain, base_url: &str) -> Result<(),
         if std::fs::read(&path).is_ok_and(|old| old == svg.as_bytes()) {
             continue;
         }
-        let tmp = dir.join(format!(".{code}.svg.tmp"));
-        std::fs::write(&tmp, &svg).fs(FsAction::Write, &path)?;
-        std::fs::rename(&tmp, &path).fs(FsAction::Rename, &path)?;
+        // Whole or not at all; a full disk leaves no temporary file.
+        crate::data::dataset::write_atomic(&path, svg.as_bytes())?;
     }
     Ok(())
 }

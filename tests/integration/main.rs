@@ -9,6 +9,7 @@ mod command_line;
 mod core_lookup;
 mod demo_data;
 mod ed25519_edge;
+mod full_disk;
 mod layers;
 mod log_commands;
 mod log_independent;
