@@ -229,9 +229,9 @@ fn recover(parent: &Path, name: &str, out: &Path) -> Result<(), FsError> {
         let Some((kind, pid)) = rest.split_once('-') else {
             continue;
         };
-        let gone = pid.parse::<u32>().is_ok_and(|pid| {
-            pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists()
-        });
+        let gone = pid
+            .parse::<u32>()
+            .is_ok_and(|pid| pid != std::process::id() && !running(pid));
         if !gone {
             continue;
         }
@@ -244,6 +244,19 @@ fn recover(parent: &Path, name: &str, out: &Path) -> Result<(), FsError> {
         }
     }
     Ok(())
+}
+
+/// Whether process `pid` still runs: a killed one that its parent has not
+/// yet reaped (a zombie, as under a container's init) does not.
+fn running(pid: u32) -> bool {
+    let Ok(stat) = fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return false;
+    };
+    // `pid (name) S …`: the state follows the last parenthesis.
+    let state = stat
+        .rsplit_once(')')
+        .and_then(|(_, rest)| rest.trim_start().chars().next());
+    !matches!(state, Some('Z' | 'X'))
 }
 
 /// What an interrupted or failed run leaves: nothing half-written. The
@@ -499,6 +512,27 @@ mod tests {
         fs::create_dir(&staging).unwrap();
         undo(&staging, &old, &out);
         assert!(!staging.exists() && out.join("index.html").is_file());
+    }
+
+    #[test]
+    fn a_process_that_exited_but_is_not_reaped_is_not_running() {
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let pid = child.id();
+        // Exited, not yet waited for: a zombie, as a killed build is under
+        // a container's init until reaped.
+        let zombie =
+            || fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| s.contains(") Z"));
+        for _ in 0..500 {
+            if zombie() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        assert!(zombie());
+        assert!(!running(pid));
+        assert!(running(std::process::id()));
+        child.wait().unwrap();
+        assert!(!running(pid));
     }
 
     #[test]

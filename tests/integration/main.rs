@@ -10,6 +10,7 @@ mod core_lookup;
 mod demo_data;
 mod ed25519_edge;
 mod full_disk;
+mod kill_nine;
 mod layers;
 mod log_commands;
 mod log_independent;
