@@ -90,19 +90,16 @@ pub(crate) fn reviewed_fixture(dir: &Path, w: &World) -> PathBuf {
     )
 }
 
-pub(crate) fn build(data: &Path, out: &Path, extra: &[&str]) -> (i32, String, String) {
+/// `certsite build` of `data` into `out` as of `today`.
+pub(crate) fn build_command(data: &Path, out: &Path, today: &str) -> std::process::Command {
     let mut cmd = certsite();
-    cmd.args([
-        "build",
-        "--data",
-        data.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--today",
-        "2026-11-30",
-    ]);
-    cmd.args(extra);
-    run(&mut cmd)
+    cmd.args(["build", "--data", data.to_str().unwrap()]);
+    cmd.args(["--out", out.to_str().unwrap(), "--today", today]);
+    cmd
+}
+
+pub(crate) fn build(data: &Path, out: &Path, extra: &[&str]) -> (i32, String, String) {
+    run(build_command(data, out, "2026-11-30").args(extra))
 }
 
 pub(crate) fn text(out: &Path, rel: &str) -> String {
@@ -378,15 +375,7 @@ fn a_build_is_never_dated_after_the_machines_today() {
     let w = World::new();
     let data = fixture(dir.path(), &w, &good_certs(&w), &[]);
     let out = dir.path().join("public");
-    let mut cmd = certsite();
-    cmd.args([
-        "build",
-        "--data",
-        data.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    let (code, stdout, err) = run(cmd.args(["--today", "2099-01-01"]));
+    let (code, stdout, err) = run(&mut build_command(&data, &out, "2099-01-01"));
     assert_eq!(code, 2, "{stdout}{err}");
     assert!(
         err.contains("--today 2099-01-01 晚于本机的今天（中国标准时间 ")

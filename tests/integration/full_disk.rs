@@ -185,22 +185,11 @@ fn every_command_that_writes_stops_cleanly_on_a_full_disk() {
     }
     let (data, site) = built(dir.path());
     let w = World::new();
-    let root = dir.path().join("root");
-    certsite::key_files::write_pair(&w.root, &root, "test root").unwrap();
     let publisher = dir.path().join("publisher.jsonl");
     fs::copy(data.join("publisher.jsonl"), &publisher).unwrap();
     let data_arg = data.display().to_string();
     // A directory (附件4) to sign into a dataset that is already there.
-    let keys = dir.path().join("keys");
-    fs::create_dir_all(&keys).unwrap();
-    certsite::key_files::write_pair(&w.blower_a, &keys.join("blower"), BLOWER_NAME).unwrap();
-    let directory = dir.path().join("directory.csv");
-    fs::write(
-        &directory,
-        "\u{feff}序号,企业名称,详细地址,联系人,联系方式,机构备案号,职业名称,工种名称,职业编码,等级范围,备案日期,有效期至,签名公钥\n\
-         1,沈阳鼓风机集团股份有限公司,,,,Y000021013002,车工,——,6-18-01-01,五级-三级,2020-06-01,2023-05-31,keys/blower.pub\n",
-    )
-    .unwrap();
+    let (root_key, directory) = directory_to_sign(dir.path(), &w);
     let signed = dir.path().join("signed");
     fs::create_dir_all(&signed).unwrap();
     fs::copy(data.join("directory.jsonl"), signed.join("directory.jsonl")).unwrap();
@@ -212,7 +201,7 @@ fn every_command_that_writes_stops_cleanly_on_a_full_disk() {
             0,
             format!(
                 "sign --key '{}' --input '{}' --out \"$D/signed/new.jsonl\" --date 2024-01-01",
-                root.with_extension("key").display(),
+                root_key.display(),
                 directory.display()
             ),
         ),
@@ -249,7 +238,7 @@ fn every_command_that_writes_stops_cleanly_on_a_full_disk() {
             0,
             format!(
                 "log authorize --key '{}' --log-key '{} 2026-11-01' --name x --base-url https://certsite.example/sub/ --date 2026-11-20 --out \"$D/publisher.jsonl\"",
-                root.with_extension("key").display(),
+                root_key.display(),
                 data.join("keys/log.pub").display()
             ),
         ),

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use certsite_core::trust::statement::Statement;
 
-use crate::build_site::{fixture, good_certs};
+use crate::build_site::{build_command, fixture, good_certs};
 use crate::support::*;
 
 /// How many moments of a run are tried.
@@ -47,28 +47,20 @@ fn duration(make: &dyn Fn() -> Command) -> Duration {
 
 /// The bytes of every file under `dir`, by relative path, skipping the
 /// temporary files a killed run may leave (`.*.tmp`, `.*.new-*`).
-fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
+fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
     if !dir.exists() {
-        return out;
+        return Vec::new();
     }
-    for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let e = e.unwrap();
-        let rel = e
-            .path()
-            .strip_prefix(dir)
-            .unwrap()
-            .to_string_lossy()
-            .into_owned();
-        let temporary = rel.split('/').any(|part| {
+    let temporary = |rel: &str| {
+        rel.split('/').any(|part| {
             part.starts_with('.')
                 && (part.ends_with(".tmp") || part.contains(".new-") || part.contains(".old-"))
-        });
-        if e.file_type().is_file() && !temporary {
-            out.push((rel, fs::read(e.path()).unwrap()));
-        }
-    }
-    out
+        })
+    };
+    tree(dir)
+        .into_iter()
+        .filter(|(rel, _)| !temporary(rel))
+        .collect()
 }
 
 #[test]
@@ -79,30 +71,19 @@ fn a_build_killed_at_any_moment_leaves_the_old_or_the_new_site_and_log() {
     // Before: two certificates published; the build adds the third.
     let data = fixture(dir.path(), &w, &certs[..2], &[]);
     let site = dir.path().join("public");
-    let build = |data: &Path, site: &Path| {
-        let mut cmd = certsite();
-        cmd.args([
-            "build",
-            "--data",
-            data.to_str().unwrap(),
-            "--out",
-            site.to_str().unwrap(),
-        ]);
-        cmd.args(["--today", "2026-11-30"]);
-        cmd
-    };
+    let build = |data: &Path, site: &Path| build_command(data, site, "2026-11-30");
     let (code, _, err) = run(&mut build(&data, &site));
     assert_eq!(code, 0, "{err}");
-    let old_log = tree(&data.join("log"));
-    let old_site = tree(&site);
+    let old_log = files(&data.join("log"));
+    let old_site = files(&site);
     write_lines(&data.join("certs.jsonl"), &certs);
     // The new state, from a copy.
     let reference = dir.path().join("reference");
     copy_dir(dir.path().join("data").as_path(), &reference.join("data"));
     copy_dir(&site, &reference.join("public"));
     let took = duration(&|| build(&reference.join("data"), &reference.join("public")));
-    let new_log = tree(&reference.join("data/log"));
-    let new_site = tree(&reference.join("public"));
+    let new_log = files(&reference.join("data/log"));
+    let new_site = files(&reference.join("public"));
     assert_ne!(old_log, new_log);
 
     let (mut old_seen, mut new_seen) = (0, 0);
@@ -121,7 +102,7 @@ fn a_build_killed_at_any_moment_leaves_the_old_or_the_new_site_and_log() {
         );
         // The log's state is committed by its checkpoint: with the old one,
         // tiles the new run wrote ahead of it are only ever extra files.
-        let log = tree(&work.join("data/log"));
+        let log = files(&work.join("data/log"));
         let checkpoint =
             |t: &[(String, Vec<u8>)]| t.iter().find(|(p, _)| p == "checkpoint").cloned();
         if checkpoint(&log) == checkpoint(&new_log) {
@@ -142,7 +123,7 @@ fn a_build_killed_at_any_moment_leaves_the_old_or_the_new_site_and_log() {
             );
             old_seen += 1;
         }
-        let public = tree(&work.join("public"));
+        let public = files(&work.join("public"));
         assert!(
             public == old_site || public == new_site,
             "moment {i}: a mixed site"
@@ -150,8 +131,8 @@ fn a_build_killed_at_any_moment_leaves_the_old_or_the_new_site_and_log() {
         // And the next build completes, to the new state.
         let (code, _, err) = run(&mut build(&work.join("data"), &work.join("public")));
         assert_eq!(code, 0, "moment {i}: {err}");
-        assert_eq!(tree(&work.join("data/log")), new_log, "moment {i}");
-        assert_eq!(tree(&work.join("public")), new_site, "moment {i}");
+        assert_eq!(files(&work.join("data/log")), new_log, "moment {i}");
+        assert_eq!(files(&work.join("public")), new_site, "moment {i}");
         // Nothing of the killed run is left beside the site.
         let beside: Vec<String> = (fs::read_dir(&work).unwrap())
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -168,23 +149,13 @@ fn a_build_killed_at_any_moment_leaves_the_old_or_the_new_site_and_log() {
 fn sign_killed_at_any_moment_leaves_the_old_or_the_new_dataset() {
     let dir = tempfile::tempdir().unwrap();
     let w = World::new();
-    let keys = dir.path().join("keys");
-    fs::create_dir_all(&keys).unwrap();
-    certsite::key_files::write_pair(&w.root, &keys.join("root"), "test root").unwrap();
-    certsite::key_files::write_pair(&w.blower_a, &keys.join("blower"), BLOWER_NAME).unwrap();
-    let input = dir.path().join("directory.csv");
-    fs::write(
-        &input,
-        "\u{feff}序号,企业名称,详细地址,联系人,联系方式,机构备案号,职业名称,工种名称,职业编码,等级范围,备案日期,有效期至,签名公钥\n\
-         1,沈阳鼓风机集团股份有限公司,,,,Y000021013002,车工,——,6-18-01-01,五级-三级,2020-06-01,2023-05-31,keys/blower.pub\n",
-    )
-    .unwrap();
+    let (root_key, input) = directory_to_sign(dir.path(), &w);
     let out = dir.path().join("directory.jsonl");
     let old = line(Statement::Institution(w.blower()), &w.root);
     fs::write(&out, format!("{old}\n")).unwrap();
     let sign = || {
         let mut cmd = certsite();
-        cmd.args(["sign", "--key", keys.join("root.key").to_str().unwrap()]);
+        cmd.args(["sign", "--key", root_key.to_str().unwrap()]);
         cmd.args([
             "--input",
             input.to_str().unwrap(),

@@ -38,13 +38,19 @@ fn verify(site: &Path, from: Option<&Path>) -> (i32, String, String) {
     certsite_in(&args)
 }
 
-#[test]
-fn an_auditor_passes_an_honest_mirror_and_names_what_a_host_changed() {
+/// A copy of the demo data and its site, built, in a folder of their own.
+fn demo_site() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     copy_dir(&repo().join("data"), &data);
     let site = dir.path().join("site");
     build(&data, &site);
+    (dir, data, site)
+}
+
+#[test]
+fn an_auditor_passes_an_honest_mirror_and_names_what_a_host_changed() {
+    let (dir, _, site) = demo_site();
     let (code, out, err) = verify(&site, None);
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("日志        6073 条"), "{out}");
@@ -121,11 +127,7 @@ fn an_auditor_passes_an_honest_mirror_and_names_what_a_host_changed() {
 /// every JSON finding names its file and the check that found it.
 #[test]
 fn a_damaged_entry_bundle_is_blamed_and_findings_carry_file_and_rule() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    copy_dir(&repo().join("data"), &data);
-    let site = dir.path().join("site");
-    build(&data, &site);
+    let (_dir, _, site) = demo_site();
     let bundle = site.join("log/tile/entries/000");
     let mut bytes = fs::read(&bundle).unwrap();
     // The first entry's text (after its 2-byte length): one byte changed.
@@ -176,11 +178,7 @@ fn an_auditor_catches_a_publisher_who_stops_serving_a_logged_statement() {
     use certsite_core::site_format::shard::ShardScheme;
     use certsite_core::site_format::snapshot::SignedSnapshot;
 
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    copy_dir(&repo().join("data"), &data);
-    let site = dir.path().join("site");
-    build(&data, &site);
+    let (_dir, data, site) = demo_site();
     let mut files = std::collections::BTreeMap::new();
     for tree in ["c", "i"] {
         for entry in fs::read_dir(site.join(tree)).unwrap() {
@@ -275,43 +273,34 @@ fn a_new_log_key_is_authorised_and_the_diff_and_the_older_checkpoint_agree() {
             publisher.to_str().unwrap(),
         ]))
     };
+    // The root listing only the old key, dated `date`, appended to `out`.
+    let authorize_old = |date: &str, out: &str| {
+        run(certsite().current_dir(&data).args([
+            "log",
+            "authorize",
+            "--key",
+            "demo-keys/root.key",
+            "--log-key",
+            old_key,
+            "--name",
+            "x",
+            "--base-url",
+            "https://certsite.example/",
+            "--date",
+            date,
+            "--out",
+            out,
+        ]))
+    };
     // Appended only to a file of publisher statements, never to a key.
     let root_key = fs::read(data.join("demo-keys/root.key")).unwrap();
-    let (code, _, err) = run(certsite().current_dir(&data).args([
-        "log",
-        "authorize",
-        "--key",
-        "demo-keys/root.key",
-        "--log-key",
-        old_key,
-        "--name",
-        "x",
-        "--base-url",
-        "https://certsite.example/",
-        "--out",
-        "demo-keys/root.key",
-    ]));
+    let (code, _, err) = authorize_old("2026-11-20", "demo-keys/root.key");
     assert_eq!(code, 2);
     assert!(err.contains("只能追加到发布者声明的数据集"), "{err}");
     assert_eq!(fs::read(data.join("demo-keys/root.key")).unwrap(), root_key);
     // Never dated after this machine's today (China time): a site would
     // show a data date yet to come.
-    let (code, _, err) = run(certsite().current_dir(&data).args([
-        "log",
-        "authorize",
-        "--key",
-        "demo-keys/root.key",
-        "--log-key",
-        old_key,
-        "--name",
-        "x",
-        "--base-url",
-        "https://certsite.example/",
-        "--date",
-        "2099-01-01",
-        "--out",
-        publisher.to_str().unwrap(),
-    ]));
+    let (code, _, err) = authorize_old("2099-01-01", publisher.to_str().unwrap());
     assert_eq!(code, 2);
     assert!(
         err.contains("--date 2099-01-01 晚于本机的今天（中国标准时间 "),

@@ -408,3 +408,21 @@ pub fn workbook_back(bytes: &[u8]) -> Vec<SheetBack> {
         })
         .collect()
 }
+
+/// A directory (附件4) of one institution, 沈阳鼓风机 with its key A, to sign
+/// with the root key: writes `keys/root.*`, `keys/blower.*` and
+/// `directory.csv` under `dir`; returns the root's secret key and the CSV.
+pub fn directory_to_sign(dir: &Path, w: &World) -> (PathBuf, PathBuf) {
+    let keys = dir.join("keys");
+    std::fs::create_dir_all(&keys).unwrap();
+    certsite::key_files::write_pair(&w.root, &keys.join("root"), "test root").unwrap();
+    certsite::key_files::write_pair(&w.blower_a, &keys.join("blower"), BLOWER_NAME).unwrap();
+    let csv = dir.join("directory.csv");
+    std::fs::write(
+        &csv,
+        "\u{feff}序号,企业名称,详细地址,联系人,联系方式,机构备案号,职业名称,工种名称,职业编码,等级范围,备案日期,有效期至,签名公钥\n\
+         1,沈阳鼓风机集团股份有限公司,,,,Y000021013002,车工,——,6-18-01-01,五级-三级,2020-06-01,2023-05-31,keys/blower.pub\n",
+    )
+    .unwrap();
+    (keys.join("root.key"), csv)
+}
