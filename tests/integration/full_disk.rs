@@ -196,6 +196,12 @@ fn every_command_that_writes_stops_cleanly_on_a_full_disk() {
     let cases: Vec<Case> = vec![
         ("keygen", vec![], 0, "keygen --out \"$D/k\"".into()),
         (
+            "demo",
+            vec![],
+            64,
+            "demo --out \"$D/demo\" --count 20 --iterations 1000 --insecure-low-iterations".into(),
+        ),
+        (
             "sign",
             vec![("signed", &signed)],
             0,
