@@ -477,12 +477,13 @@ pub(super) fn qr_cmd(a: &QrArgs, out: &Output) -> CmdResult {
         return Ok(Exit::Success);
     };
     out.note(&format!(
-        "{} → {}（版本 {}，纠错等级 Q，{} 模块含静区，30mm 时每模块 {:.2}mm）",
+        "{} → {}（版本 {}，纠错等级 Q，{} 模块占满 30mm，每模块 {:.2}mm；四周另有 4 模块白边（静区），全图 {:.1}mm）",
         url,
         path.display(),
         symbol.version(),
-        symbol.side(),
-        symbol.module_mm()
+        symbol.modules(),
+        symbol.module_mm(),
+        symbol.outer_mm()
     ));
     Ok(Exit::Success)
 }

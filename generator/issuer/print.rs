@@ -3,9 +3,16 @@
 //! certificates whose signed statements verify.
 //!
 //! A4 landscape; a 2.25 pt border of 269 mm × 188 mm centred on the sheet;
-//! left page: title 30 pt, body 16 pt, query website 14 pt; right page: a
-//! 2-inch photo frame, the QR code at 30 mm × 30 mm, basic information 16 pt;
-//! 华文楷体 with Kai fallbacks.
+//! left page: title 30 pt, body 16 pt, the evaluating institution with the
+//! date and a marked place for its seal (附件6 注2), query website 14 pt;
+//! right page: a 2-inch photo frame, the QR code whose modules fill 30 mm ×
+//! 30 mm (the quiet zone is white margin outside), the root key's short
+//! fingerprint under it, basic information 16 pt; 华文楷体 with Kai fallbacks.
+//!
+//! The body sentence names the evaluation method only when the signed record
+//! carries one of the notice's four (三（二）); otherwise it says what every
+//! certificate is, 本单位职业技能等级认定. A level title (特级技师, 首席技师)
+//! is a field of its own, never part of the level.
 //!
 //! The workflow, [`print`]: verify the data folder, read the rosters, pick
 //! the rows asked for, check each against its signed statement (hashes of
@@ -29,7 +36,9 @@ use crate::input::roster::certificates::CertificateRow;
 use crate::issuer::qr::{QrError, Symbol, verify_url};
 use crate::issuer::rosters::{RosterError, Rosters, read_rosters};
 use certsite_core::domain::code::{CertCode, CodeError, normalize_input};
+use certsite_core::domain::method::notice_method;
 use certsite_core::trust::chain::Chain;
+use certsite_core::trust::keys::PublicKey;
 use certsite_core::trust::problem::Problem;
 use certsite_core::trust::verifier::Verified;
 
@@ -127,7 +136,9 @@ pub(crate) enum Refusal {
     #[error("{0}：迭代次数无效")]
     BadIterations(String),
     /// The row says something else than what was signed.
-    #[error("{0}：名册与已签名的证书不一致（姓名、证件号码、职业、等级或日期）")]
+    #[error(
+        "{0}：名册与已签名的证书不一致（姓名、证件号码、职业、等级、等级称号、评价方式或日期）"
+    )]
     Disagrees(String),
 }
 
@@ -160,9 +171,9 @@ pub(crate) fn print(opts: &PrintOptions) -> Result<PrintReport, PrintError> {
     let checked: Vec<Result<Printable, Refusal>> = wanted
         .par_iter()
         .map(|row| {
-            check_row(row, &chain).map(|institution| Printable {
+            check_row(row, &chain).map(|signed| Printable {
                 row,
-                institution,
+                signed,
                 photo: find_photo(opts.photos.as_deref(), row),
             })
         })
@@ -175,7 +186,7 @@ pub(crate) fn print(opts: &PrintOptions) -> Result<PrintReport, PrintError> {
         }
     }
     if !printable.is_empty() {
-        write_pages(&render_all(&printable, &config)?, &opts.out)?;
+        write_pages(&render_all(&printable, &config, &folder.root)?, &opts.out)?;
         copy_photos(&printable, &opts.out)?;
         if opts.pdf {
             for p in &printable {
@@ -278,10 +289,21 @@ const PAGE_TEMPLATE: &str = include_str!("../../site-templates/print/certificate
 pub(crate) struct Printable<'a> {
     /// The roster row (unmasked).
     pub row: &'a CertificateRow,
-    /// Institution name as filed.
-    pub institution: String,
+    /// What the page prints from the signed statement.
+    pub signed: Signed,
     /// The holder's photo, if one was found.
     pub photo: Option<Photo>,
+}
+
+/// What a page takes from the signed statement rather than the roster.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Signed {
+    /// Institution name as filed (附件6 注2: as the authority published it).
+    pub institution: String,
+    /// 评价方式, as signed.
+    pub method: Option<String>,
+    /// 等级称号 (特级技师, 首席技师), as signed.
+    pub tier: Option<String>,
 }
 
 /// Folder of the photos' copies beside the pages.
@@ -314,8 +336,9 @@ fn verbatim_if_plain(s: &str) -> Value {
 
 /// Checks roster rows against the verified chain: a certificate is printed
 /// only if its signed statement exists, is not revoked, and agrees with the
-/// row (code, level, date, occupation) and its hashes match the name and ID.
-pub(crate) fn check_row(row: &CertificateRow, chain: &Chain) -> Result<String, Refusal> {
+/// row (code, level, date, occupation, title, method) and its hashes match
+/// the name and ID.
+pub(crate) fn check_row(row: &CertificateRow, chain: &Chain) -> Result<Signed, Refusal> {
     let code = row.code.as_string();
     let Some(signed) = chain.certificates.get(&code) else {
         return Err(Refusal::NotSigned(code));
@@ -331,23 +354,27 @@ pub(crate) fn check_row(row: &CertificateRow, chain: &Chain) -> Result<String, R
         && s.issued_on == row.issued_on.to_string()
         && s.occupation_code == row.occupation_code
         && s.subtype == row.subtype
+        && s.tier == row.tier
+        && s.method == row.method
         && certsite_core::trust::privacy::name_hash(&row.name, &code, iterations) == s.name_hash
         && certsite_core::trust::privacy::id_hash(&row.id_number, &code, iterations) == s.id_hash;
     if !agrees {
         return Err(Refusal::Disagrees(code));
     }
-    Ok(s.institution.clone())
+    Ok(Signed {
+        institution: s.institution.clone(),
+        method: s.method.clone(),
+        tier: s.tier.clone(),
+    })
 }
 
-/// The HTML page of one certificate.
-pub(crate) fn page(p: &Printable, config: &Config) -> Result<String, PrintError> {
+/// The HTML page of one certificate; `root` is the data folder's root key,
+/// whose short fingerprint goes under the QR code.
+pub(crate) fn page(p: &Printable, config: &Config, root: &PublicKey) -> Result<String, PrintError> {
     let r = p.row;
     let code = r.code.as_string();
     let qr = Symbol::new(&verify_url(&config.base_url, &code, Some(&r.name)))?;
-    let level = match &r.tier {
-        Some(t) => format!("{}（{t}）", r.level.name()),
-        None => r.level.name().to_string(),
-    };
+    let level = r.level.name();
     let subtype = r.subtype.clone().unwrap_or_else(|| "——".into());
     let occupation_text = if r.subtype.is_some() {
         format!("{}（{}）", r.occupation, subtype)
@@ -368,13 +395,16 @@ pub(crate) fn page(p: &Printable, config: &Config) -> Result<String, PrintError>
         occupation => &r.occupation,
         occupation_text,
         subtype,
-        level => verbatim_if_plain(&level),
+        level => verbatim_if_plain(level),
+        title => &p.signed.tier,
+        method => p.signed.method.as_deref().and_then(notice_method),
         date,
-        institution => &p.institution,
+        institution => &p.signed.institution,
         site => verbatim_if_plain(&config.base_url),
         photo => p.photo.as_ref().map(|photo| verbatim_if_plain(&photo.link)),
         // Our own SVG: the URL in its title is escaped by `Symbol::svg`.
         qr => Value::from_safe_string(qr.svg()),
+        root_fingerprint => root.short_fingerprint(),
     };
     Ok(super::render_page(
         "print/certificate.html",
@@ -415,10 +445,11 @@ fn copy_photos(printable: &[Printable], out: &Path) -> Result<(), FsError> {
 pub(crate) fn render_all(
     printables: &[Printable],
     config: &Config,
+    root: &PublicKey,
 ) -> Result<BTreeMap<String, String>, PrintError> {
     let mut out = BTreeMap::new();
     for p in printables {
-        out.insert(format!("{}.html", p.row.code), page(p, config)?);
+        out.insert(format!("{}.html", p.row.code), page(p, config, root)?);
     }
     out.insert("certificate.css".to_string(), PRINT_CSS.to_string());
     Ok(out)
@@ -430,20 +461,21 @@ mod tests {
     use certsite_core::domain::code::CertCode;
     use certsite_core::domain::id_document::IdType;
     use certsite_core::domain::level::Level;
+    use certsite_core::trust::keys::SecretKey;
 
     fn row(name: &str) -> CertificateRow {
         CertificateRow {
             line: 2,
-            code: CertCode::parse("Y000021013002242000001").unwrap(),
+            code: CertCode::parse("Y000021013002241000001").unwrap(),
             name: name.into(),
             id_type: IdType::ResidentId,
             id_number: "210112198103110613".into(),
             occupation: "铣工".into(),
             subtype: Some("数控<铣>工".into()),
             occupation_code: "6-18-01-02".into(),
-            level: Level::parse("二级").unwrap(),
+            level: Level::parse("一级").unwrap(),
             issued_on: jiff::civil::date(2024, 12, 17),
-            tier: Some("首席\"技师\"".into()),
+            tier: Some("首席技师".into()),
             method: None,
             institution: None,
         }
@@ -457,6 +489,18 @@ mod tests {
         .unwrap()
     }
 
+    fn root() -> PublicKey {
+        SecretKey::from_seed([1; 32]).public()
+    }
+
+    fn signed(institution: &str, method: Option<&str>, tier: Option<&str>) -> Signed {
+        Signed {
+            institution: institution.into(),
+            method: method.map(str::to_string),
+            tier: tier.map(str::to_string),
+        }
+    }
+
     #[test]
     fn hostile_roster_text_is_escaped_and_the_qr_code_is_not() {
         let row = row("<script>alert('x')</script>");
@@ -465,23 +509,24 @@ mod tests {
         let photos = tempfile::tempdir().unwrap();
         let hostile = photos.path().join("x\" onerror=\"alert(1)");
         std::fs::create_dir(&hostile).unwrap();
-        std::fs::write(hostile.join("Y000021013002242000001.jpg"), "jpeg").unwrap();
+        std::fs::write(hostile.join("Y000021013002241000001.jpg"), "jpeg").unwrap();
         let p = Printable {
             row: &row,
-            institution: "A&B \"厂\"".into(),
+            signed: signed("A&B \"厂\"", Some("<b>考核测评</b>"), Some("首席\"技师\"")),
             photo: find_photo(Some(&hostile), &row),
         };
-        let html = page(&p, &config()).unwrap();
+        let html = page(&p, &config(), &root()).unwrap();
         assert!(!html.contains("<script>"), "{html}");
+        assert!(!html.contains("<b>"), "{html}");
         assert!(
             html.contains(
-                "<p class=\"body\">&lt;script&gt;alert(&#x27;x&#x27;)&lt;&#x2f;script&gt;：</p>"
+                "<p class=\"body\">经本单位职业技能等级认定，&lt;script&gt;alert(&#x27;x&#x27;)&lt;&#x2f;script&gt;同志"
             ),
             "{html}"
         );
         assert!(html.contains("<dd>数控&lt;铣&gt;工</dd>"), "{html}");
         assert!(
-            html.contains("二级&#x2f;技师（首席&quot;技师&quot;）"),
+            html.contains("<dt>等级称号</dt><dd>首席&quot;技师&quot;</dd>"),
             "{html}"
         );
         assert!(
@@ -489,7 +534,7 @@ mod tests {
             "{html}"
         );
         assert!(
-            html.contains("src=\"photos/Y000021013002242000001.jpg\""),
+            html.contains("src=\"photos/Y000021013002241000001.jpg\""),
             "{html}"
         );
         assert!(!html.contains("onerror"), "{html}");
@@ -498,7 +543,7 @@ mod tests {
             "{html}"
         );
         // The SVG is ours and goes in as markup.
-        assert!(html.contains("<div class=\"qr\"><svg xmlns="), "{html}");
+        assert!(html.contains("<figure class=\"qr\"><svg xmlns="), "{html}");
         assert!(html.ends_with("</html>\n"));
     }
 
@@ -507,14 +552,58 @@ mod tests {
         let mut row = row("陈诺睿");
         row.subtype = None;
         row.tier = None;
+        row.level = Level::parse("二级").unwrap();
         let p = Printable {
             row: &row,
-            institution: "沈阳鼓风机集团股份有限公司".into(),
+            signed: signed("沈阳鼓风机集团股份有限公司", Some("综合评审"), None),
             photo: None,
         };
-        let html = page(&p, &config()).unwrap();
-        assert!(html.contains("你已达到铣工职业二级/技师水平"), "{html}");
+        let html = page(&p, &config(), &root()).unwrap();
+        assert!(
+            html.contains("经综合评审，陈诺睿同志的职业技能达到铣工职业二级/技师水平，特发此证。"),
+            "{html}"
+        );
         assert!(html.contains("<dt>工种名称</dt><dd>——</dd>"), "{html}");
-        assert!(html.contains("<div class=\"top\"><div class=\"photo empty\">照片<br>（2寸）</div>\n<div class=\"qr\">"), "{html}");
+        assert!(!html.contains("等级称号"), "{html}");
+        assert!(
+            html.contains(
+                "<div class=\"top\"><div class=\"photo empty\">2寸白底<br>彩色照片</div>"
+            ),
+            "{html}"
+        );
+        assert!(
+            html.contains(&format!(
+                "<figcaption>根密钥指纹<br><span class=\"fingerprint\">{}</span></figcaption>",
+                root().short_fingerprint()
+            )),
+            "{html}"
+        );
+    }
+
+    /// A method the notice does not name (an older word, free text) is
+    /// not printed as one: the sentence claims no method.
+    #[test]
+    fn only_the_notices_methods_are_named_in_the_sentence() {
+        let row = row("陈诺睿");
+        for (method, opening) in [
+            (Some("考核测评"), "经考核测评，"),
+            (Some("综合评审"), "经综合评审，"),
+            (Some("过程考核"), "经过程考核，"),
+            (Some("竞赛选拔"), "经竞赛选拔，"),
+            (Some("考核评价"), "经本单位职业技能等级认定，"),
+            (None, "经本单位职业技能等级认定，"),
+        ] {
+            let p = Printable {
+                row: &row,
+                signed: signed("沈阳鼓风机集团股份有限公司", method, Some("首席技师")),
+                photo: None,
+            };
+            let html = page(&p, &config(), &root()).unwrap();
+            let sentence = format!(
+                "<p class=\"body\">{opening}陈诺睿同志的职业技能达到铣工（数控&lt;铣&gt;工）职业一级/高级技师水平，特发此证。</p>"
+            );
+            assert!(html.contains(&sentence), "{method:?}: {html}");
+            assert!(!html.contains("考核评价"), "{html}");
+        }
     }
 }

@@ -3,20 +3,22 @@
 //! holder's name, in the URL fragment, which never reaches the host.
 //!
 //! Error correction level Q (25% of the symbol may be damaged or smudged) and
-//! the standard 4-module quiet zone: a printed certificate gets handled.
+//! the standard 4-module quiet zone: a printed certificate gets handled. The
+//! modules fill the 30 mm; the quiet zone is white margin outside them, so
+//! the image is a little larger (37.3 mm for a code alone, version 4).
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use qrcode::{EcLevel, QrCode};
 
-/// Side of the printed symbol, quiet zone included (附件6).
+/// Side of the printed symbol's modules, quiet zone outside (附件6).
 pub(crate) const PRINT_MM: f64 = 30.0;
 /// Quiet zone on each side, in modules (ISO/IEC 18004).
 pub(crate) const QUIET_ZONE: usize = 4;
 /// Error correction level.
 pub(crate) const EC_LEVEL: EcLevel = EcLevel::Q;
-/// The densest symbol made: version 12 (65 modules and the quiet zone) at
-/// 30 mm is 0.41 mm a module, about the smallest a phone camera reads at
-/// arm's length. It holds 206 bytes: the URL with a 16-character name
+/// The densest symbol made: version 12 (65 modules) at 30 mm is 0.46 mm a
+/// module, about the smallest a phone camera reads at arm's length.
+/// (Symbols made before the quiet zone went outside the 30 mm had 0.41 mm.) It holds 206 bytes: the URL with a 16-character name
 /// (long names, as `阿卜杜热合曼·买买提艾力`, fit). A longer URL is refused
 /// rather than printed unreadable.
 pub(crate) const MAX_VERSION: i16 = 12;
@@ -44,12 +46,17 @@ pub fn verify_url(base_url: &str, code: &str, name: Option<&str>) -> String {
 /// The PNG's `Software` text: marks a file `qr` made.
 const PNG_MAKER: &str = "certsite qr";
 
+/// How an SVG this module makes starts.
+const SVG_START: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"certsite-qr\"";
+
 /// Whether `bytes` are a QR code this module made (SVG or PNG): the only
-/// files `certsite qr --out` replaces.
+/// files `certsite qr --out` replaces. An SVG made before the quiet zone
+/// went outside the 30 mm started with its width, 30 mm.
 pub(crate) fn is_own_file(bytes: &[u8]) -> bool {
-    let svg = format!("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{PRINT_MM}mm\"");
+    let old_svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"30mm\"";
     let png = format!("tEXtSoftware\0{PNG_MAKER}");
-    bytes.starts_with(svg.as_bytes())
+    bytes.starts_with(SVG_START.as_bytes())
+        || bytes.starts_with(old_svg.as_bytes())
         || (bytes.starts_with(b"\x89PNG") && bytes.windows(png.len()).any(|w| w == png.as_bytes()))
 }
 
@@ -60,7 +67,7 @@ pub enum QrError {
     #[error(
         "无法生成二维码：网址有 {bytes} 字节，{}；请缩短 --name 或 certsite.toml 的 base_url",
         match version {
-            Some(v) => format!("要用第 {v} 版二维码，印成 30 mm 时每个模块不到 {:.2} mm，手机难以扫描", PRINT_MM / (4 * v + 17 + 2 * QUIET_ZONE as i16) as f64),
+            Some(v) => format!("要用第 {v} 版二维码，印成 30 mm 时每个模块不到 {:.2} mm，手机难以扫描", PRINT_MM / (4 * v + 17) as f64),
             None => "装不进任何二维码".to_string(),
         }
     )]
@@ -114,9 +121,19 @@ impl Symbol {
         self.code.width() + 2 * QUIET_ZONE
     }
 
-    /// Printed size of one module at [`PRINT_MM`].
+    /// Modules per side of the code itself, the [`PRINT_MM`] square.
+    pub(crate) fn modules(&self) -> usize {
+        self.code.width()
+    }
+
+    /// Printed size of one module: the modules fill [`PRINT_MM`].
     pub(crate) fn module_mm(&self) -> f64 {
-        PRINT_MM / self.side() as f64
+        PRINT_MM / self.modules() as f64
+    }
+
+    /// Printed side of the whole image, quiet zone included.
+    pub(crate) fn outer_mm(&self) -> f64 {
+        self.module_mm() * self.side() as f64
     }
 
     fn dark(&self, x: usize, y: usize) -> bool {
@@ -127,7 +144,9 @@ impl Symbol {
         self.code[(x - QUIET_ZONE, y - QUIET_ZONE)] == qrcode::Color::Dark
     }
 
-    /// An SVG of exactly 30 mm × 30 mm, one path, crisp at any scale. The
+    /// An SVG whose modules are exactly 30 mm × 30 mm, with the quiet zone
+    /// as white margin around them (its width and height, in mm, are the
+    /// whole image's), one path, crisp at any scale. The
     /// URL is its title as character data: nothing in it needs escaping, since
     /// the name is percent-encoded and `base_url` holds only URL characters
     /// (checked when the configuration is read), so it cannot close the section.
@@ -148,9 +167,10 @@ impl Symbol {
             }
         }
         format!(
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{PRINT_MM}mm\" height=\"{PRINT_MM}mm\" viewBox=\"0 0 {side} {side}\" shape-rendering=\"crispEdges\">\
+            "{SVG_START} width=\"{outer:.3}mm\" height=\"{outer:.3}mm\" viewBox=\"0 0 {side} {side}\" shape-rendering=\"crispEdges\">\
              <title><![CDATA[{}]]></title><rect width=\"{side}\" height=\"{side}\" fill=\"#fff\"/><path fill=\"#000\" d=\"{path}\"/></svg>\n",
-            self.url
+            self.url,
+            outer = self.outer_mm(),
         )
     }
 
@@ -231,7 +251,7 @@ mod tests {
         // Digits of the code go in numeric mode: version 4, 33 modules + quiet zone.
         assert_eq!(plain.version(), 4);
         assert_eq!(plain.side(), 33 + 8);
-        assert!(plain.module_mm() > 0.7, "{}", plain.module_mm());
+        assert!(plain.module_mm() > 0.9, "{}", plain.module_mm());
         let named = Symbol::new(&verify_url(
             "https://certsite.example/",
             "Y000021013002243000001",
@@ -244,7 +264,7 @@ mod tests {
             named.module_mm()
         );
         assert!(named.version() <= 7, "{}", named.version());
-        assert!(named.module_mm() > 0.5, "{}", named.module_mm());
+        assert!(named.module_mm() > 0.6, "{}", named.module_mm());
         let long_name = "张".repeat(20);
         let e = Symbol::new(&verify_url(
             "https://certsite.example/",
@@ -259,8 +279,15 @@ mod tests {
         assert!(is_own_file(plain.svg().as_bytes()));
         assert!(is_own_file(&plain.png(2).unwrap()));
         assert!(!is_own_file(b"\x89PNG a photo"));
+        // 33 modules fill 30 mm; the 4-module quiet zone is outside:
+        // 41 × 30/33 = 37.273 mm.
         let svg = plain.svg();
-        assert!(svg.contains("width=\"30mm\" height=\"30mm\""));
+        assert!(
+            svg.contains("width=\"37.273mm\" height=\"37.273mm\""),
+            "{svg}"
+        );
         assert!(svg.contains("viewBox=\"0 0 41 41\""));
+        let old = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"30mm\" height=\"30mm\"";
+        assert!(is_own_file(old.as_bytes()));
     }
 }

@@ -194,6 +194,23 @@ mod tests {
         assert_eq!(words, ANNEX4_COLUMNS);
     }
 
+    /// The verify page names a certificate's method only by these keys:
+    /// exactly the notice's four, as `certsite print` does.
+    #[test]
+    fn the_methods_the_verify_page_names_are_the_notices() {
+        let methods = certsite_core::domain::method::METHODS;
+        for lang in &*LANGUAGES {
+            let table = lang.table["script"]["ecert"]["methods"]
+                .as_object()
+                .unwrap();
+            let keys: std::collections::BTreeSet<&str> = table.keys().map(String::as_str).collect();
+            assert_eq!(keys, methods.into(), "{}", lang.code());
+        }
+        for m in methods {
+            assert_eq!(LANGUAGES[0].table["script"]["ecert"]["methods"][m], m);
+        }
+    }
+
     #[test]
     fn ranges_and_adjustments_read_the_same_in_every_language() {
         let [zh, en] = &*LANGUAGES;

@@ -69,6 +69,8 @@ ed25519Ready().catch(() => {});
 
 /** @type {Shown | null} */
 let current = null;
+/** The root key's fingerprint, once computed (showRoot). */
+let rootFingerprint = '';
 
 /**
  * @param {string} key
@@ -174,12 +176,19 @@ function scopeText(institution) {
 }
 
 /**
- * The level in the page's language, with its signed title (特级技师, 首席技师) as data.
+ * The body sentence of a certificate: it names the evaluation method only
+ * when the signed record carries one of the notice's four (三（二）),
+ * otherwise it claims none (as `certsite print` does).
  * @param {Certificate} c
+ * @param {Child} name
  * @returns {Child[]}
  */
-function levelText(c) {
-  return c.tier ? [levelName(c.level), ' (', data(c.tier), ')'] : [levelName(c.level)];
+function bodySentence(c, name) {
+  const methods = /** @type {Partial<Record<string, string>>} */ (t.ecert.methods);
+  const method = c.method !== undefined && Object.prototype.hasOwnProperty.call(methods, c.method) ? methods[c.method] : undefined;
+  const opening = method === undefined ? t.ecert.byDefault : say(t.ecert.byMethod, { method });
+  const occupation = data(c.subtype ? `${c.occupation}（${c.subtype}）` : c.occupation);
+  return sayNodes(t.ecert.body, { opening, name, occupation, level: levelName(c.level) });
 }
 
 /**
@@ -247,7 +256,8 @@ function render() {
       row(t.fields.id_number, c.id_masked),
       row(t.fields.occupation, data(c.occupation)),
       row(t.fields.subtype, c.subtype ? data(c.subtype) : '——'),
-      row(t.fields.level, ...levelText(c)),
+      row(t.fields.level, levelName(c.level)),
+      ...(c.tier ? row(t.ecert.titleLabel, data(c.tier)) : []),
       row(t.fields.code, c.code),
       row(t.fields.issued_on, c.issued_on),
       row(t.fields.institution, el('a', { href: `${home}directory/${inst.filing_no}.html` }, data(inst.name))),
@@ -266,6 +276,8 @@ function render() {
 function renderEcert() {
   const c = current?.result.certificate;
   if (ecert.hidden || !current || !c || current.result.verdict !== 'verified') {
+    // Nothing of an earlier record stays behind, hidden or not.
+    fill(ecert);
     ecert.hidden = true;
     ecertToggle.setAttribute('aria-expanded', 'false');
     document.body.classList.remove('ecert-open');
@@ -276,8 +288,11 @@ function renderEcert() {
   const name = current.matchedName ?? c.name_masked;
   const [y, m, d] = c.issued_on.split('-').map(Number);
   const date = say(t.ecert.date, { y, m, d });
-  const occupation = data(c.subtype ? `${c.occupation}（${c.subtype}）` : c.occupation);
-  const values = [data(name), data(c.id_type), c.id_masked, data(c.occupation), c.subtype ? data(c.subtype) : '——', levelText(c), c.code, date, data(inst.name)];
+  const values = [data(name), data(c.id_type), c.id_masked, data(c.occupation), c.subtype ? data(c.subtype) : '——', levelName(c.level), c.code, date, data(inst.name)];
+  /** @type {Child[]} */
+  const info = t.ecert.labels.flatMap((k, i) => [el('dt', {}, k), el('dd', {}, values[i])]);
+  // The level title (特级技师, 首席技师) in a row of its own, after the level.
+  if (c.tier) info.splice(12, 0, el('dt', {}, t.ecert.titleLabel), el('dd', {}, data(c.tier)));
   // Scales with the page's width on screen, prints at its own size.
   fill(
     ecert,
@@ -286,15 +301,17 @@ function renderEcert() {
       { class: 'ecert-border' },
       el('div', { class: 'ecert-left' },
         el('p', { class: 'ecert-title' }, t.ecert.title),
-        el('p', { class: 'ecert-body' }, data(name), '：'),
-        el('p', { class: 'ecert-body' }, sayNodes(t.ecert.body, { occupation, level: el('span', {}, levelText(c)) })),
+        el('p', { class: 'ecert-kind' }, el('strong', {}, t.ecert.kind), el('br'), t.ecert.kindNote),
+        el('p', { class: 'ecert-body' }, bodySentence(c, data(name))),
         el('p', { class: 'ecert-issuer' }, data(inst.name), el('br'), date),
         el('p', { class: 'ecert-site' }, say(t.ecert.site, { url: new URL(home, window.location.href).href }))),
       el('div', { class: 'ecert-right' },
         el('div', { class: 'ecert-top' },
           el('div', { class: 'ecert-photo' }, t.ecert.photo),
-          el('div', { class: 'ecert-verified' }, t.ecert.stamp, el('br'), c.code)),
-        el('dl', { class: 'ecert-info' }, t.ecert.labels.flatMap((k, i) => [el('dt', {}, k), el('dd', {}, values[i])]))),
+          el('div', { class: 'ecert-verified' }, t.ecert.stamp, el('br'), c.code,
+            // Its first 16 hex digits, as the printed certificate has them under the QR code.
+            rootFingerprint ? el('span', { class: 'ecert-fingerprint' }, t.ecert.fingerprint, el('br'), rootFingerprint.split(' ').slice(0, 4).join(' ')) : '')),
+        el('dl', { class: 'ecert-info' }, info)),
     ),
   );
   document.body.classList.add('ecert-open');
@@ -432,7 +449,11 @@ async function showRoot() {
   // Without WebCrypto (plain http) the footer keeps the fingerprint the build wrote.
   const fp = await fingerprint(rootKey).catch(() => null);
   const footer = /** @type {HTMLElement} */ (document.getElementById('root-fingerprint'));
-  if (fp) footer.textContent = fp;
+  if (fp) {
+    footer.textContent = fp;
+    rootFingerprint = fp;
+    renderEcert();
+  }
   const seen = localStorageGet('certsite.root');
   const alarm = /** @type {HTMLElement} */ (document.getElementById('root-warning'));
   if (seen && seen !== appData.rootKey) {

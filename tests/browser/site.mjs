@@ -2,7 +2,7 @@
 // binary, and launch Debian's headless Chromium through playwright-core.
 import { spawn, spawnSync } from 'node:child_process';
 import { after, before } from 'node:test';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -217,4 +217,49 @@ export function holderOf(code) {
     }
   }
   throw new Error(`no roster row for ${code}`);
+}
+
+/**
+ * A new deployment (`certsite init`) with one enterprise, 示例企业有限公司
+ * (Y000021013999, 沈阳), whose certificates are `rows` (code, name,
+ * 评价方式, 等级称号; empty when none), all signed with low iterations and
+ * reviewed by its city: a data folder to serve, for certificates the demo
+ * has none of (no method, a method of any wording).
+ * @param {Array<[string, string, string, string]>} rows
+ * @returns {string} the data folder
+ */
+export function deploymentWith(rows) {
+  const dir = tempDir();
+  const data = join(dir, 'site');
+  const run = (...args) => {
+    const r = spawnSync(BIN, args, { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`certsite ${args[0]} failed: ${r.stdout}${r.stderr}`);
+  };
+  run('init', data, '--title', 't', '--authority', '辽宁省人力资源和社会保障厅', '--base-url', 'https://certs.example.gov.cn/');
+  const config = join(data, 'certsite.toml');
+  writeFileSync(config, readFileSync(config, 'utf8').replace('\nmin_iterations = 1000000\n', '\nmin_iterations = 1000\n'));
+  run('keygen', '--out', join(data, 'keys/Y000021013999'), '--label', '示例企业有限公司');
+  run('keygen', '--out', join(data, 'keys/city-01'), '--label', '沈阳市公共就业服务机构主管部门');
+  const input = join(data, 'in');
+  mkdirSync(input);
+  const csv = (name, lines) => writeFileSync(join(input, name), `\ufeff${lines.join('\n')}\n`);
+  csv('directory.csv', [
+    '序号,企业名称,详细地址,联系人,联系方式,机构备案号,职业名称,工种名称,职业编码,等级范围,备案日期,有效期至,签名公钥',
+    '1,示例企业有限公司,沈阳市示例路1号,示例联系人,024-00000000,Y000021013999,焊工,——,6-18-02-04,五级-一级,2024-01-05,2027-01-04,../keys/Y000021013999.pub',
+  ]);
+  csv('cities.csv', ['市代码,审核机构名称,签名公钥,有效期自,有效期至,审核要求起始日', '01,沈阳市公共就业服务机构主管部门,../keys/city-01.pub,2024-01-05,,']);
+  csv('roster.csv', [
+    '序号,证书编号,姓名,证件类型,证件号码,职业名称,工种名称,职业编码,等级,发证日期,评价机构,评价方式,等级称号',
+    ...rows.map(([code, name, method, title], i) =>
+      `${i + 1},${code},${name},居民身份证,11010519491231002X,焊工,——,6-18-02-04,${code[15]},2024-06-01,示例企业有限公司,${method},${title}`),
+  ]);
+  csv('decisions.csv', ['证书编号,审核结果,审核日期,原因', ...rows.map(([code]) => `${code},通过,2024-05-20,`)]);
+  const sign = (key, file, out) =>
+    run('sign', '--key', join(data, key), '--input', join(input, file), '--out', join(data, out), '--data', data, '--iterations', '1000', '--insecure-low-iterations');
+  sign('keys/root.key', 'directory.csv', 'directory/directory.jsonl');
+  sign('keys/root.key', 'cities.csv', 'cities/cities.jsonl');
+  sign('keys/Y000021013999.key', 'roster.csv', 'certificates/Y000021013999.jsonl');
+  run('review', '--key', join(data, 'keys/city-01.key'), '--input', join(data, 'certificates/Y000021013999.jsonl'),
+    '--decisions', join(input, 'decisions.csv'), '--data', data, '--out', join(data, 'reviews/01.jsonl'));
+  return data;
 }

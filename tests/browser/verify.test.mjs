@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROUTED, copyWithTamperedShard, demoStatements, holderOf, serveDir, tempDir, useDemoSite, watchConsole } from './site.mjs';
+import { ROUTED, copyWithTamperedShard, demoStatements, deploymentWith, holderOf, serveDir, serveSite, tempDir, useDemoSite, watchConsole } from './site.mjs';
 
 const statements = (file) => readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l).statement);
 
@@ -225,18 +225,25 @@ test('a changed root key raises a loud warning; the verdict appears right after 
   await page.close();
 });
 
-test('the electronic certificate view follows 附件6, shows the matched name and prints on one A4 landscape page', async () => {
+test('the printable verification result follows 附件6, shows the matched name and prints on one A4 landscape page', async () => {
   const url = `${demo.site.url}verify/#${CERT.code}&name=${encodeURIComponent(HOLDER.name)}`;
   const { page, problems } = await open(url);
   await page.waitForFunction(() => document.getElementById('holder-name-result').dataset.match === 'match', null, { timeout: 30000 });
+  // Labelled as what it is: a result that can be printed, not the holder's 电子证书.
+  assert.equal(await page.locator('#ecert-toggle').innerText(), '查验结果（可打印）');
   await page.click('#ecert-toggle');
   const ecert = page.locator('#ecert');
   assert.equal(await ecert.isVisible(), true);
+  assert.equal(await ecert.getAttribute('aria-label'), '查验结果（可打印）');
   const text = await ecert.innerText();
-  for (const expected of ['职业技能等级证书', HOLDER.name, CERT.code, CERT.id_masked, '沈阳鼓风机集团股份有限公司']) {
+  for (const expected of ['职业技能等级证书', '查验结果（可打印）', '不是证书本身', HOLDER.name, CERT.code, CERT.id_masked, '沈阳鼓风机集团股份有限公司']) {
     assert.ok(text.includes(expected), `${expected} in ${text}`);
   }
+  assert.ok(!text.includes('电子证书'), text);
   assert.ok(!text.includes(HOLDER.id), 'the full ID number is never shown');
+  // The root key's short fingerprint, as the printed certificate has it under its QR code.
+  const footer = await page.locator('#root-fingerprint').innerText();
+  assert.equal(await page.locator('#ecert .ecert-fingerprint').innerText(), `根密钥指纹\n${footer.slice(0, 19)}`);
   await ecert.screenshot({ path: join(SHOTS, 'verify-ecert.png') });
   await page.emulateMedia({ media: 'print' });
   const pdf = Buffer.from(await page.pdf({ preferCSSPageSize: true, printBackground: true })).toString('latin1');
@@ -259,4 +266,66 @@ test('a directory update (re-approval) leaves older certificates verified, judge
   assert.match(text, /2020-\d\d-\d\d .* 2023-\d\d-\d\d/);
   assert.deepEqual(problems, []);
   await page.close();
+});
+
+/** Certificates the demo has none of: each method of the notice, an older word, none, a 首席技师. */
+const ROWS = [
+  ['Y000021013999244000001', '赵一', '考核测评', ''],
+  ['Y000021013999244000002', '钱二', '综合评审', ''],
+  ['Y000021013999244000003', '孙三', '过程考核', ''],
+  ['Y000021013999244000004', '李四', '竞赛选拔', ''],
+  ['Y000021013999244000005', '周五', '考核评价', ''],
+  ['Y000021013999244000006', '吴六', '', ''],
+  ['Y000021013999241000001', '郑七', '综合评审', '首席技师'],
+];
+
+test('the result\'s sentence names only a method of the notice that the record signs, and a level title stands apart, in both languages', async () => {
+  const site = await serveSite(deploymentWith(ROWS));
+  try {
+    const page = await demo.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const problems = watchConsole(page);
+    const english = {
+      考核测评: 'By examination and assessment, ',
+      综合评审: 'By comprehensive review, ',
+      过程考核: 'By on-the-job assessment, ',
+      竞赛选拔: 'By selection through skills competition, ',
+    };
+    for (const [code, name, method, title] of ROWS) {
+      const level = title ? '一级/高级技师' : '四级/中级工';
+      const named = ['考核测评', '综合评审', '过程考核', '竞赛选拔'].includes(method);
+      for (const lang of ['zh', 'en']) {
+        await page.goto(`${site.url}${lang === 'en' ? 'en/' : ''}verify/#${code}&name=${encodeURIComponent(name)}`);
+        await page.waitForFunction(() => document.getElementById('holder-name-result').dataset.match === 'match', null, { timeout: 30000 });
+        await page.click('#ecert-toggle');
+        const body = await page.locator('#ecert .ecert-body').innerText();
+        if (lang === 'zh') {
+          const opening = named ? `经${method}，` : '经本单位职业技能等级认定，';
+          assert.equal(body, `${opening}${name}同志的职业技能达到焊工职业${level}水平，特发此证。`, code);
+        } else {
+          const opening = named ? english[method] : "By this institution's vocational skill level recognition, ";
+          const levelEn = title ? 'Level 1 / Senior technician' : 'Level 4 / Intermediate worker';
+          assert.equal(body, `${opening}${name} has reached the vocational skills of ${levelEn} in the occupation 焊工; this certificate is awarded.`, code);
+          assert.equal(await page.locator('#ecert-toggle').innerText(), 'Verification result (printable)');
+        }
+        assert.ok(!body.includes('考核评价'), body);
+        // The title, if any, in a row of its own after the level, in the result and in the facts above it.
+        for (const list of ['#ecert .ecert-info', '#certificate dl']) {
+          const terms = await page.locator(`${list} dt`).allInnerTexts();
+          const values = await page.locator(`${list} dd`).allInnerTexts();
+          const at = terms.indexOf(lang === 'zh' ? '等级称号' : 'Level title');
+          if (title) {
+            assert.equal(values[at], title, `${code} ${list}`);
+            assert.ok(!values[at - 1].includes(title), `${code}: ${values[at - 1]}`);
+          } else {
+            assert.equal(at, -1, `${code} ${list}`);
+          }
+        }
+        if (code === ROWS[6][0]) await page.locator('#ecert').screenshot({ path: join(SHOTS, `verify-result-title-${lang}.png`) });
+      }
+    }
+    assert.deepEqual(problems, []);
+    await page.close();
+  } finally {
+    site.close();
+  }
 });

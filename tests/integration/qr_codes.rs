@@ -48,7 +48,7 @@ fn qr_png_with_a_name_decodes_to_the_verify_url() {
 }
 
 #[test]
-fn qr_svg_is_30_mm_and_bad_codes_are_refused() {
+fn qr_svg_modules_are_30_mm_and_bad_codes_are_refused() {
     let data = repo().join("data");
     let (code, svg, _) = run(certsite().args([
         "qr",
@@ -57,8 +57,11 @@ fn qr_svg_is_30_mm_and_bad_codes_are_refused() {
         data.to_str().unwrap(),
     ]));
     assert_eq!(code, 0);
+    // Version 4: 33 modules fill 30 mm, the 4-module quiet zone is white
+    // margin outside them: 41 modules of 30/33 mm, 37.273 mm in all.
     assert!(
-        svg.starts_with("<svg") && svg.contains("width=\"30mm\" height=\"30mm\""),
+        svg.starts_with("<svg")
+            && svg.contains("width=\"37.273mm\" height=\"37.273mm\" viewBox=\"0 0 41 41\""),
         "{svg}"
     );
     let (code, _, err) = run(certsite().args([

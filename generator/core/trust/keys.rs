@@ -172,6 +172,14 @@ impl PublicKey {
         group4(&self.fingerprint_hex())
     }
 
+    /// The fingerprint's first 16 hex digits in groups of four
+    /// (`1a2b 3c4d 5e6f 7a8b`), as a printed certificate shows the root's
+    /// under its QR code: the start of [`PublicKey::fingerprint`], read
+    /// against the whole one the authority publishes.
+    pub fn short_fingerprint(&self) -> String {
+        group4(&self.kid())
+    }
+
     /// The key id: the fingerprint's first 16 hex digits.
     pub fn kid(&self) -> String {
         self.fingerprint_hex()[..KID_HEX_LEN].to_string()
@@ -327,6 +335,12 @@ mod tests {
         assert_eq!(public.kid().len(), 16);
         assert!(public.fingerprint_hex().starts_with(&public.kid()));
         assert_eq!(public.fingerprint().split(' ').count(), 16);
+        assert!(
+            public
+                .fingerprint()
+                .starts_with(&public.short_fingerprint())
+        );
+        assert_eq!(public.short_fingerprint().len(), 19);
         assert_ne!(SecretKey::from_seed([8; 32]).public().kid(), public.kid());
     }
 
