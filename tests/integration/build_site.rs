@@ -123,6 +123,8 @@ fn a_fixture_site_builds_with_every_page() {
     ] {
         assert!(blower.contains(expected), "{expected}");
     }
+    // Real data: no note that the facts are samples (the demo's `demo = true`).
+    assert!(!blower.contains("id=\"demo-sample\""), "{blower}");
     // Raw HTML in Markdown is shown as text.
     assert!(text(&out, "about/index.html").contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     // The 附件7 table: rows, subtotals and the total row.
