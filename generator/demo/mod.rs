@@ -71,14 +71,14 @@ pub const NOT_EXTENDED: &str = "Y000021112020";
 /// The notice's date (2020年5月29日). It lists every pilot as filed, so each
 /// was approved on or before it, and the root signs the directory as the
 /// notice publishes it (附件8, 附件9) on that day.
-pub const NOTICE_DATE: (i16, i8, i8) = (2020, 5, 29);
+pub(crate) const NOTICE_DATE: (i16, i8, i8) = (2020, 5, 29);
 
 /// When the province approved the pilots' filings (备案回执), in batches:
 /// (list, highest order number 第11-13位 of the batch, day). The days are
 /// invented; what is real is that each is on or before the notice's date and
 /// that, within a list, a higher order number (备案先后顺序) is never
 /// approved earlier.
-pub const APPROVAL_BATCHES: &[(&str, u16, (i16, i8, i8))] = &[
+pub(crate) const APPROVAL_BATCHES: &[(&str, u16, (i16, i8, i8))] = &[
     ("附件9", 7, (2020, 1, 15)),
     ("附件9", 14, (2020, 3, 18)),
     ("附件9", 21, (2020, 4, 22)),
@@ -271,11 +271,11 @@ fn most_periods(filing: &str) -> usize {
 /// The day a pilot's filing was approved: the day of its batch (see
 /// [`APPROVAL_BATCHES`]), by its list and its order number (第11-13位).
 fn approval_day(list: &str, order: u16) -> Date {
-    let (_, _, (y, m, d)) = APPROVAL_BATCHES
+    let (_, _, day) = APPROVAL_BATCHES
         .iter()
         .find(|(l, last, _)| *l == list && order <= *last)
         .unwrap_or_else(|| panic!("{list} order {order} has an approval batch"));
-    Date::new(*y, *m, *d).expect("a real date")
+    ymd(*day)
 }
 
 fn pilots(seed: u64, as_of: Date, draw: &mut Draw) -> Vec<Pilot> {
@@ -557,7 +557,10 @@ fn sign_directory(opts: &DemoOptions, pilots: &[Pilot], root: &SecretKey) -> Res
     let mut updates = String::new();
     for (day, rows) in directory_statements(opts, pilots) {
         let (roster, text) = if day == notice {
-            (opts.out.join(ROSTERS_DIR).join("directory.csv"), &mut originals)
+            (
+                opts.out.join(ROSTERS_DIR).join("directory.csv"),
+                &mut originals,
+            )
         } else {
             let name = format!("directory-updates/{day}.csv");
             (opts.out.join(ROSTERS_DIR).join(name), &mut updates)
@@ -573,7 +576,10 @@ fn sign_directory(opts: &DemoOptions, pilots: &[Pilot], root: &SecretKey) -> Res
         originals.as_bytes(),
     )?;
     if !updates.is_empty() {
-        write_file(&opts.out.join("directory/updates.jsonl"), updates.as_bytes())?;
+        write_file(
+            &opts.out.join("directory/updates.jsonl"),
+            updates.as_bytes(),
+        )?;
     }
     review::sign_cities(opts, root, first)?;
     Ok(())
@@ -591,7 +597,11 @@ fn directory_statements<'a>(
     let notice = ymd(NOTICE_DATE);
     for p in pilots {
         for (n, &period) in p.periods.iter().enumerate() {
-            let day = if n == 0 { period.0.max(notice) } else { period.0 };
+            let day = if n == 0 {
+                period.0.max(notice)
+            } else {
+                period.0
+            };
             by_day.entry(day).or_default().push((p, period));
         }
         let rotation = ymd(ROTATION_SIGNED);
