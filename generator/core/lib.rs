@@ -65,11 +65,11 @@
 //!
 //! let verified = verifier.verify(lines, problems);
 //! assert!(verified.problems.is_empty());
-//! let certificate = &verified.chain.certificates["Y000021012001204000001"];
+//! let certificate = &verified.chain.certificates["Y000021012001205000001"];
 //! assert_eq!(certificate.statement.institution, "华晨汽车集团控股有限公司");
 //!
 //! // A line altered by one character no longer verifies, and says where.
-//! let forged = first.replace("考核评价", "考试评价");
+//! let forged = first.replace("华晨", "华辰");
 //! let (lines, problems) = dataset::lines(Path::new("forged.jsonl"), forged.as_bytes());
 //! let verified = verifier.verify(lines, problems);
 //! assert!(verified.chain.certificates.is_empty());

@@ -46,6 +46,11 @@ pub(crate) struct Config {
     /// (each falls back to the Chinese one, shown as Chinese).
     #[serde(default)]
     pub english: English,
+    /// The data is a demo's (`certsite demo`): the pages mark what it
+    /// invents about real institutions (occupations, counts) as samples.
+    /// Off unless set.
+    #[serde(default)]
+    pub demo: bool,
 }
 
 /// The `[english]` table: the site's own words in English.

@@ -1,6 +1,7 @@
 //! The synthetic default dataset: the 58 real pilot institutions of 附件8 and
 //! 附件9 with plausible occupations and demo keys, fictitious certificate
-//! holders, a few revocations, one key rotation and one lapsed filing.
+//! holders, a few revocations, one key rotation, filings of three years
+//! extended by new directory statements, and two that lapsed.
 //!
 //! Everything follows from the seed (same seed, same bytes), and the data goes
 //! through the same spreadsheets and `sign` as an issuer's would: the demo
@@ -56,8 +57,36 @@ pub(crate) const ROSTERS_DIR: &str = "demo-rosters";
 pub const ROTATED: &str = "Y000021013002";
 /// First day of the rotated institution's second key.
 pub(crate) const ROTATION_DAY: (i16, i8, i8) = (2024, 1, 1);
-/// The institution whose filing lapsed after three years, never extended.
+/// The day the root signs the rotation: a directory statement that lists
+/// the new key a month ahead and ends the old one's window. Statements
+/// signed before it list the first key alone, open-ended.
+pub(crate) const ROTATION_SIGNED: (i16, i8, i8) = (2023, 12, 1);
+/// The institution whose filing lapsed after its first three years, not
+/// extended then, and re-approved on the data date (`directory/updates.jsonl`).
 pub const LAPSED: &str = "Y000421081022";
+/// The institution extended once, in 2023, that did not seek a second
+/// extension: its filing lapsed in 2026 and stays lapsed on the data date.
+pub const NOT_EXTENDED: &str = "Y000021112020";
+
+/// The notice's date (2020年5月29日). It lists every pilot as filed, so each
+/// was approved on or before it, and the root signs the directory as the
+/// notice publishes it (附件8, 附件9) on that day.
+pub(crate) const NOTICE_DATE: (i16, i8, i8) = (2020, 5, 29);
+
+/// When the province approved the pilots' filings (备案回执), in batches:
+/// (list, highest order number 第11-13位 of the batch, day). The days are
+/// invented; what is real is that each is on or before the notice's date and
+/// that, within a list, a higher order number (备案先后顺序) is never
+/// approved earlier.
+pub(crate) const APPROVAL_BATCHES: &[(&str, u16, (i16, i8, i8))] = &[
+    ("附件9", 7, (2020, 1, 15)),
+    ("附件9", 14, (2020, 3, 18)),
+    ("附件9", 21, (2020, 4, 22)),
+    ("附件8", 10, (2020, 2, 26)),
+    ("附件8", 20, (2020, 4, 8)),
+    ("附件8", 30, (2020, 5, 13)),
+    ("附件8", 37, (2020, 5, 27)),
+];
 
 /// What to generate.
 #[derive(Clone, Debug)]
@@ -193,15 +222,63 @@ pub(crate) fn demo_key(seed: u64, label: &str) -> SecretKey {
 struct Pilot {
     name: String,
     filing: FilingNo,
-    approved: Date,
-    valid_until: Date,
+    /// The filing periods, oldest first: the approval's, then each
+    /// extension's, `(approved_on, valid_until)`, 3 years each and one after
+    /// the other (资质有效期为3年; 资质期满后…决定是否予以延期).
+    periods: Vec<(Date, Date)>,
     scope: Vec<(&'static str, &'static str, &'static str, u8, u8)>,
     /// (label, key, valid from, valid until)
     keys: Vec<(String, SecretKey, Date, Option<Date>)>,
     weight: u32,
 }
 
-fn pilots(seed: u64, draw: &mut Draw) -> Vec<Pilot> {
+impl Pilot {
+    /// The day the filing was first approved (备案回执).
+    fn approved(&self) -> Date {
+        self.periods[0].0
+    }
+
+    /// The last day of the last period: no certificate is issued later.
+    fn filed_until(&self) -> Date {
+        self.periods.last().expect("at least one period").1
+    }
+}
+
+/// The filing periods from `approved`: 3 years each, every one extended the
+/// day after it ends, while that day is on or before the data date and the
+/// institution has fewer than `most` periods.
+fn filing_periods(approved: Date, as_of: Date, most: usize) -> Vec<(Date, Date)> {
+    let mut out = Vec::new();
+    let mut start = approved;
+    while out.len() < most && (out.is_empty() || start <= as_of) {
+        let until = end_of_period(start, FILING_VALIDITY_YEARS).expect("a real date");
+        out.push((start, until));
+        start = until.tomorrow().expect("a real date");
+    }
+    out
+}
+
+/// How many filing periods an institution has in all: the lapsed ones were
+/// not extended, every other one is, as often as the data date allows.
+fn most_periods(filing: &str) -> usize {
+    match filing {
+        LAPSED => 1,
+        NOT_EXTENDED => 2,
+        _ => usize::MAX,
+    }
+}
+
+/// The day a pilot's filing was approved: the day of its batch (see
+/// [`APPROVAL_BATCHES`]), by its list and its order number (第11-13位).
+fn approval_day(list: &str, order: u16) -> Date {
+    let (_, _, day) = APPROVAL_BATCHES
+        .iter()
+        .find(|(l, last, _)| *l == list && order <= *last)
+        .unwrap_or_else(|| panic!("{list} order {order} has an approval batch"));
+    ymd(*day)
+}
+
+fn pilots(seed: u64, as_of: Date, draw: &mut Draw) -> Vec<Pilot> {
     let industry_of: BTreeMap<&str, &str> = INDUSTRY_OF.iter().copied().collect();
     let industries: BTreeMap<&str, &[Occ]> = INDUSTRIES.iter().copied().collect();
     let mut out = Vec::new();
@@ -209,12 +286,8 @@ fn pilots(seed: u64, draw: &mut Draw) -> Vec<Pilot> {
         let cols: Vec<&str> = line.split(',').collect();
         let filing = FilingNo::parse(cols[4]).expect("pilot filing numbers are valid");
         let fs = filing.as_string();
-        let approved = Date::new(2020, 6, 1)
-            .unwrap()
-            .checked_add((draw.below(150) as i64).days())
-            .unwrap();
-        let years = if fs == LAPSED { 3 } else { 9 };
-        let valid_until = end_of_period(approved, years).unwrap();
+        let approved = approval_day(cols[0], filing.order);
+        let periods = filing_periods(approved, as_of, most_periods(&fs));
         let occupations = industries[industry_of[fs.as_str()]];
         let scope = occupations
             .iter()
@@ -226,8 +299,7 @@ fn pilots(seed: u64, draw: &mut Draw) -> Vec<Pilot> {
             .collect();
         let mut keys = Vec::new();
         if fs == ROTATED {
-            let (y, m, d) = ROTATION_DAY;
-            let day = Date::new(y, m, d).unwrap();
+            let day = ymd(ROTATION_DAY);
             keys.push((
                 fs.clone(),
                 demo_key(seed, &fs),
@@ -246,14 +318,18 @@ fn pilots(seed: u64, draw: &mut Draw) -> Vec<Pilot> {
         out.push(Pilot {
             name: cols[3].to_string(),
             filing,
-            approved,
-            valid_until,
+            periods,
             scope,
             keys,
             weight: 1 + draw.below(10) as u32,
         });
     }
     out
+}
+
+/// A date of the constants below.
+fn ymd((y, m, d): (i16, i8, i8)) -> Date {
+    Date::new(y, m, d).expect("a real date")
 }
 
 struct Holder {
@@ -357,7 +433,7 @@ fn stop_if_interrupted(opts: &DemoOptions) -> Result<(), DemoError> {
 /// Generates the demo into `opts.out`, a fresh staging folder.
 fn generate_into(opts: &DemoOptions) -> Result<DemoSummary, DemoError> {
     let mut draw = Draw(ChaCha20Rng::seed_from_u64(opts.seed));
-    let mut pilots = pilots(opts.seed, &mut draw);
+    let mut pilots = pilots(opts.seed, opts.as_of, &mut draw);
     if opts.extra_institutions > 0 {
         // A separate stream, so the pilots' data does not change with it.
         let mut extra_draw = Draw(ChaCha20Rng::seed_from_u64(opts.seed ^ 0x005e_ed0f_e47a));
@@ -461,40 +537,101 @@ fn sign_publisher(opts: &DemoOptions, root: &SecretKey) -> Result<(), DemoError>
     Ok(())
 }
 
-/// The directory (附件4 with dates and keys), signed by the root two weeks
-/// before the data date; then a directory update on the data date: the
-/// lapsed institution is re-approved, which leaves its older certificates
-/// valid (they are judged by the entry in force when they were issued).
+/// The directory (附件4 with dates and keys) as the root signs it over the
+/// years, each statement dated the day it was made: the pilots as the
+/// notice publishes them, on its date (`directory/institutions.jsonl`);
+/// then every later statement (`directory/updates.jsonl`): each extension
+/// on the first day of its new period, the key rotation, and the lapsed
+/// institution's re-approval on the data date. A certificate is judged by
+/// the statement in force on its issue date (the newest signed on or before
+/// it), so an extension dated the data date would leave every certificate
+/// of its period judged by the lapsed one before it. The cities are listed
+/// when the site starts, two weeks before the data date.
 fn sign_directory(opts: &DemoOptions, pilots: &[Pilot], root: &SecretKey) -> Result<(), DemoError> {
-    let rosters = opts.out.join(ROSTERS_DIR);
     let first = opts
         .as_of
         .checked_sub(DIRECTORY_AGE_DAYS.days())
         .expect("a real date");
-    let dir_csv = rosters.join("directory.csv");
-    let all = |p: &Pilot| Some((p.approved, p.valid_until));
-    write_file(&dir_csv, &utf8_bom(&directory_csv(pilots, all)))?;
-    let out = opts.out.join("directory/institutions.jsonl");
-    run_sign_on(opts, first, root, &dir_csv, &out, InputKind::Directory)?;
-    review::sign_cities(opts, root, first)?;
-    let update_csv = rosters.join("directory-update.csv");
-    let reapproved = |p: &Pilot| {
-        (p.filing.as_string() == LAPSED).then(|| {
-            let until = end_of_period(opts.as_of, FILING_VALIDITY_YEARS).expect("a real date");
-            (opts.as_of, until)
-        })
-    };
-    write_file(&update_csv, &utf8_bom(&directory_csv(pilots, reapproved)))?;
-    let out = opts.out.join("directory/updates.jsonl");
-    run_sign_on(
-        opts,
-        opts.as_of,
-        root,
-        &update_csv,
-        &out,
-        InputKind::Directory,
+    let notice = ymd(NOTICE_DATE);
+    let mut originals = String::new();
+    let mut updates = String::new();
+    for (day, rows) in directory_statements(opts, pilots) {
+        let (roster, text) = if day == notice {
+            (
+                opts.out.join(ROSTERS_DIR).join("directory.csv"),
+                &mut originals,
+            )
+        } else {
+            let name = format!("directory-updates/{day}.csv");
+            (opts.out.join(ROSTERS_DIR).join(name), &mut updates)
+        };
+        write_file(&roster, &utf8_bom(&directory_csv(&rows, day)))?;
+        let part = opts.out.join(format!("directory/{day}.jsonl"));
+        run_sign_on(opts, day, root, &roster, &part, InputKind::Directory)?;
+        text.push_str(&fs::read_to_string(&part).fs(FsAction::Read, &part)?);
+        fs::remove_file(&part).fs(FsAction::Remove, &part)?;
+    }
+    write_file(
+        &opts.out.join("directory/institutions.jsonl"),
+        originals.as_bytes(),
     )?;
+    if !updates.is_empty() {
+        write_file(
+            &opts.out.join("directory/updates.jsonl"),
+            updates.as_bytes(),
+        )?;
+    }
+    review::sign_cities(opts, root, first)?;
     Ok(())
+}
+
+/// A directory row: the institution and the filing period it states.
+type DirectoryRow<'a> = (&'a Pilot, (Date, Date));
+
+/// Every directory statement, by the day the root signs it.
+fn directory_statements<'a>(
+    opts: &DemoOptions,
+    pilots: &'a [Pilot],
+) -> BTreeMap<Date, Vec<DirectoryRow<'a>>> {
+    let mut by_day: BTreeMap<Date, Vec<DirectoryRow<'a>>> = BTreeMap::new();
+    let notice = ymd(NOTICE_DATE);
+    for p in pilots {
+        for (n, &period) in p.periods.iter().enumerate() {
+            let day = if n == 0 {
+                period.0.max(notice)
+            } else {
+                period.0
+            };
+            by_day.entry(day).or_default().push((p, period));
+        }
+        let rotation = ymd(ROTATION_SIGNED);
+        if p.keys.len() > 1 && rotation <= opts.as_of {
+            let in_force = p.periods.iter().rev().find(|(from, _)| *from <= rotation);
+            if let Some(&period) = in_force {
+                by_day.entry(rotation).or_default().push((p, period));
+            }
+        }
+        if p.filing.as_string() == LAPSED {
+            let until = end_of_period(opts.as_of, FILING_VALIDITY_YEARS).expect("a real date");
+            by_day
+                .entry(opts.as_of)
+                .or_default()
+                .push((p, (opts.as_of, until)));
+        }
+    }
+    by_day
+}
+
+/// The keys a statement signed on `day` lists: before the rotation is
+/// signed, the first key alone and open-ended; from then on every key with
+/// its window.
+fn keys_listed_on(p: &Pilot, day: Date) -> Vec<(&SecretKey, Date, Option<Date>)> {
+    let rotation_known = day >= ymd(ROTATION_SIGNED);
+    p.keys
+        .iter()
+        .filter(|(_, _, from, _)| *from <= day || rotation_known)
+        .map(|(_, key, from, until)| (key, *from, until.filter(|_| rotation_known)))
+        .collect()
 }
 
 /// How long before the data date the directory was first signed.
@@ -652,9 +789,11 @@ fn extra_institutions(opts: &DemoOptions, draw: &mut Draw) -> Result<Vec<Pilot>,
             EXTRA_WORDS[draw.index(EXTRA_WORDS.len())],
             n + 1
         );
+        // Approved in monthly batches, so that their statements are signed
+        // on a few dozen days.
         let approved = Date::new(2021, 1, 4)
             .unwrap()
-            .checked_add((draw.below(1000) as i64).days())
+            .checked_add((draw.below(33) as i64).months())
             .unwrap();
         let scope = industries[industry]
             .iter()
@@ -664,8 +803,7 @@ fn extra_institutions(opts: &DemoOptions, draw: &mut Draw) -> Result<Vec<Pilot>,
         out.push(Pilot {
             name,
             filing,
-            approved,
-            valid_until: end_of_period(approved, 9).unwrap(),
+            periods: filing_periods(approved, opts.as_of, usize::MAX),
             scope,
             keys: vec![(label.clone(), demo_key(opts.seed, &label), approved, None)],
             weight: 1,
@@ -706,8 +844,8 @@ fn certificates(pilots: &[Pilot], opts: &DemoOptions, draw: &mut Draw) -> Vec<De
         .map(|_| {
             let pi = *draw.weighted(&weights);
             let p = &pilots[pi];
-            let from = p.approved.max(first_day);
-            let to = p.valid_until.min(opts.as_of);
+            let from = p.approved().max(first_day);
+            let to = p.filed_until().min(opts.as_of);
             let issued = draw.date_between(from, to);
             let si = draw.index(p.scope.len());
             let (_, _, _, lowest, highest) = p.scope[si];
@@ -781,7 +919,7 @@ fn revocations(
     for (n, i) in picked.into_iter().enumerate() {
         let c = &certs[i];
         let p = &pilots[c.pilot];
-        let latest = opts.as_of.min(p.valid_until);
+        let latest = opts.as_of.min(p.filed_until());
         let date = draw.date_between(c.issued, latest.max(c.issued));
         let reason = REVOCATION_REASONS[draw.index(REVOCATION_REASONS.len())];
         let signer = if n == 0 {
@@ -796,15 +934,12 @@ fn revocations(
     out
 }
 
-/// The directory (附件4) of the pilots `filing` gives a filing period for.
-fn directory_csv(pilots: &[Pilot], filing: impl Fn(&Pilot) -> Option<(Date, Date)>) -> String {
+/// The directory (附件4 with dates and keys) of a statement signed on `day`.
+fn directory_csv(rows: &[DirectoryRow], day: Date) -> String {
     let mut csv = String::from(
         "序号,企业名称,详细地址,联系人,联系方式,机构备案号,职业名称,工种名称,职业编码,等级范围,备案日期,有效期至,签名公钥\n",
     );
-    let filed = pilots
-        .iter()
-        .filter_map(|p| filing(p).map(|dates| (p, dates)));
-    for (n, (p, (approved, valid_until))) in filed.enumerate() {
+    for (n, (p, (approved, valid_until))) in rows.iter().enumerate() {
         let city = p.filing.city.name();
         for (i, (code, name, sub, lowest, highest)) in p.scope.iter().enumerate() {
             let range = format!(
@@ -814,10 +949,9 @@ fn directory_csv(pilots: &[Pilot], filing: impl Fn(&Pilot) -> Option<(Date, Date
             );
             let sub = if sub.is_empty() { "——" } else { sub };
             if i == 0 {
-                let keys: Vec<String> = p
-                    .keys
-                    .iter()
-                    .map(|(_, k, from, until)| match until {
+                let keys: Vec<String> = keys_listed_on(p, day)
+                    .into_iter()
+                    .map(|(k, from, until)| match until {
                         Some(u) => format!("{} {from}~{u}", k.public().to_base64()),
                         None => format!("{} {from}", k.public().to_base64()),
                     })

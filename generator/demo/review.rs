@@ -88,7 +88,7 @@ const BATCH_DAYS: i64 = 45;
 const REFUSALS: [&str; 3] = [
     "理论知识考试成绩不合格",
     "申报条件不符：从事本职业工作年限不足",
-    "考核评价材料不完整：缺少操作技能考核记录",
+    "考核测评材料不完整：缺少实际操作考核记录",
 ];
 
 /// Whether a certificate belongs to the batch `certsite review` handles.
@@ -270,7 +270,7 @@ fn refused_results(
                 issued,
                 holder: super::holder(draw, issued),
                 tier: None,
-                method: "考核评价",
+                method: "考核测评",
                 code: Some(certsite_core::domain::code::CertCode {
                     filing: p.filing,
                     year: issued.year() as u16,

@@ -283,10 +283,11 @@ pub(super) const ADDRESS_CODES: &[&str] = &[
     "130102",
 ];
 
+/// The evaluation methods, by the notice's four names (三（二）评价方式), the first most often.
 pub(super) const METHODS: &[&str] = &[
-    "考核评价",
-    "考核评价",
-    "考核评价",
+    "考核测评",
+    "考核测评",
+    "考核测评",
     "综合评审",
     "过程考核",
     "竞赛选拔",

@@ -146,7 +146,7 @@ mod tests {
         for (from, to) in [
             ("certificates/Y000021013002-2.csv", "名册.csv"),
             ("directory.csv", "附件4.csv"),
-            ("revocations/Y000021012001.csv", "撤销.csv"),
+            ("revocations/Y001121011001.csv", "撤销.csv"),
         ] {
             std::fs::copy(demo.join(from), folder.join(to)).unwrap();
         }

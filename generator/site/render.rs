@@ -318,6 +318,7 @@ impl Renderer<'_> {
             authority => pick(&en.authority, &config.authority),
             contact => pick(&en.contact, &config.contact),
             base_url => &config.base_url,
+            demo => config.demo,
         }
     }
 

@@ -141,6 +141,10 @@ fn a_fixture_site_builds_with_every_page() {
     ] {
         assert!(blower.contains(expected), "{expected}");
     }
+    // An institution with one entry has no history section.
+    assert!(!blower.contains("目录调整记录"), "{blower}");
+    // Real data: no note that the facts are samples (the demo's `demo = true`).
+    assert!(!blower.contains("id=\"demo-sample\""), "{blower}");
     // Raw HTML in Markdown is shown as text.
     assert!(text(&out, "about/index.html").contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     // The 附件7 table: rows, subtotals and the total row.
@@ -494,7 +498,7 @@ fn the_embedded_default_builds_and_matches_the_snapshots() {
     let (code, stdout, err) = build(&repo().join("data"), &out, &[]);
     assert_eq!(code, 0, "{stdout}{err}");
     assert!(
-        stdout.contains("58 家机构、3000 份证书（2989 份已审核）、10 份撤销"),
+        stdout.contains("58 家机构、3000 份证书（2988 份已审核）、10 份撤销"),
         "{stdout}"
     );
     let files = tree(&out);
@@ -537,10 +541,11 @@ fn an_adjusted_directory_entry_shows_its_history() {
     let out = dir.path().join("public");
     let (code, stdout, err) = build(&repo().join("data"), &out, &[]);
     assert_eq!(code, 0, "{stdout}{err}");
-    // 中海沥青（营口） was re-approved on 2026-11-15: both entries are listed.
+    // 中海沥青（营口） lapsed in 2023 and was re-approved on 2026-11-15:
+    // both entries are listed.
     let page = text(&out, "directory/Y000421081022.html");
     assert!(page.contains("目录调整记录"), "{page}");
-    assert!(page.contains("<td>2020-06-05 至 2023-06-04</td>"), "{page}");
+    assert!(page.contains("<td>2020-05-13 至 2023-05-12</td>"), "{page}");
     assert!(page.contains("<td>2026-11-15 至 2029-11-14</td>"), "{page}");
     let published = text(&out, "i/Y000421081022.jsonl");
     let types: Vec<&str> = published
@@ -558,8 +563,15 @@ fn an_adjusted_directory_entry_shows_its_history() {
         ["institution", "institution", "city"],
         "both statements published, then its city's (营口市)"
     );
-    // An institution with one entry has no history section.
-    assert!(!text(&out, "directory/Y000021013002.html").contains("目录调整记录"));
+    // Extended in 2023 and 2026 and its key rotated: four entries.
+    let blower = text(&out, "directory/Y000021013002.html");
+    for period in [
+        "<td>2020-01-15 至 2023-01-14</td>",
+        "<td>2023-01-15 至 2026-01-14</td>",
+        "<td>2026-01-15 至 2029-01-14</td>",
+    ] {
+        assert!(blower.contains(period), "{period}");
+    }
 }
 
 #[test]

@@ -42,22 +42,55 @@ fn same_seed_same_bytes_other_seed_other_bytes() {
 fn the_demo_has_what_it_promises() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("demo");
-    let summary = generate(&options(&out, 400, 3)).unwrap();
+    // A seed whose data date finds a few of 大连市's certificates waiting.
+    let summary = generate(&options(&out, 400, 5)).unwrap();
     assert_eq!(summary.institutions, 58);
     assert_eq!(summary.certificates, 400);
     assert!(summary.revocations >= 5);
     let dirs = statements(&out.join("directory/institutions.jsonl"));
     assert_eq!(dirs.len(), 58);
-    let rotated = dirs
-        .iter()
-        .find(|s| s["filing_no"] == certsite::demo::ROTATED)
-        .unwrap();
-    assert_eq!(rotated["keys"].as_array().unwrap().len(), 2);
-    let lapsed = dirs
-        .iter()
-        .find(|s| s["filing_no"] == certsite::demo::LAPSED)
-        .unwrap();
-    assert!(lapsed["valid_until"].as_str().unwrap() < "2024-01-01");
+    let updates = statements(&out.join("directory/updates.jsonl"));
+    let newest = |filing: &str| {
+        dirs.iter()
+            .chain(&updates)
+            .filter(|s| s["filing_no"] == filing)
+            .max_by_key(|s| s["issued_on"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    // Signed in 2020, the rotated institution's entry lists its first key
+    // alone; the newest lists both, each with its window.
+    let first = |filing: &str| dirs.iter().find(|s| s["filing_no"] == filing).unwrap();
+    assert_eq!(
+        first(certsite::demo::ROTATED)["keys"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        newest(certsite::demo::ROTATED)["keys"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    // Lapsed in 2023 and re-approved on the data date.
+    assert!(
+        first(certsite::demo::LAPSED)["valid_until"]
+            .as_str()
+            .unwrap()
+            < "2024-01-01"
+    );
+    assert_eq!(newest(certsite::demo::LAPSED)["approved_on"], "2026-11-15");
+    // Extended once, then lapsed in 2026.
+    let not_extended = newest(certsite::demo::NOT_EXTENDED);
+    assert!(
+        not_extended["approved_on"]
+            .as_str()
+            .unwrap()
+            .starts_with("2023-")
+    );
+    assert!(not_extended["valid_until"].as_str().unwrap() < "2026-11-15");
     for s in &dirs {
         assert!(
             s["address"]
@@ -169,7 +202,7 @@ fn the_embedded_default_verifies_with_the_production_privacy_floor() {
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("机构声明 58 份有效"), "{out}");
     assert!(out.contains("证书     3000 份签名有效"), "{out}");
-    assert!(out.contains("11 份尚未审核"), "{out}");
+    assert!(out.contains("12 份尚未审核"), "{out}");
     assert!(out.contains("签名和规则全部通过"), "{out}");
 }
 
@@ -322,4 +355,171 @@ fn an_interrupted_demo_leaves_nothing_behind() {
     assert!(staging_left(dir.path(), "demo").is_empty());
     assert_eq!(fs::read_to_string(out.join("notes.md")).unwrap(), "mine");
     assert_ne!(fs::read(out.join("root.pub")).unwrap(), b"an older demo's");
+}
+
+/// The pilots of the notice (附件8, 附件9): list, filing number.
+fn notice_pilots() -> Vec<(String, String)> {
+    let csv = fs::read_to_string(repo().join("data/pilot-institutions.csv")).unwrap();
+    csv.lines()
+        .skip(1)
+        .map(|l| {
+            let cols: Vec<&str> = l.split(',').collect();
+            (cols[0].to_string(), cols[4].to_string())
+        })
+        .collect()
+}
+
+/// Every institution statement of the embedded default, oldest first.
+fn embedded_directory() -> Vec<serde_json::Value> {
+    let dir = repo().join("data/directory");
+    let mut all: Vec<serde_json::Value> = ["institutions.jsonl", "updates.jsonl"]
+        .iter()
+        .flat_map(|f| statements(&dir.join(f)))
+        .collect();
+    all.sort_by_key(|s| s["issued_on"].as_str().unwrap().to_string());
+    all
+}
+
+fn date(value: &serde_json::Value) -> Date {
+    value.as_str().unwrap().parse().unwrap()
+}
+
+#[test]
+fn the_notice_s_pilots_are_approved_by_its_date_in_their_filing_order() {
+    // The notice of 2020年5月29日 lists them all as filed (附件8, 附件9), and
+    // 附件5 gives the order number (第11-13位, the sequence code's 第4至6位)
+    // 按照备案先后顺序.
+    let notice = Date::new(2020, 5, 29).unwrap();
+    let directory = embedded_directory();
+    let approved = |filing: &str| {
+        let first = directory
+            .iter()
+            .find(|s| s["filing_no"] == filing)
+            .unwrap_or_else(|| panic!("{filing} is not in the directory"));
+        assert_eq!(date(&first["issued_on"]), notice, "{filing}");
+        date(&first["approved_on"])
+    };
+    let mut lists: std::collections::BTreeMap<String, Vec<(u16, String, Date)>> =
+        Default::default();
+    for (list, filing) in notice_pilots() {
+        let day = approved(&filing);
+        assert!(
+            day <= notice,
+            "{filing} approved on {day}, after the notice"
+        );
+        let order: u16 = filing[10..13].parse().unwrap();
+        lists.entry(list).or_default().push((order, filing, day));
+    }
+    assert_eq!(lists["附件8"].len(), 37);
+    assert_eq!(lists["附件9"].len(), 21);
+    for (list, mut pilots) in lists {
+        pilots.sort();
+        for pair in pilots.windows(2) {
+            assert!(
+                pair[0].2 <= pair[1].2,
+                "{list}: {} ({}) approved after {} ({})",
+                pair[0].1,
+                pair[0].2,
+                pair[1].1,
+                pair[1].2
+            );
+        }
+    }
+}
+
+#[test]
+fn every_demo_filing_runs_three_years_and_extensions_follow_without_a_gap() {
+    // 资质有效期为3年; 资质期满后……决定是否予以延期: each extension is a
+    // statement of its own, dated the day its period starts.
+    let directory = embedded_directory();
+    let mut periods: std::collections::BTreeMap<String, Vec<(Date, Date, Date)>> =
+        Default::default();
+    for s in &directory {
+        let (approved, until) = (date(&s["approved_on"]), date(&s["valid_until"]));
+        assert_eq!(
+            Some(until),
+            certsite_core::domain::dates::end_of_period(approved, 3),
+            "{}: {approved} to {until}",
+            s["filing_no"]
+        );
+        periods
+            .entry(s["filing_no"].as_str().unwrap().to_string())
+            .or_default()
+            .push((date(&s["issued_on"]), approved, until));
+    }
+    let mut extended = 0;
+    for (filing, history) in &periods {
+        for pair in history.windows(2) {
+            let ((_, before, until), (signed, approved, _)) = (pair[0], pair[1]);
+            if approved == before {
+                // The key rotation restates the period in force.
+                continue;
+            }
+            // A new period's statement is made when the period starts.
+            assert_eq!(signed, approved, "{filing}");
+            // Only the lapsed institution resumes after a gap.
+            assert!(
+                approved == until.tomorrow().unwrap() || filing == certsite::demo::LAPSED,
+                "{filing}: {until} then {approved}"
+            );
+        }
+        let years: Vec<i16> = history.iter().skip(1).map(|h| h.1.year()).collect();
+        if years.contains(&2023) && years.contains(&2026) {
+            extended += 1;
+        }
+    }
+    assert_eq!(extended, 56, "extended in 2023 and 2026");
+}
+
+#[test]
+fn demo_certificates_name_the_notice_s_evaluation_methods_only() {
+    // 三（二）评价方式: 考核测评, 综合评审, 过程考核, 竞赛选拔.
+    let methods = ["考核测评", "综合评审", "过程考核", "竞赛选拔"];
+    let data = repo().join("data");
+    let mut seen = std::collections::BTreeSet::new();
+    for entry in fs::read_dir(data.join("certificates")).unwrap() {
+        for s in statements(&entry.unwrap().path()) {
+            let method = s["method"].as_str().unwrap().to_string();
+            assert!(
+                methods.contains(&method.as_str()),
+                "{}: {method}",
+                s["code"]
+            );
+            seen.insert(method);
+        }
+    }
+    assert_eq!(seen.len(), 4, "{seen:?}");
+    // Nor anywhere else the demo writes (the rosters, reviews, returned
+    // lists); the notice's own text in pages/ quotes 考核评价经验.
+    for (rel, bytes) in tree(&data) {
+        if rel.starts_with("pages/") || rel.starts_with("log/") {
+            continue;
+        }
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let gbk = encoding_rs::GBK.decode(&bytes).0.into_owned();
+        assert!(
+            !text.contains("考核评价") && !gbk.contains("考核评价"),
+            "data/{rel} says 考核评价"
+        );
+    }
+}
+
+#[test]
+fn institution_pages_of_the_demo_mark_its_invented_facts_as_samples() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = demo_site(dir.path());
+    let read = |page: &str| fs::read_to_string(site.join(page)).unwrap();
+    for page in [
+        "directory/Y000021013002.html",
+        "directory/Y001121011001.html",
+    ] {
+        let html = read(page);
+        assert!(
+            html.contains(
+                "示例：本站是演示站点。本页的备案职业（工种）、等级范围、备案日期、证书数量"
+            ),
+            "{page}"
+        );
+    }
+    assert!(read("en/directory/Y000021013002.html").contains("are sample data"));
 }

@@ -53,7 +53,7 @@ fn an_auditor_passes_an_honest_mirror_and_names_what_a_host_changed() {
     let (dir, _, site) = demo_site();
     let (code, out, err) = verify(&site, None);
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.contains("日志        6073 条"), "{out}");
+    assert!(out.contains("日志        6186 条"), "{out}");
     assert!(out.contains("全部通过"), "{out}");
 
     // A mirror that strips a revocation line, adds an unlogged line and
@@ -323,7 +323,7 @@ fn a_new_log_key_is_authorised_and_the_diff_and_the_older_checkpoint_agree() {
     assert!(err.contains("同一天只能有一份"), "{err}");
     assert_eq!(fs::read_to_string(&publisher).unwrap().lines().count(), 2);
     let new = dir.path().join("new");
-    assert!(build(&data, &new).contains("日志：6074 条（本次新增 1 条）"));
+    assert!(build(&data, &new).contains("日志：6187 条（本次新增 1 条）"));
     let root = repo().join("data/root.pub");
     let (code, out, err) = certsite_in(&[
         "log",
@@ -334,7 +334,7 @@ fn a_new_log_key_is_authorised_and_the_diff_and_the_older_checkpoint_agree() {
         root.to_str().unwrap(),
     ]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("6073 条 → 6074 条，新增 1 条"), "{out}");
+    assert!(out.contains("6186 条 → 6187 条，新增 1 条"), "{out}");
     assert!(
         out.contains("publisher certsite.example/log（2026-11-20）"),
         "{out}"

@@ -259,8 +259,8 @@ fn the_demo_log_checks_with_tlog_tiles_and_signed_note() {
     let vkey = published_vkey();
     check_published_vkey(&vkey, &site);
     let files = Files(tree(&site.join("log")));
-    // 1 publisher statement, 59 institution statements, 3000 certificates, 10 revocations.
-    assert_eq!(check_log(&files, &vkey), Ok(6073));
+    // 1 publisher statement, 173 institution statements, 14 city statements, 3000 certificates, 2988 reviews, 10 revocations.
+    assert_eq!(check_log(&files, &vkey), Ok(6186));
 }
 
 #[test]
@@ -281,7 +281,7 @@ fn tlog_tiles_and_signed_note_refuse_a_changed_log() {
     };
     for (path, at, problem) in [
         (
-            "tile/1/000.p/23",
+            "tile/1/000.p/24",
             5,
             "the hash tiles' root is not the checkpoint's",
         ),

@@ -72,7 +72,7 @@ fn the_demo_sites_log_checks_independently_and_holds_every_published_line() {
         certsite_core::trust::keys::PublicKey::from_base64(text.lines().last().unwrap()).unwrap();
     let (ok, report) = python_check(&out.join("log"), &vkey("certsite.example/log", &key));
     assert!(ok, "{report}");
-    // 1 publisher statement, 59 institution statements, 14 city statements,
-    // 3000 certificates, 2989 reviews, 10 revocations.
-    assert!(report.starts_with("certsite.example/log 6073 "), "{report}");
+    // 1 publisher statement, 173 institution statements, 14 city statements,
+    // 3000 certificates, 2988 reviews, 10 revocations.
+    assert!(report.starts_with("certsite.example/log 6186 "), "{report}");
 }

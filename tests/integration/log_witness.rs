@@ -157,7 +157,7 @@ fn a_build_is_cosigned_by_its_witness_and_an_auditor_requires_it() {
         checkpoint.contains("\u{2014} witness.example/w1 "),
         "{checkpoint}"
     );
-    assert_eq!(w.seen.lock().unwrap().0, 6073);
+    assert_eq!(w.seen.lock().unwrap().0, 6186);
     let root = repo().join("data/root.pub");
     let verify = |vkey: &str| {
         run(certsite().args([

@@ -147,7 +147,7 @@ fn a_roster_folder_with_other_files_prints_and_the_pages_link_their_own_photos()
     for (from, to) in [
         ("certificates/Y000021013002-2.csv", "Y000021013002-2.csv"),
         ("directory.csv", "附件4 机构目录.csv"),
-        ("revocations/Y000021012001.csv", "撤销.csv"),
+        ("revocations/Y001121011001.csv", "撤销.csv"),
     ] {
         fs::copy(demo.join(from), rosters.join(to)).unwrap();
     }

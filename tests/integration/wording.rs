@@ -42,6 +42,20 @@ const REPLACED: &[(&str, &str, &[&str])] = &[
     ("发证机构", "评价机构", &["&[\"发证机构\""]),
     // 四（一）: 资质有效期为3年.
     ("备案有效期", "资质有效期", &[]),
+    // 三（二）1: the method is 考核测评 (考核评价 is only the notice's
+    // "考核评价经验" of an applicant, quoted on the notice page; the print
+    // module names it as an older word it does not repeat).
+    (
+        "考核评价",
+        "考核测评",
+        &[
+            "考核评价经验",
+            "older word such as 考核评价",
+            "!html.contains(\"考核评价\")",
+            "Some(\"考核评价\")",
+            "[\"考核评价\", ",
+        ],
+    ),
     // Not in the notice: a code's year has no earliest value in 附件5.
     ("本编码规则自2019年起施行", "earliest_issue_year", &[]),
     // Untrue: the site publishes masked numbers and holder hashes.

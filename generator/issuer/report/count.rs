@@ -103,11 +103,19 @@ pub(crate) fn city(chain: &Chain, code: &str, month: &str) -> Result<Report, Rep
     let note = format!("市代码：{code}（{}）", city_name(code));
     let form = occupation_form("汇总表", &authority, &counted, note);
     let mut by_enterprise = Tally::new();
-    for (filing, inst) in chain.institutions() {
-        let s = &inst.statement;
-        let covers = s.approved_on.get(..7) <= Some(month) && s.valid_until.get(..7) >= Some(month);
+    for (filing, history) in &chain.history {
+        // Any of its periods: an extension is a statement of its own, so
+        // the newest one alone would leave out the months before it.
+        let covers = history.iter().any(|v| {
+            let s = &v.statement;
+            s.approved_on.get(..7) <= Some(month) && s.valid_until.get(..7) >= Some(month)
+        });
+        let newest = history.last().map(|v| v.statement.name.as_str());
         if of_city(filing) && covers {
-            by_enterprise.seed(filing.to_string(), format!("{}（{filing}）", s.name));
+            by_enterprise.seed(
+                filing.to_string(),
+                format!("{}（{filing}）", newest.unwrap_or_default()),
+            );
         }
     }
     for c in &counted {
