@@ -9,7 +9,7 @@ import { fromBase64 } from './crypto.js';
 import { extendsSeen, tilesBackHead } from './log.js';
 import { lookupPaths } from './paths.js';
 import { isListed, listedIn, readSnapshot, verifiedRecords } from './snapshot.js';
-import { verifyCertificate } from './verify.js';
+import { todayInChina, verifyCertificate } from './verify.js';
 
 /** @typedef {import('./code.js').ParsedCode} ParsedCode */
 /** @typedef {import('./paths.js').Hints} Hints */
@@ -195,14 +195,16 @@ export class Site {
    * @param {Hints} site.hints
    * @param {Policy} site.policy
    * @param {(url: string, init: RequestInit) => Promise<Response>} [site.fetch]
+   * @param {() => string} [site.today]
    * @param {Memory} [site.memory]
    */
-  constructor({ base, rootKey, hints, policy, fetch = globalThis.fetch.bind(globalThis), memory = NO_MEMORY }) {
+  constructor({ base, rootKey, hints, policy, fetch = globalThis.fetch.bind(globalThis), today = todayInChina, memory = NO_MEMORY }) {
     this.base = base;
     this.rootKey = rootKey;
     this.hints = hints;
     this.policy = policy;
     this.fetchImpl = fetch;
+    this.today = today;
     this.memory = memory;
     /** @type {Map<string, Promise<Uint8Array<ArrayBuffer> | null>>} */
     this.files = new Map();
@@ -425,9 +427,11 @@ export class Site {
       rootKey: this.rootKey,
       institutionText: issuerBytes === null ? null : decoder.decode(issuerBytes),
       shardText: decoder.decode(shardBytes),
-      // Judged as of the signed data date, never the device's clock (a
-      // phone's may be wrong either way): nothing is dated after it.
-      today: snapshot.data_date,
+      // Today, never before the signed data date: a clock that is behind
+      // does not refuse what the snapshot holds, and a publisher who signs
+      // an earlier data date cannot hide a later revocation from a device
+      // whose clock is right.
+      today: [this.today(), snapshot.data_date].sort()[1],
       policy: this.policy,
     });
     // Stored data may be older than the site: the page says so, with its date.

@@ -20,6 +20,7 @@ mod monthly_report;
 mod new_deployment;
 mod print_certificates;
 mod qr_codes;
+mod properties;
 mod readme;
 mod serve_preview;
 mod sign_inputs;

@@ -45,7 +45,7 @@ function hostOf(files) {
 function lookup(c, files, seen = null) {
   const memory = { value: seen, read() { return this.value; }, write(v) { this.value = v; } };
   const { fetch, fetched } = hostOf(files);
-  const site = new Site({ base: BASE, rootKey, hints: c.hints, policy, fetch, memory });
+  const site = new Site({ base: BASE, rootKey, hints: c.hints, policy, fetch, today: () => c.today, memory });
   return { run: () => site.lookup(parseCode(c.code)), fetched, memory };
 }
 

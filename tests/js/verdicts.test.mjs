@@ -23,7 +23,7 @@ test('a first-seen log is remembered only once its tiles back the signed head', 
       return files.has(path) ? new Response(files.get(path)) : new Response('', { status: 404 });
     };
     const memory = { value: null, read() { return this.value; }, write(v) { this.value = v; } };
-    const site = new Site({ base: BASE, rootKey, hints: c.hints, policy, fetch, memory });
+    const site = new Site({ base: BASE, rootKey, hints: c.hints, policy, fetch, today: () => c.today, memory });
     // The verdict does not wait for it; the memory is written after.
     assert.equal((await site.lookup(parseCode(c.code))).verdict, 'revoked', c.name);
     assert.equal(await site.remembered, backed, c.name);
@@ -46,7 +46,7 @@ test('one round trip: every file of a lookup is requested before any arrives', a
       resolve(files.has(path) ? new Response(files.get(path)) : new Response('', { status: 404 }));
     }));
   };
-  const site = new Site({ base: BASE, rootKey, hints: c.hints, policy, fetch });
+  const site = new Site({ base: BASE, rootKey, hints: c.hints, policy, fetch, today: () => c.today });
   const pending = site.lookup(parseCode(c.code));
   await new Promise((r) => setTimeout(r, 50));
   // snapshot, shard, issuer file, one shard tile, one issuer tile.
