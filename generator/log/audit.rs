@@ -21,6 +21,7 @@ use certsite_core::log::note;
 use certsite_core::log::tiles::{TILE_WIDTH, bundle_entries, parse_tile_path, tile_path};
 use certsite_core::site_format::shard::ShardScheme;
 use certsite_core::site_format::snapshot::{issuer_records, shard_records};
+use certsite_core::trust::city::city_code_of;
 use certsite_core::trust::envelope::Envelope;
 use certsite_core::trust::keys::PublicKey;
 use certsite_core::trust::snapshot::TrustedSnapshot;
@@ -455,7 +456,10 @@ fn homes(entry: &str, snapshot: &Snapshot, issuer_files: &[String]) -> Result<Ve
         Some("city") => {
             let city = field("city_code").unwrap_or_default();
             (issuer_files.iter())
-                .filter(|f| f.get(9..11) == Some(city))
+                .filter(|f| {
+                    let filing = f.strip_prefix("i/").and_then(|n| n.strip_suffix(".jsonl"));
+                    filing.and_then(city_code_of) == Some(city)
+                })
                 .cloned()
                 .collect()
         }

@@ -431,7 +431,7 @@ export class Site {
       // does not refuse what the snapshot holds, and a publisher who signs
       // an earlier data date cannot hide a later revocation from a device
       // whose clock is right.
-      today: [this.today(), snapshot.data_date].sort()[1],
+      today: this.today() > snapshot.data_date ? this.today() : snapshot.data_date,
       policy: this.policy,
     });
     // Stored data may be older than the site: the page says so, with its date.

@@ -23,18 +23,18 @@ fn build(data: &Path, out: &Path) -> String {
 }
 
 fn verify(site: &Path, from: Option<&Path>) -> (i32, String, String) {
-    let root = repo().join("data/root.pub");
-    let mut args = vec![
-        "log",
-        "verify",
-        "--site",
-        site.to_str().unwrap(),
-        "--root",
-        root.to_str().unwrap(),
-    ];
-    if let Some(f) = from {
-        args.extend(["--from", f.to_str().unwrap()]);
+    match from {
+        Some(f) => verify_with(site, &["--from", f.to_str().unwrap()]),
+        None => verify_with(site, &[]),
     }
+}
+
+/// `log verify --site SITE --root` the demo root, with `extra` arguments.
+fn verify_with(site: &Path, extra: &[&str]) -> (i32, String, String) {
+    let root = repo().join("data/root.pub");
+    let mut args = vec!["log", "verify", "--site", site.to_str().unwrap()];
+    args.extend(["--root", root.to_str().unwrap()]);
+    args.extend(extra);
     certsite_in(&args)
 }
 
@@ -145,16 +145,7 @@ fn a_damaged_entry_bundle_is_blamed_and_findings_carry_file_and_rule() {
         !err.contains("log/tile/0/"),
         "intact hash tiles blamed: {err}"
     );
-    let root = repo().join("data/root.pub");
-    let (code, out, _) = certsite_in(&[
-        "log",
-        "verify",
-        "--site",
-        site.to_str().unwrap(),
-        "--root",
-        root.to_str().unwrap(),
-        "--json",
-    ]);
+    let (code, out, _) = verify_with(&site, &["--json"]);
     assert_eq!(code, 1);
     let json: serde_json::Value = serde_json::from_str(&out).unwrap();
     let problems = json["problems"].as_array().unwrap();

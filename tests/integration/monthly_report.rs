@@ -211,16 +211,6 @@ fn row_of(block: &[Vec<String>], label: &str) -> Vec<usize> {
     row[1..].iter().map(|n| n.parse().unwrap()).collect()
 }
 
-const HEADER: [&str; 7] = [
-    "职业（工种）名称",
-    "初级工（五级）",
-    "中级工（四级）",
-    "高级工（三级）",
-    "技师（二级）",
-    "高级技师（一级）",
-    "小计",
-];
-
 /// Checks a form's sheet: title, 填报单位, month, unit, header, the merged
 /// cells of 附件7, its print setup.
 fn check_form(book: &Path, index: usize, sheet: &Sheet, filer: &str, month: &str, first: &str) {
@@ -237,7 +227,7 @@ fn check_form(book: &Path, index: usize, sheet: &Sheet, filer: &str, month: &str
             "单位：人".into()
         ]
     );
-    let mut header = HEADER.to_vec();
+    let mut header = ANNEX7_HEADER.to_vec();
     header[0] = first;
     assert_eq!(sheet.cells[2], header);
     let total_row = sheet.cells.iter().position(|r| r[0] == "合  计").unwrap() as u32;

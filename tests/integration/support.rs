@@ -426,3 +426,14 @@ pub fn directory_to_sign(dir: &Path, w: &World) -> (PathBuf, PathBuf) {
     .unwrap();
     (keys.join("root.key"), csv)
 }
+
+/// The header row of 附件7 (企业职业技能等级认定结果汇总表), as the notice lays it out.
+pub const ANNEX7_HEADER: [&str; 7] = [
+    "职业（工种）名称",
+    "初级工（五级）",
+    "中级工（四级）",
+    "高级工（三级）",
+    "技师（二级）",
+    "高级技师（一级）",
+    "小计",
+];
